@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 mode is the package default; warnings are errors in CI
+/// (scripts/test.sh passes -warnings-as-errors), not here, so that users' builds never break on a new compiler.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "h2rpc",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ProtoWire", targets: ["ProtoWire"]),
+        .library(name: "ProtoGen", targets: ["ProtoGen"]),
+        .library(name: "EventIO", targets: ["EventIO"]),
+        .library(name: "H2", targets: ["H2"]),
+        .library(name: "H2RPC", targets: ["H2RPC"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; Debian package names for the install hint.
+        .systemLibrary(
+            name: "CNGHTTP2", path: "Sources/CNGHTTP2", pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // Protobuf wire format. No I/O, no dependencies.
+        .target(name: "ProtoWire", swiftSettings: strict),
+        // .proto parser, descriptor model, Swift emitter.
+        .target(name: "ProtoGen", dependencies: ["ProtoWire"], swiftSettings: strict),
+        // Event loops, sockets, timers.
+        .target(name: "EventIO", swiftSettings: strict),
+        // HTTP/2 through nghttp2.
+        .target(name: "H2", dependencies: ["EventIO", "CNGHTTP2"], swiftSettings: strict),
+        // gRPC on H2.
+        .target(
+            name: "H2RPC",
+            dependencies: ["H2", "ProtoWire", "CZlib", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
+        .testTarget(name: "ProtoWireTests", dependencies: ["ProtoWire"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// The EventIO module: see ../shared/DESIGN.md. Its sources arrive with its issue.

@@ -1,0 +1,1 @@
+// The ProtoGen module: see ../shared/DESIGN.md. Its sources arrive with its issue.

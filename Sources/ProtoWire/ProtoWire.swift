@@ -1,0 +1,1 @@
+// The ProtoWire module: the protobuf binary wire format.
