@@ -1,0 +1,8 @@
+/// A protobuf enum, open as in proto3: every int32 maps to a value, numbers the enum does not name
+/// included (generated enums keep them in an `unrecognized(Int32)` case), so they survive a round trip.
+public protocol ProtoEnum: Sendable, Hashable {
+    /// The value for `rawValue`; never fails.
+    init(rawValue: Int32)
+    /// The number on the wire.
+    var rawValue: Int32 { get }
+}

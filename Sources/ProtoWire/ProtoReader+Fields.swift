@@ -1,0 +1,148 @@
+// The field helpers generated code calls from `decodeMerge(from:)`. Each takes the field as returned
+// by `nextField` and returns whether it consumed it; a field with an unexpected wire type is left
+// alone, and `nextField` then keeps it as an unknown field.
+
+extension ProtoReader {
+    /// Reads a singular field: scalars replace `value` (last one wins), messages merge into it.
+    @inlinable @discardableResult
+    public mutating func read<T: ProtoFieldType>(
+        _ type: T.Type, _ field: ProtoField, into value: inout T.Value
+    ) throws(ProtoDecodeError) -> Bool {
+        guard field.wireType == T.wireType else { return false }
+        try T.read(into: &value, from: &self)
+        return true
+    }
+
+    /// Reads a field with explicit presence: sets `value`, or merges into it when it is a present message.
+    @inlinable @discardableResult
+    public mutating func read<T: ProtoFieldType>(
+        _ type: T.Type, _ field: ProtoField, into value: inout T.Value?
+    ) throws(ProtoDecodeError) -> Bool {
+        guard field.wireType == T.wireType else { return false }
+        var v = value ?? T.defaultValue
+        try T.read(into: &v, from: &self)
+        value = v
+        return true
+    }
+
+    /// Reads a oneof member: `make` wraps the value in the oneof's case; `current` extracts this
+    /// member's value from the oneof when it is set (pass it for message members, so that a repeated
+    /// occurrence merges; leave it out for scalars, which replace). Another set member is replaced.
+    @inlinable @discardableResult
+    public mutating func read<T: ProtoFieldType, Choice>(
+        _ type: T.Type, _ field: ProtoField, into oneof: inout Choice?,
+        as make: (T.Value) -> Choice, current: (Choice) -> T.Value? = { _ in nil }
+    ) throws(ProtoDecodeError) -> Bool {
+        guard field.wireType == T.wireType else { return false }
+        var v = oneof.flatMap(current) ?? T.defaultValue
+        try T.read(into: &v, from: &self)
+        oneof = make(v)
+        return true
+    }
+
+    /// Reads one record of a repeated non-packable field (string, bytes, message): appends one element.
+    @inlinable @discardableResult
+    public mutating func readRepeated<T: ProtoFieldType>(
+        _ type: T.Type, _ field: ProtoField, into values: inout [T.Value]
+    ) throws(ProtoDecodeError) -> Bool {
+        guard field.wireType == T.wireType else { return false }
+        var v = T.defaultValue
+        try T.read(into: &v, from: &self)
+        values.append(v)
+        return true
+    }
+
+    /// Reads one record of a repeated packable field, packed (a run of elements) or not (one element):
+    /// both forms are accepted whatever the declaration.
+    @inlinable @discardableResult
+    public mutating func readRepeated<T: ProtoPackableType>(
+        _ type: T.Type, _ field: ProtoField, into values: inout [T.Value]
+    ) throws(ProtoDecodeError) -> Bool {
+        if field.wireType == T.wireType {
+            var v = T.defaultValue
+            try T.read(into: &v, from: &self)
+            values.append(v)
+            return true
+        }
+        guard field.wireType == .lengthDelimited else { return false }
+        let n = try readLength()
+        let stop = position &+ n
+        values.reserveCapacity(values.count &+ packedCount(T.wireType, bytes: n))
+        let savedEnd = end
+        end = stop
+        while position < stop {
+            var v = T.defaultValue
+            try T.read(into: &v, from: &self)
+            values.append(v)
+        }
+        end = savedEnd
+        return true
+    }
+
+    /// How many elements a packed run of `n` bytes holds (an upper bound if it is malformed).
+    @inlinable
+    func packedCount(_ wireType: ProtoWireType, bytes n: Int) -> Int {
+        switch wireType {
+        case .fixed32: return n >> 2
+        case .fixed64: return n >> 3
+        default:
+            var count = 0
+            var p = position
+            let stop = position &+ n
+            while p < stop {
+                if byte(at: p) < 0x80 { count &+= 1 }
+                p &+= 1
+            }
+            return count
+        }
+    }
+
+    /// Reads one map entry record (key = field 1, value = field 2; a missing one is its default; other
+    /// fields inside the entry are skipped). The last entry for a key wins.
+    @inlinable @discardableResult
+    public mutating func readMap<K: ProtoMapKeyType, V: ProtoFieldType>(
+        _ keyType: K.Type, _ valueType: V.Type, _ field: ProtoField, into map: inout [K.Value: V.Value]
+    ) throws(ProtoDecodeError) -> Bool {
+        guard field.wireType == .lengthDelimited else { return false }
+        let n = try readLength()
+        if depth >= maxDepth { throw error(.nestingTooDeep, at: position) }
+        let savedEnd = end
+        let savedCurrent = current
+        end = position &+ n
+        depth &+= 1
+        var key = K.defaultValue
+        var value = V.defaultValue
+        while position < end {
+            let inner = try readTag()
+            current = inner
+            if inner.number == 1 && inner.wireType == K.wireType {
+                try K.read(into: &key, from: &self)
+            } else if inner.number == 2 && inner.wireType == V.wireType {
+                try V.read(into: &value, from: &self)
+            } else {
+                try skipValue(inner)
+            }
+        }
+        depth &-= 1
+        end = savedEnd
+        current = savedCurrent
+        map[key] = value
+        return true
+    }
+
+    /// Reads a nested message field, merging into `message` (`read(ProtoMessageType<M>.self, …)`).
+    @inlinable @discardableResult
+    public mutating func readMessage<M: ProtoMessage>(
+        _ field: ProtoField, into message: inout M
+    ) throws(ProtoDecodeError) -> Bool {
+        try read(ProtoMessageType<M>.self, field, into: &message)
+    }
+
+    /// Reads a nested message field with presence, merging into it when already present.
+    @inlinable @discardableResult
+    public mutating func readMessage<M: ProtoMessage>(
+        _ field: ProtoField, into message: inout M?
+    ) throws(ProtoDecodeError) -> Bool {
+        try read(ProtoMessageType<M>.self, field, into: &message)
+    }
+}

@@ -1,0 +1,268 @@
+/// Reads protobuf records from a borrowed buffer without copying it.
+///
+/// A reader exists only inside `ProtoMessage.init(serializedBytes:)`, `init(buffer:)` and
+/// `merge(buffer:)`, which lend it the bytes for the duration of the call. Messages'
+/// `decodeMerge(from:)` drive it:
+///
+/// ```swift
+/// while let field = try reader.nextField(unknown: &unknownFields) {
+///     switch field.number {
+///     case 1: try reader.read(ProtoInt64.self, field, into: &id)
+///     default: break   // not consumed: nextField keeps the record in `unknownFields`
+///     }
+/// }
+/// ```
+///
+/// A field a message does not consume — unknown number, or a known number with an unexpected wire
+/// type — is kept byte-exact in `unknown` by the next `nextField` call. Offsets in errors count
+/// from the start of the whole input.
+public struct ProtoReader {
+    @usableFromInline let base: UnsafeRawPointer
+    @usableFromInline var position: Int
+    /// End of the message (or packed run, or map entry) being read.
+    @usableFromInline var end: Int
+    @usableFromInline let maxDepth: Int
+    @usableFromInline var depth: Int
+    /// Where the current field's tag starts.
+    @usableFromInline var fieldStart: Int
+    /// Where the current field's value starts; `position == valueStart` means "not consumed".
+    @usableFromInline var valueStart: Int
+    /// The current field, for errors and for skipping it when not consumed.
+    @usableFromInline var current: ProtoField
+
+    @usableFromInline
+    init(buffer: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws(ProtoDecodeError) {
+        if buffer.count > limits.maxMessageSize {
+            throw ProtoDecodeError(.messageTooLarge, offset: limits.maxMessageSize)
+        }
+        // An empty buffer may have no base address; any non-null pointer serves, nothing is read.
+        base = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        position = 0
+        end = buffer.count
+        maxDepth = limits.maxDepth
+        depth = 0
+        fieldStart = 0
+        valueStart = -1
+        current = ProtoField(number: 0, wireType: .varint)
+    }
+
+    /// Bytes left in the current message.
+    @inlinable
+    public var remaining: Int { end &- position }
+
+    @inlinable
+    func byte(at offset: Int) -> UInt8 {
+        base.load(fromByteOffset: offset, as: UInt8.self)
+    }
+
+    @usableFromInline @inline(never)
+    func error(_ kind: ProtoDecodeError.Kind, at offset: Int) -> ProtoDecodeError {
+        ProtoDecodeError(kind, offset: offset, fieldNumber: current.number == 0 ? nil : current.number)
+    }
+
+    // MARK: - Records
+
+    /// Reads the next field's tag, or returns nil at the end of the message. A field left
+    /// unconsumed since the previous call is first skipped and appended to `unknown`.
+    @inlinable
+    public mutating func nextField(unknown: inout ProtoUnknownFields) throws(ProtoDecodeError) -> ProtoField? {
+        if position == valueStart {
+            try skipCurrent(into: &unknown)
+        }
+        if position >= end { return nil }
+        fieldStart = position
+        let field = try readTag()
+        if field.wireType == .endGroup {
+            throw error(.endGroupMismatch, at: fieldStart)
+        }
+        current = field
+        valueStart = position
+        return field
+    }
+
+    /// Reads and validates a tag.
+    @inlinable
+    mutating func readTag() throws(ProtoDecodeError) -> ProtoField {
+        let start = position
+        let key = try readVarint()
+        let wire = UInt8(truncatingIfNeeded: key & 7)
+        guard let wireType = ProtoWireType(rawValue: wire) else {
+            current = ProtoField(number: Int(truncatingIfNeeded: min(key >> 3, UInt64(Int.max))), wireType: .varint)
+            throw error(.invalidWireType, at: start)
+        }
+        let number = key >> 3
+        if number == 0 || number > UInt64(protoMaxFieldNumber) {
+            current = ProtoField(number: 0, wireType: .varint)
+            throw error(.invalidFieldNumber, at: start)
+        }
+        return ProtoField(number: Int(truncatingIfNeeded: number), wireType: wireType)
+    }
+
+    @usableFromInline
+    mutating func skipCurrent(into unknown: inout ProtoUnknownFields) throws(ProtoDecodeError) {
+        try skipValue(current)
+        unknown.append(UnsafeRawBufferPointer(start: base + fieldStart, count: position &- fieldStart))
+        valueStart = -1
+    }
+
+    /// Skips the value of `field` (its tag already read); a group is skipped through its end tag.
+    @usableFromInline
+    mutating func skipValue(_ field: ProtoField) throws(ProtoDecodeError) {
+        switch field.wireType {
+        case .varint: _ = try readVarint()
+        case .fixed64: try need(8); position &+= 8
+        case .fixed32: try need(4); position &+= 4
+        case .lengthDelimited:
+            let n = try readLength()
+            position &+= n
+        case .startGroup:
+            try skipGroup(number: field.number)
+        case .endGroup:
+            throw error(.endGroupMismatch, at: position)
+        }
+    }
+
+    @usableFromInline
+    mutating func skipGroup(number: Int) throws(ProtoDecodeError) {
+        if depth >= maxDepth { throw error(.nestingTooDeep, at: position) }
+        depth += 1
+        let saved = current
+        while true {
+            if position >= end {
+                current = saved
+                throw error(.truncated, at: position)
+            }
+            let tagStart = position
+            let field = try readTag()
+            current = field
+            if field.wireType == .endGroup {
+                if field.number != number { throw error(.endGroupMismatch, at: tagStart) }
+                break
+            }
+            try skipValue(field)
+        }
+        depth -= 1
+        current = saved
+    }
+
+    // MARK: - Primitive values
+
+    @inlinable
+    func need(_ n: Int) throws(ProtoDecodeError) {
+        if end &- position < n { throw error(.truncated, at: position) }
+    }
+
+    /// Reads a varint (1 … 10 bytes; bits beyond the 64th in a 10th byte are ignored).
+    @inlinable
+    public mutating func readVarint() throws(ProtoDecodeError) -> UInt64 {
+        if position < end {
+            let b = byte(at: position)
+            if b < 0x80 {
+                position &+= 1
+                return UInt64(b)
+            }
+        }
+        return try readVarintSlow()
+    }
+
+    @usableFromInline
+    mutating func readVarintSlow() throws(ProtoDecodeError) -> UInt64 {
+        let start = position
+        var p = position
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            if p >= end { throw error(.truncated, at: start) }
+            let b = byte(at: p)
+            p &+= 1
+            result |= UInt64(b & 0x7F) &<< shift
+            if b < 0x80 {
+                position = p
+                return result
+            }
+            shift &+= 7
+            if shift > 63 { throw error(.varintTooLong, at: start) }
+        }
+    }
+
+    /// Reads 4 bytes little-endian.
+    @inlinable
+    public mutating func readFixed32() throws(ProtoDecodeError) -> UInt32 {
+        try need(4)
+        let v = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+        position &+= 4
+        return v
+    }
+
+    /// Reads 8 bytes little-endian.
+    @inlinable
+    public mutating func readFixed64() throws(ProtoDecodeError) -> UInt64 {
+        try need(8)
+        let v = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        position &+= 8
+        return v
+    }
+
+    /// Reads a length prefix and checks that that many bytes follow.
+    @inlinable
+    public mutating func readLength() throws(ProtoDecodeError) -> Int {
+        let start = position
+        let n = try readVarint()
+        if n > UInt64(end &- position) { throw error(.lengthPastEnd, at: start) }
+        return Int(truncatingIfNeeded: n)
+    }
+
+    /// Reads a length-delimited payload and lends it to `body` (valid only during the call).
+    @inlinable
+    public mutating func withLengthDelimited<R>(
+        _ body: (UnsafeRawBufferPointer) throws(ProtoDecodeError) -> R
+    ) throws(ProtoDecodeError) -> R {
+        let n = try readLength()
+        let start = position
+        position &+= n
+        return try body(UnsafeRawBufferPointer(start: base + start, count: n))
+    }
+
+    /// Reads a length-delimited string, rejecting invalid UTF-8.
+    @inlinable
+    public mutating func readString() throws(ProtoDecodeError) -> String {
+        let n = try readLength()
+        let start = position
+        if n == 0 { return "" }
+        let bytes = UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: n)
+        guard let s = String(validating: bytes, as: UTF8.self) else {
+            throw error(.invalidUTF8, at: start)
+        }
+        position &+= n
+        return s
+    }
+
+    /// Reads length-delimited bytes (one copy, into the returned array).
+    @inlinable
+    public mutating func readBytes() throws(ProtoDecodeError) -> [UInt8] {
+        let n = try readLength()
+        if n == 0 { return [] }
+        let start = position
+        position &+= n
+        return [UInt8](UnsafeRawBufferPointer(start: base + start, count: n))
+    }
+
+    /// Reads a length-delimited nested message, merging it into `message`.
+    @inlinable
+    public mutating func readMessage<M: ProtoMessage>(into message: inout M) throws(ProtoDecodeError) {
+        let n = try readLength()
+        if depth >= maxDepth { throw error(.nestingTooDeep, at: position) }
+        let savedEnd = end
+        let savedStart = fieldStart
+        let savedCurrent = current
+        end = position &+ n
+        depth &+= 1
+        valueStart = -1
+        try message.decodeMerge(from: &self)
+        position = end
+        depth &-= 1
+        end = savedEnd
+        fieldStart = savedStart
+        current = savedCurrent
+    }
+}

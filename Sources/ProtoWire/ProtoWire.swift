@@ -1,1 +1,0 @@
-// The ProtoWire module: the protobuf binary wire format.

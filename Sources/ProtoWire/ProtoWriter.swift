@@ -1,0 +1,95 @@
+/// Writes protobuf records into a buffer sized beforehand by the message's `encodedSize()`.
+///
+/// A writer exists only inside `ProtoMessage.serializedBytes(headroom:)` (and similar entry points),
+/// which allocate once and hand it the memory; messages' `encode(to:)` call its helpers.
+/// Every write is bounds-checked: a wrong `encodedSize()` traps instead of corrupting memory.
+public struct ProtoWriter {
+    @usableFromInline let base: UnsafeMutablePointer<UInt8>
+    @usableFromInline let capacity: Int
+    @usableFromInline var position: Int
+
+    @usableFromInline
+    init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
+        self.position = 0
+    }
+
+    /// Bytes written so far.
+    @inlinable
+    public var count: Int { position }
+
+    @inlinable
+    mutating func reserve(_ n: Int) {
+        precondition(capacity &- position >= n, "ProtoWriter: encodedSize() was smaller than what encode(to:) wrote")
+    }
+
+    /// Writes a varint.
+    @inlinable
+    public mutating func writeVarint(_ value: UInt64) {
+        var value = value
+        if value < 0x80 {
+            reserve(1)
+            base[position] = UInt8(truncatingIfNeeded: value)
+            position &+= 1
+            return
+        }
+        reserve(ProtoSize.varint(value))
+        var p = base + position
+        while value >= 0x80 {
+            p.pointee = UInt8(truncatingIfNeeded: value) | 0x80
+            p += 1
+            value >>= 7
+        }
+        p.pointee = UInt8(truncatingIfNeeded: value)
+        position = p + 1 - base
+    }
+
+    /// Writes the tag of `field` with `wireType`.
+    @inlinable
+    public mutating func writeTag(field: Int, wireType: ProtoWireType) {
+        writeVarint(UInt64(field) << 3 | UInt64(wireType.rawValue))
+    }
+
+    /// Writes 4 bytes little-endian.
+    @inlinable
+    public mutating func writeFixed32(_ value: UInt32) {
+        reserve(4)
+        UnsafeMutableRawPointer(base + position).storeBytes(of: value.littleEndian, as: UInt32.self)
+        position &+= 4
+    }
+
+    /// Writes 8 bytes little-endian.
+    @inlinable
+    public mutating func writeFixed64(_ value: UInt64) {
+        reserve(8)
+        UnsafeMutableRawPointer(base + position).storeBytes(of: value.littleEndian, as: UInt64.self)
+        position &+= 8
+    }
+
+    /// Writes bytes as they are (no length prefix).
+    @inlinable
+    public mutating func writeRaw(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        if n == 0 { return }
+        reserve(n)
+        UnsafeMutableRawPointer(base + position).copyMemory(from: bytes.baseAddress!, byteCount: n)
+        position &+= n
+    }
+
+    /// Writes a string's length and UTF-8 bytes.
+    @inlinable
+    public mutating func writeString(_ value: String) {
+        let n = value.utf8.count
+        writeVarint(UInt64(n))
+        if n == 0 { return }
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { writeRaw(UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            reserve(n)
+            for byte in value.utf8 {
+                base[position] = byte
+                position &+= 1
+            }
+        }
+    }
+}
