@@ -1,0 +1,138 @@
+import Synchronization
+import ProtoWire
+
+/// What a client call needs from the transport: implemented by the H2-backed stream.
+protocol ClientCallTransport: Sendable {
+    /// Sends a framed message; with `endStream` the request side closes after it.
+    func sendMessage(_ framed: [UInt8], endStream: Bool) async throws(RPCError)
+    /// Closes the request side (empty DATA with END_STREAM).
+    func halfClose()
+    /// Resets the stream with CANCEL; the call ends with `status` unless it already ended.
+    func cancel(status: RPCError)
+}
+
+/// How a response began: its metadata and the algorithm its messages are compressed with.
+struct ResponseHead: Sendable {
+    var metadata: Metadata
+    var encoding: CompressionAlgorithm
+}
+
+/// How a call ended: status (nil for OK) and trailing metadata.
+struct CallEnd: Sendable {
+    var error: RPCError?
+    var trailingMetadata: Metadata
+}
+
+/// The state of one client call shared between the event loop (which delivers head, messages and
+/// end) and the task(s) using the call. Transport-independent.
+final class ClientCall: Sendable {
+    let responses: MessageInbox<ReceivedMessage>
+    let head = OneShot<Result<ResponseHead, RPCError>>()
+    let end = OneShot<CallEnd>()
+    let maxReceiveMessageSize: Int
+    let maxSendMessageSize: Int
+    let compression: CompressionAlgorithm
+    private let transportBox = Mutex<(any ClientCallTransport)?>(nil)
+
+    init(maxReceiveMessageSize: Int, maxSendMessageSize: Int, compression: CompressionAlgorithm) {
+        self.maxReceiveMessageSize = maxReceiveMessageSize
+        self.maxSendMessageSize = maxSendMessageSize
+        self.compression = compression
+        let cancelBox = CancelRelay()
+        self.responses = MessageInbox(onCancel: { cancelBox.fire() })
+        cancelBox.set { [weak self] in self?.cancel() }
+    }
+
+    var transport: (any ClientCallTransport)? { transportBox.withLock { $0 } }
+
+    func attach(_ transport: any ClientCallTransport) { transportBox.withLock { $0 = transport } }
+
+    // MARK: events from the transport (event loop)
+
+    /// The response headers arrived (not Trailers-Only).
+    func receivedHead(_ head: ResponseHead) { self.head.fulfill(.success(head)) }
+
+    /// A response message arrived.
+    func receivedMessage(_ message: ReceivedMessage) { responses.push(message) }
+
+    /// The call ended: trailers, Trailers-Only, reset, connection loss, deadline or cancel.
+    func finished(_ callEnd: CallEnd) {
+        guard end.fulfill(callEnd) else { return }
+        head.fulfill(callEnd.error.map { .failure($0) } ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity)))
+        responses.finish(callEnd.error)
+        transportBox.withLock { $0 = nil }
+    }
+
+    // MARK: operations from tasks
+
+    func send<M: ProtoMessage>(_ message: M, compressed: Bool?, endStream: Bool) async throws(RPCError) {
+        let compress = compressed ?? (compression != .identity)
+        let framed = try MessageFramer.frame(
+            serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
+            compression: compress ? compression : .identity, maxSize: maxSendMessageSize)
+        guard let transport else { throw endError() }
+        try await transport.sendMessage(framed, endStream: endStream)
+    }
+
+    func halfClose() { transport?.halfClose() }
+
+    func cancel() {
+        transport?.cancel(status: RPCError(code: .cancelled, message: "cancelled by the client"))
+    }
+
+    /// The next response message, nil after a clean end; throws the call's status when it failed.
+    func receive<M: ProtoMessage>() async throws(RPCError) -> M? {
+        guard let raw = try await responses.next() else { return nil }
+        let encoding: CompressionAlgorithm
+        switch head.current {
+        case .success(let h): encoding = h.encoding
+        default: encoding = .identity
+        }
+        do {
+            return try decodeMessage(raw, encoding: encoding, limit: maxReceiveMessageSize) as M
+        } catch {
+            transport?.cancel(status: error)
+            finished(CallEnd(error: error, trailingMetadata: Metadata()))
+            throw error
+        }
+    }
+
+    /// Exactly one response, then a clean end (unary, client streaming).
+    func receiveSingle<M: ProtoMessage>() async throws(RPCError) -> M {
+        let first: M? = try await receive()
+        let more: M? = try await receive()
+        guard let first, more == nil else {
+            let n = first == nil ? "none" : "more"
+            throw RPCError(code: .internal, message: "cardinality violation: expected one response, got \(n)")
+        }
+        return first
+    }
+
+    /// Response metadata, once the headers arrived; throws the call's error for Trailers-Only failures.
+    func initialMetadata() async throws(RPCError) -> Metadata {
+        try await head.get().get().metadata
+    }
+
+    /// Trailing metadata, once the call ended.
+    func trailingMetadata() async -> Metadata { await end.get().trailingMetadata }
+
+    private func endError() -> RPCError {
+        end.current?.error ?? RPCError(code: .unavailable, message: "call has no open stream")
+    }
+}
+
+/// Forwards a cancellation to a target set after construction (breaks the init-order cycle).
+final class CancelRelay: Sendable {
+    private let target = Mutex<(@Sendable () -> Void)?>(nil)
+    func set(_ f: @escaping @Sendable () -> Void) { target.withLock { $0 = f } }
+    func fire() { target.withLock { $0 }?() }
+}
+
+/// Owned by the user-facing call values: when the last one goes away, an unfinished call is cancelled.
+final class ClientCallOwner: Sendable {
+    let call: ClientCall
+    init(_ call: ClientCall) { self.call = call }
+    deinit {
+        if call.end.current == nil { call.cancel() }
+    }
+}

@@ -1,0 +1,121 @@
+public import ProtoWire
+
+/// A client's connection to one server (`host:port`): connects lazily, reconnects with gRPC's
+/// backoff, multiplexes every call on one HTTP/2 connection.
+public final class RPCChannel: Sendable {
+    /// Channel-wide settings.
+    public struct Configuration: Sendable {
+        /// Largest response message accepted (after decompression); 4 MiB like other gRPC stacks.
+        public var maxReceiveMessageSize: Int = 4 * 1024 * 1024
+        /// Largest request message sent.
+        public var maxSendMessageSize: Int = Int(Int32.max)
+        /// Interval of keepalive PINGs while the connection is open; nil: none.
+        public var keepaliveInterval: Duration? = nil
+        /// How long to wait for a keepalive PING's ACK before dropping the connection.
+        public var keepaliveTimeout: Duration = .seconds(20)
+        /// Creates the default configuration.
+        public init() {}
+    }
+
+    /// Host name or address.
+    public let host: String
+    /// TCP port.
+    public let port: Int
+    /// The settings.
+    public let configuration: Configuration
+    let connection: ChannelConnection
+
+    /// A channel to `target` (`host:port`, `[v6]:port`). Nothing connects until the first call.
+    /// - Throws: ``RPCError`` with INVALID_ARGUMENT when `target` is not `host:port`.
+    public init(target: String, configuration: Configuration = Configuration()) throws(RPCError) {
+        guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]),
+            (1...65535).contains(port)
+        else {
+            throw RPCError(code: .invalidArgument, message: "target \"\(target)\" is not host:port")
+        }
+        var host = String(target[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        self.host = host
+        self.port = port
+        self.configuration = configuration
+        self.connection = ChannelConnection(host: host, port: port, configuration: configuration)
+    }
+
+    /// Closes the connection; calls in flight fail with UNAVAILABLE, later calls too.
+    public func close() async { await connection.close() }
+
+    private func makeCall(path: String, options: CallOptions) -> ClientCall {
+        ClientCall(
+            maxReceiveMessageSize: options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize,
+            maxSendMessageSize: options.maxSendMessageSize ?? configuration.maxSendMessageSize,
+            compression: options.compression)
+    }
+}
+
+extension RPCChannel {
+    /// Makes a unary call.
+    public func unary<Req: ProtoMessage, Resp: ProtoMessage>(
+        path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
+    ) async throws(RPCError) -> Resp {
+        try await unaryWithMetadata(path: path, request: request, as: Resp.self, options: options).message
+    }
+
+    /// Makes a unary call and returns the response with its initial and trailing metadata.
+    public func unaryWithMetadata<Req: ProtoMessage, Resp: ProtoMessage>(
+        path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
+    ) async throws(RPCError) -> RPCResponse<Resp> {
+        let call = makeCall(path: path, options: options)
+        let owner = ClientCallOwner(call)
+        return try await withCancellationRelay(call) { () async throws(RPCError) -> RPCResponse<Resp> in
+            try await connection.start(call, path: path, options: options)
+            try await call.send(request, compressed: nil, endStream: true)
+            let message: Resp = try await call.receiveSingle()
+            return RPCResponse(
+                message: message, initialMetadata: try await owner.call.initialMetadata(),
+                trailingMetadata: await call.trailingMetadata())
+        }
+    }
+
+    /// Starts a client-streaming call.
+    public func clientStreaming<Req: ProtoMessage, Resp: ProtoMessage>(
+        path: String, as: Resp.Type = Resp.self, options: CallOptions = .defaults
+    ) async throws(RPCError) -> ClientStreamingCall<Req, Resp> {
+        let call = makeCall(path: path, options: options)
+        let owner = ClientCallOwner(call)
+        try await connection.start(call, path: path, options: options)
+        return ClientStreamingCall(owner: owner)
+    }
+
+    /// Starts a server-streaming call with its one request.
+    public func serverStreaming<Req: ProtoMessage, Resp: ProtoMessage>(
+        path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
+    ) async throws(RPCError) -> ServerStreamingCall<Resp> {
+        let call = makeCall(path: path, options: options)
+        let owner = ClientCallOwner(call)
+        try await connection.start(call, path: path, options: options)
+        try await call.send(request, compressed: nil, endStream: true)
+        return ServerStreamingCall(owner: owner)
+    }
+
+    /// Starts a bidirectional-streaming call.
+    public func bidiStreaming<Req: ProtoMessage, Resp: ProtoMessage>(
+        path: String, as: Resp.Type = Resp.self, options: CallOptions = .defaults
+    ) async throws(RPCError) -> BidiStreamingCall<Req, Resp> {
+        let call = makeCall(path: path, options: options)
+        let owner = ClientCallOwner(call)
+        try await connection.start(call, path: path, options: options)
+        return BidiStreamingCall(owner: owner)
+    }
+}
+
+/// Runs `body`; cancelling the surrounding task cancels `call` (RST_STREAM CANCEL).
+func withCancellationRelay<T: Sendable>(
+    _ call: ClientCall, _ body: () async throws(RPCError) -> T
+) async throws(RPCError) -> T {
+    let result: Result<T, RPCError> = await withTaskCancellationHandler {
+        do throws(RPCError) { return .success(try await body()) } catch { return .failure(error) }
+    } onCancel: {
+        call.cancel()
+    }
+    return try result.get()
+}

@@ -1,0 +1,120 @@
+public import ProtoWire
+
+/// A client-streaming call in progress: send requests, then `finish()` for the one response.
+/// Dropping it unfinished cancels the call.
+public struct ClientStreamingCall<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
+    let owner: ClientCallOwner
+
+    init(owner: ClientCallOwner) { self.owner = owner }
+
+    /// Sends one request (compressed per the call's options). Suspends while flow control holds it.
+    public func send(_ request: Request) async throws(RPCError) {
+        try await owner.call.send(request, compressed: nil, endStream: false)
+    }
+
+    /// Sends one request, compressed or not regardless of the options (compression still needs
+    /// ``CallOptions/compression`` to name an algorithm).
+    public func send(_ request: Request, compressed: Bool) async throws(RPCError) {
+        try await owner.call.send(request, compressed: compressed, endStream: false)
+    }
+
+    /// Closes the request side and waits for the response.
+    public func finish() async throws(RPCError) -> Response {
+        try await finishWithMetadata().message
+    }
+
+    /// Closes the request side and waits for the response and its metadata.
+    public func finishWithMetadata() async throws(RPCError) -> RPCResponse<Response> {
+        owner.call.halfClose()
+        let message: Response = try await owner.call.receiveSingle()
+        return RPCResponse(
+            message: message, initialMetadata: try await owner.call.initialMetadata(),
+            trailingMetadata: await owner.call.trailingMetadata())
+    }
+
+    /// Resets the stream; the call ends with CANCELLED.
+    public func cancel() { owner.call.cancel() }
+}
+
+/// The responses of a call, in order. Ends after an OK status; throws the status otherwise.
+public struct ResponseStream<Message: ProtoMessage>: AsyncSequence, Sendable {
+    public typealias Element = Message
+    public typealias Failure = RPCError
+
+    let owner: ClientCallOwner
+
+    /// Iterator over the responses.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let owner: ClientCallOwner
+
+        /// The next response, or nil after an OK status.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(RPCError) -> Message? {
+            try await owner.call.receive()
+        }
+
+        /// The next response, or nil after an OK status.
+        public mutating func next() async throws(RPCError) -> Message? {
+            try await owner.call.receive()
+        }
+    }
+
+    /// Returns the iterator.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(owner: owner) }
+}
+
+/// A server-streaming call in progress: iterate it for the responses.
+public struct ServerStreamingCall<Response: ProtoMessage>: AsyncSequence, Sendable {
+    public typealias Element = Response
+    public typealias Failure = RPCError
+
+    let owner: ClientCallOwner
+
+    init(owner: ClientCallOwner) { self.owner = owner }
+
+    /// Returns the iterator over the responses.
+    public func makeAsyncIterator() -> ResponseStream<Response>.AsyncIterator {
+        ResponseStream<Response>.AsyncIterator(owner: owner)
+    }
+
+    /// Metadata from the response headers; throws the call's error when it failed before them.
+    public func initialMetadata() async throws(RPCError) -> Metadata { try await owner.call.initialMetadata() }
+
+    /// Metadata from the trailers; waits for the end of the call.
+    public func trailingMetadata() async -> Metadata { await owner.call.trailingMetadata() }
+
+    /// Resets the stream; the call ends with CANCELLED.
+    public func cancel() { owner.call.cancel() }
+}
+
+/// A bidirectional-streaming call in progress: send requests, `finish()` to half-close, iterate
+/// `responses`. Dropping it unfinished cancels the call.
+public struct BidiStreamingCall<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
+    let owner: ClientCallOwner
+
+    init(owner: ClientCallOwner) { self.owner = owner }
+
+    /// The responses, in order.
+    public var responses: ResponseStream<Response> { ResponseStream(owner: owner) }
+
+    /// Sends one request. Suspends while flow control holds it.
+    public func send(_ request: Request) async throws(RPCError) {
+        try await owner.call.send(request, compressed: nil, endStream: false)
+    }
+
+    /// Sends one request, compressed or not regardless of the options.
+    public func send(_ request: Request, compressed: Bool) async throws(RPCError) {
+        try await owner.call.send(request, compressed: compressed, endStream: false)
+    }
+
+    /// Closes the request side; responses keep coming until the server ends the call.
+    public func finish() { owner.call.halfClose() }
+
+    /// Metadata from the response headers; throws the call's error when it failed before them.
+    public func initialMetadata() async throws(RPCError) -> Metadata { try await owner.call.initialMetadata() }
+
+    /// Metadata from the trailers; waits for the end of the call.
+    public func trailingMetadata() async -> Metadata { await owner.call.trailingMetadata() }
+
+    /// Resets the stream; the call ends with CANCELLED.
+    public func cancel() { owner.call.cancel() }
+}

@@ -1,0 +1,61 @@
+/// One HTTP/2 header field as H2RPC builds and reads them.
+struct HeaderField: Sendable, Hashable {
+    var name: String
+    var value: String
+
+    init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Header names the library owns: never taken from application metadata when sending, and not
+/// handed to the application as metadata on receipt (spec §4).
+let reservedHeaderNames: Set<String> = [
+    "content-type", "user-agent", "te", "grpc-message-type", "grpc-encoding", "grpc-accept-encoding",
+    "grpc-message", "grpc-status", "grpc-timeout", "grpc-status-details-bin", "host",
+]
+
+extension Metadata {
+    /// Metadata from received header fields: pseudo-headers and library-owned names are left out;
+    /// `-bin` values are split on `,` and base64-decoded (padded or not); undecodable ones are dropped.
+    init(receivedHeaders headers: some Sequence<HeaderField>) {
+        self.init()
+        for field in headers {
+            let name = field.name
+            if name.hasPrefix(":") || reservedHeaderNames.contains(name) { continue }
+            if name.hasSuffix("-bin") {
+                for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
+                    let trimmed = part.drop { $0 == " " }
+                    if let bytes = Base64.decode(trimmed) { add(name, binary: bytes) }
+                }
+            } else {
+                add(name, field.value)
+            }
+        }
+    }
+
+    /// Appends these entries as header fields: invalid keys, reserved names and text values with
+    /// bytes outside 0x20…0x7E are skipped (nghttp2 would reset the stream over them).
+    func appendHeaders(to headers: inout [HeaderField]) {
+        for entry in self {
+            guard Self.isValidKey(entry.key), !reservedHeaderNames.contains(entry.key) else { continue }
+            switch entry.value {
+            case .binary(let bytes):
+                headers.append(HeaderField(entry.key, Base64.encode(bytes)))
+            case .string(let text):
+                guard text.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else { continue }
+                headers.append(HeaderField(entry.key, text))
+            }
+        }
+    }
+
+    /// Keys are `0-9 a-z _ - .`, not empty.
+    static func isValidKey(_ key: String) -> Bool {
+        !key.isEmpty
+            && key.utf8.allSatisfy { c in
+                (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+                    || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+            }
+    }
+}

@@ -1,0 +1,85 @@
+import ProtoWire
+
+/// What a server call needs from the transport to send: implemented by the H2-backed call.
+protocol ServerCallOutbound: Sendable {
+    /// Sends a framed message (prefix included), with the response headers first if not sent yet.
+    /// Suspends while flow control holds the stream; throws when the call has ended.
+    func sendMessage(_ framed: [UInt8]) async throws(RPCError)
+}
+
+/// The type-erased call a method body works on: decodes requests from the inbox, encodes and
+/// sends responses.
+final class ServerCallHandle: Sendable {
+    let context: ServerContext
+    let inbox: MessageInbox<ReceivedMessage>
+    let responseCompression: CompressionAlgorithm
+    let maxReceiveMessageSize: Int
+    let maxSendMessageSize: Int
+    let outbound: any ServerCallOutbound
+
+    init(
+        context: ServerContext, inbox: MessageInbox<ReceivedMessage>, responseCompression: CompressionAlgorithm,
+        maxReceiveMessageSize: Int, maxSendMessageSize: Int, outbound: any ServerCallOutbound
+    ) {
+        self.context = context
+        self.inbox = inbox
+        self.responseCompression = responseCompression
+        self.maxReceiveMessageSize = maxReceiveMessageSize
+        self.maxSendMessageSize = maxSendMessageSize
+        self.outbound = outbound
+    }
+
+    /// The next request, or nil after half-close.
+    func receive<M: ProtoMessage>() async throws(RPCError) -> M? {
+        guard let raw = try await inbox.next() else { return nil }
+        context.noteRequestCompressed(raw.compressed)
+        return try decodeMessage(
+            raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)
+    }
+
+    /// Exactly one request (unary, server streaming). Zero or several: INTERNAL, as grpc-go does.
+    func receiveSingle<M: ProtoMessage>() async throws(RPCError) -> M {
+        guard let first: M = try await receive() else {
+            throw RPCError(code: .internal, message: "cardinality violation: expected one request, got none")
+        }
+        guard try await inbox.next() == nil else {
+            throw RPCError(code: .internal, message: "cardinality violation: expected one request, got more")
+        }
+        return first
+    }
+
+    /// Encodes, frames (compressing when asked and possible) and sends one response.
+    func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
+        let compress = compressed ?? context.compressResponses
+        let framed = try MessageFramer.frame(
+            serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
+            compression: compress ? responseCompression : .identity, maxSize: maxSendMessageSize)
+        try await outbound.sendMessage(framed)
+    }
+}
+
+/// Decompresses (when flagged) and decodes one received message; failures are INTERNAL, an
+/// oversized decompressed message RESOURCE_EXHAUSTED (spec §12).
+func decodeMessage<M: ProtoMessage>(
+    _ raw: ReceivedMessage, encoding: CompressionAlgorithm, limit: Int
+) throws(RPCError) -> M {
+    var bytes = raw.bytes
+    if raw.compressed {
+        guard encoding != .identity else {
+            throw RPCError(code: .internal, message: "grpc: compressed flag set with identity or empty encoding")
+        }
+        do {
+            bytes = try Zlib.decompress(bytes, format: encoding, limit: limit)
+        } catch .tooLarge(let limit) {
+            throw RPCError(
+                code: .resourceExhausted, message: "grpc: received message after decompression larger than max (\(limit))")
+        } catch {
+            throw RPCError(code: .internal, message: "grpc: failed to decompress the received message: \(error)")
+        }
+    }
+    do {
+        return try M(serializedBytes: bytes)
+    } catch {
+        throw RPCError(code: .internal, message: "grpc: failed to unmarshal the received message: \(error)")
+    }
+}

@@ -1,0 +1,61 @@
+import Synchronization
+
+/// What a handler knows about its call and what it may set for the response: request metadata,
+/// deadline, cancellation, response and trailing metadata, response compression.
+public final class ServerContext: Sendable {
+    /// `/package.Service/Method`.
+    public let path: String
+    /// Custom metadata the client sent (library-owned headers left out).
+    public let requestMetadata: Metadata
+    /// When the client's `grpc-timeout` runs out, or nil without one. When it passes the call ends
+    /// with DEADLINE_EXCEEDED and the handler's task is cancelled.
+    public let deadline: ContinuousClock.Instant?
+    /// The algorithm the client compressed its messages with (`grpc-encoding`), identity when none.
+    public let requestCompression: CompressionAlgorithm
+
+    private struct Mutable {
+        var responseMetadata = Metadata()
+        var trailingMetadata = Metadata()
+        var compressResponses = false
+        var lastRequestWasCompressed = false
+        var cancelled = false
+    }
+    private let state = Mutex(Mutable())
+
+    init(path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, requestCompression: CompressionAlgorithm) {
+        self.path = path
+        self.requestMetadata = requestMetadata
+        self.deadline = deadline
+        self.requestCompression = requestCompression
+    }
+
+    /// Metadata sent in the response headers; set it before the first response is sent.
+    public var responseMetadata: Metadata {
+        get { state.withLock { $0.responseMetadata } }
+        set { state.withLock { $0.responseMetadata = newValue } }
+    }
+
+    /// Metadata sent in the trailers with the status (also when the handler throws).
+    public var trailingMetadata: Metadata {
+        get { state.withLock { $0.trailingMetadata } }
+        set { state.withLock { $0.trailingMetadata = newValue } }
+    }
+
+    /// Compress responses with an algorithm the client accepts (its request's own encoding first,
+    /// then gzip, then deflate). Off by default.
+    public var compressResponses: Bool {
+        get { state.withLock { $0.compressResponses } }
+        set { state.withLock { $0.compressResponses = newValue } }
+    }
+
+    /// Whether the request message last handed to the handler arrived compressed (flag 1).
+    public var lastRequestWasCompressed: Bool {
+        state.withLock { $0.lastRequestWasCompressed }
+    }
+
+    /// True once the client cancelled, the deadline passed, or the connection went away.
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func markCancelled() { state.withLock { $0.cancelled = true } }
+    func noteRequestCompressed(_ compressed: Bool) { state.withLock { $0.lastRequestWasCompressed = compressed } }
+}

@@ -1,0 +1,93 @@
+/// One gRPC message as received: its bytes (still compressed when `compressed`).
+struct ReceivedMessage: Sendable, Hashable {
+    var compressed: Bool
+    var bytes: [UInt8]
+}
+
+/// What is wrong with a received stream of length-prefixed messages.
+enum DeframeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The prefix announces more bytes than the receive limit allows.
+    case messageTooLarge(size: Int, limit: Int)
+    /// The flag byte is neither 0 nor 1.
+    case invalidFlag(UInt8, offset: Int)
+    /// The stream ended inside a message: `have` of `need` bytes (prefix included) arrived.
+    case truncated(have: Int, need: Int, offset: Int)
+
+    var description: String {
+        switch self {
+        case .messageTooLarge(let size, let limit):
+            return "grpc: received message larger than max (\(size) vs. \(limit))"
+        case .invalidFlag(let flag, let offset):
+            return "grpc: received unexpected payload format (flag \(flag) at byte \(offset))"
+        case .truncated(let have, let need, let offset):
+            return "grpc: stream ended inside a message at byte \(offset) (\(have) of \(need) bytes)"
+        }
+    }
+
+    /// The status a call ends with over this error.
+    var status: RPCError {
+        switch self {
+        case .messageTooLarge: return RPCError(code: .resourceExhausted, message: description)
+        case .invalidFlag, .truncated: return RPCError(code: .internal, message: description)
+        }
+    }
+}
+
+/// Splits the DATA bytes of one direction of a call into messages (spec §3): a flag byte, a
+/// 4-byte big-endian length, then the bytes. Chunk boundaries are unrelated to message boundaries.
+/// The length is checked against the limit before any byte of the body is buffered.
+struct MessageDeframer {
+    let maxMessageSize: Int
+    private var buffer: [UInt8] = []
+    private var readIndex = 0
+    /// Stream offset of `buffer[0]`, for error positions.
+    private var bufferOffset = 0
+
+    init(maxMessageSize: Int) { self.maxMessageSize = maxMessageSize }
+
+    /// Bytes buffered but not yet returned as messages.
+    var bufferedByteCount: Int { buffer.count - readIndex }
+
+    /// Adds received bytes.
+    mutating func append(_ bytes: some Collection<UInt8>) {
+        if readIndex == buffer.count {
+            bufferOffset += buffer.count
+            buffer.removeAll(keepingCapacity: true)
+            readIndex = 0
+        } else if readIndex > 65_536, readIndex * 2 > buffer.count {
+            bufferOffset += readIndex
+            buffer.removeFirst(readIndex)
+            readIndex = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete message, or nil when more bytes are needed.
+    mutating func next() throws(DeframeError) -> ReceivedMessage? {
+        let available = buffer.count - readIndex
+        guard available >= 5 else { return nil }
+        let flag = buffer[readIndex]
+        guard flag <= 1 else { throw .invalidFlag(flag, offset: bufferOffset + readIndex) }
+        let length =
+            Int(buffer[readIndex + 1]) << 24 | Int(buffer[readIndex + 2]) << 16 | Int(buffer[readIndex + 3]) << 8
+            | Int(buffer[readIndex + 4])
+        guard length <= maxMessageSize else { throw .messageTooLarge(size: length, limit: maxMessageSize) }
+        guard available >= 5 + length else { return nil }
+        let start = readIndex + 5
+        let message = ReceivedMessage(compressed: flag == 1, bytes: Array(buffer[start..<start + length]))
+        readIndex = start + length
+        return message
+    }
+
+    /// Call at end of stream: throws when a partial message is left over.
+    func finish() throws(DeframeError) {
+        let available = buffer.count - readIndex
+        guard available > 0 else { return }
+        var need = 5
+        if available >= 5 {
+            need += Int(buffer[readIndex + 1]) << 24 | Int(buffer[readIndex + 2]) << 16
+                | Int(buffer[readIndex + 3]) << 8 | Int(buffer[readIndex + 4])
+        }
+        throw .truncated(have: available, need: need, offset: bufferOffset + readIndex)
+    }
+}
