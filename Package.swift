@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(
             name: "CNGHTTP2", path: "Sources/CNGHTTP2", pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"])]),
+        // Linux declarations Glibc's module does not export (epoll, eventfd, accept4); headers only.
+        .systemLibrary(name: "CEventIO", path: "Sources/CEventIO"),
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
@@ -37,7 +39,7 @@ let package = Package(
         // .proto parser, descriptor model, Swift emitter.
         .target(name: "ProtoGen", dependencies: ["ProtoWire"], swiftSettings: strict),
         // Event loops, sockets, timers.
-        .target(name: "EventIO", swiftSettings: strict),
+        .target(name: "EventIO", dependencies: ["CEventIO"], swiftSettings: strict),
         // HTTP/2 through nghttp2.
         .target(name: "H2", dependencies: ["EventIO", "CNGHTTP2"], swiftSettings: strict),
         // gRPC on H2.
@@ -50,5 +52,6 @@ let package = Package(
         .testTarget(
             name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "H2RPCTests", dependencies: ["H2RPC"], swiftSettings: strict),
+        .testTarget(name: "EventIOTests", dependencies: ["EventIO"], swiftSettings: strict),
     ]
 )

@@ -1,1 +1,0 @@
-// The EventIO module: see ../shared/DESIGN.md. Its sources arrive with its issue.

@@ -1,0 +1,363 @@
+import CEventIO
+import Glibc
+import Synchronization
+
+/// Receives readiness events for a descriptor registered with a loop. Loop thread only.
+protocol SelectableHandler: AnyObject {
+    /// `events` is the epoll event mask.
+    func handleEvents(_ events: UInt32)
+    /// The loop is shutting down: close the descriptor and tell the owner.
+    func closeForShutdown()
+}
+
+/// Something that runs once at the end of the current loop turn, after all events, timers
+/// and queued work of the turn: the place to flush output gathered during the turn.
+public protocol EndOfTurnHandler: AnyObject {
+    /// Called on the loop thread, once per registration.
+    func endOfTurn()
+}
+
+/// One event-loop thread: an epoll descriptor, an eventfd for wake-ups, a cross-thread work
+/// queue, a timer heap and the descriptors registered with it.
+///
+/// Methods documented "loop thread only" must be called on this loop's thread
+/// (`inEventLoop`); the others are safe from any thread.
+public final class EventLoop: @unchecked Sendable {
+    enum Work: Sendable {
+        case closure(@Sendable () -> Void)
+        case job(UnownedJob)
+        case isolatedJob(UnownedJob)
+    }
+
+    enum LocalWork {
+        case closure(() -> Void)
+        case job(UnownedJob)
+        case isolatedJob(UnownedJob)
+    }
+
+    struct Inbox: ~Copyable {
+        var work: [Work] = []
+        var shutDown = false
+    }
+
+    /// Position of this loop in its group.
+    public let index: Int
+    let epollFD: Int32
+    let wakeFD: Int32
+    private let inbox = Mutex(Inbox())
+    private let threadID = Atomic<UInt>(0)
+    private let finished = Atomic<Bool>(false)
+
+    // Loop-thread state.
+    private var drained: [Work] = []
+    private var local: [LocalWork] = []
+    private var localSpare: [LocalWork] = []
+    private var handlers: [(any SelectableHandler)?] = []
+    private var registeredCount = 0
+    private var endOfTurnHandlers: [any EndOfTurnHandler] = []
+    private var endOfTurnSpare: [any EndOfTurnHandler] = []
+    private var timers = TimerHeap()
+    private var stopping = false
+
+    /// The loop's reusable read buffer: every connection on this loop reads into it.
+    let readBuffer: UnsafeMutableRawBufferPointer
+    /// Scratch iovec array for gathered writes.
+    let iovecs: UnsafeMutablePointer<iovec>
+    static let iovecCapacity = 64
+
+    private var _taskExecutor: LoopTaskExecutor?
+    private var _serialExecutor: LoopSerialExecutor?
+
+    /// A `TaskExecutor` that runs jobs on this loop's thread. Start tasks with
+    /// `Task(executorPreference: loop.taskExecutor)` so that their continuations resume here.
+    public var taskExecutor: LoopTaskExecutor { _taskExecutor.unsafelyUnwrapped }
+    /// A `SerialExecutor` on this loop's thread, for actors pinned to the loop. Separate from
+    /// `taskExecutor` so that plain tasks do not claim actor isolation for each job.
+    public var serialExecutor: LoopSerialExecutor { _serialExecutor.unsafelyUnwrapped }
+
+    /// Name of the loop's thread (15 characters at most, a Linux limit).
+    let threadName: String
+
+    init(index: Int, name: String, readBufferSize: Int) throws(IOError) {
+        self.index = index
+        self.threadName = String(name.prefix(15))
+        let ep = try Syscall.call("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        let wake: Int32
+        do {
+            wake = try Syscall.call("eventfd") { eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK)) }
+        } catch {
+            Syscall.close(ep)
+            throw error
+        }
+        epollFD = ep
+        wakeFD = wake
+        readBuffer = .allocate(byteCount: readBufferSize, alignment: 16)
+        iovecs = .allocate(capacity: Self.iovecCapacity)
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = UInt64(UInt32(bitPattern: wake))
+        _ = epoll_ctl(ep, EPOLL_CTL_ADD, wake, &event)
+        _taskExecutor = LoopTaskExecutor(loop: self)
+        _serialExecutor = LoopSerialExecutor(loop: self)
+    }
+
+    deinit {
+        if !finished.load(ordering: .acquiring) {
+            // Never ran (the group failed to start): the thread did not close these.
+            Syscall.close(epollFD)
+            Syscall.close(wakeFD)
+        }
+        readBuffer.deallocate()
+        iovecs.deallocate()
+    }
+
+    /// True when called on this loop's thread.
+    @inline(__always)
+    public var inEventLoop: Bool {
+        threadID.load(ordering: .relaxed) == UInt(pthread_self())
+    }
+
+    /// The epoll and eventfd descriptors (for leak tests).
+    var descriptors: [Int32] { [epollFD, wakeFD] }
+
+    var hasStarted: Bool { threadID.load(ordering: .acquiring) != 0 }
+
+    /// Traps unless called on this loop's thread.
+    @inline(__always)
+    public func preconditionInEventLoop(file: StaticString = #fileID, line: UInt = #line) {
+        precondition(inEventLoop, "not on the event loop's thread", file: file, line: line)
+    }
+
+    // MARK: - Work
+
+    /// Runs `body` on the loop thread soon. Safe from any thread; one eventfd wake-up serves
+    /// everything queued before the loop drains its queue.
+    public func execute(_ body: @escaping @Sendable () -> Void) {
+        if inEventLoop {
+            local.append(.closure(body))
+        } else {
+            enqueueRemote(.closure(body))
+        }
+    }
+
+    /// Runs `body` on the loop thread later in this turn. Loop thread only; `body` need not be `Sendable`.
+    public func executeOnLoop(_ body: @escaping () -> Void) {
+        preconditionInEventLoop()
+        local.append(.closure(body))
+    }
+
+    func enqueueJob(_ job: UnownedJob, isolated: Bool) {
+        if inEventLoop {
+            local.append(isolated ? .isolatedJob(job) : .job(job))
+        } else {
+            enqueueRemote(isolated ? .isolatedJob(job) : .job(job))
+        }
+    }
+
+    private func enqueueRemote(_ work: Work) {
+        let wake: Bool? = inbox.withLock { inbox in
+            if inbox.shutDown { return nil }
+            let wasEmpty = inbox.work.isEmpty
+            inbox.work.append(work)
+            return wasEmpty
+        }
+        switch wake {
+        case .some(true):
+            var one: UInt64 = 1
+            _ = Glibc.write(wakeFD, &one, 8)
+        case .some(false):
+            break
+        case .none:
+            // The loop is gone: jobs must still run somewhere, closures are dropped.
+            switch work {
+            case .job(let job), .isolatedJob(let job):
+                globalConcurrentExecutor.enqueue(ExecutorJob(job))
+            case .closure:
+                break
+            }
+        }
+    }
+
+    private func runLocal(budget: inout Int) {
+        while !local.isEmpty && budget > 0 {
+            swap(&local, &localSpare)
+            for item in localSpare {
+                switch item {
+                case .closure(let body): body()
+                case .job(let job): job.runSynchronously(on: taskExecutor.asUnownedTaskExecutor())
+                case .isolatedJob(let job):
+                    job.runSynchronously(
+                        isolatedTo: serialExecutor.asUnownedSerialExecutor(),
+                        taskExecutor: taskExecutor.asUnownedTaskExecutor())
+                }
+            }
+            budget -= localSpare.count
+            localSpare.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func runWork() {
+        var budget = 4096
+        runLocal(budget: &budget)
+        inbox.withLock { inbox in swap(&inbox.work, &drained) }
+        for item in drained {
+            switch item {
+            case .closure(let body): body()
+            case .job(let job): job.runSynchronously(on: taskExecutor.asUnownedTaskExecutor())
+            case .isolatedJob(let job):
+                job.runSynchronously(
+                    isolatedTo: serialExecutor.asUnownedSerialExecutor(),
+                    taskExecutor: taskExecutor.asUnownedTaskExecutor())
+            }
+            runLocal(budget: &budget)
+        }
+        drained.removeAll(keepingCapacity: true)
+        runLocal(budget: &budget)
+    }
+
+    // MARK: - End of turn
+
+    /// Calls `handler.endOfTurn()` once at the end of this loop turn. Loop thread only.
+    /// Registering the same handler twice in a turn calls it twice: keep a flag.
+    public func runAtEndOfTurn(_ handler: any EndOfTurnHandler) {
+        endOfTurnHandlers.append(handler)
+    }
+
+    private func runEndOfTurn() {
+        // Handlers may register more handlers (a session writes into its socket, which then
+        // asks to be flushed): loop until none are left.
+        while !endOfTurnHandlers.isEmpty {
+            swap(&endOfTurnHandlers, &endOfTurnSpare)
+            for handler in endOfTurnSpare { handler.endOfTurn() }
+            endOfTurnSpare.removeAll(keepingCapacity: true)
+        }
+    }
+
+    // MARK: - Timers
+
+    /// Runs `body` on the loop after `delay`. Loop thread only. Cancel with `LoopTimer.cancel()`.
+    @discardableResult
+    public func schedule(after delay: Duration, _ body: @escaping () -> Void) -> LoopTimer {
+        preconditionInEventLoop()
+        let timer = LoopTimer(body)
+        let deadline = Syscall.monotonicNanoseconds() &+ delay.nanosecondsClamped
+        timers.push(deadline: deadline, timer: timer)
+        return timer
+    }
+
+    /// Nanoseconds on the monotonic clock: cheap timestamps for idle checks.
+    public static func monotonicNanoseconds() -> UInt64 { Syscall.monotonicNanoseconds() }
+
+    // MARK: - Registration
+
+    func register(_ fd: Int32, _ handler: any SelectableHandler, events: UInt32) throws(IOError) {
+        preconditionInEventLoop()
+        let index = Int(fd)
+        if index >= handlers.count {
+            handlers.append(contentsOf: repeatElement(nil, count: index + 1 - handlers.count))
+        }
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = UInt64(UInt32(bitPattern: fd))
+        _ = try Syscall.call("epoll_ctl(ADD)") { epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) }
+        handlers[index] = handler
+        registeredCount += 1
+    }
+
+    func modify(_ fd: Int32, events: UInt32) {
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = UInt64(UInt32(bitPattern: fd))
+        _ = epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+    }
+
+    func deregister(_ fd: Int32) {
+        let index = Int(fd)
+        guard index < handlers.count, handlers[index] != nil else { return }
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+        handlers[index] = nil
+        registeredCount -= 1
+    }
+
+    // MARK: - Thread
+
+    func run() {
+        threadID.store(UInt(pthread_self()), ordering: .releasing)
+        _ = threadName.withCString { pthread_setname_np(pthread_self(), $0) }
+        let maxEvents = 256
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: maxEvents)
+        defer { events.deallocate() }
+        while true {
+            runWork()
+            runEndOfTurn()
+            if stopping { break }
+            let timeout: Int32 = local.isEmpty ? timers.timeoutMilliseconds(now: Syscall.monotonicNanoseconds()) : 0
+            let count = epoll_wait(epollFD, events, Int32(maxEvents), timeout)
+            if count < 0 {
+                if Glibc.errno == EINTR { continue }
+                fatalError("epoll_wait failed: errno \(Glibc.errno)")
+            }
+            for i in 0..<Int(count) {
+                let event = events[i]
+                let fd = Int32(truncatingIfNeeded: event.data.u64)
+                if fd == wakeFD {
+                    var value: UInt64 = 0
+                    _ = Glibc.read(wakeFD, &value, 8)
+                    if inbox.withLock({ $0.shutDown }) { stopping = true }
+                    continue
+                }
+                if Int(fd) < handlers.count, let handler = handlers[Int(fd)] {
+                    handler.handleEvents(event.events)
+                }
+            }
+            if !timers.isEmpty { runTimers() }
+        }
+        // Shutting down: close every registered descriptor, then run what that queued.
+        for case let handler? in handlers { handler.closeForShutdown() }
+        runWork()
+        runEndOfTurn()
+        runWork()
+        timers.removeAll()
+        // Nothing writes the eventfd any more: `enqueueRemote` checks `shutDown` under the lock.
+        Syscall.close(epollFD)
+        Syscall.close(wakeFD)
+        finished.store(true, ordering: .releasing)
+    }
+
+    private func runTimers() {
+        let now = Syscall.monotonicNanoseconds()
+        while let timer = timers.popExpired(now: now) {
+            timer.fire()
+        }
+    }
+
+    /// Asks the loop to stop; it closes what is registered with it and its thread ends.
+    func requestShutdown() {
+        let first = inbox.withLock { inbox in
+            let first = !inbox.shutDown
+            inbox.shutDown = true
+            return first
+        }
+        if first {
+            var one: UInt64 = 1
+            _ = Glibc.write(wakeFD, &one, 8)
+        }
+    }
+
+    /// Number of descriptors registered (listeners and connections). Loop thread only.
+    public var registeredDescriptorCount: Int {
+        preconditionInEventLoop()
+        return registeredCount
+    }
+}
+
+extension Duration {
+    /// Nanoseconds, clamped to 0…UInt64.max.
+    var nanosecondsClamped: UInt64 {
+        let (seconds, attoseconds) = components
+        if seconds < 0 { return 0 }
+        let (ns, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return .max }
+        return ns &+ UInt64(attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,77 @@
+import Glibc
+import Synchronization
+
+/// A fixed set of event-loop threads (default: one per core).
+///
+/// Call `shutdown()` when done: it closes every descriptor still registered with the loops
+/// and joins their threads.
+public final class EventLoopGroup: Sendable {
+    /// The loops, in order.
+    public let loops: [EventLoop]
+    private let threads: Mutex<[pthread_t]>
+    private let nextIndex = Atomic<Int>(0)
+    private static let groupCounter = Atomic<Int>(0)
+    /// Prefix of the loop threads' names: `h2-<group>-<loop>`.
+    public let threadNamePrefix: String
+
+    /// Number of online processors.
+    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// Starts `loopCount` loop threads.
+    /// - Parameter readBufferSize: bytes of each loop's shared read buffer.
+    /// - Throws: `IOError` when epoll or eventfd descriptors cannot be created.
+    public init(loopCount: Int = EventLoopGroup.coreCount, readBufferSize: Int = 256 * 1024) throws(IOError) {
+        precondition(loopCount > 0, "an event-loop group needs at least one loop")
+        let number = Self.groupCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+        let prefix = "h2-\(number % 100_000)-"
+        var loops: [EventLoop] = []
+        for index in 0..<loopCount {
+            loops.append(try EventLoop(index: index, name: "\(prefix)\(index)", readBufferSize: readBufferSize))
+        }
+        threadNamePrefix = prefix
+        var threads: [pthread_t] = []
+        for loop in loops {
+            threads.append(Self.startThread(loop))
+        }
+        // Wait until every loop knows its thread, so that `inEventLoop` is exact from now on.
+        for loop in loops {
+            while !loop.hasStarted { sched_yield() }
+        }
+        self.loops = loops
+        self.threads = Mutex(threads)
+    }
+
+    /// The next loop, round-robin.
+    public func next() -> EventLoop {
+        let index = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
+        return loops[index % loops.count]
+    }
+
+    /// The loop whose thread is the caller's, if any.
+    public var currentLoop: EventLoop? { loops.first { $0.inEventLoop } }
+
+    /// Stops every loop (closing what is registered with it) and joins the threads.
+    /// Idempotent. Must not be called from one of the group's loop threads.
+    public func shutdown() {
+        precondition(currentLoop == nil, "EventLoopGroup.shutdown() called on one of its own loops")
+        let toJoin = threads.withLock { threads in
+            let copy = threads
+            threads.removeAll()
+            return copy
+        }
+        for loop in loops { loop.requestShutdown() }
+        for thread in toJoin { pthread_join(thread, nil) }
+    }
+
+    private static func startThread(_ loop: EventLoop) -> pthread_t {
+        let box = Unmanaged.passRetained(loop).toOpaque()
+        var thread = pthread_t()
+        let result = pthread_create(&thread, nil, { argument in
+            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, box)
+        precondition(result == 0, "pthread_create failed: \(result)")
+        return thread
+    }
+}

@@ -1,0 +1,99 @@
+import Glibc
+
+/// Bytes waiting to be written on one connection: small writes are copied into staging chunks,
+/// owned arrays are queued as they are; `gather` points iovecs at all of them for one `sendmsg`.
+struct OutboundQueue {
+    private struct Chunk {
+        var bytes: [UInt8]
+        var offset: Int
+        var staging: Bool
+    }
+
+    static let stagingSize = 64 * 1024
+    private var chunks: [Chunk] = []
+    private var head = 0
+    private var spare: [[UInt8]] = []
+    private(set) var pendingBytes = 0
+
+    var isEmpty: Bool { pendingBytes == 0 }
+
+    mutating func appendCopy(_ source: UnsafeRawBufferPointer) {
+        let count = source.count
+        if count == 0 { return }
+        pendingBytes += count
+        if chunks.count > head, chunks[chunks.count - 1].staging,
+            chunks[chunks.count - 1].bytes.capacity - chunks[chunks.count - 1].bytes.count >= count
+        {
+            chunks[chunks.count - 1].bytes.append(contentsOf: source)
+            return
+        }
+        var buffer = spare.popLast() ?? []
+        if buffer.capacity < count { buffer.reserveCapacity(max(count, Self.stagingSize)) }
+        buffer.append(contentsOf: source)
+        chunks.append(Chunk(bytes: buffer, offset: 0, staging: true))
+    }
+
+    mutating func append(_ owned: [UInt8]) {
+        if owned.isEmpty { return }
+        pendingBytes += owned.count
+        chunks.append(Chunk(bytes: owned, offset: 0, staging: false))
+    }
+
+    /// Fills up to `capacity` iovecs; returns how many. The pointers stay valid until the next mutation.
+    func gather(into iovecs: UnsafeMutablePointer<iovec>, capacity: Int) -> Int {
+        var count = 0
+        var index = head
+        while index < chunks.count && count < capacity {
+            let chunk = chunks[index]
+            chunk.bytes.withUnsafeBytes { raw in
+                iovecs[count] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress! + chunk.offset),
+                    iov_len: raw.count - chunk.offset)
+            }
+            count += 1
+            index += 1
+        }
+        return count
+    }
+
+    /// Drops `written` bytes from the front.
+    mutating func advance(_ written: Int) {
+        var remaining = written
+        pendingBytes -= written
+        while remaining > 0 {
+            let available = chunks[head].bytes.count - chunks[head].offset
+            if remaining < available {
+                chunks[head].offset += remaining
+                return
+            }
+            remaining -= available
+            recycle(head)
+            head += 1
+        }
+        if head == chunks.count {
+            chunks.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 32 {
+            chunks.removeFirst(head)
+            head = 0
+        }
+    }
+
+    mutating func removeAll() {
+        chunks.removeAll()
+        spare.removeAll()
+        head = 0
+        pendingBytes = 0
+    }
+
+    private mutating func recycle(_ index: Int) {
+        guard chunks[index].staging, spare.count < 2 else {
+            chunks[index].bytes = []
+            return
+        }
+        var bytes = chunks[index].bytes
+        chunks[index].bytes = []
+        bytes.removeAll(keepingCapacity: true)
+        spare.append(bytes)
+    }
+}

@@ -1,0 +1,234 @@
+import CEventIO
+import Glibc
+
+/// A non-blocking TCP connection owned by one event loop.
+///
+/// Created by `TCPListener` (accepted) or `TCPConnection.connect` and started with
+/// `start(delegate:)`. Reads arrive through the delegate, straight from the loop's shared
+/// buffer. Writes are queued and leave in one `sendmsg` (gathered iovecs) at the end of the
+/// loop turn. Methods are loop thread only unless documented otherwise.
+public final class TCPConnection: @unchecked Sendable {
+    private enum State { case idle, open, closing, closed }
+
+    /// The loop that owns this connection.
+    public let loop: EventLoop
+    let fd: Int32
+    /// The peer's address.
+    public let remoteAddress: SocketAddress?
+    /// The local address.
+    public let localAddress: SocketAddress?
+
+    private var state = State.idle
+    private var delegate: (any TCPConnectionDelegate)?
+    private var output = OutboundQueue()
+    private var flushScheduled = false
+    private var pollingWritable = false
+    private var readingPaused = false
+
+    /// False while queued output is above `highWaterMark`; true again below `lowWaterMark`.
+    public private(set) var isWritable = true
+    /// Queued bytes above which `isWritable` turns false.
+    public var highWaterMark = 1024 * 1024
+    /// Queued bytes below which `isWritable` turns true again.
+    public var lowWaterMark = 256 * 1024
+
+    init(fd: Int32, loop: EventLoop) {
+        self.fd = fd
+        self.loop = loop
+        self.remoteAddress = SocketAddress.of(fd, peer: true)
+        self.localAddress = SocketAddress.of(fd, peer: false)
+    }
+
+    deinit {
+        // Never started: nobody else owns the descriptor.
+        if state == .idle { Syscall.close(fd) }
+    }
+
+    /// Registers with the loop and starts delivering events to `delegate`, which the connection
+    /// keeps until it closes. Loop thread only; call once.
+    public func start(delegate: any TCPConnectionDelegate) {
+        loop.preconditionInEventLoop()
+        precondition(state == .idle, "TCPConnection.start called twice")
+        self.delegate = delegate
+        state = .open
+        do {
+            try loop.register(fd, self, events: currentEvents())
+        } catch {
+            closeNow(error: error)
+        }
+    }
+
+    /// True until the connection is closed.
+    public var isOpen: Bool { state == .open || state == .closing }
+
+    /// Bytes queued and not yet accepted by the kernel.
+    public var pendingWriteBytes: Int { output.pendingBytes }
+
+    // MARK: - Writing
+
+    /// Queues a copy of `bytes`; they leave with everything else queued in this loop turn.
+    public func write(_ bytes: Span<UInt8>) {
+        guard isOpen else { return }
+        bytes.withUnsafeBytes { output.appendCopy($0) }
+        didQueue()
+    }
+
+    /// Queues `bytes` without copying them.
+    public func write(_ bytes: [UInt8]) {
+        guard isOpen else { return }
+        output.append(bytes)
+        didQueue()
+    }
+
+    private func didQueue() {
+        if !flushScheduled && !pollingWritable {
+            flushScheduled = true
+            loop.runAtEndOfTurn(self)
+        }
+        if isWritable && output.pendingBytes > highWaterMark {
+            isWritable = false
+            delegate?.connectionWritabilityChanged(self)
+        }
+    }
+
+    /// Writes what is queued now instead of at the end of the turn.
+    public func flush() {
+        guard isOpen, !output.isEmpty else { return }
+        while !output.isEmpty {
+            let count = output.gather(into: loop.iovecs, capacity: EventLoop.iovecCapacity)
+            var message = msghdr()
+            message.msg_iov = loop.iovecs
+            message.msg_iovlen = count
+            let outcome: Syscall.Outcome<Int>
+            do {
+                outcome = try Syscall.nonBlocking("sendmsg") { sendmsg(fd, &message, Int32(MSG_NOSIGNAL)) }
+            } catch {
+                closeNow(error: error)
+                return
+            }
+            guard case .done(let written) = outcome else {
+                if !pollingWritable {
+                    pollingWritable = true
+                    loop.modify(fd, events: currentEvents())
+                }
+                return
+            }
+            output.advance(written)
+        }
+        if pollingWritable {
+            pollingWritable = false
+            loop.modify(fd, events: currentEvents())
+        }
+        if !isWritable && output.pendingBytes <= lowWaterMark {
+            isWritable = true
+            delegate?.connectionWritabilityChanged(self)
+        }
+        if state == .closing && output.isEmpty { closeNow(error: nil) }
+    }
+
+    // MARK: - Reading
+
+    /// Stops reading from the socket (TCP backpressure) until `resumeReading()`.
+    public func pauseReading() {
+        guard isOpen, !readingPaused else { return }
+        readingPaused = true
+        loop.modify(fd, events: currentEvents())
+    }
+
+    /// Resumes reading after `pauseReading()`.
+    public func resumeReading() {
+        guard isOpen, readingPaused else { return }
+        readingPaused = false
+        loop.modify(fd, events: currentEvents())
+    }
+
+    private func currentEvents() -> UInt32 {
+        var events: UInt32 = 0
+        // While paused, RDHUP must not be polled either: level-triggered, it would fire forever.
+        if !readingPaused { events |= EPOLLIN.rawValue | EPOLLRDHUP.rawValue }
+        if pollingWritable { events |= EPOLLOUT.rawValue }
+        return events
+    }
+
+    private func readAvailable() {
+        let buffer = loop.readBuffer
+        for _ in 0..<4 {
+            let outcome: Syscall.Outcome<Int>
+            do {
+                outcome = try Syscall.nonBlocking("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+            } catch {
+                closeNow(error: error)
+                return
+            }
+            guard case .done(let count) = outcome else { return }
+            if count == 0 {
+                // Peer closed: send what is still queued (best effort), then close.
+                flush()
+                closeNow(error: nil)
+                return
+            }
+            let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+            delegate?.connection(self, didRead: bytes.span)
+            if state != .open || readingPaused || count < buffer.count { return }
+        }
+    }
+
+    // MARK: - Closing
+
+    /// Closes the connection now; queued output is dropped. The delegate hears `connectionClosed(error: nil)`.
+    public func close() {
+        closeNow(error: nil)
+    }
+
+    /// Closes once queued output has been written.
+    public func closeAfterFlush() {
+        guard state == .open else { return }
+        state = .closing
+        if output.isEmpty { closeNow(error: nil) } else if !flushScheduled && !pollingWritable {
+            flushScheduled = true
+            loop.runAtEndOfTurn(self)
+        }
+    }
+
+    func closeNow(error: IOError?) {
+        guard state != .closed else { return }
+        let wasRegistered = state != .idle
+        state = .closed
+        if wasRegistered { loop.deregister(fd) }
+        Syscall.close(fd)
+        output.removeAll()
+        let delegate = self.delegate
+        self.delegate = nil
+        delegate?.connectionClosed(self, error: error)
+    }
+
+    /// Reads an integer socket option, e.g. to check that `SocketOptions` took effect. Any thread.
+    public func option(_ name: SocketOptionName) -> Int {
+        let (level, option) = name.levelAndName
+        return Int(SocketOptions.get(fd, level, option))
+    }
+}
+
+extension TCPConnection: SelectableHandler {
+    func handleEvents(_ events: UInt32) {
+        if events & EPOLLOUT.rawValue != 0 {
+            flush()
+            guard isOpen else { return }
+        }
+        if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            if readingPaused && events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) == 0 { return }
+            readAvailable()
+        }
+    }
+
+    func closeForShutdown() {
+        closeNow(error: IOError(.loopShutDown, operation: "event loop shutdown"))
+    }
+}
+
+extension TCPConnection: EndOfTurnHandler {
+    public func endOfTurn() {
+        flushScheduled = false
+        if !pollingWritable { flush() }
+    }
+}

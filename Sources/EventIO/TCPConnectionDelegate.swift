@@ -1,0 +1,15 @@
+/// Receives a connection's events on its loop thread.
+public protocol TCPConnectionDelegate: AnyObject {
+    /// Bytes arrived. `bytes` borrows the loop's read buffer: copy what must outlive the call.
+    func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>)
+    /// `connection.isWritable` changed: output went above the high-water mark, or drained below the low one.
+    func connectionWritabilityChanged(_ connection: TCPConnection)
+    /// The connection is closed (`error == nil`: the peer closed it cleanly, or `close()` was called).
+    /// Called exactly once; the connection releases its delegate afterwards.
+    func connectionClosed(_ connection: TCPConnection, error: IOError?)
+}
+
+extension TCPConnectionDelegate {
+    /// Default: ignore writability changes.
+    public func connectionWritabilityChanged(_ connection: TCPConnection) {}
+}

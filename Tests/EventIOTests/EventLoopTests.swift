@@ -1,0 +1,125 @@
+@testable import EventIO
+import Glibc
+import Synchronization
+import Testing
+
+@Suite struct EventLoopTests {
+    @Test func executeFromManyThreadsRunsEverythingOnTheLoopInOrderPerThread() async throws {
+        let group = try EventLoopGroup(loopCount: 1)
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let seen = Locked<[Int: [Int]]>([:])
+        let offLoop = Locked(0)
+        let perProducer = 10_000
+        await withTaskGroup(of: Void.self) { tasks in
+            for producer in 0..<4 {
+                tasks.addTask {
+                    for i in 0..<perProducer {
+                        loop.execute {
+                            if !loop.inEventLoop { offLoop.withLock { $0 += 1 } }
+                            seen.withLock { $0[producer, default: []].append(i) }
+                        }
+                    }
+                }
+            }
+        }
+        // A final closure queued after all others runs after them.
+        await onLoop(loop) {}
+        #expect(offLoop.value == 0)
+        let result = seen.withLock { $0 }
+        for producer in 0..<4 {
+            #expect(result[producer] == Array(0..<perProducer))
+        }
+    }
+
+    @Test func timersFireInDeadlineOrderAndCancelledOnesDoNot() async throws {
+        let group = try EventLoopGroup(loopCount: 1)
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let fired = Locked<[Int]>([])
+        await withUnsafeContinuation { (done: UnsafeContinuation<Void, Never>) in
+            loop.execute {
+                loop.schedule(after: .milliseconds(30)) { fired.withLock { $0.append(3) } }
+                loop.schedule(after: .milliseconds(10)) { fired.withLock { $0.append(1) } }
+                let cancelled = loop.schedule(after: .milliseconds(20)) { fired.withLock { $0.append(99) } }
+                loop.schedule(after: .milliseconds(20)) { fired.withLock { $0.append(2) } }
+                cancelled.cancel()
+                loop.schedule(after: .milliseconds(60)) { done.resume() }
+            }
+        }
+        #expect(fired.withLock { $0 } == [1, 2, 3])
+    }
+
+    @Test func timerDoesNotFireEarly() async throws {
+        let group = try EventLoopGroup(loopCount: 1)
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let elapsed = await withUnsafeContinuation { (done: UnsafeContinuation<UInt64, Never>) in
+            loop.execute {
+                let start = EventLoop.monotonicNanoseconds()
+                loop.schedule(after: .milliseconds(25)) { done.resume(returning: EventLoop.monotonicNanoseconds() - start) }
+            }
+        }
+        #expect(elapsed >= 25_000_000)
+    }
+
+    @Test func tasksPreferringTheLoopRunOnItsThreadAcrossAwaits() async throws {
+        let group = try EventLoopGroup(loopCount: 2)
+        defer { group.shutdown() }
+        let loop = group.loops[1]
+        let task = Task(executorPreference: loop.taskExecutor) { () async -> [Bool] in
+            var onLoop: [Bool] = [loop.inEventLoop]
+            for _ in 0..<100 {
+                await withUnsafeContinuation { (c: UnsafeContinuation<Void, Never>) in
+                    // Resumed from the other loop: the task must come back to its preferred loop.
+                    group.loops[0].execute { c.resume() }
+                }
+                onLoop.append(loop.inEventLoop)
+            }
+            await Task.yield()
+            onLoop.append(loop.inEventLoop)
+            return onLoop
+        }
+        let flags = await task.value
+        #expect(flags.count == 102)
+        #expect(flags.allSatisfy { $0 })
+    }
+
+    @Test func actorOnTheLoopsSerialExecutorIsIsolatedToTheLoopThread() async throws {
+        let group = try EventLoopGroup(loopCount: 1)
+        defer { group.shutdown() }
+        let counter = LoopCounter(loop: group.loops[0])
+        await withTaskGroup(of: Void.self) { tasks in
+            for _ in 0..<8 {
+                tasks.addTask { for _ in 0..<500 { await counter.increment() } }
+            }
+        }
+        #expect(await counter.value == 4000)
+        #expect(await counter.allOnLoop)
+    }
+
+    @Test func shutdownJoinsThreadsAndClosesLoopDescriptors() async throws {
+        let group = try EventLoopGroup(loopCount: 2)
+        await onLoop(group.loops[0]) {}
+        let descriptors = group.loops.flatMap(\.descriptors)
+        #expect(threadCount(namedWithPrefix: group.threadNamePrefix) == 2)
+        #expect(descriptors.allSatisfy { fcntl($0, F_GETFD) >= 0 })
+        group.shutdown()
+        group.shutdown()  // idempotent
+        #expect(threadCount(namedWithPrefix: group.threadNamePrefix) == 0)
+        // Checked at once, before another test can reuse the numbers.
+        #expect(descriptors.allSatisfy { fcntl($0, F_GETFD) < 0 })
+    }
+}
+
+actor LoopCounter {
+    let loop: EventLoop
+    var value = 0
+    var allOnLoop = true
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.serialExecutor.asUnownedSerialExecutor() }
+    init(loop: EventLoop) { self.loop = loop }
+    func increment() {
+        value += 1
+        if !loop.inEventLoop { allOnLoop = false }
+    }
+}
