@@ -1,0 +1,30 @@
+/// The header blocks a server sends (spec §5, §6).
+enum ResponseHeaders {
+    /// Response headers: `:status 200`, content-type, encodings, initial metadata.
+    static func head(contentType: String, encoding: CompressionAlgorithm, metadata: Metadata) -> [HeaderField] {
+        var h = [HeaderField(":status", "200"), HeaderField("content-type", contentType)]
+        if encoding != .identity { h.append(HeaderField("grpc-encoding", encoding.name)) }
+        h.append(HeaderField("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader))
+        metadata.appendHeaders(to: &h)
+        return h
+    }
+
+    /// Trailers: `grpc-status`, percent-encoded `grpc-message` when not empty, trailing metadata.
+    static func trailers(status: StatusCode, message: String, metadata: Metadata) -> [HeaderField] {
+        var h = [HeaderField("grpc-status", String(status.rawValue))]
+        if !message.isEmpty { h.append(HeaderField("grpc-message", PercentEncoding.encode(message))) }
+        metadata.appendHeaders(to: &h)
+        return h
+    }
+
+    /// Trailers-Only: one block with `:status`, content-type, the status and metadata.
+    static func trailersOnly(
+        httpStatus: Int = 200, contentType: String, status: StatusCode, message: String, metadata: Metadata,
+        extra: [HeaderField] = []
+    ) -> [HeaderField] {
+        var h = [HeaderField(":status", String(httpStatus)), HeaderField("content-type", contentType)]
+        h += extra
+        h += trailers(status: status, message: message, metadata: metadata)
+        return h
+    }
+}
