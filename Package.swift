@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
         .testTarget(
             name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "H2RPCTests", dependencies: ["H2RPC"], swiftSettings: strict),
+        .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "ProtoWire"], swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"], swiftSettings: strict),
     ]
 )

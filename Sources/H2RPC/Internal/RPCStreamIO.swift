@@ -1,0 +1,23 @@
+/// The operations H2RPC performs on one HTTP/2 stream. Loop thread only; implemented over H2's
+/// stream type, and by an in-memory recorder in unit tests.
+protocol RPCStreamIO: AnyObject {
+    /// Sends a header block (response headers, Trailers-Only, or request headers on a client).
+    func sendHeaders(_ headers: [HeaderField], endStream: Bool)
+    /// Queues DATA bytes; with `endStream` the local side closes after them.
+    func sendData(_ bytes: [UInt8], endStream: Bool)
+    /// Sends trailers (HEADERS with END_STREAM) after queued data.
+    func sendTrailers(_ headers: [HeaderField])
+    /// Resets the stream (RST_STREAM) with an HTTP/2 error code.
+    func reset(code: UInt32)
+    /// Gives `byteCount` bytes of received DATA back to flow control (WINDOW_UPDATE).
+    func consume(_ byteCount: Int)
+    /// Bytes queued on this stream that the peer's window has not let out yet.
+    var bufferedOutboundBytes: Int { get }
+}
+
+/// HTTP/2 error codes H2RPC sends.
+enum H2ErrorCode {
+    static let noError: UInt32 = 0
+    static let internalError: UInt32 = 2
+    static let cancel: UInt32 = 8
+}

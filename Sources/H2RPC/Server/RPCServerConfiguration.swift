@@ -1,0 +1,28 @@
+public import struct Logging.Logger
+
+extension RPCServer {
+    /// Server-wide settings.
+    public struct Configuration: Sendable {
+        /// Largest request message accepted, compressed or not; larger ones end the call with
+        /// RESOURCE_EXHAUSTED. 4 MiB like other gRPC stacks.
+        public var maxReceiveMessageSize: Int = 4 * 1024 * 1024
+        /// Largest response message sent; larger ones fail the send with RESOURCE_EXHAUSTED.
+        public var maxSendMessageSize: Int = Int(Int32.max)
+        /// RPCs in flight across all connections; beyond it new calls end at once with
+        /// RESOURCE_EXHAUSTED (load shedding) and the connection stays up. nil: no limit.
+        public var maxConcurrentRPCs: Int? = nil
+        /// How long ``RPCServer/shutdown(gracePeriod:)`` waits by default for calls in flight.
+        public var shutdownGracePeriod: Duration = .seconds(10)
+        /// Event-loop threads; nil: one per core.
+        public var loopCount: Int? = nil
+        /// Where the server logs (connections, handler errors). Quiet (`.notice`) by default.
+        public var logger: Logger = {
+            var l = Logger(label: "h2rpc.server")
+            l.logLevel = .notice
+            return l
+        }()
+
+        /// The defaults.
+        public init() {}
+    }
+}

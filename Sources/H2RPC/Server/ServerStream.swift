@@ -1,0 +1,274 @@
+import EventIO
+import Logging
+
+/// One server call on one HTTP/2 stream: checks the request head, routes it, feeds received
+/// messages to the handler's inbox, sends headers/messages/trailers, enforces the deadline, and
+/// cancels the handler when the client resets. All state lives on the connection's loop thread;
+/// the handler task runs on the same loop through its `TaskExecutor`.
+final class ServerStream: @unchecked Sendable, ServerCallOutbound {
+    /// Outbound bytes queued on the stream above which `sendMessage` waits for the peer to read.
+    static let sendHighWater = 1 << 20
+
+    let loop: EventLoop
+    let core: ServerCore
+    private(set) var io: (any RPCStreamIO)?
+
+    private var head: RequestHead?
+    private var method: RPCMethod?
+    private var context: ServerContext?
+    private var call: ServerCallHandle?
+    private var deframer: MessageDeframer
+    private var task: Task<Void, Never>?
+    private var deadlineTimer: LoopTimer?
+    private var holdsSlot = false
+    private var handlerStarted = false
+    private var headersSent = false
+    private var requestEnded = false
+    /// Set when the response side is closed; the status the call ended with.
+    private(set) var endStatus: RPCError?
+    private(set) var isClosed = false
+    private var writeWaiters: [CheckedContinuation<RPCError?, Never>] = []
+    /// Called once when the call is over (closed and handler done), to let the connection forget it.
+    var onComplete: (() -> Void)?
+
+    init(loop: EventLoop, core: ServerCore, io: any RPCStreamIO) {
+        self.loop = loop
+        self.core = core
+        self.io = io
+        self.deframer = MessageDeframer(maxMessageSize: core.configuration.maxReceiveMessageSize)
+    }
+
+    // MARK: - Events from H2 (loop thread)
+
+    /// The request header block arrived.
+    func receivedHeaders(_ headers: [HeaderField], endStream: Bool) {
+        let parsed: RequestHead
+        switch RequestHead.parse(headers) {
+        case .failure(let rejection):
+            reject(rejection)
+            return
+        case .success(let h):
+            parsed = h
+        }
+        head = parsed
+        guard let method = core.methods[parsed.path] else {
+            close(with: RequestHead.unimplemented(path: parsed.path, knownServices: core.serviceNames))
+            return
+        }
+        guard core.acquireSlot() else {
+            close(with: RPCError(code: .resourceExhausted, message: "server is at its limit of concurrent RPCs"))
+            return
+        }
+        holdsSlot = true
+        var deadline: ContinuousClock.Instant?
+        if let timeout = parsed.timeout {
+            guard timeout > .zero else {
+                close(with: RPCError(code: .deadlineExceeded, message: "deadline exceeded before the call started"))
+                return
+            }
+            deadline = .now + timeout
+            deadlineTimer = loop.schedule(after: timeout) { [weak self] in self?.deadlinePassed() }
+        }
+        let context = ServerContext(
+            path: parsed.path, requestMetadata: parsed.metadata, deadline: deadline, requestCompression: parsed.encoding)
+        let inbox = MessageInbox<ReceivedMessage>()
+        self.method = method
+        self.context = context
+        self.call = ServerCallHandle(
+            context: context, inbox: inbox, responseCompression: parsed.responseCompression,
+            maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
+            maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self)
+        if method.kind == .clientStreaming || method.kind == .bidiStreaming { startHandler() }
+        if endStream { receivedEnd() }
+    }
+
+    /// DATA bytes arrived (valid only during the call: they are copied into the deframer).
+    func receivedData(_ bytes: UnsafeRawBufferPointer) {
+        io?.consume(bytes.count)
+        guard !isClosed, let call else { return }
+        deframer.append(bytes)
+        do {
+            while let message = try deframer.next() { call.inbox.push(message) }
+        } catch {
+            fail(error.status)
+        }
+    }
+
+    /// The client half-closed (END_STREAM).
+    func receivedEnd() {
+        requestEnded = true
+        guard !isClosed, let call else { return }
+        do {
+            try deframer.finish()
+        } catch {
+            fail(error.status)
+            return
+        }
+        call.inbox.finish()
+        if !handlerStarted { startHandler() }
+    }
+
+    /// The client reset the stream (RST_STREAM), or the connection went away.
+    func receivedReset(code: UInt32) {
+        let error = RPCError(code: .cancelled, message: "call cancelled by the client (HTTP/2 error code \(code))")
+        io = nil  // the stream is gone: nothing more may be sent on it
+        closeState(with: error)
+        task?.cancel()
+        completeIfDone()
+    }
+
+    /// The stream's outbound queue drained below the high-water mark: wake waiting senders.
+    func outboundDrained() {
+        guard let io, io.bufferedOutboundBytes < Self.sendHighWater else { return }
+        resumeWriters(with: nil)
+    }
+
+    // MARK: - Handler
+
+    private func startHandler() {
+        guard !handlerStarted, let method, let call, let context else { return }
+        handlerStarted = true
+        let core = self.core
+        task = Task.immediate(executorPreference: loop.taskExecutor) { [self] in
+            var status: RPCError?
+            do {
+                try await core.intercept(context: context) { try await method.run(call) }
+            } catch let error as RPCError {
+                status = error
+            } catch is CancellationError {
+                status = RPCError(code: .cancelled, message: "handler cancelled")
+            } catch {
+                // The error's text stays on the server: it may hold internals the client must not see.
+                core.logger.error("handler of \(context.path) failed: \(error)")
+                status = RPCError(code: .unknown, message: "handler failed")
+            }
+            let final = status
+            self.onLoop { self.handlerFinished(final) }
+        }
+    }
+
+    private func handlerFinished(_ status: RPCError?) {
+        task = nil
+        if !isClosed { close(with: status) }
+        completeIfDone()
+    }
+
+    private func deadlinePassed() {
+        deadlineTimer = nil
+        guard !isClosed else { return }
+        close(with: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
+        task?.cancel()
+    }
+
+    /// Ends the call with a status from the library (bad message, size limit): trailers, then the
+    /// handler is cancelled.
+    private func fail(_ error: RPCError) {
+        close(with: error)
+        task?.cancel()
+    }
+
+    // MARK: - Sending (ServerCallOutbound)
+
+    func sendMessage(_ framed: [UInt8]) async throws(RPCError) {
+        let error: RPCError?
+        if loop.inEventLoop {
+            if let e = sendOnLoop(framed) { throw e }
+            guard let io, io.bufferedOutboundBytes >= Self.sendHighWater else { return }
+            error = await withCheckedContinuation { writeWaiters.append($0) }
+        } else {
+            error = await withCheckedContinuation { c in
+                loop.execute { [self] in
+                    if let e = sendOnLoop(framed) {
+                        c.resume(returning: e)
+                    } else if let io, io.bufferedOutboundBytes >= Self.sendHighWater {
+                        writeWaiters.append(c)
+                    } else {
+                        c.resume(returning: nil)
+                    }
+                }
+            }
+        }
+        if let error { throw error }
+    }
+
+    /// Sends one framed message (with the response headers first); the call's end status when closed.
+    private func sendOnLoop(_ framed: [UInt8]) -> RPCError? {
+        guard !isClosed, let io, let head, let context else {
+            return endStatus ?? RPCError(code: .cancelled, message: "call is over")
+        }
+        if !headersSent {
+            headersSent = true
+            io.sendHeaders(
+                ResponseHeaders.head(
+                    contentType: head.contentType, encoding: head.responseCompression, metadata: context.responseMetadata),
+                endStream: false)
+        }
+        io.sendData(framed, endStream: false)
+        return nil
+    }
+
+    // MARK: - Ending
+
+    private func reject(_ rejection: RequestRejection) {
+        isClosed = true
+        endStatus = rejection.status
+        io?.sendHeaders(
+            ResponseHeaders.trailersOnly(
+                httpStatus: rejection.httpStatus, contentType: "application/grpc", status: rejection.status.code,
+                message: rejection.status.message, metadata: Metadata(), extra: rejection.extraHeaders),
+            endStream: true)
+        completeIfDone()
+    }
+
+    /// Sends the status (trailers, or Trailers-Only when nothing was sent) and closes the response side.
+    private func close(with error: RPCError?) {
+        guard !isClosed else { return }
+        var metadata = context?.trailingMetadata ?? Metadata()
+        if let error { for entry in error.trailingMetadata { metadata.add(entry.key, value: entry.value) } }
+        let code = error?.code ?? .ok
+        let message = error?.message ?? ""
+        if headersSent {
+            io?.sendTrailers(ResponseHeaders.trailers(status: code, message: message, metadata: metadata))
+        } else {
+            io?.sendHeaders(
+                ResponseHeaders.trailersOnly(
+                    contentType: head?.contentType ?? "application/grpc", status: code, message: message, metadata: metadata),
+                endStream: true)
+        }
+        closeState(with: error ?? RPCError(code: .cancelled, message: "call is over"))
+        if !handlerStarted { completeIfDone() }
+    }
+
+    private func closeState(with error: RPCError) {
+        if !isClosed {
+            isClosed = true
+            endStatus = error
+        }
+        context?.markCancelled()
+        call?.inbox.finish(error)
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        if holdsSlot {
+            holdsSlot = false
+            core.releaseSlot()
+        }
+        resumeWriters(with: endStatus)
+    }
+
+    private func resumeWriters(with error: RPCError?) {
+        guard !writeWaiters.isEmpty else { return }
+        let waiters = writeWaiters
+        writeWaiters = []
+        for w in waiters { w.resume(returning: error) }
+    }
+
+    private func completeIfDone() {
+        guard isClosed, task == nil, let done = onComplete else { return }
+        onComplete = nil
+        done()
+    }
+
+    private func onLoop(_ body: @escaping @Sendable () -> Void) {
+        if loop.inEventLoop { body() } else { loop.execute(body) }
+    }
+}

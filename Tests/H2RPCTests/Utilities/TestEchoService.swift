@@ -1,0 +1,80 @@
+import H2RPC
+import Synchronization
+
+struct PlainError: Error, CustomStringConvertible {
+    var description: String { "secret internal detail" }
+}
+
+/// Records what happened inside handlers, for assertions.
+final class HandlerProbe: Sendable {
+    private let events = Mutex<[String]>([])
+    func note(_ e: String) { events.withLock { $0.append(e) } }
+    var all: [String] { events.withLock { $0 } }
+
+    /// Waits (bounded) until `event` was noted.
+    func waitFor(_ event: String, timeout: Duration = .seconds(5)) async -> Bool {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            if all.contains(event) { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+}
+
+/// `test.Echo`, written by hand the way generated code would register it.
+struct TestEchoService: RPCService {
+    let probe: HandlerProbe
+
+    var methods: [RPCMethod] {
+        [
+            .unary(path: "/test.Echo/Get", service: self) { s, req, ctx in try await s.get(req, ctx) },
+            .clientStreaming(path: "/test.Echo/Collect", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
+                var texts: [String] = []
+                for try await r in reqs { texts.append(r.text) }
+                return EchoMessage(text: texts.joined(separator: ","), number: Int32(texts.count))
+            },
+            .serverStreaming(path: "/test.Echo/Expand", service: self) { (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+                for i in 0..<req.number { try await out.send(EchoMessage(text: req.text, number: i)) }
+            },
+            .bidiStreaming(path: "/test.Echo/Chat", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+                ctx.compressResponses = ctx.requestMetadata["x-compress"] == "yes"
+                for try await r in reqs {
+                    if r.text == "sleep" {
+                        try await s.sleep(ctx)
+                    }
+                    try await out.send(EchoMessage(text: "echo:" + r.text, number: r.number))
+                }
+            },
+        ]
+    }
+
+    func get(_ req: EchoMessage, _ ctx: ServerContext) async throws -> EchoMessage {
+        switch req.text {
+        case "throw": throw PlainError()
+        case "status": throw RPCError(code: .notFound, message: "nope", trailingMetadata: Metadata([("x-why", "missing")]))
+        case "sleep":
+            try await sleep(ctx)
+            return req
+        case "metadata":
+            ctx.responseMetadata.add("x-initial", ctx.requestMetadata["x-in"] ?? "")
+            ctx.trailingMetadata.add("x-trailing-bin", binary: [0xAB, 0xAB, 0xAB])
+            return req
+        case "deadline":
+            return EchoMessage(text: ctx.deadline == nil ? "none" : "set")
+        default:
+            return EchoMessage(text: req.text, number: req.number + 1)
+        }
+    }
+
+    func sleep(_ ctx: ServerContext) async throws {
+        probe.note("sleeping")
+        do {
+            try await Task.sleep(for: .seconds(30))
+        } catch {
+            probe.note("cancelled")
+            throw error
+        }
+        probe.note("woke")
+    }
+}
