@@ -1,0 +1,127 @@
+import EventIO
+import Testing
+@testable import H2RPC
+
+/// ClientStream fed with response events on a real loop and an in-memory stream.
+@Suite struct ClientStreamTests {
+    let group: EventLoopGroup
+    init() throws { group = try EventLoopGroup(loopCount: 1) }
+
+    static let okHead = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"), HeaderField("x-h", "v")]
+
+    func make(maxReceive: Int = 1 << 20, timeout: Duration? = nil) async -> (ClientStream, ClientCall, RecordingStreamIO) {
+        let call = ClientCall(maxReceiveMessageSize: maxReceive, maxSendMessageSize: 1 << 20, compression: .identity)
+        let stream = ClientStream(loop: group.next(), call: call)
+        let io = RecordingStreamIO()
+        await onLoop(stream.loop) { stream.attach(io: io, timeout: timeout) }
+        return (stream, call, io)
+    }
+
+    @Test func headMessagesAndOKTrailers() async throws {
+        let (stream, call, _) = await make()
+        await onLoop(stream.loop) {
+            stream.receivedHead(Self.okHead)
+            (framed(EchoMessage(text: "a")) + framed(EchoMessage(text: "b"))).withUnsafeBytes { stream.receivedData($0) }
+            stream.receivedEnd(trailers: [HeaderField("grpc-status", "0"), HeaderField("x-t", "w")])
+        }
+        #expect(try await call.initialMetadata()["x-h"] == "v")
+        let a: EchoMessage? = try await call.receive()
+        let b: EchoMessage? = try await call.receive()
+        let end: EchoMessage? = try await call.receive()
+        #expect(a?.text == "a")
+        #expect(b?.text == "b")
+        #expect(end == nil)
+        #expect(await call.trailingMetadata()["x-t"] == "w")
+    }
+
+    @Test func trailersOnlyErrorReachesEveryWaiter() async throws {
+        let (stream, call, _) = await make()
+        await onLoop(stream.loop) {
+            stream.receivedHead(
+                ResponseHeaders.trailersOnly(contentType: "application/grpc", status: .unimplemented, message: "x", metadata: Metadata()))
+            stream.receivedEnd(trailers: nil)
+        }
+        await #expect(throws: RPCError(code: .unimplemented, message: "x")) { try await call.initialMetadata() }
+        await #expect(throws: RPCError.self) { let _: EchoMessage? = try await call.receive() }
+    }
+
+    @Test func nonGRPCResponseMapsHTTPStatus() async throws {
+        let (stream, call, _) = await make()
+        await onLoop(stream.loop) {
+            stream.receivedHead([HeaderField(":status", "404"), HeaderField("content-type", "text/html")])
+            stream.receivedEnd(trailers: nil)
+        }
+        let end = await call.end.get()
+        #expect(end.error?.code == .unimplemented)
+    }
+
+    @Test func resetByServerIsMappedAndCancelIsCancelled() async throws {
+        let (stream, call, _) = await make()
+        await onLoop(stream.loop) {
+            stream.receivedHead(Self.okHead)
+            stream.closed(resetCode: 8, reason: nil)
+        }
+        #expect(await call.end.get().error?.code == .cancelled)
+
+        let (s2, c2, io2) = await make()
+        c2.cancel()
+        #expect(await c2.end.get().error?.code == .cancelled)
+        #expect(io2.events == [.reset(8)])
+        _ = s2
+    }
+
+    @Test func connectionLossIsUnavailable() async throws {
+        let (stream, call, _) = await make()
+        await onLoop(stream.loop) { stream.closed(resetCode: nil, reason: "connection closed: peer vanished") }
+        #expect(await call.end.get().error?.code == .unavailable)
+    }
+
+    @Test func deadlineResetsStreamAndReportsDeadlineExceeded() async throws {
+        let (_, call, io) = await make(timeout: .milliseconds(20))
+        #expect(await call.end.get().error?.code == .deadlineExceeded)
+        #expect(io.events == [.reset(8)])
+    }
+
+    @Test func oversizedResponseIsResourceExhaustedAndCancelsStream() async throws {
+        let (stream, call, io) = await make(maxReceive: 8)
+        await onLoop(stream.loop) {
+            stream.receivedHead(Self.okHead)
+            framed(EchoMessage(text: String(repeating: "z", count: 64))).withUnsafeBytes { stream.receivedData($0) }
+        }
+        #expect(await call.end.get().error?.code == .resourceExhausted)
+        #expect(io.events == [.reset(8)])
+    }
+
+    @Test func truncatedResponseBeforeOKTrailersIsInternal() async throws {
+        let (stream, call, _) = await make()
+        await onLoop(stream.loop) {
+            stream.receivedHead(Self.okHead)
+            ([0, 0, 0, 0, 9, 1] as [UInt8]).withUnsafeBytes { stream.receivedData($0) }
+            stream.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
+        }
+        #expect(await call.end.get().error?.code == .internal)
+    }
+
+    @Test func invalidResponseProtobufIsInternal() async throws {
+        let (stream, call, _) = await make()
+        await onLoop(stream.loop) {
+            stream.receivedHead(Self.okHead)
+            ([0, 0, 0, 0, 2, 0x0A, 0x05] as [UInt8]).withUnsafeBytes { stream.receivedData($0) }
+            stream.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
+        }
+        do {
+            let m: EchoMessage? = try await call.receive()
+            Issue.record("decoded \(String(describing: m))")
+        } catch {
+            #expect(error.code == .internal)
+        }
+    }
+
+    @Test func sendAndHalfCloseReachTheStream() async throws {
+        let (_, call, io) = await make()
+        try await call.send(EchoMessage(text: "q"), compressed: nil, endStream: false)
+        call.halfClose()
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(io.events == [.data(framed(EchoMessage(text: "q")), endStream: false), .data([], endStream: true)])
+    }
+}
