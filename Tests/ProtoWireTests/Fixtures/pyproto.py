@@ -1,0 +1,70 @@
+"""Python protobuf (upb) as the independent codec in ProtoWire's tests.
+
+Messages are built at run time from a descriptor set that protoc wrote, so no generated code ties
+this script to a protoc version.
+
+  pyproto.py roundtrip DESCRIPTOR_SET MESSAGE   stdin: messages, each prefixed by a varint length;
+                                                stdout: each parsed by python and re-serialized
+                                                deterministically (maps sorted by key), same framing.
+  pyproto.py encode-text DESCRIPTOR_SET MESSAGE stdin: text format; stdout: deterministic bytes.
+Exit status 1 with a message on stderr when python cannot parse an input.
+"""
+import sys
+
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, text_format
+
+
+def message_class(descriptor_set, name):
+    fds = descriptor_pb2.FileDescriptorSet()
+    with open(descriptor_set, "rb") as f:
+        fds.ParseFromString(f.read())
+    pool = descriptor_pool.DescriptorPool()
+    for file in fds.file:
+        pool.Add(file)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName(name))
+
+
+def read_varint(data, pos):
+    shift = result = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if b < 0x80:
+            return result, pos
+        shift += 7
+
+
+def write_varint(n):
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def main():
+    mode, descriptor_set, name = sys.argv[1:4]
+    cls = message_class(descriptor_set, name)
+    data = sys.stdin.buffer.read()
+    out = sys.stdout.buffer
+    if mode == "encode-text":
+        msg = text_format.Parse(data.decode("utf-8"), cls())
+        out.write(msg.SerializeToString(deterministic=True))
+        return
+    pos = index = 0
+    while pos < len(data):
+        n, pos = read_varint(data, pos)
+        msg = cls()
+        try:
+            msg.ParseFromString(data[pos:pos + n])
+        except Exception as e:  # report which input python rejected
+            sys.exit(f"message {index}: python could not parse it: {e}")
+        pos += n
+        index += 1
+        encoded = msg.SerializeToString(deterministic=True)
+        out.write(write_varint(len(encoded)) + encoded)
+
+
+main()
