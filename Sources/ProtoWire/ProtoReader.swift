@@ -72,10 +72,10 @@ public struct ProtoReader {
         if position >= end { return nil }
         fieldStart = position
         let field = try readTag()
+        current = field
         if field.wireType == .endGroup {
             throw error(.endGroupMismatch, at: fieldStart)
         }
-        current = field
         valueStart = position
         return field
     }

@@ -7,6 +7,8 @@ this script to a protoc version.
                                                 stdout: each parsed by python and re-serialized
                                                 deterministically (maps sorted by key), same framing.
   pyproto.py encode-text DESCRIPTOR_SET MESSAGE stdin: text format; stdout: deterministic bytes.
+  pyproto.py check DESCRIPTOR_SET MESSAGE       stdin: framed messages; stdout: one line per message,
+                                                "ok" or "error: <python's reason>".
 Exit status 1 with a message on stderr when python cannot parse an input.
 """
 import sys
@@ -57,6 +59,14 @@ def main():
     while pos < len(data):
         n, pos = read_varint(data, pos)
         msg = cls()
+        if mode == "check":
+            try:
+                msg.ParseFromString(data[pos:pos + n])
+                out.write(b"ok\n")
+            except Exception as e:
+                out.write(("error: " + str(e).replace("\n", " ") + "\n").encode())
+            pos += n
+            continue
         try:
             msg.ParseFromString(data[pos:pos + n])
         except Exception as e:  # report which input python rejected

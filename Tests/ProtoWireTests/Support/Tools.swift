@@ -92,6 +92,17 @@ enum Tools {
         return result
     }
 
+    /// Whether python protobuf accepts each input: "ok" or "error: …" per input.
+    static func pythonCheck(_ message: String, _ inputs: [[UInt8]], file: String = "wiretest.proto") throws -> [String] {
+        let desc = try descriptorSet(file)
+        defer { try? FileManager.default.removeItem(atPath: desc) }
+        var framed: [UInt8] = []
+        for input in inputs { framed += varint(input.count) + input }
+        let out = try run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "check", desc, message],
+                          input: framed)
+        return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     /// Python protobuf encodes text format deterministically. Note: upb's "deterministic" map order is
     /// descending for integer and bool keys and ascending for string keys, unlike C++; compare maps of
     /// several entries by value, not by bytes, with python.
