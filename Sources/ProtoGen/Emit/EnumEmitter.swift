@@ -1,0 +1,69 @@
+/// Emits a proto enum as a Swift enum with an `unrecognized(Int32)` case, so that values this
+/// version does not know survive a decode/encode round trip.
+struct EnumEmitter {
+    let access: String
+
+    /// Case names, one per value: the enum's name stripped as a prefix (`STATUS_PENDING` in `Status`
+    /// → `pending`), lower camel case, backticked when a keyword.
+    static func caseNames(_ decl: EnumDecl) -> [String] {
+        let prefix = decl.name.lowercased().filter { $0 != "_" }
+        return decl.values.map { value in
+            var name = SwiftNaming.lowerCamel(value.name)
+            var stripped = Substring(value.name)
+            var matched = 0
+            let target = Array(prefix)
+            while matched < target.count, let c = stripped.first {
+                if c == "_" { stripped = stripped.dropFirst(); continue }
+                guard Character(c.lowercased()) == target[matched] else { break }
+                stripped = stripped.dropFirst()
+                matched += 1
+            }
+            if matched == target.count {
+                while stripped.first == "_" { stripped = stripped.dropFirst() }
+                if let first = stripped.first, !first.isNumber { name = SwiftNaming.lowerCamel(String(stripped)) }
+            }
+            if name == "unrecognized" || name == "rawValue" || name == "init" { name += "_" }
+            return SwiftNaming.escaped(name)
+        }
+    }
+
+    func emit(_ decl: EnumDecl, swiftName: String, into p: inout CodePrinter) {
+        let names = Self.caseNames(decl)
+        var canonical: [Int32: Int] = [:]
+        for (i, value) in decl.values.enumerated() where canonical[value.number] == nil { canonical[value.number] = i }
+        p.docComment(decl.comments)
+        if decl.deprecated { p.line(CodePrinter.deprecatedNote) }
+        p.block("\(access)enum \(swiftName): ProtoEnum {") { p in
+            for (i, value) in decl.values.enumerated() where canonical[value.number] == i {
+                p.docComment(value.comments)
+                if value.deprecated { p.line(CodePrinter.deprecatedNote) }
+                p.line("case \(names[i]) // = \(value.number)")
+            }
+            p.line("/// A number this version of the enum does not name, kept as is.")
+            p.line("case unrecognized(Int32)")
+            for (i, value) in decl.values.enumerated() where canonical[value.number] != i {
+                p.line()
+                p.docComment(value.comments)
+                p.line("\(access)static let \(names[i]) = \(swiftName).\(names[canonical[value.number]!])")
+            }
+            p.line()
+            p.block("\(access)init(rawValue: Int32) {") { p in
+                p.line("switch rawValue {")
+                for (i, value) in decl.values.enumerated() where canonical[value.number] == i {
+                    p.line("case \(value.number): self = .\(names[i])")
+                }
+                p.line("default: self = .unrecognized(rawValue)")
+                p.line("}")
+            }
+            p.line()
+            p.block("\(access)var rawValue: Int32 {") { p in
+                p.line("switch self {")
+                for (i, value) in decl.values.enumerated() where canonical[value.number] == i {
+                    p.line("case .\(names[i]): \(value.number)")
+                }
+                p.line("case .unrecognized(let value): value")
+                p.line("}")
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// Choices that shape the generated Swift.
+public struct GeneratorOptions: Sendable, Hashable {
+    /// Access level of generated declarations.
+    public enum Visibility: String, Sendable, Hashable {
+        case `internal`, `public`, `package`
+    }
+
+    /// How output files are named.
+    public enum FileNaming: String, Sendable, Hashable {
+        /// `a/b/c.proto` → `a/b/c.pb.swift` (protoc's convention).
+        case fullPath = "FullPath"
+        /// `a/b/c.proto` → `a_b_c.pb.swift`: unique base names, as one SwiftPM target needs.
+        case pathToUnderscores = "PathToUnderscores"
+    }
+
+    public var visibility: Visibility = .internal
+    /// Emit service protocols and clients (they import H2RPC).
+    public var services = true
+    public var fileNaming: FileNaming = .fullPath
+
+    public init(visibility: Visibility = .internal, services: Bool = true, fileNaming: FileNaming = .fullPath) {
+        self.visibility = visibility
+        self.services = services
+        self.fileNaming = fileNaming
+    }
+
+    /// Parses protoc's parameter string: `Visibility=Public,Services=false,FileNaming=PathToUnderscores`.
+    /// - Throws: a message naming the first unknown key or value.
+    public init(parameter: String) throws(GeneratorOptionError) {
+        self.init()
+        for item in parameter.split(separator: ",") where !item.isEmpty {
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingWhitespace() }
+            let key = parts[0].lowercased()
+            let value = parts.count > 1 ? parts[1] : ""
+            switch key {
+            case "visibility":
+                guard let v = Visibility(rawValue: value.lowercased()) else { throw GeneratorOptionError("Unknown Visibility \"\(value)\" (internal, public, package).") }
+                visibility = v
+            case "services":
+                switch value.lowercased() {
+                case "true", "": services = true
+                case "false": services = false
+                default: throw GeneratorOptionError("Unknown Services value \"\(value)\" (true, false).")
+                }
+            case "filenaming":
+                guard let v = FileNaming(rawValue: value) else { throw GeneratorOptionError("Unknown FileNaming \"\(value)\" (FullPath, PathToUnderscores).") }
+                fileNaming = v
+            default:
+                throw GeneratorOptionError("Unknown generator option \"\(parts[0])\".")
+            }
+        }
+    }
+
+    /// The output file name for a `.proto` file name.
+    public func outputName(for protoName: String) -> String {
+        var base = protoName.hasSuffix(".proto") ? String(protoName.dropLast(6)) : protoName
+        if fileNaming == .pathToUnderscores { base = base.replacingAll("/", with: "_") }
+        return base + ".pb.swift"
+    }
+}
+
+/// A generator parameter that is not understood.
+public struct GeneratorOptionError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
+        return String(s)
+    }
+
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

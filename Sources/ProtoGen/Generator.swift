@@ -1,0 +1,36 @@
+/// The generator's public entry points: standalone (parse `.proto` files from disk) and protoc
+/// plugin mode (decode a `CodeGeneratorRequest`). Both produce the same Swift for the same input.
+public enum Generator {
+    /// One generated file.
+    public struct OutputFile: Sendable, Hashable {
+        /// Path relative to the output folder.
+        public var name: String
+        public var content: String
+    }
+
+    /// Parses `files` along `protoPaths` (the built-in well-known types are found last) and returns
+    /// the Swift code for each of `files`.
+    /// - Throws: `ProtoGenError` (`file:line:column: message`) for any problem in the input.
+    public static func generate(files: [String], protoPaths: [String],
+                                options: GeneratorOptions) throws(ProtoGenError) -> [OutputFile] {
+        let (all, toGenerate) = try ProtoCompiler.load(files: files, protoPaths: protoPaths)
+        return emit(all: all, toGenerate: toGenerate, options: options)
+    }
+
+    /// Same as `generate(files:protoPaths:options:)` with file contents given in memory (tests).
+    static func generate(sources: [String: String], files: [String],
+                         options: GeneratorOptions = GeneratorOptions()) throws(ProtoGenError) -> [OutputFile] {
+        let (all, toGenerate) = try ProtoCompiler.load(files: files, protoPaths: ["/virtual"]) { path in
+            path.hasPrefix("/virtual/") ? sources[String(path.dropFirst("/virtual/".count))] : nil
+        }
+        return emit(all: all, toGenerate: toGenerate, options: options)
+    }
+
+    static func emit(all: [FileDecl], toGenerate: [String], options: GeneratorOptions) -> [OutputFile] {
+        let emitter = FileEmitter(files: all, options: options)
+        return toGenerate.compactMap { name in
+            guard let file = all.first(where: { $0.name == name }) else { return nil }
+            return OutputFile(name: options.outputName(for: name), content: emitter.emit(file))
+        }
+    }
+}

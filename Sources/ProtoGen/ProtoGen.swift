@@ -1,1 +1,0 @@
-// The ProtoGen module: see ../shared/DESIGN.md. Its sources arrive with its issue.

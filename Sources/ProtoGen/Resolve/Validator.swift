@@ -1,0 +1,85 @@
+/// The checks protoc makes after parsing that our parser must make too: field numbers (range,
+/// duplicates, reserved), reserved names, map keys, enum values, proto3 restrictions.
+struct Validator {
+    let file: FileDecl
+    /// Every message of every loaded file by full name (for map entry key types).
+    let messages: [String: MessageDecl]
+
+    private func fail(_ position: SourcePosition, _ message: String) -> ProtoGenError {
+        ProtoGenError(file: file.name, at: position, message)
+    }
+
+    func validate() throws(ProtoGenError) {
+        for message in file.messages { try validate(message) }
+        for decl in file.enums { try validate(decl) }
+    }
+
+    private func validate(_ message: MessageDecl) throws(ProtoGenError) {
+        if file.syntax == .proto3, !message.extensionRanges.isEmpty {
+            throw fail(message.position, "Extension ranges are not allowed in proto3.")
+        }
+        var byNumber: [Int: String] = [:]
+        for field in message.fields {
+            let number = field.number
+            if number <= 0 { throw fail(field.numberPosition, "Field numbers must be positive integers.") }
+            if number > 536_870_911 { throw fail(field.numberPosition, "Field numbers cannot be greater than 536870911.") }
+            if (19_000...19_999).contains(number) {
+                throw fail(field.numberPosition, "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+            }
+            if let other = byNumber[number] {
+                throw fail(field.numberPosition, "Field number \(number) has already been used in \"\(message.fullName)\" by field \"\(other)\".")
+            }
+            byNumber[number] = field.name
+            if message.reservedRanges.contains(where: { $0.contains(number) }) {
+                throw fail(field.numberPosition, "Field \"\(field.name)\" uses reserved number \(number).")
+            }
+            if message.reservedNames.contains(field.name) {
+                throw fail(field.position, "Field name \"\(field.name)\" is reserved.")
+            }
+            if message.extensionRanges.contains(where: { $0.contains(number) }) {
+                throw fail(field.numberPosition, "Extension range \(number) includes field \"\(field.name)\" (\(number)).")
+            }
+            if field.packed == true, field.label != .repeated || !(field.type?.isPackable ?? false) {
+                throw fail(field.position, "[packed = true] can only be specified for repeated primitive fields.")
+            }
+            if field.type == .message, let entry = messages[String(field.typeName.dropFirst())], entry.isMapEntry,
+               field.label == .repeated, message.messages.contains(where: { $0.fullName == entry.fullName }) {
+                let key = entry.fields[0]
+                switch key.type {
+                case .float, .double, .bytes, .message, .group, nil:
+                    throw fail(key.typePosition, "Key in map fields cannot be float/double, bytes or message types.")
+                case .enum:
+                    throw fail(key.typePosition, "Key in map fields cannot be enum types.")
+                default: break
+                }
+            }
+        }
+        for nested in message.messages { try validate(nested) }
+        for decl in message.enums { try validate(decl) }
+    }
+
+    private func validate(_ decl: EnumDecl) throws(ProtoGenError) {
+        guard let first = decl.values.first else {
+            throw fail(decl.position, "Enums must contain at least one value.")
+        }
+        if file.syntax == .proto3, first.number != 0 {
+            throw fail(first.position, "The first enum value must be zero in proto3.")
+        }
+        var byNumber: [Int32: String] = [:]
+        for value in decl.values {
+            if let other = byNumber[value.number], !decl.allowAlias {
+                throw fail(value.position, "\"\(value.name)\" uses the same enum value as \"\(other)\". If this is intended, set 'option allow_alias = true;' to the enum definition.")
+            }
+            if byNumber[value.number] == nil { byNumber[value.number] = value.name }
+            if decl.reservedRanges.contains(where: { $0.contains(Int(value.number)) }) {
+                throw fail(value.position, "Enum value \"\(value.name)\" uses reserved number \(value.number).")
+            }
+            if decl.reservedNames.contains(value.name) {
+                throw fail(value.position, "Enum value \"\(value.name)\" is reserved.")
+            }
+        }
+        if decl.allowAlias, byNumber.count == decl.values.count {
+            throw fail(decl.position, "\"\(decl.fullName)\" declares 'option allow_alias = true;', but does not have any aliases.")
+        }
+    }
+}
