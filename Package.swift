@@ -17,6 +17,10 @@ let package = Package(
         .library(name: "EventIO", targets: ["EventIO"]),
         .library(name: "H2", targets: ["H2"]),
         .library(name: "H2RPC", targets: ["H2RPC"]),
+        .library(name: "BenchProto", targets: ["BenchProto"]),
+        .library(name: "InteropProto", targets: ["InteropProto"]),
+        .executable(name: "protoc-gen-h2rpc", targets: ["protoc-gen-h2rpc"]),
+        .plugin(name: "H2RPCPlugin", targets: ["H2RPCPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +51,14 @@ let package = Package(
             name: "H2RPC",
             dependencies: ["H2", "ProtoWire", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+
+        // protoc plugin and standalone code generator; the build plugin runs it.
+        .executableTarget(name: "protoc-gen-h2rpc", dependencies: ["ProtoGen"], swiftSettings: strict),
+        .plugin(name: "H2RPCPlugin", capability: .buildTool(), dependencies: ["protoc-gen-h2rpc"]),
+        // Generated at build time by H2RPCPlugin from Protos/bench.proto (symlinked into the target).
+        .target(name: "BenchProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
+        // Generated at build time by H2RPCPlugin from Protos/grpc/testing/*.proto (the gRPC interop protos).
+        .target(name: "InteropProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
         .testTarget(

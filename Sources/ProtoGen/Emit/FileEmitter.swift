@@ -22,7 +22,7 @@ struct FileEmitter {
         p.line("// swift-format-ignore-file")
         p.line()
         if withServices { p.line("\(importAccess)import H2RPC") }
-        p.line("\(importAccess)import ProtoWire")
+        if !file.messages.isEmpty || !file.enums.isEmpty { p.line("\(importAccess)import ProtoWire") }
         let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
         for decl in file.enums {
             p.line()

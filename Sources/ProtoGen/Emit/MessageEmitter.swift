@@ -114,9 +114,9 @@ struct MessageEmitter {
             let upper = plan.bareName.prefix(1).uppercased() + plan.bareName.dropFirst()
             p.line()
             p.line("/// Whether `\(plan.bareName)` is set.")
-            p.line("\(access)var has\(upper): Bool { \(plan.name) != nil }")
+            p.line("\(access)var has\(upper): Bool { self.\(plan.name) != nil }")
             p.line("/// Unsets `\(plan.bareName)`.")
-            p.line("\(access)mutating func clear\(upper)() { \(plan.name) = nil }")
+            p.line("\(access)mutating func clear\(upper)() { self.\(plan.name) = nil }")
         }
     }
 
@@ -152,13 +152,13 @@ struct MessageEmitter {
     private func sizeCall(_ plan: FieldPlan) -> String {
         let n = plan.field.number
         switch plan.kind {
-        case .implicit: return "ProtoSize.nonDefault(\(plan.marker).self, \(plan.name), field: \(n))"
-        case .explicit: return "ProtoSize.ifPresent(\(plan.marker).self, \(plan.name), field: \(n))"
+        case .implicit: return "ProtoSize.nonDefault(\(plan.marker).self, self.\(plan.name), field: \(n))"
+        case .explicit: return "ProtoSize.ifPresent(\(plan.marker).self, self.\(plan.name), field: \(n))"
         case .repeated(let packed):
-            return packed ? "ProtoSize.packed(\(plan.marker).self, \(plan.name), field: \(n))"
-                          : "ProtoSize.repeated(\(plan.marker).self, \(plan.name), field: \(n))"
+            return packed ? "ProtoSize.packed(\(plan.marker).self, self.\(plan.name), field: \(n))"
+                          : "ProtoSize.repeated(\(plan.marker).self, self.\(plan.name), field: \(n))"
         case .map(let key, let value):
-            return "ProtoSize.map(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, \(plan.name), field: \(n))"
+            return "ProtoSize.map(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, self.\(plan.name), field: \(n))"
         case .oneofMember: return "ProtoSize.field(\(plan.marker).self, value, field: \(n))"
         }
     }
@@ -166,20 +166,20 @@ struct MessageEmitter {
     private func writeCall(_ plan: FieldPlan) -> String {
         let n = plan.field.number
         switch plan.kind {
-        case .implicit: return "writer.writeNonDefault(\(plan.marker).self, \(plan.name), field: \(n))"
-        case .explicit: return "writer.writeIfPresent(\(plan.marker).self, \(plan.name), field: \(n))"
+        case .implicit: return "writer.writeNonDefault(\(plan.marker).self, self.\(plan.name), field: \(n))"
+        case .explicit: return "writer.writeIfPresent(\(plan.marker).self, self.\(plan.name), field: \(n))"
         case .repeated(let packed):
-            return packed ? "writer.writePacked(\(plan.marker).self, \(plan.name), field: \(n))"
-                          : "writer.writeRepeated(\(plan.marker).self, \(plan.name), field: \(n))"
+            return packed ? "writer.writePacked(\(plan.marker).self, self.\(plan.name), field: \(n))"
+                          : "writer.writeRepeated(\(plan.marker).self, self.\(plan.name), field: \(n))"
         case .map(let key, let value):
-            return "writer.writeMap(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, \(plan.name), field: \(n))"
+            return "writer.writeMap(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, self.\(plan.name), field: \(n))"
         case .oneofMember: return "writer.write(\(plan.marker).self, value, field: \(n))"
         }
     }
 
     private func emitOneofSwitch(_ index: Int, _ members: [FieldPlan], complete: Bool, message: MessageDecl,
                                  into p: inout CodePrinter, _ call: (FieldPlan) -> String) {
-        p.line("switch \(oneofProperty(message, index)) {")
+        p.line("switch self.\(oneofProperty(message, index)) {")
         for plan in members {
             p.line("case .\(plan.name)(let value)?: \(call(plan))")
         }
@@ -191,10 +191,10 @@ struct MessageEmitter {
         let steps = steps(plans, message: message)
         p.block("\(access)func encodedSize() -> Int {") { p in
             if steps.isEmpty {
-                p.line("ProtoSize.unknown(unknownFields)")
+                p.line("ProtoSize.unknown(self.unknownFields)")
                 return
             }
-            p.line("var size = ProtoSize.unknown(unknownFields)")
+            p.line("var size = ProtoSize.unknown(self.unknownFields)")
             for step in steps {
                 switch step {
                 case .field(let plan): p.line("size += " + sizeCall(plan))
@@ -215,17 +215,17 @@ struct MessageEmitter {
                     emitOneofSwitch(index, members, complete: complete, message: message, into: &p, writeCall)
                 }
             }
-            p.line("writer.writeUnknown(unknownFields)")
+            p.line("writer.writeUnknown(self.unknownFields)")
         }
     }
 
     private func emitDecode(_ plans: [FieldPlan], message: MessageDecl, oneofs: [Int], into p: inout CodePrinter) {
         p.block("\(access)mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {") { p in
             if plans.isEmpty {
-                p.line("while try reader.nextField(unknown: &unknownFields) != nil {}")
+                p.line("while try reader.nextField(unknown: &self.unknownFields) != nil {}")
                 return
             }
-            p.block("while let field = try reader.nextField(unknown: &unknownFields) {") { p in
+            p.block("while let field = try reader.nextField(unknown: &self.unknownFields) {") { p in
                 p.line("switch field.number {")
                 for plan in plans.sorted(by: { $0.field.number < $1.field.number }) {
                     p.line("case \(plan.field.number): " + readCall(plan, message: message))
@@ -239,18 +239,18 @@ struct MessageEmitter {
     private func readCall(_ plan: FieldPlan, message: MessageDecl) -> String {
         switch plan.kind {
         case .implicit, .explicit:
-            return "try reader.read(\(plan.marker).self, field, into: &\(plan.name))"
+            return "try reader.read(\(plan.marker).self, field, into: &self.\(plan.name))"
         case .repeated:
-            return "try reader.readRepeated(\(plan.marker).self, field, into: &\(plan.name))"
+            return "try reader.readRepeated(\(plan.marker).self, field, into: &self.\(plan.name))"
         case .map(let key, let value):
-            return "try reader.readMap(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, field, into: &\(plan.name))"
+            return "try reader.readMap(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, field, into: &self.\(plan.name))"
         case .oneofMember(let index):
             let property = oneofProperty(message, index)
             let type = oneofType(message, index)
             if plan.field.type == .message {
-                return "try reader.read(\(plan.marker).self, field, into: &\(property), as: \(type).\(plan.name), current: { if case .\(plan.name)(let value) = $0 { value } else { nil } })"
+                return "try reader.read(\(plan.marker).self, field, into: &self.\(property), as: \(type).\(plan.name), current: { if case .\(plan.name)(let value) = $0 { value } else { nil } })"
             }
-            return "try reader.read(\(plan.marker).self, field, into: &\(property), as: \(type).\(plan.name))"
+            return "try reader.read(\(plan.marker).self, field, into: &self.\(property), as: \(type).\(plan.name))"
         }
     }
 
