@@ -63,6 +63,10 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
         .testTarget(
             name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),
+        // The .proto files under Tests/ProtoGenTests/Protos are compiled by the build plugin.
+        .testTarget(
+            name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire"],
+            exclude: ["Python", "Snapshots"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "ProtoWire"], swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"], swiftSettings: strict),
     ]

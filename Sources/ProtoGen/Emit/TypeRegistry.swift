@@ -58,7 +58,7 @@ struct TypeRegistry {
         var result: [String: Set<Int>] = [:]
         for (name, fieldEdges) in edges {
             for (number, target) in fieldEdges where reaches(from: target, to: name, edges: edges) {
-                result[name, default: []].insert(number)
+                result[String(name.dropFirst()), default: []].insert(number)
             }
         }
         return result
