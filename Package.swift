@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "InteropProto", targets: ["InteropProto"]),
         .executable(name: "protoc-gen-h2rpc", targets: ["protoc-gen-h2rpc"]),
         .plugin(name: "H2RPCPlugin", targets: ["H2RPCPlugin"]),
+        .executable(name: "rpcbench", targets: ["rpcbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,6 +61,17 @@ let package = Package(
         // Generated at build time by H2RPCPlugin from Protos/grpc/testing/*.proto (the gRPC interop protos).
         .target(name: "InteropProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
 
+        // rpcbench: everything but the command line lives in RPCBenchCore, so that tests reach it.
+        .target(
+            name: "RPCBenchCore",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "rpcbench",
+            dependencies: ["RPCBenchCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+
+        .testTarget(name: "RPCBenchTests", dependencies: ["RPCBenchCore"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
         .testTarget(
             name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),

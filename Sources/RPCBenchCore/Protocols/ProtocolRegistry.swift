@@ -1,0 +1,31 @@
+/// Settings a protocol's client or server may use.
+public struct ProtocolSettings: Sendable {
+    /// Event-loop threads; nil: the protocol's default.
+    public var threads: Int?
+
+    public init(threads: Int? = nil) { self.threads = threads }
+}
+
+/// The clients and servers of every protocol rpcbench knows.
+public enum ProtocolRegistry {
+    public static func client(_ kind: BenchProtocolKind, settings: ProtocolSettings = .init()) throws(BenchError) -> any BenchClient {
+        switch kind {
+        case .tcp, .h2, .grpc:
+            throw .unsupported("the \(kind.rawValue) client is not built into this rpcbench yet")
+        }
+    }
+
+    /// Starts a server listening on `host:port` (port 0: any free port).
+    public static func startServer(_ kind: BenchProtocolKind, host: String, port: Int,
+                                   settings: ProtocolSettings = .init()) async throws(BenchError) -> any BenchServer {
+        switch kind {
+        case .tcp, .h2, .grpc:
+            throw .unsupported("the \(kind.rawValue) server is not built into this rpcbench yet")
+        }
+    }
+
+    /// Why `kind` cannot run `scenario`, or nil when it can.
+    public static func limitation(_ kind: BenchProtocolKind, _ scenario: Scenario) -> String? {
+        nil
+    }
+}

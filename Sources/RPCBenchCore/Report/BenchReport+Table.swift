@@ -1,0 +1,30 @@
+extension BenchReport {
+    /// The figures table, then (when the baseline ran) every figure relative to it.
+    public var table: String {
+        var figures = TextTable(header: ["protocol", "scenario"] + BenchReport.tableFigures.map(\.title))
+        for row in results {
+            figures.rows.append([row.protocolName, row.scenario.id] + BenchReport.tableFigures.map { Format.optional($0.value(row)) })
+        }
+        var out = "\(machine.build) build · \(machine.cpus) × \(machine.cpuModel) · " +
+            "\(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up\n\n" + figures.rendered()
+        let compared = results.filter { baselineRow(for: $0) != nil }
+        if !compared.isEmpty {
+            var relative = TextTable(header: ["vs \(baseline)", "scenario"] + BenchReport.tableFigures.map(\.title))
+            for row in compared {
+                relative.rows.append([row.protocolName, row.scenario.id] + BenchReport.tableFigures.map { Format.ratio(ratio(row, $0.value)) })
+            }
+            out += "\n\nrelative to \(baseline) (calls/s, MB/s: higher is better; latency, CPU, RSS: lower is better)\n\n" + relative.rendered()
+        }
+        out += "\n\nlatency: unary/pingpong per call (open loop: from the intended send time); download: gap before each message." +
+            "\nCPU: user + system µs per call (download: per message), server from /proc/<pid>/stat, client from getrusage."
+        if machine.build == "debug" {
+            out += "\nDEBUG BUILD: these figures are several times too slow; run `swift run -c release rpcbench compare`."
+        }
+        return out + "\n"
+    }
+
+    /// The table shows total CPU split into server and client; the JSON also has the sum.
+    static var tableFigures: [(key: String, title: String, value: @Sendable (BenchResult) -> Double?)] {
+        figures.filter { $0.key != "cpu_us_per_call" }
+    }
+}

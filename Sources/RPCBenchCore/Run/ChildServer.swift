@@ -1,0 +1,187 @@
+import Foundation
+import Synchronization
+
+/// `rpcbench serve` started as a child process: started, waited for until it prints its
+/// `listening on HOST:PORT` line, measured through its pid, and stopped on every exit path.
+/// Its stdin is a pipe from us; `serve --exit-with-parent` exits when that pipe closes, so that the
+/// child does not outlive a parent that was killed without a chance to stop it.
+public final class ChildServer: Sendable {
+    public let kind: BenchProtocolKind
+    public let pid: Int32
+    public let host: String
+    public let port: Int
+    private let process: SendableProcess
+
+    private init(kind: BenchProtocolKind, process: SendableProcess, host: String, port: Int) {
+        self.kind = kind
+        self.process = process
+        self.pid = process.value.processIdentifier
+        self.host = host
+        self.port = port
+    }
+
+    /// This executable's own path, to start `serve` children with.
+    public static var ownExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// Starts `executable serve --proto kind --host host --port 0 …` and waits for its listening line.
+    /// Throws `.serverStart` with the child's last stderr line when it exits or stays silent.
+    public static func start(executable: String = ownExecutable, kind: BenchProtocolKind, host: String = "127.0.0.1",
+                             port: Int = 0, extraArguments: [String] = [], timeout: Double = 15) async throws(BenchError) -> ChildServer {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["serve", "--proto", kind.rawValue, "--host", host, "--port", String(port), "--exit-with-parent"] + extraArguments
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        let output = ChildOutput()
+        let listening = OneShot<Int>()
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil; return }
+            if let port = output.appendStdout(data) { listening.fulfill(.success(port)) }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil; return }
+            output.appendStderr(data)
+        }
+        process.terminationHandler = { process in
+            // Give the pipes a moment to deliver the child's last words.
+            Thread.sleep(forTimeInterval: 0.05)
+            let why = output.lastStderrLine.map { ": \($0)" } ?? ""
+            listening.fulfill(.failure(.serverStart(
+                "the \(kind.rawValue) server exited with status \(process.terminationStatus) before listening\(why)")))
+        }
+        do {
+            try process.run()
+        } catch {
+            throw .serverStart("cannot start \(executable): \(error.localizedDescription)")
+        }
+        let child = SendableProcess(process, keep: [stdin, stdout, stderr])
+        ChildRegistry.shared.add(child)
+        let timer = Task {
+            try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+            listening.fulfill(.failure(.serverStart("the \(kind.rawValue) server did not report listening within \(Int(timeout)) s")))
+        }
+        defer { timer.cancel() }
+        do {
+            let bound = try await listening.wait()
+            return ChildServer(kind: kind, process: child, host: host, port: bound)
+        } catch {
+            child.stop()
+            throw error
+        }
+    }
+
+    public var isRunning: Bool { process.value.isRunning }
+
+    /// SIGTERM, then SIGKILL after a grace period; returns once the child is gone.
+    public func stop() {
+        process.stop()
+    }
+}
+
+/// Collects a child's output: its listening line from stdout, the tail of stderr for error messages.
+final class ChildOutput: Sendable {
+    private struct State {
+        var stdout = ""
+        var stderr = ""
+        var port: Int?
+    }
+    private let state = Mutex(State())
+
+    /// Returns the port once the `listening on HOST:PORT` line is complete.
+    func appendStdout(_ data: Data) -> Int? {
+        state.withLock { state in
+            guard state.port == nil else { return nil }
+            state.stdout += String(decoding: data, as: UTF8.self)
+            for line in state.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                if let port = ChildOutput.listeningPort(in: String(line)) {
+                    state.port = port
+                    return port
+                }
+            }
+            if state.stdout.count > 8192 { state.stdout = String(state.stdout.suffix(4096)) }
+            return nil
+        }
+    }
+
+    func appendStderr(_ data: Data) {
+        state.withLock { state in
+            state.stderr += String(decoding: data, as: UTF8.self)
+            if state.stderr.count > 8192 { state.stderr = String(state.stderr.suffix(4096)) }
+        }
+    }
+
+    var lastStderrLine: String? {
+        state.withLock { $0.stderr.split(separator: "\n").last.map(String.init) }
+    }
+
+    /// The port in `rpcbench: <proto> listening on <host>:<port>`.
+    static func listeningPort(in line: String) -> Int? {
+        guard let range = line.range(of: "listening on ") else { return nil }
+        let address = line[range.upperBound...].split(separator: " ").first ?? ""
+        guard let colon = address.lastIndex(of: ":") else { return nil }
+        return Int(address[address.index(after: colon)...])
+    }
+}
+
+/// A `Process` with the pipes that must live as long as it does. Foundation's `Process` is not
+/// `Sendable`; every use here is a read of its pid or state, or a signal, all safe from any thread.
+final class SendableProcess: @unchecked Sendable {
+    let value: Process
+    private let keep: [Pipe]
+
+    init(_ process: Process, keep: [Pipe]) {
+        value = process
+        self.keep = keep
+    }
+
+    var pid: Int32 { value.processIdentifier }
+
+    func stop() {
+        defer { ChildRegistry.shared.remove(self) }
+        guard value.isRunning else { return }
+        kill(pid, SIGTERM)
+        if waitForExit(seconds: 2) { return }
+        kill(pid, SIGKILL)
+        _ = waitForExit(seconds: 2)
+    }
+
+    /// Kills at once: for the signal handler and last-chance exit paths.
+    func killNow() {
+        if value.isRunning { kill(pid, SIGKILL) }
+    }
+
+    private func waitForExit(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while value.isRunning {
+            if Date() > deadline { return false }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return true
+    }
+}
+
+/// Every child still running, so that each exit path (error, SIGINT, SIGTERM) can stop them.
+public final class ChildRegistry: Sendable {
+    public static let shared = ChildRegistry()
+    private let children = Mutex<[ObjectIdentifier: SendableProcess]>([:])
+
+    func add(_ child: SendableProcess) { children.withLock { $0[ObjectIdentifier(child)] = child } }
+    func remove(_ child: SendableProcess) { children.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(child)) } }
+
+    /// SIGKILLs every child still registered.
+    public func killAll() {
+        let all = children.withLock { children in
+            defer { children.removeAll() }
+            return Array(children.values)
+        }
+        for child in all { child.killNow() }
+    }
+
+    public var count: Int { children.withLock { $0.count } }
+}

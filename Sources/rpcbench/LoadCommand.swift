@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import RPCBenchCore
+
+/// `rpcbench load --proto … --target host:port --scenario ID`: drive any server that speaks the contract.
+struct LoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load", abstract: "Run scenarios against a server that speaks the bench contract (ours or another stack's).")
+
+    @Option(help: "tcp, h2 or grpc.")
+    var proto: String
+
+    @Option(help: "host:port of the server.")
+    var target: String
+
+    @Option(name: [.customLong("scenario"), .customLong("scenarios")], parsing: .singleValue,
+            help: "Scenario id(s), e.g. unary-1x64-16B (repeat or comma-separate).")
+    var scenario: [String] = []
+
+    @Option(help: "Name of the server's stack in the report (default: the protocol).")
+    var label: String?
+
+    @OptionGroup var options: RunOptions
+
+    func run() async throws {
+        let progress = ProgressLine.ifTerminal()
+        Terminal.installSignalHandlers(progress: progress)
+        do throws(BenchError) {
+            let kind = try parseProtocol(proto)
+            let target = try Target.parse(self.target)
+            let ids = splitList(scenario)
+            guard !ids.isEmpty else { throw .usage("--scenario is required (e.g. unary-1x1-16B)") }
+            let scenarios = try options.scenarios(ids)
+            let plans = try scenarios.map { s throws(BenchError) in try options.plan(s) }
+            for s in scenarios {
+                if let why = ProtocolRegistry.limitation(kind, s) { throw .unsupported("\(kind.rawValue) cannot run \(s.id): \(why)") }
+            }
+            Terminal.printError(BuildInfo.banner)
+            let client = try ProtocolRegistry.client(kind, settings: ProtocolSettings(threads: options.clientThreads))
+            let runner = ScenarioRunner(client: client, target: target, progress: progress)
+            var results: [BenchResult] = []
+            for plan in plans {
+                results.append(try await runner.run(plan, protocolName: label ?? kind.rawValue))
+            }
+            let report = BenchReport(results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
+            print(report.table, terminator: "")
+            try options.writeOutputs(report)
+        } catch {
+            Terminal.fail(error)
+        }
+    }
+}

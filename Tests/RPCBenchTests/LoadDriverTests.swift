@@ -1,0 +1,68 @@
+import Testing
+@testable import RPCBenchCore
+
+/// The driver's own logic, over in-memory connections (the protocols' integration tests use sockets).
+@Suite struct LoadDriverTests {
+    func run(_ connection: MemoryConnection, _ scenario: String, duration: Double = 0.3, rate: Double? = nil,
+             replyTimeout: Double = 5) async throws -> LoadMeasurement {
+        let plan = LoadPlan(scenario: try Scenario.parse(scenario), duration: duration, warmup: 0.05, rate: rate,
+                            downloadCount: 10, replyTimeout: replyTimeout)
+        let driver = LoadDriver(plan: plan, label: "test", peerDescription: "the memory server")
+        return try await driver.run(connections: [connection])
+    }
+
+    @Test func closedLoopCountsVerifiedCalls() async throws {
+        let m = try await run(MemoryConnection(serviceTime: .milliseconds(1)), "unary-1x4-16B")
+        #expect(m.calls > 50)
+        #expect(m.bytes == m.calls * 16)
+        #expect(m.latencies.count == UInt64(m.calls))
+        // Each call sleeps 1 ms: no latency can be below it.
+        #expect(m.latencies.microseconds(atPercentile: 0)! >= 1000)
+        #expect(abs(m.seconds - 0.3) < 0.1)
+    }
+
+    @Test func aCorruptedEchoFailsTheRunNamingTheByte() async throws {
+        await #expect {
+            _ = try await run(MemoryConnection(.corrupt), "unary-1x1-16B")
+        } throws: { error in
+            guard case .peer(let message) = error as? BenchError else { return false }
+            return message.contains("byte 15 differs")
+        }
+    }
+
+    @Test func aSilentPeerTimesOutInsteadOfHanging() async throws {
+        let start = MonotonicClock.nanoseconds()
+        await #expect {
+            _ = try await run(MemoryConnection(.silent), "pingpong-1x1-16B", duration: 10, replyTimeout: 0.3)
+        } throws: { error in
+            guard case .timeout(let message) = error as? BenchError else { return false }
+            return message.contains("no reply from the memory server")
+        }
+        #expect(Double(MonotonicClock.nanoseconds() - start) / 1e9 < 3)
+    }
+
+    @Test func downloadsCountMessagesAndCheckTheirSize() async throws {
+        let m = try await run(MemoryConnection(serviceTime: .microseconds(100)), "download-1x1-4KiB")
+        #expect(m.calls > 10)
+        #expect(m.bytes == m.calls * 4096)
+        await #expect {
+            _ = try await run(MemoryConnection(.corrupt), "download-1x1-4KiB")
+        } throws: { error in
+            guard case .peer(let message) = error as? BenchError else { return false }
+            return message.contains("4095 bytes")
+        }
+    }
+
+    @Test func openLoopKeepsTheRateAndCountsQueueingFromTheIntendedTime() async throws {
+        // 10 ms per call, one call in flight, 200 calls/s asked: the server can do 100/s, so calls queue
+        // and their latency, counted from when each should have been sent, keeps growing.
+        let slow = try await run(MemoryConnection(serviceTime: .milliseconds(10)), "unary-1x1-16B", duration: 0.5, rate: 200)
+        #expect(slow.callsPerSecond < 110)
+        #expect(slow.latencies.microseconds(atPercentile: 99)! > 100_000)
+
+        // The same server at 50 calls/s keeps up: the rate is what was asked, latency near the service time.
+        let paced = try await run(MemoryConnection(serviceTime: .milliseconds(10)), "unary-1x1-16B", duration: 0.5, rate: 50)
+        #expect(abs(paced.callsPerSecond - 50) < 10)
+        #expect(paced.latencies.microseconds(atPercentile: 50)! < 40_000)
+    }
+}
