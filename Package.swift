@@ -64,14 +64,14 @@ let package = Package(
         // rpcbench: everything but the command line lives in RPCBenchCore, so that tests reach it.
         .target(
             name: "RPCBenchCore",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["EventIO", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strict),
         .executableTarget(
             name: "rpcbench",
             dependencies: ["RPCBenchCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
-        .testTarget(name: "RPCBenchTests", dependencies: ["RPCBenchCore"], swiftSettings: strict),
+        .testTarget(name: "RPCBenchTests", dependencies: ["RPCBenchCore", "rpcbench"], swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
         .testTarget(
             name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),

@@ -10,7 +10,9 @@ public struct ProtocolSettings: Sendable {
 public enum ProtocolRegistry {
     public static func client(_ kind: BenchProtocolKind, settings: ProtocolSettings = .init()) throws(BenchError) -> any BenchClient {
         switch kind {
-        case .tcp, .h2, .grpc:
+        case .tcp:
+            return try TCPBenchClient(threads: settings.threads)
+        case .h2, .grpc:
             throw .unsupported("the \(kind.rawValue) client is not built into this rpcbench yet")
         }
     }
@@ -19,7 +21,9 @@ public enum ProtocolRegistry {
     public static func startServer(_ kind: BenchProtocolKind, host: String, port: Int,
                                    settings: ProtocolSettings = .init()) async throws(BenchError) -> any BenchServer {
         switch kind {
-        case .tcp, .h2, .grpc:
+        case .tcp:
+            return try TCPBenchServer.start(host: host, port: port, threads: settings.threads)
+        case .h2, .grpc:
             throw .unsupported("the \(kind.rawValue) server is not built into this rpcbench yet")
         }
     }

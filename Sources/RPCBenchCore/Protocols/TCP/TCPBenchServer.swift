@@ -1,0 +1,151 @@
+import EventIO
+
+/// The raw-TCP baseline server: echoes every frame and serves download requests, on the same event
+/// loops and socket layer as H2.
+public final class TCPBenchServer: BenchServer {
+    public let kind = BenchProtocolKind.tcp
+    public let port: Int
+    private let group: EventLoopGroup
+    private let listener: TCPListener
+
+    private init(group: EventLoopGroup, listener: TCPListener) {
+        self.group = group
+        self.listener = listener
+        self.port = listener.localAddress.port
+    }
+
+    public static func start(host: String, port: Int, threads: Int?) throws(BenchError) -> TCPBenchServer {
+        let group: EventLoopGroup
+        do {
+            group = try EventLoopGroup(loopCount: threads ?? EventLoopGroup.coreCount)
+        } catch {
+            throw .listen("cannot start event loops: \(error)")
+        }
+        do {
+            let address = try SocketAddress(host: host, port: port)
+            let listener = try TCPListener.bind(to: address, group: group) { connection in
+                connection.start(delegate: TCPEchoHandler())
+            }
+            return TCPBenchServer(group: group, listener: listener)
+        } catch {
+            group.shutdown()
+            throw IOErrors.listen(error, host: host, port: port)
+        }
+    }
+
+    public func stop() async {
+        await listener.close()
+        group.shutdown()
+    }
+}
+
+/// One server connection: echoes frames as their bytes arrive (the payload is passed through, never
+/// buffered whole), and streams downloads as fast as the socket drains, pausing reads meanwhile.
+final class TCPEchoHandler: TCPConnectionDelegate {
+    private var splitter = TCPFrameSplitter()
+    private var inDownloadRequest = false
+    private var requestBody: [UInt8] = []
+    /// Bytes that arrived while a download was being sent; handled after it.
+    private var pending: [UInt8] = []
+    private var download: (size: Int, remaining: Int)?
+    private var downloadPayload: [UInt8] = []
+    private var downloadHeader: [UInt8] = []
+    private var headerScratch: [UInt8] = [0, 0, 0, 0]
+
+    func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {
+        if download != nil {
+            appendPending(bytes, from: 0)
+            return
+        }
+        consume(connection, bytes)
+    }
+
+    private func consume(_ connection: TCPConnection, _ bytes: Span<UInt8>) {
+        var offset = 0
+        while let (event, next) = splitter.next(bytes, from: offset) {
+            offset = next
+            switch event {
+            case .header(let value):
+                if value & TCPFraming.downloadFlag != 0 {
+                    guard value == TCPFraming.downloadFlag | UInt32(TCPFraming.downloadRequestSize) else {
+                        connection.close()
+                        return
+                    }
+                    inDownloadRequest = true
+                    requestBody.removeAll(keepingCapacity: true)
+                    splitter.expectPayload(TCPFraming.downloadRequestSize)
+                } else {
+                    guard value <= UInt32(TCPFraming.maxFrame) else {
+                        // Not our framing (an HTTP/2 preface reads as 1.3 GB): hang up.
+                        connection.close()
+                        return
+                    }
+                    headerScratch[0] = UInt8(truncatingIfNeeded: value >> 24)
+                    headerScratch[1] = UInt8(truncatingIfNeeded: value >> 16)
+                    headerScratch[2] = UInt8(truncatingIfNeeded: value >> 8)
+                    headerScratch[3] = UInt8(truncatingIfNeeded: value)
+                    connection.write(headerScratch.span)
+                    splitter.expectPayload(Int(value))
+                }
+            case .payload(let at, let count, let frameDone):
+                if inDownloadRequest {
+                    for i in at..<(at + count) { requestBody.append(bytes[i]) }
+                    if frameDone {
+                        inDownloadRequest = false
+                        guard let (size, total) = TCPFraming.parseDownloadRequest(requestBody) else {
+                            connection.close()
+                            return
+                        }
+                        startDownload(connection, size: size, count: total)
+                        if download != nil {
+                            appendPending(bytes, from: offset)
+                            return
+                        }
+                    }
+                } else {
+                    connection.write(bytes.extracting(at..<(at + count)))
+                }
+            }
+        }
+    }
+
+    private func appendPending(_ bytes: Span<UInt8>, from offset: Int) {
+        pending.append(bytes, from: offset)
+    }
+
+    private func startDownload(_ connection: TCPConnection, size: Int, count: Int) {
+        if downloadPayload.count != size {
+            downloadPayload = [UInt8](repeating: 0x5A, count: size)
+            downloadHeader = TCPFraming.header(UInt32(size))
+        }
+        download = (size, count)
+        connection.pauseReading()
+        pump(connection)
+    }
+
+    /// Queues frames until the connection's output is above its high-water mark.
+    private func pump(_ connection: TCPConnection) {
+        while let current = download, connection.isWritable, connection.isOpen {
+            connection.write(downloadHeader.span)
+            connection.write(downloadPayload)
+            if current.remaining == 1 {
+                download = nil
+                connection.resumeReading()
+                let rest = pending
+                pending = []
+                if !rest.isEmpty { consume(connection, rest.span) }
+            } else {
+                download = (current.size, current.remaining - 1)
+            }
+        }
+    }
+
+    func connectionWritabilityChanged(_ connection: TCPConnection) {
+        if connection.isWritable { pump(connection) }
+    }
+
+    func connectionClosed(_ connection: TCPConnection, error: IOError?) {
+        download = nil
+        pending = []
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+@testable import RPCBenchCore
+
+/// The rpcbench executable's error paths: one line, non-zero status, no hang, no orphan child.
+@Suite(.serialized) struct CommandLineTests {
+    @Test func unknownScenarioIsAUsageError() throws {
+        let outcome = try RPCBenchProcess.run(["compare", "tcp", "--scenarios", "unary-1x1-16Q"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr == "rpcbench: scenario 'unary-1x1-16Q': '16Q' is not a size (e.g. 16B, 4KiB)\n")
+    }
+
+    @Test func unknownProtocolIsAUsageError() throws {
+        let outcome = try RPCBenchProcess.run(["compare", "tcp", "quic"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.hasPrefix("rpcbench: unknown protocol 'quic'"))
+        #expect(outcome.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func openLoopDownloadIsRefused() throws {
+        let outcome = try RPCBenchProcess.run(["compare", "tcp", "--scenarios", "download-1x1-64KiB", "--rate", "100"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("--rate applies to unary and pingpong"))
+    }
+
+    @Test func portInUse() throws {
+        let (first, out, _) = try RPCBenchProcess.start(["serve", "--proto", "tcp", "--port", "0"])
+        defer { first.terminate(); first.waitUntilExit() }
+        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(ChildOutput.listeningPort(in: line), "no listening line in '\(line)'")
+        let second = try RPCBenchProcess.run(["serve", "--proto", "tcp", "--port", String(port)], timeout: 10)
+        #expect(second.status == 1)
+        #expect(second.stderr.hasPrefix("rpcbench: port \(port) on 127.0.0.1 is in use"))
+        #expect(second.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func nothingListening() throws {
+        let outcome = try RPCBenchProcess.run(["load", "--proto", "tcp", "--target", "127.0.0.1:1", "--scenario", "unary-1x1-16B"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("rpcbench: nothing listens on 127.0.0.1:1"))
+    }
+
+    @Test func aSilentServerTimesOut() throws {
+        // `nc -l` would do; our own tcp server does not answer a download request with a wrong size field,
+        // so use a listener that accepts and never writes: a serve child of another protocol's port is not
+        // needed — python's socket module is an independent one.
+        let script = "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen();print(s.getsockname()[1],flush=True)\nc,_=s.accept();time.sleep(30)"
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        defer { python.terminate() }
+        let port = try #require(Int(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let outcome = try RPCBenchProcess.run(
+            ["load", "--proto", "tcp", "--target", "127.0.0.1:\(port)", "--scenario", "unary-1x1-16B", "--reply-timeout", "1"],
+            timeout: 20)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("no reply from the tcp server at 127.0.0.1:\(port) within 1.0 s"))
+        #expect(outcome.seconds < 10)
+    }
+
+    @Test func compareRunsEndToEndAndWritesEveryOutput() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rpcbench-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("r.json").path, csv = dir.appendingPathComponent("r.csv").path
+        let chart = dir.appendingPathComponent("r.svg").path
+        let outcome = try RPCBenchProcess.run(
+            ["compare", "tcp", "--scenarios", "unary-1x1-16B,download-1x1-64KiB", "--duration", "0.3", "--warmup", "0.1",
+             "--json", json, "--csv", csv, "--chart", chart], timeout: 60)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        // Piped stdout: the table and nothing else (no progress line, no escape codes).
+        #expect(!outcome.stdout.contains("\u{1B}"))
+        #expect(outcome.stdout.contains("tcp       unary-1x1-16B"))
+        #expect(outcome.stderr.contains("build"))
+        let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let results = try #require(object?["results"] as? [[String: Any]])
+        #expect(results.count == 2)
+        #expect((results[0]["server_rss_mib"] as? Double ?? 0) > 0)
+        #expect((results[0]["cpu_us_per_call"] as? Double ?? 0) > 0)
+        #expect(try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").count == 3)
+        #expect(try String(contentsOfFile: chart, encoding: .utf8).hasPrefix("<svg"))
+    }
+
+    @Test func sigintStopsTheChildServer() throws {
+        let (process, _, err) = try RPCBenchProcess.start(["compare", "tcp", "--duration", "30"])
+        var child: Int32?
+        for _ in 0..<200 where child == nil {
+            Thread.sleep(forTimeInterval: 0.05)
+            child = RPCBenchProcess.children(of: process.processIdentifier).first
+        }
+        let server = try #require(child, "no child server appeared")
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasSuffix("rpcbench: interrupted\n"))
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(!RPCBenchProcess.isAlive(server))
+    }
+
+    @Test func aKilledParentLeavesNoOrphan() throws {
+        let (process, _, _) = try RPCBenchProcess.start(["compare", "tcp", "--duration", "30"])
+        var child: Int32?
+        for _ in 0..<200 where child == nil {
+            Thread.sleep(forTimeInterval: 0.05)
+            child = RPCBenchProcess.children(of: process.processIdentifier).first
+        }
+        let server = try #require(child, "no child server appeared")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // The child sees its stdin close and exits by itself.
+        var alive = true
+        for _ in 0..<100 where alive {
+            Thread.sleep(forTimeInterval: 0.05)
+            alive = RPCBenchProcess.isAlive(server)
+        }
+        #expect(!alive)
+    }
+
+    @Test func aServerThatExitsEarlyIsReported() async throws {
+        await #expect {
+            _ = try await ChildServer.start(executable: "/bin/false", kind: .tcp, timeout: 5)
+        } throws: { error in
+            guard case .serverStart(let message) = error as? BenchError else { return false }
+            return message.contains("exited with status 1 before listening")
+        }
+    }
+
+    @Test func aServerThatNeverListensIsKilled() async throws {
+        // A script that ignores its arguments and stays silent.
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("silent-\(getpid()).sh").path
+        try "#!/bin/sh\nexec sleep 60\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        defer { unlink(script) }
+        let before = ChildRegistry.shared.count
+        await #expect {
+            _ = try await ChildServer.start(executable: script, kind: .tcp, timeout: 0.5)
+        } throws: { error in
+            guard case .serverStart(let message) = error as? BenchError else { return false }
+            return message.contains("did not report listening within")
+        }
+        #expect(ChildRegistry.shared.count == before)
+        let leftovers = RPCBenchProcess.children(of: getpid()).filter {
+            RPCBenchProcess.isAlive($0) && ((try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) ?? "").contains(script)
+        }
+        #expect(leftovers.isEmpty)
+    }
+}
