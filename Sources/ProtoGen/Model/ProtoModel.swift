@@ -111,6 +111,7 @@ struct FieldDecl: Sendable {
     var position = SourcePosition.unknown
     var numberPosition = SourcePosition.unknown
     var typePosition = SourcePosition.unknown
+    var namePosition = SourcePosition.unknown
 }
 
 struct OneofDecl: Sendable {
@@ -137,6 +138,7 @@ struct EnumValueDecl: Sendable {
     var deprecated = false
     var comments = ProtoComments()
     var position = SourcePosition.unknown
+    var numberPosition = SourcePosition.unknown
 }
 
 struct ServiceDecl: Sendable {

@@ -188,8 +188,8 @@ struct Parser {
     }
 
     private mutating func parseMessage(scope: String) throws(ProtoGenError) -> MessageDecl {
-        let position = current.position
         try consume("message")
+        let position = current.position
         let name = try consumeIdentifier("Expected message name.")
         var message = MessageDecl(name: name, fullName: Self.join(scope, name), position: position)
         message.comments = try consumeEndOfDeclaration("{")
@@ -308,6 +308,7 @@ struct Parser {
             throw error("Expected \"required\", \"optional\", or \"repeated\".", at: position)
         }
 
+        field.namePosition = current.position
         field.name = try consumeIdentifier("Expected field name.")
         try consume("=", "Missing field number.")
         field.numberPosition = current.position
@@ -435,8 +436,8 @@ struct Parser {
     // MARK: enums
 
     private mutating func parseEnum(scope: String) throws(ProtoGenError) -> EnumDecl {
-        let position = current.position
         try consume("enum")
+        let position = current.position
         let name = try consumeIdentifier("Expected enum name.")
         var decl = EnumDecl(name: name, fullName: Self.join(scope, name), position: position)
         decl.comments = try consumeEndOfDeclaration("{")
@@ -456,8 +457,10 @@ struct Parser {
                 let valuePosition = current.position
                 let valueName = try consumeIdentifier("Expected enum constant name.")
                 try consume("=", "Missing numeric value for enum constant.")
+                let numberPosition = current.position
                 let number = try consumeSignedInteger("Expected integer.", min: Int64(Int32.min), max: Int64(Int32.max))
                 var value = EnumValueDecl(name: valueName, number: Int32(number), position: valuePosition)
+                value.numberPosition = numberPosition
                 if lookingAt("[") {
                     for option in try parseFieldOptionList() where option.name == "deprecated" {
                         value.deprecated = try option.boolValue(self)
@@ -473,8 +476,8 @@ struct Parser {
     // MARK: services
 
     private mutating func parseService(scope: String) throws(ProtoGenError) -> ServiceDecl {
-        let position = current.position
         try consume("service")
+        let position = current.position
         let name = try consumeIdentifier("Expected service name.")
         var service = ServiceDecl(name: name, fullName: Self.join(scope, name), position: position)
         service.comments = try consumeEndOfDeclaration("{")
@@ -494,8 +497,8 @@ struct Parser {
     }
 
     private mutating func parseMethod() throws(ProtoGenError) -> MethodDecl {
-        let position = current.position
         try consume("rpc")
+        let position = current.position
         let name = try consumeIdentifier("Expected method name.")
         var method = MethodDecl(name: name, inputType: "", outputType: "", position: position)
         try consume("(")

@@ -41,6 +41,9 @@ struct Resolver {
         case .notImported(let fullName, let definingFile):
             throw ProtoGenError(file: file.name, at: position,
                                 "\"\(fullName)\" seems to be defined in \"\(definingFile)\", which is not imported by \"\(file.name)\".  To use it here, please add the necessary import.")
+        case .resolvedToUndefined(let fullName):
+            throw ProtoGenError(file: file.name, at: position,
+                                "\"\(name)\" is resolved to \"\(fullName)\", which is not defined. The innermost scope is searched first in name resolution. Consider using a leading '.'(i.e., \".\(name)\") to start from the outermost scope.")
         case .notFound:
             throw ProtoGenError(file: file.name, at: position, "\"\(name)\" is not defined.")
         }

@@ -86,6 +86,8 @@ struct SymbolTable {
         case found(fullName: String, Symbol)
         /// Defined, but in a file the looking file does not import.
         case notImported(fullName: String, file: String)
+        /// A dotted name whose first part was found in an inner scope, where the rest is not defined.
+        case resolvedToUndefined(fullName: String)
         case notFound
     }
 
@@ -101,7 +103,7 @@ struct SymbolTable {
 
     /// Looks up a type name written inside `scope` (protoc's `LookupSymbol` in types mode): innermost scope
     /// first; a dotted name's first part picks the scope, and the rest must then be found inside it.
-    func lookupType(_ name: String, scope: String, visibleFiles visible: Set<String>) -> Lookup {
+    func lookupType(_ name: String, scope: String, visibleFiles visible: Set<String>, searchHidden: Bool = true) -> Lookup {
         var hidden: (String, String)?
         func result(_ fullName: String, _ symbol: Symbol?) -> Lookup {
             if let symbol { return .found(fullName: fullName, symbol) }
@@ -121,8 +123,11 @@ struct SymbolTable {
                 if isCompound {
                     if symbol.isAggregate {
                         let fullName = Self.join(current, name)
-                        let found = find(fullName, visible: visible, hidden: &hidden)
-                        return result(fullName, found)
+                        if let found = find(fullName, visible: visible, hidden: &hidden) {
+                            return .found(fullName: fullName, found)
+                        }
+                        if let hidden { return .notImported(fullName: hidden.0, file: hidden.1) }
+                        return .resolvedToUndefined(fullName: fullName)
                     }
                 } else if symbol.isType {
                     return .found(fullName: candidate, symbol)
@@ -134,6 +139,13 @@ struct SymbolTable {
                 scopeToTry = String(current[..<dot])
             } else {
                 scopeToTry = ""
+            }
+        }
+        if hidden == nil, searchHidden {
+            // Defined in a file that is not imported? Say so rather than "not defined".
+            let everywhere = Set(symbols.values.map(\.file))
+            if case .found(let fullName, let symbol) = lookupType(name, scope: scope, visibleFiles: everywhere, searchHidden: false) {
+                return .notImported(fullName: fullName, file: symbol.file)
             }
         }
         return result(name, nil)

@@ -34,7 +34,7 @@ struct Validator {
                 throw fail(field.numberPosition, "Field \"\(field.name)\" uses reserved number \(number).")
             }
             if message.reservedNames.contains(field.name) {
-                throw fail(field.position, "Field name \"\(field.name)\" is reserved.")
+                throw fail(field.namePosition, "Field name \"\(field.name)\" is reserved.")
             }
             if message.extensionRanges.contains(where: { $0.contains(number) }) {
                 throw fail(field.numberPosition, "Extension range \(number) includes field \"\(field.name)\" (\(number)).")
@@ -47,9 +47,9 @@ struct Validator {
                 let key = entry.fields[0]
                 switch key.type {
                 case .float, .double, .bytes, .message, .group, nil:
-                    throw fail(key.typePosition, "Key in map fields cannot be float/double, bytes or message types.")
+                    throw fail(field.position, "Key in map fields cannot be float/double, bytes or message types.")
                 case .enum:
-                    throw fail(key.typePosition, "Key in map fields cannot be enum types.")
+                    throw fail(field.position, "Key in map fields cannot be enum types.")
                 default: break
                 }
             }
@@ -63,16 +63,16 @@ struct Validator {
             throw fail(decl.position, "Enums must contain at least one value.")
         }
         if file.syntax == .proto3, first.number != 0 {
-            throw fail(first.position, "The first enum value must be zero in proto3.")
+            throw fail(first.numberPosition, "The first enum value must be zero in proto3.")
         }
         var byNumber: [Int32: String] = [:]
         for value in decl.values {
             if let other = byNumber[value.number], !decl.allowAlias {
-                throw fail(value.position, "\"\(value.name)\" uses the same enum value as \"\(other)\". If this is intended, set 'option allow_alias = true;' to the enum definition.")
+                throw fail(value.numberPosition, "\"\(value.name)\" uses the same enum value as \"\(other)\". If this is intended, set 'option allow_alias = true;' to the enum definition.")
             }
             if byNumber[value.number] == nil { byNumber[value.number] = value.name }
             if decl.reservedRanges.contains(where: { $0.contains(Int(value.number)) }) {
-                throw fail(value.position, "Enum value \"\(value.name)\" uses reserved number \(value.number).")
+                throw fail(value.numberPosition, "Enum value \"\(value.name)\" uses reserved number \(value.number).")
             }
             if decl.reservedNames.contains(value.name) {
                 throw fail(value.position, "Enum value \"\(value.name)\" is reserved.")

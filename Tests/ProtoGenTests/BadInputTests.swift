@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+@testable import ProtoGen
+
+/// Every kind of bad input gives `file:line:column: message` (protoc's wording and position,
+/// checked against protoc 3.21 by hand when these were written), never a crash.
+@Suite struct BadInputTests {
+    /// Generates from in-memory files and returns the error's description.
+    private func error(_ sources: [String: String], _ file: String) -> String? {
+        do {
+            _ = try Generator.generate(sources: sources, files: [file])
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func syntaxError() {
+        #expect(error(["s.proto": "syntax = \"proto3\";\nmessage M {\n  int32 a = 1\n}\n"], "s.proto")
+                == "s.proto:4:1: Expected \";\".")
+    }
+
+    @Test func unknownType() {
+        #expect(error(["u.proto": "syntax = \"proto3\";\npackage p;\nmessage M {\n  Foo x = 1;\n}\n"], "u.proto")
+                == "u.proto:4:3: \"Foo\" is not defined.")
+    }
+
+    @Test func duplicateFieldNumber() {
+        #expect(error(["d.proto": "syntax = \"proto3\";\nmessage M {\n  int32 a = 1;\n  string b = 1;\n}\n"], "d.proto")
+                == "d.proto:4:14: Field number 1 has already been used in \"M\" by field \"a\".")
+    }
+
+    @Test func reservedNumberUsed() {
+        #expect(error(["r.proto": "syntax = \"proto3\";\nmessage M {\n  reserved 2, 5 to 9;\n  int32 a = 7;\n}\n"], "r.proto")
+                == "r.proto:4:13: Field \"a\" uses reserved number 7.")
+    }
+
+    @Test func reservedNameUsed() {
+        #expect(error(["r.proto": "syntax = \"proto3\";\nmessage M {\n  reserved \"a\";\n  int32 a = 7;\n}\n"], "r.proto")
+                == "r.proto:4:9: Field name \"a\" is reserved.")
+    }
+
+    @Test func importCycle() {
+        let sources = [
+            "a.proto": "syntax = \"proto3\";\nimport \"b.proto\";\n",
+            "b.proto": "syntax = \"proto3\";\nimport \"a.proto\";\n",
+        ]
+        #expect(error(sources, "a.proto") == "b.proto:2:1: File recursively imports itself: a.proto -> b.proto -> a.proto")
+    }
+
+    @Test func missingImport() {
+        #expect(error(["m.proto": "syntax = \"proto3\";\n\nimport \"nope.proto\";\n"], "m.proto")
+                == "m.proto:3:1: Import \"nope.proto\" was not found.")
+    }
+
+    @Test func missingFile() {
+        #expect(error([:], "absent.proto") == "absent.proto:1:1: File not found (searched: /virtual).")
+    }
+
+    @Test func fieldNumberRanges() {
+        #expect(error(["f.proto": "syntax = \"proto3\";\nmessage M {\n  int32 a = 19500;\n}\n"], "f.proto")
+                == "f.proto:3:13: Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+        #expect(error(["f.proto": "syntax = \"proto3\";\nmessage M {\n  int32 a = 0;\n}\n"], "f.proto")
+                == "f.proto:3:13: Field numbers must be positive integers.")
+        #expect(error(["f.proto": "syntax = \"proto3\";\nmessage M {\n  int32 a = 536870912;\n}\n"], "f.proto")
+                == "f.proto:3:13: Field numbers cannot be greater than 536870911.")
+    }
+
+    @Test func proto3Rules() {
+        #expect(error(["e.proto": "syntax = \"proto3\";\nenum E {\n  ONE = 1;\n}\n"], "e.proto")
+                == "e.proto:3:9: The first enum value must be zero in proto3.")
+        #expect(error(["q.proto": "syntax = \"proto3\";\nmessage M {\n  required int32 a = 1;\n}\n"], "q.proto")
+                == "q.proto:3:3: Required fields are not allowed in proto3.")
+        #expect(error(["q.proto": "syntax = \"proto3\";\nmessage M {\n  int32 a = 1 [default = 5];\n}\n"], "q.proto")
+                == "q.proto:3:16: Explicit default values are not allowed in proto3.")
+    }
+
+    @Test func duplicateNames() {
+        #expect(error(["n.proto": "syntax = \"proto3\";\nmessage M {}\nmessage M {}\n"], "n.proto")
+                == "n.proto:3:9: \"M\" is already defined.")
+        #expect(error(["n.proto": "syntax = \"proto3\";\nenum A { X = 0; }\nenum B { X = 0; }\n"], "n.proto")
+                == "n.proto:3:10: \"X\" is already defined.")
+    }
+
+    @Test func enumAliasNeedsOption() {
+        #expect(error(["a.proto": "syntax = \"proto3\";\nenum E {\n  A = 0;\n  B = 0;\n}\n"], "a.proto")
+                == "a.proto:4:7: \"B\" uses the same enum value as \"A\". If this is intended, set 'option allow_alias = true;' to the enum definition.")
+    }
+
+    @Test func mapKeyTypes() {
+        #expect(error(["k.proto": "syntax = \"proto3\";\nmessage M {\n  map<float, int32> m = 1;\n}\n"], "k.proto")
+                == "k.proto:3:3: Key in map fields cannot be float/double, bytes or message types.")
+    }
+
+    @Test func lexicalErrors() {
+        #expect(error(["l.proto": "syntax = \"proto3\";\npackage \"p;\n"], "l.proto")
+                == "l.proto:2:9: String literals cannot cross line boundaries.")
+        #expect(error(["l.proto": "syntax = \"proto3\";\noption java_package = \"a\\qb\";\n"], "l.proto")
+                == "l.proto:2:23: Invalid escape sequence in string literal.")
+        #expect(error(["l.proto": "syntax = \"proto3\";\n/* never closed\n"], "l.proto")
+                == "l.proto:2:1: End-of-file inside block comment.")
+        #expect(error(["l.proto": "syntax = \"proto4\";\n"], "l.proto")
+                == "l.proto:1:10: Unrecognized syntax identifier \"proto4\".  This parser only recognizes \"proto2\" and \"proto3\".")
+        #expect(error(["l.proto": "syntax = \"proto3\";\nmessage M {\n  int32 a = 09;\n}\n"], "l.proto")
+                == "l.proto:3:14: Numbers starting with leading zero must be in octal.")
+        #expect(error(["l.proto": "syntax = \"proto3\";\nmessage M {\n  int32 a = 1;\n"], "l.proto")
+                == "l.proto:4:1: Reached end of input in message definition (missing '}').")
+    }
+
+    @Test func visibilityAndScoping() {
+        let notImported = [
+            "dep.proto": "syntax = \"proto3\";\npackage q;\nmessage T {}\n",
+            "mid.proto": "syntax = \"proto3\";\nimport \"dep.proto\";\n",
+            "top.proto": "syntax = \"proto3\";\nimport \"mid.proto\";\nmessage M {\n  q.T t = 1;\n}\n",
+        ]
+        #expect(error(notImported, "top.proto")
+                == "top.proto:4:3: \"q.T\" seems to be defined in \"dep.proto\", which is not imported by \"top.proto\".  To use it here, please add the necessary import.")
+        let innermost = ["x.proto": "syntax = \"proto3\";\npackage x;\nmessage A { message Q {} }\nmessage Outer {\n  message A {}\n  A.Q q = 1;\n}\n"]
+        #expect(error(innermost, "x.proto")
+                == "x.proto:6:3: \"A.Q\" is resolved to \"x.Outer.A.Q\", which is not defined. The innermost scope is searched first in name resolution. Consider using a leading '.'(i.e., \".A.Q\") to start from the outermost scope.")
+        #expect(error(["s.proto": "syntax = \"proto3\";\nservice S {\n  rpc M(E) returns (E);\n}\nenum E { Z = 0; }\n"], "s.proto")
+                == "s.proto:3:9: \"E\" is not a message type.")
+    }
+
+    @Test func proto2EnumInProto3() {
+        let sources = [
+            "p2.proto": "syntax = \"proto2\";\nenum Old { A = 1; }\n",
+            "p3.proto": "syntax = \"proto3\";\nimport \"p2.proto\";\nmessage M {\n  Old o = 1;\n}\n",
+        ]
+        #expect(error(sources, "p3.proto") == "p3.proto:4:3: Enum type \"Old\" is not a proto3 enum, but is used in \"M\" which is a proto3 message type.")
+    }
+
+    /// The executable reports the same way and exits with status 1.
+    @Test func commandLineExitStatus() throws {
+        let dir = try ProcessRunner.temporaryDirectory()
+        try "syntax = \"proto3\";\nmessage M {\n  Missing m = 1;\n}\n".write(toFile: dir + "/bad.proto", atomically: true, encoding: .utf8)
+        let result = try ProcessRunner.run(try ProcessRunner.generatorPath(),
+                                           ["--proto_path", dir, "--swift_out", dir + "/out", "bad.proto"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "bad.proto:3:3: \"Missing\" is not defined.\n")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/bad.pb.swift"))
+    }
+}

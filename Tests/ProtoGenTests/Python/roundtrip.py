@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Round-trip helper for ProtoGenTests, driven by the Swift tests with python protobuf as the
+independent implementation. Message classes are built at run time from a FileDescriptorSet that
+protoc wrote, so no generated python code is involved.
+
+Records files hold messages as a 4-byte little-endian length followed by the serialized bytes.
+
+  gen DESC TYPE COUNT SEED OUT     random messages (every field kind, unknown enum values for open enums)
+  check DESC TYPE A B              parse both files; every pair of messages must be equal
+  reencode DESC TYPE IN OUT        parse each message and serialize it again
+"""
+import random
+import struct
+import sys
+
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf.descriptor import FieldDescriptor as FD
+
+
+def load(desc_path, type_name):
+    fds = descriptor_pb2.FileDescriptorSet.FromString(open(desc_path, "rb").read())
+    pool = descriptor_pool.DescriptorPool()
+    for f in fds.file:
+        pool.Add(f)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName(type_name))
+
+
+def read_records(path):
+    data = open(path, "rb").read()
+    out, i = [], 0
+    while i < len(data):
+        (n,) = struct.unpack_from("<I", data, i)
+        out.append(data[i + 4:i + 4 + n])
+        i += 4 + n
+    return out
+
+
+def write_records(path, records):
+    with open(path, "wb") as f:
+        for r in records:
+            f.write(struct.pack("<I", len(r)))
+            f.write(r)
+
+
+def is_repeated(f):
+    r = getattr(f, "is_repeated", None)
+    return r if r is not None else f.label == FD.LABEL_REPEATED
+
+
+def is_required(f):
+    r = getattr(f, "is_required", None)
+    return r if r is not None else f.label == FD.LABEL_REQUIRED
+
+
+def is_map(f):
+    return f.type == FD.TYPE_MESSAGE and f.message_type.GetOptions().map_entry
+
+
+def enum_is_open(enum_type):
+    closed = getattr(enum_type, "is_closed", None)
+    if closed is not None:
+        return not closed
+    return enum_type.file.syntax == "proto3"
+
+
+def rand_string(rng):
+    alphabet = ["a", "z", " ", "é", "ß", "中", "\u0000", "\U0001F600", "\n", "\"", "\\"]
+    return "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+
+
+INT_EDGES = {
+    "i32": [0, 1, -1, 127, 128, 2**31 - 1, -2**31],
+    "i64": [0, 1, -1, 2**63 - 1, -2**63, 300],
+    "u32": [0, 1, 127, 128, 2**32 - 1],
+    "u64": [0, 1, 2**64 - 1, 2**63],
+}
+
+
+def rand_int(rng, kind):
+    if rng.random() < 0.5:
+        return rng.choice(INT_EDGES[kind])
+    lo, hi = {"i32": (-2**31, 2**31 - 1), "i64": (-2**63, 2**63 - 1), "u32": (0, 2**32 - 1), "u64": (0, 2**64 - 1)}[kind]
+    bits = rng.choice([7, 14, 28, 35, 63, 64])
+    v = rng.getrandbits(bits)
+    if lo < 0 and rng.random() < 0.5:
+        v = -v
+    return max(lo, min(hi, v))
+
+
+def rand_float32(rng):
+    v = rng.choice([0.0, -0.0, 1.5, float("inf"), float("-inf"), rng.uniform(-1e6, 1e6), 3.4e38])
+    return struct.unpack("<f", struct.pack("<f", v))[0]
+
+
+def rand_double(rng):
+    return rng.choice([0.0, -0.0, 1e-300, 2.5, float("inf"), float("-inf"), rng.uniform(-1e12, 1e12), 1.7976931348623157e308])
+
+
+def rand_scalar(rng, f):
+    t = f.type
+    if t in (FD.TYPE_INT32, FD.TYPE_SINT32, FD.TYPE_SFIXED32):
+        return rand_int(rng, "i32")
+    if t in (FD.TYPE_INT64, FD.TYPE_SINT64, FD.TYPE_SFIXED64):
+        return rand_int(rng, "i64")
+    if t in (FD.TYPE_UINT32, FD.TYPE_FIXED32):
+        return rand_int(rng, "u32")
+    if t in (FD.TYPE_UINT64, FD.TYPE_FIXED64):
+        return rand_int(rng, "u64")
+    if t == FD.TYPE_FLOAT:
+        return rand_float32(rng)
+    if t == FD.TYPE_DOUBLE:
+        return rand_double(rng)
+    if t == FD.TYPE_BOOL:
+        return rng.random() < 0.5
+    if t == FD.TYPE_STRING:
+        return rand_string(rng)
+    if t == FD.TYPE_BYTES:
+        return bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 10)))
+    if t == FD.TYPE_ENUM:
+        values = [v.number for v in f.enum_type.values]
+        if enum_is_open(f.enum_type) and rng.random() < 0.2:
+            return rng.choice([99, 12345, -5, 2**31 - 1])
+        return rng.choice(values)
+    raise ValueError(t)
+
+
+def fill(rng, msg, depth):
+    d = msg.DESCRIPTOR
+    chosen_oneof = {}
+    for o in d.oneofs:
+        if getattr(o, "has_presence", True) and len(o.fields) == 1 and o.name.startswith("_"):
+            continue  # synthetic oneof of a proto3 `optional` field
+        chosen_oneof[o.name] = rng.choice(list(o.fields) + [None])
+    for f in d.fields:
+        o = f.containing_oneof
+        if o is not None and o.name in chosen_oneof:
+            if chosen_oneof[o.name] is not f:
+                continue
+            set_single(rng, msg, f, depth)
+            continue
+        if is_map(f):
+            kf, vf = f.message_type.fields_by_name["key"], f.message_type.fields_by_name["value"]
+            for _ in range(rng.randrange(0, 4) if depth < 3 else 0):
+                k = rand_scalar(rng, kf)
+                m = getattr(msg, f.name)
+                if vf.type == FD.TYPE_MESSAGE:
+                    fill(rng, m[k], depth + 1)
+                else:
+                    m[k] = rand_scalar(rng, vf)
+        elif is_repeated(f):
+            for _ in range(rng.randrange(0, 5) if (f.type != FD.TYPE_MESSAGE or depth < 3) else 0):
+                if f.type == FD.TYPE_MESSAGE:
+                    fill(rng, getattr(msg, f.name).add(), depth + 1)
+                else:
+                    getattr(msg, f.name).append(rand_scalar(rng, f))
+        elif is_required(f) or rng.random() < 0.6:
+            set_single(rng, msg, f, depth)
+
+
+def set_single(rng, msg, f, depth):
+    if f.type == FD.TYPE_MESSAGE:
+        if depth < 3:
+            sub = getattr(msg, f.name)
+            sub.SetInParent()
+            fill(rng, sub, depth + 1)
+    else:
+        setattr(msg, f.name, rand_scalar(rng, f))
+
+
+def main(argv):
+    cmd = argv[1]
+    if cmd == "gen":
+        cls = load(argv[2], argv[3])
+        count, seed, out = int(argv[4]), int(argv[5]), argv[6]
+        rng = random.Random(seed)
+        records = []
+        for _ in range(count):
+            m = cls()
+            fill(rng, m, 0)
+            records.append(m.SerializeToString())
+        write_records(out, records)
+        return 0
+    if cmd == "check":
+        cls = load(argv[2], argv[3])
+        a, b = read_records(argv[4]), read_records(argv[5])
+        if len(a) != len(b):
+            print("record counts differ: %d vs %d" % (len(a), len(b)))
+            return 1
+        bad = 0
+        for i, (x, y) in enumerate(zip(a, b)):
+            mx, my = cls.FromString(x), cls.FromString(y)
+            if mx != my:
+                bad += 1
+                if bad <= 3:
+                    print("message %d differs:\n--- original\n%s\n--- after Swift\n%s" % (i, mx, my))
+        if bad:
+            print("%d of %d messages differ" % (bad, len(a)))
+            return 1
+        print("%d messages equal" % len(a))
+        return 0
+    if cmd == "reencode":
+        cls = load(argv[2], argv[3])
+        write_records(argv[5], [cls.FromString(r).SerializeToString() for r in read_records(argv[4])])
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

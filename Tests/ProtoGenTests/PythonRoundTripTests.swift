@@ -1,0 +1,97 @@
+import Foundation
+import ProtoWire
+import Testing
+
+/// Our generated types against python protobuf (the independent implementation), both ways:
+/// python makes random messages → we decode and re-encode → python parses to an equal message;
+/// we make random messages → python parses and re-encodes → we decode to an equal message.
+@Suite struct PythonRoundTripTests {
+    static let script = ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Python/roundtrip.py"
+
+    /// A descriptor set of the rich test protos, written by protoc.
+    private func descriptorSet(in dir: String) throws -> String {
+        let out = dir + "/rich.desc"
+        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports", "--descriptor_set_out=" + out,
+            "Protos/rich3.proto", "Protos/rich2.proto",
+        ])
+        try #require(result.status == 0, "protoc: \(result.stderr)")
+        return out
+    }
+
+    private func python(_ arguments: [String]) throws -> ProcessRunner.Result {
+        try ProcessRunner.run(try ProcessRunner.which("python3"), [Self.script] + arguments)
+    }
+
+    static func readRecords(_ path: String) throws -> [[UInt8]] {
+        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var records: [[UInt8]] = []
+        var i = 0
+        while i + 4 <= data.count {
+            let n = Int(data[i]) | Int(data[i + 1]) << 8 | Int(data[i + 2]) << 16 | Int(data[i + 3]) << 24
+            records.append(Array(data[(i + 4)..<(i + 4 + n)]))
+            i += 4 + n
+        }
+        return records
+    }
+
+    static func writeRecords(_ records: [[UInt8]], to path: String) throws {
+        var data: [UInt8] = []
+        for r in records {
+            let n = UInt32(r.count)
+            data += [UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)]
+            data += r
+        }
+        try Data(data).write(to: URL(fileURLWithPath: path))
+    }
+
+    private func pythonToSwiftToPython<M: ProtoMessage>(_ type: M.Type, protoName: String, count: Int) throws {
+        let dir = try ProcessRunner.temporaryDirectory()
+        let desc = try descriptorSet(in: dir)
+        let generated = try python(["gen", desc, protoName, String(count), "20261129", dir + "/py.bin"])
+        try #require(generated.status == 0, "python gen: \(generated.stderr)")
+        let records = try Self.readRecords(dir + "/py.bin")
+        #expect(records.count == count)
+        var reencoded: [[UInt8]] = []
+        for record in records {
+            let message = try M(serializedBytes: record)
+            #expect(message.unknownFields.isEmpty, "every field is known, none may land in unknown fields")
+            reencoded.append(message.serializedBytes())
+        }
+        try Self.writeRecords(reencoded, to: dir + "/swift.bin")
+        let check = try python(["check", desc, protoName, dir + "/py.bin", dir + "/swift.bin"])
+        #expect(check.status == 0, "\(String(decoding: check.stdout, as: UTF8.self))\(check.stderr)")
+    }
+
+    private func swiftToPythonToSwift<M: ProtoMessage>(_ messages: [M], protoName: String) throws {
+        let dir = try ProcessRunner.temporaryDirectory()
+        let desc = try descriptorSet(in: dir)
+        try Self.writeRecords(messages.map { $0.serializedBytes() }, to: dir + "/swift.bin")
+        let result = try python(["reencode", desc, protoName, dir + "/swift.bin", dir + "/py.bin"])
+        try #require(result.status == 0, "python reencode: \(result.stderr)")
+        let back = try Self.readRecords(dir + "/py.bin")
+        try #require(back.count == messages.count)
+        for (original, bytes) in zip(messages, back) {
+            let decoded = try M(serializedBytes: bytes)
+            #expect(decoded == original)
+        }
+    }
+
+    @Test func proto3FromPython() throws {
+        try pythonToSwiftToPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich", count: 300)
+    }
+
+    @Test func proto2FromPython() throws {
+        try pythonToSwiftToPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2", count: 300)
+    }
+
+    @Test func proto3ToPython() throws {
+        var random = SeededRandom(state: 42)
+        try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich3(&random) }, protoName: "rich.v3.Rich")
+    }
+
+    @Test func proto2ToPython() throws {
+        var random = SeededRandom(state: 7)
+        try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich2(&random) }, protoName: "rich.v2.Rich2")
+    }
+}
