@@ -78,7 +78,7 @@ let package = Package(
         // The .proto files under Tests/ProtoGenTests/Protos are compiled by the build plugin.
         .testTarget(
             name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire"],
-            exclude: ["Python", "Snapshots"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
+            exclude: ["Python", "Snapshots", "Fixtures"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "ProtoWire"], swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"], swiftSettings: strict),
     ]
