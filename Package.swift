@@ -77,7 +77,7 @@ let package = Package(
             name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),
         // The .proto files under Tests/ProtoGenTests/Protos are compiled by the build plugin.
         .testTarget(
-            name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire"],
+            name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire", "H2RPC"],
             exclude: ["Python", "Snapshots", "Fixtures"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "ProtoWire"], swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"], swiftSettings: strict),

@@ -93,6 +93,11 @@ import Testing
                 == "k.proto:3:3: Key in map fields cannot be float/double, bytes or message types.")
     }
 
+    @Test func mapEnumValueNeedsZero() {
+        let source = "syntax = \"proto2\";\nenum E { A = 1; }\nmessage M {\n  map<string, E> m = 1;\n}\n"
+        #expect(error(["m.proto": source], "m.proto") == "m.proto:4:3: Enum value in map must define 0 as the first value.")
+    }
+
     @Test func lexicalErrors() {
         #expect(error(["l.proto": "syntax = \"proto3\";\npackage \"p;\n"], "l.proto")
                 == "l.proto:2:9: String literals cannot cross line boundaries.")

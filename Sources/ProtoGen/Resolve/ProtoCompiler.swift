@@ -24,13 +24,18 @@ struct ProtoCompiler {
             resolved[name] = file
         }
         var messages: [String: MessageDecl] = [:]
+        var enums: [String: EnumDecl] = [:]
         func collect(_ message: MessageDecl) {
             messages[message.fullName] = message
+            for decl in message.enums { enums[decl.fullName] = decl }
             message.messages.forEach(collect)
         }
-        for file in resolved.values { file.messages.forEach(collect) }
+        for file in resolved.values {
+            file.messages.forEach(collect)
+            for decl in file.enums { enums[decl.fullName] = decl }
+        }
         for name in loader.ordered {
-            try Validator(file: resolved[name]!, messages: messages).validate()
+            try Validator(file: resolved[name]!, messages: messages, enums: enums).validate()
         }
         return (loader.ordered.map { resolved[$0]! }, names)
     }

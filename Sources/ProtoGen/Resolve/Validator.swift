@@ -4,6 +4,8 @@ struct Validator {
     let file: FileDecl
     /// Every message of every loaded file by full name (for map entry key types).
     let messages: [String: MessageDecl]
+    /// Every enum of every loaded file by full name (map values must have 0 first).
+    var enums: [String: EnumDecl] = [:]
 
     private func fail(_ position: SourcePosition, _ message: String) -> ProtoGenError {
         ProtoGenError(file: file.name, at: position, message)
@@ -51,6 +53,10 @@ struct Validator {
                 case .enum:
                     throw fail(field.position, "Key in map fields cannot be enum types.")
                 default: break
+                }
+                let value = entry.fields[1]
+                if value.type == .enum, let first = enums[String(value.typeName.dropFirst())]?.values.first, first.number != 0 {
+                    throw fail(field.position, "Enum value in map must define 0 as the first value.")
                 }
             }
         }
