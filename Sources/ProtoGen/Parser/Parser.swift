@@ -10,6 +10,9 @@ struct Parser {
     private var upcomingDocComments = ""
     private var syntax = ProtoSyntax.proto2
     private var sawPackage = false
+    /// Nesting of message definitions; bounded so that hostile input cannot exhaust the stack.
+    private var depth = 0
+    static let maxNesting = 64
 
     init(text: String, fileName: String) {
         self.tokenizer = Tokenizer(text: text, fileName: fileName)
@@ -192,6 +195,9 @@ struct Parser {
         let position = current.position
         let name = try consumeIdentifier("Expected message name.")
         var message = MessageDecl(name: name, fullName: Self.join(scope, name), position: position)
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxNesting { throw error("Messages are nested more than \(Self.maxNesting) levels deep.", at: position) }
         message.comments = try consumeEndOfDeclaration("{")
         while !(try tryConsumeEndOfDeclaration("}")) {
             if current.kind == .end { throw error("Reached end of input in message definition (missing '}').") }
