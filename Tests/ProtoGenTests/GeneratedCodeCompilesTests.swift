@@ -60,3 +60,28 @@ import Testing
         #expect(decoded.hasEmpty)
     }
 }
+
+/// names.proto: keywords and clashing names become usable Swift names.
+@Suite struct CollidingNameTests {
+    @Test func collidingNamesRoundTrip() throws {
+        let message = Names_Test_TypeMessage.with {
+            $0.class = 1
+            $0.default = "d"
+            $0.self_p = true
+            $0.in = 0
+            $0.where = ["k": 1]
+            $0.switch = .case(5)
+            $0.nested = .with { $0.init_p = 3 }
+            $0.str = .true
+            $0.unknownFields_p = [9]
+            $0.size = 15
+        }
+        let decoded = try Names_Test_TypeMessage(serializedBytes: message.serializedBytes())
+        #expect(decoded == message)
+        #expect(decoded.hasIn)
+        #expect(Names_Test_StringEnum(rawValue: 3) == .string2D)
+        #expect(Names_Test_StringEnum(rawValue: 5) == .unrecognized_)
+        #expect(Names_Test_StringEnum(rawValue: 6) == .unrecognized(6))
+        #expect(Names_Test_Return.Method.default == "/names.test.Return/Default")
+    }
+}
