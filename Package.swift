@@ -64,7 +64,7 @@ let package = Package(
         // rpcbench: everything but the command line lives in RPCBenchCore, so that tests reach it.
         .target(
             name: "RPCBenchCore",
-            dependencies: ["EventIO", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["EventIO", "H2RPC", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: strict),
         .executableTarget(
             name: "rpcbench",

@@ -12,7 +12,9 @@ public enum ProtocolRegistry {
         switch kind {
         case .tcp:
             return try TCPBenchClient(threads: settings.threads)
-        case .h2, .grpc:
+        case .grpc:
+            return GRPCBenchClient()
+        case .h2:
             throw .unsupported("the \(kind.rawValue) client is not built into this rpcbench yet")
         }
     }

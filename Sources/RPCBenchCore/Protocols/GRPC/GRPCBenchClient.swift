@@ -1,0 +1,127 @@
+import BenchProto
+import H2RPC
+
+/// gRPC `bench.Echo` through h2rpc's `RPCChannel` and the generated `Bench_Echo.Client`: exactly what a
+/// user of the library writes, so that its figures are the library's.
+public final class GRPCBenchClient: BenchClient {
+    public let kind = BenchProtocolKind.grpc
+
+    public init() {}
+
+    public func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection {
+        let target = Target(host: host, port: port)
+        let channel: RPCChannel
+        do {
+            channel = try RPCChannel(target: target.description)
+        } catch {
+            throw .usage("target \(target): \(error.message)")
+        }
+        let connection = GRPCBenchConnection(channel: channel, peer: target.description)
+        return connection
+    }
+}
+
+final class GRPCBenchConnection: BenchConnection {
+    let channel: RPCChannel
+    let client: Bench_Echo.Client
+    let peer: String
+
+    init(channel: RPCChannel, peer: String) {
+        self.channel = channel
+        self.client = Bench_Echo.Client(channel: channel)
+        self.peer = peer
+    }
+
+    var taskExecutor: (any TaskExecutor)? { nil }
+
+    func unary(_ payload: [UInt8]) async throws(BenchError) -> [UInt8] {
+        var request = Bench_Payload()
+        request.body = payload
+        do {
+            return try await client.unary(request).body
+        } catch {
+            throw GRPCErrors.map(error, peer: peer, method: Bench_Echo.Method.unary)
+        }
+    }
+
+    func openPingPong() async throws(BenchError) -> any PingPongStream {
+        do {
+            return GRPCPingPong(call: try await client.pingPong(), peer: peer)
+        } catch {
+            throw GRPCErrors.map(error, peer: peer, method: Bench_Echo.Method.pingPong)
+        }
+    }
+
+    func download(messageSize: Int, count: Int, onMessage: (Int) -> Void) async throws(BenchError) {
+        var request = Bench_DownloadRequest()
+        request.messageSize = UInt32(messageSize)
+        request.count = UInt64(count)
+        do {
+            let call = try await client.download(request)
+            var received = 0
+            var iterator = call.makeAsyncIterator()
+            while let message = try await iterator.next() {
+                received += 1
+                onMessage(message.body.count)
+            }
+            if received != count {
+                throw BenchError.peer("\(peer): Download ended after \(received) of \(count) messages with status OK")
+            }
+        } catch let error as BenchError {
+            throw error
+        } catch let error as RPCError {
+            throw GRPCErrors.map(error, peer: peer, method: Bench_Echo.Method.download)
+        } catch {
+            throw .peer("\(peer): \(error)")
+        }
+    }
+
+    func close() async { await channel.close() }
+}
+
+/// One `PingPong` call: each exchange sends a message and waits for the next response.
+final class GRPCPingPong: PingPongStream, @unchecked Sendable {
+    // One worker task owns a stream and uses it sequentially; the iterator is only touched by it.
+    private let call: BidiStreamingCall<Bench_Payload, Bench_Payload>
+    private var responses: ResponseStream<Bench_Payload>.AsyncIterator
+    private let peer: String
+
+    init(call: BidiStreamingCall<Bench_Payload, Bench_Payload>, peer: String) {
+        self.call = call
+        self.responses = call.responses.makeAsyncIterator()
+        self.peer = peer
+    }
+
+    func exchange(_ payload: [UInt8]) async throws(BenchError) -> [UInt8] {
+        var request = Bench_Payload()
+        request.body = payload
+        let reply: Bench_Payload?
+        do {
+            try await call.send(request)
+            reply = try await responses.next()
+        } catch {
+            throw GRPCErrors.map(error, peer: peer, method: Bench_Echo.Method.pingPong)
+        }
+        guard let reply else { throw .peer("\(peer): the server ended PingPong with OK before echoing") }
+        return reply.body
+    }
+
+    func close() async {
+        call.finish()
+        // Drain to the status so that the stream ends cleanly rather than by reset.
+        while (try? await responses.next()) != nil {}
+    }
+}
+
+enum GRPCErrors {
+    static func map(_ error: RPCError, peer: String, method: String) -> BenchError {
+        switch error.code {
+        case .unimplemented:
+            .unsupported("the server at \(peer) does not implement \(method): \(error)")
+        case .unavailable:
+            .connect("\(peer): \(method) failed: \(error)")
+        default:
+            .peer("\(peer): \(method) failed: \(error)")
+        }
+    }
+}
