@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "protoc-gen-h2rpc", targets: ["protoc-gen-h2rpc"]),
         .plugin(name: "H2RPCPlugin", targets: ["H2RPCPlugin"]),
         .executable(name: "rpcbench", targets: ["rpcbench"]),
+        .executable(name: "rpcbench-server", targets: ["rpcbench-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,17 +62,24 @@ let package = Package(
         // Generated at build time by H2RPCPlugin from Protos/grpc/testing/*.proto (the gRPC interop protos).
         .target(name: "InteropProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
 
-        // rpcbench: everything but the command line lives in RPCBenchCore, so that tests reach it.
+        // rpcbench: the servers (no Foundation: their RSS is measured) and their lean executable,
+        // then everything else but the command line in RPCBenchCore, so that tests reach it.
+        .target(name: "RPCBenchServer", dependencies: ["EventIO", "H2RPC", "BenchProto"], swiftSettings: strict),
+        .executableTarget(name: "rpcbench-server", dependencies: ["RPCBenchServer"], swiftSettings: strict),
         .target(
             name: "RPCBenchCore",
-            dependencies: ["EventIO", "H2RPC", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: [
+                "RPCBenchServer", "EventIO", "H2RPC", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "rpcbench",
             dependencies: ["RPCBenchCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
-        .testTarget(name: "RPCBenchTests", dependencies: ["RPCBenchCore", "rpcbench"], swiftSettings: strict),
+        .testTarget(
+            name: "RPCBenchTests", dependencies: ["RPCBenchCore", "RPCBenchServer", "rpcbench", "rpcbench-server"],
+            swiftSettings: strict),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
         .testTarget(
             name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),

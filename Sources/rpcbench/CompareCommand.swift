@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPCBenchCore
+import RPCBenchServer
 
 /// `rpcbench compare tcp h2 grpc`: each protocol's server as a child process, every scenario against it,
 /// one table.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPCBenchCore
+import RPCBenchServer
 
 /// `rpcbench load --proto … --target host:port --scenario ID`: drive any server that speaks the contract.
 struct LoadCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import RPCBenchCore
+import RPCBenchServer
 
 /// Options shared by `load` and `compare`.
 struct RunOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RPCBenchCore
+import RPCBenchServer
 
 /// `rpcbench serve --proto tcp|h2|grpc --port P`: one protocol's server, until a signal stops it.
 struct ServeCommand: AsyncParsableCommand {
@@ -24,30 +25,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         do throws(BenchError) {
-            let kind = try parseProtocol(proto)
-            guard (0...65535).contains(port) else { throw .usage("--port \(port) is not 0…65535") }
-            if let threads, threads < 1 { throw .usage("--threads must be at least 1") }
-            if exitWithParent { ParentWatch.start() }
-            let server = try await ProtocolRegistry.startServer(kind, host: host, port: port,
-                                                                settings: ProtocolSettings(threads: threads))
-            // Written straight to the descriptor: a parent reading the pipe must see it now, not at exit.
-            let line = "rpcbench: \(kind.rawValue) listening on \(Target(host: host, port: server.port)) (pid \(ProcessInfo.processInfo.processIdentifier))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
-            while true { try? await Task.sleep(for: .seconds(3600)) }
+            var arguments = ["--proto", proto, "--host", host, "--port", String(port)]
+            if let threads { arguments += ["--threads", String(threads)] }
+            if exitWithParent { arguments.append("--exit-with-parent") }
+            // The same parser and server start as the lean `rpcbench-server` that `compare` launches.
+            try await ServerCommandLine.parse(arguments).run()
         } catch {
             Terminal.fail(error)
         }
-    }
-}
-
-/// Ends a `serve` child when its parent goes away: the parent holds our stdin's write end, and the
-/// kernel closes it when the parent dies for any reason, SIGKILL included.
-enum ParentWatch {
-    static func start() {
-        let thread = Thread {
-            while !FileHandle.standardInput.availableData.isEmpty {}
-            exit(0)
-        }
-        thread.start()
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import RPCBenchCore
+import RPCBenchServer
 
 /// Exit paths: every one of them stops the child servers first.
 enum Terminal {

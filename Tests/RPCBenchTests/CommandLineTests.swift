@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RPCBenchCore
+@testable import RPCBenchServer
 
 /// The rpcbench executable's error paths: one line, non-zero status, no hang, no orphan child.
 @Suite(.serialized) struct CommandLineTests {

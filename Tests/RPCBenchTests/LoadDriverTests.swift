@@ -1,5 +1,6 @@
 import Testing
 @testable import RPCBenchCore
+@testable import RPCBenchServer
 
 /// The driver's own logic, over in-memory connections (the protocols' integration tests use sockets).
 @Suite struct LoadDriverTests {

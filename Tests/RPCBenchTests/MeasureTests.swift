@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RPCBenchCore
+@testable import RPCBenchServer
 
 @Suite struct MeasureTests {
     @Test func percentilesOfAKnownDistribution() {

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import RPCBenchCore
+@testable import RPCBenchServer
 
 @Suite struct ReportTests {
     static let machine = MachineInfo(hostname: "h", cpuModel: "CPU <x> & y", cpus: 2, kernel: "6.1", build: "release",

@@ -1,5 +1,6 @@
 import Testing
 @testable import RPCBenchCore
+@testable import RPCBenchServer
 
 @Suite struct ScenarioTests {
     @Test func standardIdsAreThoseOfScenariosMD() {

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 #if canImport(Glibc)
 import Glibc
 #endif

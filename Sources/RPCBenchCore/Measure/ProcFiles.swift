@@ -1,3 +1,4 @@
+public import RPCBenchServer
 import Foundation
 
 /// Small reads and writes of `/proc` files.

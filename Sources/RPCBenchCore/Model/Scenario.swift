@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// One workload: what each call does, over how many connections, with how many calls in flight on each,
 /// and how large each message is. Its id reads `kind-CxN-size` (`unary-1x64-16B`), as in
 /// `shared/anchors/SCENARIOS.md`: C connections, N calls outstanding on each connection.
@@ -30,7 +31,7 @@ public struct Scenario: Sendable, Hashable, CustomStringConvertible {
     ]
 
     /// Largest message any protocol here accepts (the TCP framing's limit, and gRPC's default is 4 MiB).
-    public static let maxPayload = 4 << 20
+    public static let maxPayload = BenchLimits.maxMessage
 
     /// Parses an id such as `unary-1x64-16B`; the error says which part is wrong.
     public static func parse(_ id: String) throws(BenchError) -> Scenario {

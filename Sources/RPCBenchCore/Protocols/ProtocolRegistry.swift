@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// Settings a protocol's client or server may use.
 public struct ProtocolSettings: Sendable {
     /// Event-loop threads; nil: the protocol's default.
@@ -16,17 +17,6 @@ public enum ProtocolRegistry {
             return GRPCBenchClient()
         case .h2:
             throw .unsupported("the \(kind.rawValue) client is not built into this rpcbench yet")
-        }
-    }
-
-    /// Starts a server listening on `host:port` (port 0: any free port).
-    public static func startServer(_ kind: BenchProtocolKind, host: String, port: Int,
-                                   settings: ProtocolSettings = .init()) async throws(BenchError) -> any BenchServer {
-        switch kind {
-        case .tcp:
-            return try TCPBenchServer.start(host: host, port: port, threads: settings.threads)
-        case .h2, .grpc:
-            throw .unsupported("the \(kind.rawValue) server is not built into this rpcbench yet")
         }
     }
 

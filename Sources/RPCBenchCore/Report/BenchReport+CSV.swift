@@ -1,3 +1,4 @@
+public import RPCBenchServer
 import Foundation
 
 extension BenchReport {

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 extension BenchReport {
     /// One object: `results` (one element per protocol × scenario, every figure a number or null),
     /// plus how, where and when it was measured.

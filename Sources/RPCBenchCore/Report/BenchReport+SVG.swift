@@ -1,5 +1,6 @@
+public import RPCBenchServer
 /// A chart a person reads faster than the table: one block per scenario, one bar per protocol, three
-/// panels — throughput, latency (p50 solid, p99 light, p99.9 tick), CPU per call (server solid, client light).
+/// panels — throughput, latency (p50 solid, p99 light, p99.9 in the label), CPU per call (server solid, client light).
 /// Each block has its own scale, so that a scenario's protocols compare at a glance.
 extension BenchReport {
     public var svg: String {
@@ -41,11 +42,7 @@ extension BenchReport {
                     let w99 = SVG.scaled(row.p99 ?? p50, max: maxLatency, width: barMax)
                     body += SVG.rect(x: panelX[1], y: y + 4, width: w99, height: rowHeight - 8, fill: color, opacity: 0.35)
                     body += SVG.rect(x: panelX[1], y: y + 4, width: w50, height: rowHeight - 8, fill: color)
-                    if let p999 = row.p999 {
-                        let x = panelX[1] + min(SVG.scaled(p999, max: maxLatency, width: barMax), barMax + 4)
-                        body += SVG.line(x1: x, y1: y + 2, x2: x, y2: y + rowHeight - 2, stroke: color)
-                    }
-                    let label = "\(Format.number(p50)) · \(Format.optional(row.p99)) µs"
+                    let label = "\(Format.number(p50)) · \(Format.optional(row.p99)) · \(Format.optional(row.p999)) µs"
                     body += SVG.text(x: panelX[1] + max(w99, w50) + 6, y: mid + 4, label, size: 11)
                 } else {
                     body += SVG.text(x: panelX[1], y: mid + 4, "no latency", size: 11, fill: "#888")
@@ -74,7 +71,7 @@ extension BenchReport {
         head += "<rect x=\"0\" y=\"0\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" fill=\"white\"/>\n"
         head += SVG.text(x: 12, y: 24, "rpcbench compare — \(machine.build) build, \(machine.cpus) × \(machine.cpuModel), \(machine.date)", weight: "bold", size: 15)
         head += SVG.text(x: panelX[0], y: 56, "throughput (higher is better; × = vs \(baseline))", weight: "bold", size: 12)
-        head += SVG.text(x: panelX[1], y: 56, "latency µs: p50 solid, p99 light, p99.9 tick", weight: "bold", size: 12)
+        head += SVG.text(x: panelX[1], y: 56, "latency µs: p50 solid, p99 light (label: p50 · p99 · p99.9)", weight: "bold", size: 12)
         head += SVG.text(x: panelX[2], y: 56, "CPU µs per call: server solid + client light", weight: "bold", size: 12)
         let foot = SVG.text(x: 12, y: height - 10,
                             "Each scenario has its own scale. \(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up.",
@@ -102,10 +99,6 @@ enum SVG {
     static func rect(x: Double, y: Double, width: Double, height: Double, fill: String, opacity: Double = 1) -> String {
         "<rect x=\"\(Format.plain(x))\" y=\"\(Format.plain(y))\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" " +
             "fill=\"\(fill)\"\(opacity < 1 ? " fill-opacity=\"\(Format.plain(opacity))\"" : "")/>\n"
-    }
-
-    static func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String) -> String {
-        "<line x1=\"\(Format.plain(x1))\" y1=\"\(Format.plain(y1))\" x2=\"\(Format.plain(x2))\" y2=\"\(Format.plain(y2))\" stroke=\"\(stroke)\" stroke-width=\"2\"/>\n"
     }
 
     static func text(x: Double, y: Double, _ content: String, weight: String = "normal", size: Double, fill: String = "#222") -> String {

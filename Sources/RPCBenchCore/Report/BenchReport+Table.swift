@@ -1,3 +1,4 @@
+public import RPCBenchServer
 extension BenchReport {
     /// The figures table, then (when the baseline ran) every figure relative to it.
     public var table: String {

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// One row of a report: one protocol running one scenario.
 public struct BenchResult: Sendable {
     /// `tcp`, `h2`, `grpc` (or what `load --label` says for another stack).

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 import Foundation
 
 /// Number formatting for the table, the CSV and the chart: fixed, locale-free.

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 import Foundation
 
 /// Where and how the figures were measured.

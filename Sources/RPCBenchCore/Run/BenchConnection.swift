@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// One client connection of one protocol, as the load driver uses it. Calls may run concurrently
 /// from many tasks; each protocol decides how they share the connection (HTTP/2 streams, or a FIFO of
 /// pipelined frames for raw TCP).
@@ -33,13 +34,4 @@ public protocol BenchClient: Sendable {
     var kind: BenchProtocolKind { get }
     /// Connects to `host:port` (numeric IPv4 or IPv6, or `localhost`).
     func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection
-}
-
-/// A running server of one protocol.
-public protocol BenchServer: AnyObject, Sendable {
-    var kind: BenchProtocolKind { get }
-    /// The port it listens on (the bound one, when asked for port 0).
-    var port: Int { get }
-    /// Stops accepting and closes every connection.
-    func stop() async
 }

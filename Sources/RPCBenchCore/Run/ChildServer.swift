@@ -1,10 +1,11 @@
+public import RPCBenchServer
 import Foundation
 import Synchronization
 
 /// `rpcbench serve` started as a child process: started, waited for until it prints its
 /// `listening on HOST:PORT` line, measured through its pid, and stopped on every exit path.
-/// Its stdin is a pipe from us; `serve --exit-with-parent` exits when that pipe closes, so that the
-/// child does not outlive a parent that was killed without a chance to stop it.
+/// With `--exit-with-parent` the child exits when it is re-parented, so that it does not outlive a
+/// parent that was killed without a chance to stop it.
 public final class ChildServer: Sendable {
     public let kind: BenchProtocolKind
     public let pid: Int32
@@ -20,14 +21,21 @@ public final class ChildServer: Sendable {
         self.port = port
     }
 
-    /// This executable's own path, to start `serve` children with.
+    /// This executable's own path.
     public static var ownExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
+    /// What children are started with: `rpcbench-server` beside this executable (the same servers as
+    /// `rpcbench serve` without Foundation and the CLI parser, ~10 MiB less resident), else this executable.
+    public static var serverExecutable: String {
+        let sibling = URL(fileURLWithPath: ownExecutable).deletingLastPathComponent().appendingPathComponent("rpcbench-server").path
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : ownExecutable
+    }
+
     /// Starts `executable serve --proto kind --host host --port 0 …` and waits for its listening line.
     /// Throws `.serverStart` with the child's last stderr line when it exits or stays silent.
-    public static func start(executable: String = ownExecutable, kind: BenchProtocolKind, host: String = "127.0.0.1",
+    public static func start(executable: String = serverExecutable, kind: BenchProtocolKind, host: String = "127.0.0.1",
                              port: Int = 0, extraArguments: [String] = [], timeout: Double = 15) async throws(BenchError) -> ChildServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// Drives one scenario over open connections: closed loop (N calls outstanding per connection) or open
 /// loop (`rate` calls per second; latency counted from each call's intended send time, so that a slow
 /// server's queueing shows instead of silently lowering the offered load).

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// The raw figures of one measured run, before they become a row of the report.
 public struct LoadMeasurement: Sendable {
     public var scenario: Scenario

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// How to drive one scenario.
 public struct LoadPlan: Sendable {
     public var scenario: Scenario

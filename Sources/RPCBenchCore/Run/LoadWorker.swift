@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// One call slot of a scenario: a loop that keeps one call in flight until the run stops.
 enum LoadWorker {
     static func run(plan: LoadPlan, connection: any BenchConnection, connections: Int, stats: ConnectionStats,

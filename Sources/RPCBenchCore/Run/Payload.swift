@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// Request bodies: a per-worker pattern with each call's sequence number in its first 8 bytes, so that
 /// a reply that belongs to another call, or to no call, fails the byte-for-byte check.
 public enum Payload {

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 import Synchronization
 
 /// Shared state of one load run: its phase, the first error, and a count of completed calls that the

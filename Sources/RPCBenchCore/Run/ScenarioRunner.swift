@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// Connects, drives one scenario, disconnects, and turns what was measured into a report row.
 public struct ScenarioRunner: Sendable {
     public var client: any BenchClient

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 /// `host:port` or `[v6]:port`.
 public struct Target: Sendable, Hashable, CustomStringConvertible {
     public var host: String

@@ -1,5 +1,6 @@
 import Synchronization
 @testable import RPCBenchCore
+@testable import RPCBenchServer
 
 /// An in-process connection for testing the load driver alone: it echoes after `serviceTime`,
 /// or corrupts the echo, or never answers. Integration tests use real sockets instead.

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 import BenchProto
 import H2RPC
 

@@ -1,3 +1,4 @@
+public import RPCBenchServer
 import EventIO
 
 /// Opens raw-TCP baseline connections on its own event loops.

@@ -4,20 +4,20 @@
 /// The download pattern, which the anchors leave open, is ours: a frame whose length has the top bit
 /// set is a request, `0x8000000C` followed by 12 bytes — message size (u32 BE) and count (u64 BE) —
 /// and the server answers with `count` ordinary frames of `size` bytes each.
-enum TCPFraming {
-    static let headerSize = 4
-    static let downloadFlag: UInt32 = 0x8000_0000
-    static let downloadRequestSize = 12
+package enum TCPFraming {
+    package static let headerSize = 4
+    package static let downloadFlag: UInt32 = 0x8000_0000
+    package static let downloadRequestSize = 12
     /// Longest frame either side accepts; a longer length means the peer speaks something else.
-    static let maxFrame = Scenario.maxPayload
+    package static let maxFrame = BenchLimits.maxMessage
 
     /// The 4 length bytes of a frame of `length` payload bytes (or flags).
-    static func header(_ value: UInt32) -> [UInt8] {
+    package static func header(_ value: UInt32) -> [UInt8] {
         [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
          UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
     }
 
-    static func downloadRequest(size: Int, count: Int) -> [UInt8] {
+    package static func downloadRequest(size: Int, count: Int) -> [UInt8] {
         var bytes = header(downloadFlag | UInt32(downloadRequestSize))
         bytes += header(UInt32(size))
         bytes += header(UInt32(truncatingIfNeeded: UInt64(count) >> 32)) + header(UInt32(truncatingIfNeeded: UInt64(count)))
@@ -25,12 +25,12 @@ enum TCPFraming {
     }
 
     /// Reads a big-endian u32 from `bytes[offset...]`.
-    static func readU32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    package static func readU32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
         UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
     }
 
     /// Size and count of a download request's 12 body bytes, or nil when out of range.
-    static func parseDownloadRequest(_ body: [UInt8]) -> (size: Int, count: Int)? {
+    package static func parseDownloadRequest(_ body: [UInt8]) -> (size: Int, count: Int)? {
         guard body.count == downloadRequestSize else { return nil }
         let size = Int(readU32(body, 0))
         let count = UInt64(readU32(body, 4)) << 32 | UInt64(readU32(body, 8))
@@ -40,8 +40,8 @@ enum TCPFraming {
 }
 
 /// Splits a byte stream into frame headers and payload pieces, without buffering payloads.
-struct TCPFrameSplitter {
-    enum Event: Equatable {
+package struct TCPFrameSplitter {
+    package enum Event: Equatable {
         /// A frame starts: its 4-byte header value.
         case header(UInt32)
         /// `count` payload bytes of the current frame, at `offset` in the chunk given to `next`.
@@ -51,17 +51,19 @@ struct TCPFrameSplitter {
     private var header: UInt32 = 0
     private var headerBytes = 0
     /// Payload bytes still expected for the current frame.
-    private(set) var remaining = 0
+    package private(set) var remaining = 0
 
     /// True between frames (no partial header, no payload pending).
-    var atFrameBoundary: Bool { headerBytes == 0 && remaining == 0 }
+    package var atFrameBoundary: Bool { headerBytes == 0 && remaining == 0 }
 
     /// Called by the owner once it knows the payload length of the frame whose header was just returned.
-    mutating func expectPayload(_ count: Int) { remaining = count }
+    package init() {}
+
+    package mutating func expectPayload(_ count: Int) { remaining = count }
 
     /// Consumes bytes from `chunk` at `offset` and returns the next event and the new offset, or nil when
     /// the chunk is used up.
-    mutating func next(_ chunk: Span<UInt8>, from offset: Int) -> (Event, Int)? {
+    package mutating func next(_ chunk: Span<UInt8>, from offset: Int) -> (Event, Int)? {
         var i = offset
         if remaining > 0 {
             guard i < chunk.count else { return nil }

@@ -1,0 +1,27 @@
+/// A running server of one protocol.
+public protocol BenchServer: AnyObject, Sendable {
+    var kind: BenchProtocolKind { get }
+    /// The port it listens on (the bound one, when asked for port 0).
+    var port: Int { get }
+    /// Stops accepting and closes every connection.
+    func stop() async
+}
+
+/// Limits every protocol here shares.
+public enum BenchLimits {
+    /// Largest message any protocol here accepts (the TCP framing's limit; gRPC's default is also 4 MiB).
+    public static let maxMessage = 4 << 20
+}
+
+/// The servers of every protocol rpcbench knows.
+public enum BenchServers {
+    /// Starts `kind`'s server on `host:port` (port 0: any free port) with `threads` event loops (nil: one per core).
+    public static func start(_ kind: BenchProtocolKind, host: String, port: Int, threads: Int?) async throws(BenchError) -> any BenchServer {
+        switch kind {
+        case .tcp:
+            return try TCPBenchServer.start(host: host, port: port, threads: threads)
+        case .h2, .grpc:
+            throw .unsupported("the \(kind.rawValue) server is not built into this rpcbench yet")
+        }
+    }
+}
