@@ -64,12 +64,12 @@ let package = Package(
 
         // rpcbench: the servers (no Foundation: their RSS is measured) and their lean executable,
         // then everything else but the command line in RPCBenchCore, so that tests reach it.
-        .target(name: "RPCBenchServer", dependencies: ["EventIO", "H2RPC", "BenchProto"], swiftSettings: strict),
+        .target(name: "RPCBenchServer", dependencies: ["EventIO", "H2", "H2RPC", "BenchProto"], swiftSettings: strict),
         .executableTarget(name: "rpcbench-server", dependencies: ["RPCBenchServer"], swiftSettings: strict),
         .target(
             name: "RPCBenchCore",
             dependencies: [
-                "RPCBenchServer", "EventIO", "H2RPC", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "RPCBenchServer", "EventIO", "H2", "H2RPC", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strict),
         .executableTarget(

@@ -65,5 +65,8 @@ import Testing
         let paced = try await run(MemoryConnection(serviceTime: .milliseconds(10)), "unary-1x1-16B", duration: 0.5, rate: 50)
         #expect(abs(paced.callsPerSecond - 50) < 10)
         #expect(paced.latencies.microseconds(atPercentile: 50)! < 40_000)
+        // Calls that waited for their time: their lateness is measured (and already inside their latency).
+        #expect(paced.sendLag.count > 10)
+        #expect(paced.sendLag.microseconds(atPercentile: 50)! < 10_000)
     }
 }

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 import Histogram
 
 /// Latencies in nanoseconds, kept in an HdrHistogram (3 significant digits, up to 100 s).

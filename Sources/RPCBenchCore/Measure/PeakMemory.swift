@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// Peak resident set size of a process (`VmHWM` in `/proc/<pid>/status`).
 public enum PeakMemory {
     /// Peak RSS in MiB, or nil when the process is gone.

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 import Foundation
 
 /// Small reads and writes of `/proc` files.

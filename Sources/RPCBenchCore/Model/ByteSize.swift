@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// Parses and prints sizes the way scenario ids write them: `16B`, `4KiB`, `64KiB`, `1MiB`.
 public enum ByteSize {
     /// Parses `16`, `16B`, `4KiB`, `4K`, `1MiB`, `1M` (binary units). Returns nil for anything else.

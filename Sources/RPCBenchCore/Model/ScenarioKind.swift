@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// What a scenario's calls do on the wire.
 public enum ScenarioKind: String, Sendable, Hashable, CaseIterable {
     /// One request, one echoed reply (`bench.Echo/Unary`, an HTTP/2 POST, a TCP frame).

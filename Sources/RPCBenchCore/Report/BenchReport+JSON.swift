@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 extension BenchReport {
     /// One object: `results` (one element per protocol × scenario, every figure a number or null),
     /// plus how, where and when it was measured.
@@ -19,6 +19,8 @@ extension BenchReport {
             for figure in BenchReport.figures { members.append((figure.key, .number(figure.value(row)))) }
             members.append(("max_us", .number(row.maxLatency)))
             members.append(("mean_us", .number(row.meanLatency)))
+            members.append(("send_lag_p50_us", .number(row.sendLagP50)))
+            members.append(("send_lag_p99_us", .number(row.sendLagP99)))
             let relative: JSONValue = baselineRow(for: row) == nil ? .null : .object(
                 BenchReport.figures.map { figure in (figure.key, .number(ratio(row, figure.value))) })
             members.append(("vs_\(baseline)", relative))

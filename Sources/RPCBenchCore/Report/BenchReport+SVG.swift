@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// A chart a person reads faster than the table: one block per scenario, one bar per protocol, three
 /// panels — throughput, latency (p50 solid, p99 light, p99.9 in the label), CPU per call (server solid, client light).
 /// Each block has its own scale, so that a scenario's protocols compare at a glance.

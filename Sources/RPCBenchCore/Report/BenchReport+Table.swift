@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 extension BenchReport {
     /// The figures table, then (when the baseline ran) every figure relative to it.
     public var table: String {
@@ -18,6 +18,10 @@ extension BenchReport {
         }
         out += "\n\nlatency: unary/pingpong per call (open loop: from the intended send time); download: gap before each message." +
             "\nCPU: user + system µs per call (download: per message), server from /proc/<pid>/stat, client from getrusage."
+        for row in results where row.rate != nil {
+            out += "\nopen loop \(row.protocolName) \(row.scenario.id) at \(Format.number(row.rate ?? 0)) calls/s: the client's timer " +
+                "lateness (p50 \(Format.optional(row.sendLagP50)) µs, p99 \(Format.optional(row.sendLagP99)) µs) is part of each latency."
+        }
         if machine.build == "debug" {
             out += "\nDEBUG BUILD: these figures are several times too slow; run `swift run -c release rpcbench compare`."
         }

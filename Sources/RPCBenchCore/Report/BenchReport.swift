@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// Every row of one run, with how they were measured; renders as a table, JSON, CSV and an SVG chart.
 public struct BenchReport: Sendable {
     public var results: [BenchResult]

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// One row of a report: one protocol running one scenario.
 public struct BenchResult: Sendable {
     /// `tcp`, `h2`, `grpc` (or what `load --label` says for another stack).
@@ -20,6 +20,9 @@ public struct BenchResult: Sendable {
     public var clientCPUPerCall: Double?
     public var serverRSS: Double?
     public var rate: Double?
+    /// Open loop: p50 and p99 of the client's send lag behind the intended send times, µs.
+    public var sendLagP50: Double?
+    public var sendLagP99: Double?
 
     /// Server + client CPU µs per call; nil when the server's CPU is unknown.
     public var cpuPerCall: Double? {
@@ -46,6 +49,10 @@ public struct BenchResult: Sendable {
         serverCPUPerCall = m.calls > 0 ? m.serverCPU.map { $0.totalMicroseconds / calls } : nil
         self.serverRSS = serverRSS
         rate = m.rate
+        if m.rate != nil {
+            sendLagP50 = m.sendLag.microseconds(atPercentile: 50)
+            sendLagP99 = m.sendLag.microseconds(atPercentile: 99)
+        }
     }
 
     /// A row from explicit figures (tests, and rows read back).

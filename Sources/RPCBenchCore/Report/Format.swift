@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 import Foundation
 
 /// Number formatting for the table, the CSV and the chart: fixed, locale-free.

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// A JSON document built in memory and printed with keys in the order given (stable diffs, no Foundation
 /// number quirks such as `0.30000000000000004`).
 public indirect enum JSONValue: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 import Foundation
 
 /// Where and how the figures were measured.

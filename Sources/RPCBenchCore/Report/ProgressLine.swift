@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// Columns padded to their widest cell: the first `leftColumns` left-aligned, the rest right-aligned.
 struct TextTable {
     var header: [String]

@@ -89,11 +89,12 @@ public struct LoadDriver: Sendable {
         try await drain(control: control, connections: connections)
         if let error = control.error { throw error }
 
-        var latencies = LatencyHistogram()
+        var latencies = LatencyHistogram(), sendLag = LatencyHistogram()
         var calls = 0, bytes = 0
         for s in stats {
             let snapshot = s.snapshot
             latencies.add(snapshot.latencies)
+            sendLag.add(snapshot.sendLag)
             calls += snapshot.calls
             bytes += snapshot.bytes
         }
@@ -101,7 +102,7 @@ public struct LoadDriver: Sendable {
         if let server0, let server1 { serverCPU = server1 - server0 }
         return LoadMeasurement(
             scenario: plan.scenario, seconds: Double(measuredEnd - measuredStart) / 1e9, calls: calls, bytes: bytes,
-            latencies: latencies, clientCPU: client1 - client0, serverCPU: serverCPU, rate: plan.rate)
+            latencies: latencies, sendLag: sendLag, clientCPU: client1 - client0, serverCPU: serverCPU, rate: plan.rate)
     }
 
     /// Lets the calls in flight finish; then closes the connections under the stragglers; then gives up.

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// The raw figures of one measured run, before they become a row of the report.
 public struct LoadMeasurement: Sendable {
     public var scenario: Scenario
@@ -11,6 +11,8 @@ public struct LoadMeasurement: Sendable {
     /// Per call: from send (open loop: from the intended send time) to the verified reply.
     /// Downloads: the gap before each message.
     public var latencies: LatencyHistogram
+    /// Open loop: how late calls that waited for their time left after it (timer lateness, part of latency).
+    public var sendLag: LatencyHistogram
     public var clientCPU: CPUTime
     /// Nil when the server is not our child (`load` against another stack).
     public var serverCPU: CPUTime?

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 /// One call slot of a scenario: a loop that keeps one call in flight until the run stops.
 enum LoadWorker {
     static func run(plan: LoadPlan, connection: any BenchConnection, connections: Int, stats: ConnectionStats,
@@ -77,6 +77,8 @@ struct OpenLoopPacer {
         let now = MonotonicClock.nanoseconds()
         if intended > now {
             try? await Task.sleep(for: .nanoseconds(Int(intended - now)))
+            // Only calls that slept: a call sent late because all slots were busy is queueing, not timer lag.
+            tickets.recordSendLag(nanoseconds: MonotonicClock.nanoseconds() &- intended)
         }
         return intended
     }

@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 import Synchronization
 
 /// A value delivered once, by whichever of several racers comes first (an operation, a timer, a child's exit).

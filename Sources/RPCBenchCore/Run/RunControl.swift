@@ -1,4 +1,4 @@
-public import RPCBenchServer
+import RPCBenchServer
 import Synchronization
 
 /// Shared state of one load run: its phase, the first error, and a count of completed calls that the
@@ -37,6 +37,7 @@ final class RunControl: Sendable {
 final class ConnectionStats: Sendable {
     private struct State {
         var latencies = LatencyHistogram()
+        var sendLag = LatencyHistogram()
         var calls = 0
         var bytes = 0
     }
@@ -53,7 +54,12 @@ final class ConnectionStats: Sendable {
         }
     }
 
-    var snapshot: (latencies: LatencyHistogram, calls: Int, bytes: Int) {
-        state.withLock { ($0.latencies, $0.calls, $0.bytes) }
+    /// Open loop: how late a call left after its intended send time (the client's own timer lateness).
+    func recordSendLag(nanoseconds: UInt64) {
+        state.withLock { $0.sendLag.record(nanoseconds: nanoseconds) }
+    }
+
+    var snapshot: (latencies: LatencyHistogram, sendLag: LatencyHistogram, calls: Int, bytes: Int) {
+        state.withLock { ($0.latencies, $0.sendLag, $0.calls, $0.bytes) }
     }
 }

@@ -1,0 +1,27 @@
+import Testing
+@testable import RPCBenchServer
+
+@Suite struct ServerCommandLineTests {
+    @Test func parsesWhatComparePasses() throws {
+        let line = try ServerCommandLine.parse(["serve", "--proto", "h2", "--host", "::1", "--port", "0", "--threads", "2", "--exit-with-parent"])
+        #expect(line == ServerCommandLine(kind: .h2, host: "::1", port: 0, threads: 2, exitWithParent: true))
+        #expect(try ServerCommandLine.parse(["--proto", "grpc"]) == ServerCommandLine(kind: .grpc))
+    }
+
+    @Test(arguments: [
+        (["--port", "1"], "--proto is required"),
+        (["--proto", "quic"], "unknown protocol 'quic'"),
+        (["--proto", "tcp", "--port", "70000"], "--port 70000 is not 0…65535"),
+        (["--proto", "tcp", "--threads", "0"], "--threads 0 is not a number of at least 1"),
+        (["--proto", "tcp", "--port"], "--port needs a value"),
+        (["--proto", "tcp", "--verbose"], "unknown option '--verbose'"),
+    ])
+    func badArgumentsSayWhich(arguments: [String], message: String) {
+        #expect {
+            try ServerCommandLine.parse(arguments)
+        } throws: { error in
+            guard case .usage(let text) = error as? BenchError else { return false }
+            return text.hasPrefix(message)
+        }
+    }
+}
