@@ -1,0 +1,127 @@
+// Encode and decode of the shared codec anchors (Order, Small) with ProtoWire and swift-protobuf 1.39,
+// side by side in one run: ns per message and heap allocations per message, then the figures
+// ../shared/anchors/CODEC.md gives for other implementations. Build in release:
+//   swift run -c release --package-path Benchmarks codec-bench
+import Foundation
+import MallocCounter
+import ProtoWire
+import SwiftProtobuf
+import SwiftProtobufMessages
+
+/// Keeps the optimizer from dropping a result.
+@inline(never)
+func blackHole<T>(_ value: T) {
+    withExtendedLifetime(value) {}
+}
+
+struct Figure {
+    var nanoseconds: Double
+    var allocations: Double
+}
+
+/// Median ns per call of `body` over `repeats` runs of at least `minimum` each, after a warm-up;
+/// allocations per call counted over the same runs.
+func measure(repeats: Int = 5, minimum: Duration = .milliseconds(300), _ body: () -> Void) -> Figure {
+    let clock = ContinuousClock()
+    var iterations = 1
+    while true {  // warm-up and calibration
+        let t = clock.measure { for _ in 0..<iterations { body() } }
+        if t >= minimum / 4 { break }
+        iterations *= 2
+    }
+    iterations *= 4
+    var times: [Double] = []
+    var allocations: [Double] = []
+    for _ in 0..<repeats {
+        let a0 = mc_allocation_count()
+        let t = clock.measure { for _ in 0..<iterations { body() } }
+        let a1 = mc_allocation_count()
+        let (s, atto) = t.components
+        times.append((Double(s) * 1e9 + Double(atto) / 1e9) / Double(iterations))
+        allocations.append(Double(a1 - a0) / Double(iterations))
+    }
+    return Figure(nanoseconds: times.sorted()[repeats / 2], allocations: allocations.sorted()[repeats / 2])
+}
+
+func anchor(_ name: String) -> [UInt8] {
+    let dir = ProcessInfo.processInfo.environment["H2RPC_ANCHORS"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Tests/ProtoWireTests/Fixtures/anchors")
+    guard let data = try? Data(contentsOf: dir.appendingPathComponent(name)) else {
+        fatalError("cannot read \(dir.appendingPathComponent(name).path)")
+    }
+    return [UInt8](data)
+}
+
+let orderBytes = anchor("order.bin")
+let smallBytes = anchor("small.bin")
+
+// ProtoWire, hand-written messages (Tests/ProtoWireTests/Messages/CodecMessages.swift).
+let order = try Codec_Order(serializedBytes: orderBytes)
+let small = try Codec_Small(serializedBytes: smallBytes)
+// swift-protobuf, generated messages.
+let spOrder = try SwiftProtobufMessages.Codec_Order(serializedBytes: orderBytes)
+let spSmall = try SwiftProtobufMessages.Codec_Small(serializedBytes: smallBytes)
+
+// Both must produce exactly the anchor bytes (CODEC.md: "produce and accept exactly these bytes").
+let checks: [(String, Bool)] = [
+    ("ProtoWire Order", order.serializedBytes() == orderBytes),
+    ("ProtoWire Small", small.serializedBytes() == smallBytes),
+    ("swift-protobuf Order", (try spOrder.serializedBytes() as [UInt8]) == orderBytes),
+    ("swift-protobuf Small", (try spSmall.serializedBytes() as [UInt8]) == smallBytes),
+]
+for (name, ok) in checks where !ok {
+    print("error: \(name) does not encode to the anchor bytes")
+    exit(1)
+}
+
+print("codec-bench: Order \(orderBytes.count) bytes, Small \(smallBytes.count) bytes; median of 5 runs ≥ 0.3 s each")
+
+let pw = (
+    orderEncode: measure { blackHole(order.serializedBytes()) },
+    orderDecode: measure { blackHole(try! Codec_Order(serializedBytes: orderBytes)) },
+    smallEncode: measure { blackHole(small.serializedBytes()) },
+    smallDecode: measure { blackHole(try! Codec_Small(serializedBytes: smallBytes)) }
+)
+let sp = (
+    orderEncode: measure { blackHole(try! spOrder.serializedBytes() as [UInt8]) },
+    orderDecode: measure { blackHole(try! SwiftProtobufMessages.Codec_Order(serializedBytes: orderBytes)) },
+    smallEncode: measure { blackHole(try! spSmall.serializedBytes() as [UInt8]) },
+    smallDecode: measure { blackHole(try! SwiftProtobufMessages.Codec_Small(serializedBytes: smallBytes)) }
+)
+// ProtoWire decoding from a borrowed buffer (no [UInt8] in hand: e.g. a network read buffer).
+let pwBorrowed = orderBytes.withUnsafeBytes { buffer in
+    measure { blackHole(try! Codec_Order(buffer: buffer)) }
+}
+
+func ns(_ f: Figure) -> String { String(format: "%.0f", f.nanoseconds) }
+func allocs(_ f: Figure) -> String { String(format: f.allocations == f.allocations.rounded() ? "%.0f" : "%.1f", f.allocations) }
+func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
+
+print()
+print(row(["implementation", "Order encode", "Order decode", "Small encode", "Small decode", "mallocs Order enc/dec", "mallocs Small enc/dec"]))
+print(row(["---", "---:", "---:", "---:", "---:", "---", "---"]))
+print(row(["h2rpc ProtoWire (this run)", ns(pw.orderEncode), ns(pw.orderDecode), ns(pw.smallEncode), ns(pw.smallDecode),
+           "\(allocs(pw.orderEncode)) / \(allocs(pw.orderDecode))", "\(allocs(pw.smallEncode)) / \(allocs(pw.smallDecode))"]))
+print(row(["swift-protobuf 1.39 (this run)", ns(sp.orderEncode), ns(sp.orderDecode), ns(sp.smallEncode), ns(sp.smallDecode),
+           "\(allocs(sp.orderEncode)) / \(allocs(sp.orderDecode))", "\(allocs(sp.smallEncode)) / \(allocs(sp.smallDecode))"]))
+// Figures from ../shared/anchors/CODEC.md, measured on this machine by the project's owners.
+print(row(["swift-protobuf 1.39 (CODEC.md)", "1687", "3468", "67", "57", "6 / 23", ""]))
+print(row(["C++ libprotobuf 3.21, new string/message (CODEC.md)", "354", "1151", "17", "31", "1 / 53", ""]))
+print(row(["C++ libprotobuf 3.21, reused (CODEC.md)", "338", "574", "17", "21", "0 / 7", ""]))
+print(row(["Go protobuf 1.28 (CODEC.md)", "1517", "2461", "54", "99", "15 / 70", ""]))
+print(row(["memcpy of the encoded bytes (CODEC.md)", "5", "", "1.4", "", "", ""]))
+print()
+print(String(format: "ProtoWire Order decode from a borrowed UnsafeRawBufferPointer: %.0f ns, %@ mallocs",
+             pwBorrowed.nanoseconds, allocs(pwBorrowed)))
+print(String(format: "speed-up over swift-protobuf (this run): Order encode %.1f×, decode %.1f×; Small encode %.1f×, decode %.1f×",
+             sp.orderEncode.nanoseconds / pw.orderEncode.nanoseconds, sp.orderDecode.nanoseconds / pw.orderDecode.nanoseconds,
+             sp.smallEncode.nanoseconds / pw.smallEncode.nanoseconds, sp.smallDecode.nanoseconds / pw.smallDecode.nanoseconds))
+let targets = [
+    ("Order encode ≤ 560 ns", pw.orderEncode.nanoseconds <= 560),
+    ("Order decode ≤ 1150 ns", pw.orderDecode.nanoseconds <= 1150),
+    ("Small encode + decode < 40 ns", pw.smallEncode.nanoseconds + pw.smallDecode.nanoseconds < 40),
+    ("encode allocates exactly once", pw.orderEncode.allocations == 1 && pw.smallEncode.allocations == 1),
+]
+print("targets: " + targets.map { "\($0.0): \($0.1 ? "met" : "NOT met")" }.joined(separator: "; "))
