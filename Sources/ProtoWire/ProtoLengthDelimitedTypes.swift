@@ -19,7 +19,15 @@ public enum ProtoString: ProtoMapKeyType {
     }
     /// UTF-8 byte order, as protobuf's deterministic serializers sort.
     @inlinable public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+        let fast = lhs.utf8.withContiguousStorageIfAvailable { a in
+            rhs.utf8.withContiguousStorageIfAvailable { b in
+                for i in 0..<Swift.min(a.count, b.count) where a[i] != b[i] {
+                    return a[i] < b[i]
+                }
+                return a.count < b.count
+            }
+        }
+        return (fast ?? nil) ?? lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 }
 

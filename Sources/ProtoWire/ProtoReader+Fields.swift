@@ -41,11 +41,13 @@ extension ProtoReader {
     }
 
     /// Reads one record of a repeated non-packable field (string, bytes, message): appends one element.
+    /// On the first record, the array reserves room for all the records of this field in the message.
     @inlinable @discardableResult
     public mutating func readRepeated<T: ProtoFieldType>(
         _ type: T.Type, _ field: ProtoField, into values: inout [T.Value]
     ) throws(ProtoDecodeError) -> Bool {
         guard field.wireType == T.wireType else { return false }
+        if values.isEmpty { values.reserveCapacity(recordCount(of: field)) }
         var v = T.defaultValue
         try T.read(into: &v, from: &self)
         values.append(v)
@@ -104,6 +106,7 @@ extension ProtoReader {
         _ keyType: K.Type, _ valueType: V.Type, _ field: ProtoField, into map: inout [K.Value: V.Value]
     ) throws(ProtoDecodeError) -> Bool {
         guard field.wireType == .lengthDelimited else { return false }
+        if map.isEmpty { map.reserveCapacity(recordCount(of: field)) }
         let n = try readLength()
         if depth >= maxDepth { throw error(.nestingTooDeep, at: position) }
         let savedEnd = end

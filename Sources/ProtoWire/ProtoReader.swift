@@ -145,6 +145,26 @@ public struct ProtoReader {
         current = saved
     }
 
+    /// How many records of `field` the rest of the current message holds, this one included, so that
+    /// a repeated field or map allocates once. A quick scan of tags and lengths; it stops counting at
+    /// anything malformed (decoding proper reports that).
+    @usableFromInline
+    func recordCount(of field: ProtoField) -> Int {
+        var scan = self
+        var count = 0
+        var expected = field
+        while true {
+            if expected == field { count &+= 1 }
+            do {
+                try scan.skipValue(expected)
+                if scan.position >= scan.end { return count }
+                expected = try scan.readTag()
+            } catch {
+                return count
+            }
+        }
+    }
+
     // MARK: - Primitive values
 
     @inlinable
@@ -229,12 +249,12 @@ public struct ProtoReader {
         let n = try readLength()
         let start = position
         if n == 0 { return "" }
-        let bytes = UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: n)
-        guard let s = String(validating: bytes, as: UTF8.self) else {
+        guard UTF8Validation.isValid(base + start, count: n) else {
             throw error(.invalidUTF8, at: start)
         }
         position &+= n
-        return s
+        // Valid: `decoding` takes the standard library's specialized fast path and repairs nothing.
+        return String(decoding: UnsafeRawBufferPointer(start: base + start, count: n), as: UTF8.self)
     }
 
     /// Reads length-delimited bytes (one copy, into the returned array).

@@ -25,15 +25,19 @@ public struct ProtoWriter {
     }
 
     /// Writes a varint.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeVarint(_ value: UInt64) {
-        var value = value
-        if value < 0x80 {
-            reserve(1)
+        if value < 0x80 && position < capacity {
             base[position] = UInt8(truncatingIfNeeded: value)
             position &+= 1
             return
         }
+        writeVarintSlow(value)
+    }
+
+    @usableFromInline
+    mutating func writeVarintSlow(_ value: UInt64) {
+        var value = value
         reserve(ProtoSize.varint(value))
         var p = base + position
         while value >= 0x80 {
