@@ -145,23 +145,53 @@ public struct ProtoReader {
         current = saved
     }
 
-    /// How many records of `field` the rest of the current message holds, this one included, so that
-    /// a repeated field or map allocates once. A quick scan of tags and lengths; it stops counting at
-    /// anything malformed (decoding proper reports that).
+    /// How many records of `field` follow one another from here, this one included (its tag just
+    /// read), so that a repeated field or map allocates once: encoders write a field's records
+    /// together. A quick scan of tags and lengths that stops at the first other field, a group or
+    /// anything malformed: the count is only a capacity hint, decoding proper reports errors.
     @usableFromInline
     func recordCount(of field: ProtoField) -> Int {
-        var scan = self
-        var count = 0
-        var expected = field
+        let e = end
+        var p = position
+        var count = 1
+        let wireType = UInt64(field.wireType.rawValue)
+        let wanted = UInt64(field.number) << 3 | wireType
         while true {
-            if expected == field { count &+= 1 }
-            do {
-                try scan.skipValue(expected)
-                if scan.position >= scan.end { return count }
-                expected = try scan.readTag()
-            } catch {
-                return count
+            // Skip the value of the record whose tag was read last.
+            switch wireType {
+            case 0:
+                while p < e && byte(at: p) >= 0x80 { p &+= 1 }
+                p &+= 1
+            case 1: p &+= 8
+            case 5: p &+= 4
+            case 2:
+                var length: UInt64 = 0
+                var shift: UInt64 = 0
+                while p < e && shift < 64 {
+                    let b = byte(at: p)
+                    p &+= 1
+                    length |= UInt64(b & 0x7F) &<< shift
+                    if b < 0x80 { break }
+                    shift &+= 7
+                }
+                if length > UInt64(e &- p) { return count }
+                p &+= Int(truncatingIfNeeded: length)
+            default: return count
             }
+            if p >= e { return count }
+            // Next tag.
+            var key: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                if p >= e || shift >= 64 { return count }
+                let b = byte(at: p)
+                p &+= 1
+                key |= UInt64(b & 0x7F) &<< shift
+                if b < 0x80 { break }
+                shift &+= 7
+            }
+            if key != wanted { return count }
+            count &+= 1
         }
     }
 
@@ -187,6 +217,23 @@ public struct ProtoReader {
 
     @usableFromInline
     mutating func readVarintSlow() throws(ProtoDecodeError) -> UInt64 {
+        if end &- position >= 10 {
+            // Enough bytes for the longest varint: no bounds check per byte.
+            var p = position
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while shift < 64 {
+                let b = byte(at: p)
+                p &+= 1
+                result |= UInt64(b & 0x7F) &<< shift
+                if b < 0x80 {
+                    position = p
+                    return result
+                }
+                shift &+= 7
+            }
+            throw error(.varintTooLong, at: position)
+        }
         let start = position
         var p = position
         var result: UInt64 = 0

@@ -37,7 +37,7 @@ public enum ProtoSize {
     @inlinable
     public static func repeated<T: ProtoFieldType>(_ type: T.Type, _ values: [T.Value], field: Int) -> Int {
         var total = values.count * tag(field: field)
-        for value in values { total += T.encodedSize(of: value) }
+        for i in values.indices { total += T.encodedSize(of: values[i]) }  // borrows; for-in would copy
         return total
     }
 
@@ -57,7 +57,7 @@ public enum ProtoSize {
         case .fixed64: return values.count &* 8
         default:
             var total = 0
-            for value in values { total &+= T.encodedSize(of: value) }
+            for i in values.indices { total &+= T.encodedSize(of: values[i]) }
             return total
         }
     }

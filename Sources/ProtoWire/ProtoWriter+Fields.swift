@@ -3,14 +3,14 @@
 
 extension ProtoWriter {
     /// Writes tag and value, whatever the value (explicit presence, oneof members).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func write<T: ProtoFieldType>(_ type: T.Type, _ value: T.Value, field: Int) {
         writeTag(field: field, wireType: T.wireType)
         T.write(value, to: &self)
     }
 
     /// Writes tag and value unless the value is the default (implicit presence: proto3 plain fields).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeNonDefault<T: ProtoFieldType>(_ type: T.Type, _ value: T.Value, field: Int) {
         if T.isDefault(value) { return }
         writeTag(field: field, wireType: T.wireType)
@@ -18,7 +18,7 @@ extension ProtoWriter {
     }
 
     /// Writes tag and value when present (explicit presence: `optional`, singular messages).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeIfPresent<T: ProtoFieldType>(_ type: T.Type, _ value: T.Value?, field: Int) {
         guard let value else { return }
         writeTag(field: field, wireType: T.wireType)
@@ -28,9 +28,10 @@ extension ProtoWriter {
     /// Writes a repeated field one record per element (strings, bytes, messages, `[packed = false]`).
     @inlinable
     public mutating func writeRepeated<T: ProtoFieldType>(_ type: T.Type, _ values: [T.Value], field: Int) {
-        for value in values {
+        // Indexing borrows each element; `for value in values` would copy it (retain/release of its storage).
+        for i in values.indices {
             writeTag(field: field, wireType: T.wireType)
-            T.write(value, to: &self)
+            T.write(values[i], to: &self)
         }
     }
 
@@ -40,7 +41,7 @@ extension ProtoWriter {
         if values.isEmpty { return }
         writeTag(field: field, wireType: .lengthDelimited)
         writeVarint(UInt64(ProtoSize.packedPayload(T.self, values)))
-        for value in values { T.write(value, to: &self) }
+        for i in values.indices { T.write(values[i], to: &self) }
     }
 
     /// Writes a map field, one entry record per key (key = 1, value = 2, both always written), in
@@ -94,7 +95,7 @@ extension ProtoWriter {
     }
 
     /// Writes preserved unknown fields byte-exact (after the known fields).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeUnknown(_ unknown: ProtoUnknownFields) {
         if unknown.bytes.isEmpty { return }
         unknown.bytes.withUnsafeBytes { writeRaw($0) }

@@ -50,7 +50,7 @@ public struct ProtoWriter {
     }
 
     /// Writes the tag of `field` with `wireType`.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeTag(field: Int, wireType: ProtoWireType) {
         writeVarint(UInt64(field) << 3 | UInt64(wireType.rawValue))
     }
@@ -77,7 +77,14 @@ public struct ProtoWriter {
         let n = bytes.count
         if n == 0 { return }
         reserve(n)
-        UnsafeMutableRawPointer(base + position).copyMemory(from: bytes.baseAddress!, byteCount: n)
+        let to = UnsafeMutableRawPointer(base + position), from = bytes.baseAddress!
+        if n <= 16 && n >= 8 {
+            // Short strings are the common case: two overlapping 8-byte moves beat a memmove call.
+            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (to + (n &- 8)).storeBytes(of: (from + (n &- 8)).loadUnaligned(as: UInt64.self), as: UInt64.self)
+        } else {
+            to.copyMemory(from: from, byteCount: n)
+        }
         position &+= n
     }
 
