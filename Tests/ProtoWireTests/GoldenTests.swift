@@ -1,5 +1,6 @@
 // Golden vectors: protoc (`--encode`, Debian protobuf-compiler) and python protobuf encode the same
 // values from text format; ProtoWire must write exactly their bytes and read them back to the same values.
+import Foundation
 import ProtoWire
 import Testing
 
@@ -156,6 +157,12 @@ enum GoldenCases {
         let golden = try Tools.protocEncode("wiretest.Cases", text: text)
         let slices = Records.split(golden)
         try #require(slices.count == cases.count)
+        // scripts/fuzz-seeds.sh collects protoc's bytes as the fuzzer's seed corpus.
+        if let dir = ProcessInfo.processInfo.environment["PROTOWIRE_DUMP_SEEDS"] {
+            for (i, slice) in slices.enumerated() {
+                try Data(slice).write(to: URL(fileURLWithPath: dir).appendingPathComponent("golden-\(cases.count)-\(i)"))
+            }
+        }
         for (c, theirs) in zip(cases, slices) {
             #expect(c.message.serializedBytes() == theirs, "encode differs from protoc for \(c.text)")
             let decoded = try TestAll(serializedBytes: theirs)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fuzzes ProtoWire decoding with libFuzzer for a bounded time (default 60 s; `scripts/fuzz.sh 600`).
+# Seeds: FuzzTesting/Seeds (golden vectors, anchors) and every input that ever crashed it
+# (Tests/ProtoWireTests/Fixtures/fuzz-regressions, which FuzzRegressionTests replays in `swift test`).
+# A new crash, hang or leak is copied into that folder and fails the run: commit it with the fix.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+regressions=Tests/ProtoWireTests/Fixtures/fuzz-regressions
+swift build -c release --package-path FuzzTesting --product FuzzProtoWire --sanitize=fuzzer --sanitize=address 2>&1 \
+    | grep -E 'error:|Build complete' || true
+fuzzer=FuzzTesting/.build/release/FuzzProtoWire
+[ -x "$fuzzer" ] || { echo "fuzz: build failed"; exit 1; }
+corpus=$(mktemp -d)
+artifacts=$(mktemp -d)
+trap 'rm -rf "$corpus" "$artifacts"' EXIT
+echo "== fuzzing ProtoWire for ${seconds} s"
+set +e
+"$fuzzer" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "$corpus" FuzzTesting/Seeds "$regressions" 2>&1 | grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)'
+status=${PIPESTATUS[0]}
+set -e
+found=$(ls "$artifacts")
+if [ "$status" -ne 0 ] || [ -n "$found" ]; then
+    for f in $found; do cp "$artifacts/$f" "$regressions/"; echo "fuzz: kept $regressions/$f"; done
+    echo "fuzz: FAILED (exit $status); the input is now a regression test — fix and commit it"
+    exit 1
+fi
+echo "fuzz: no crash in ${seconds} s"
