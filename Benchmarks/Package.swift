@@ -17,11 +17,15 @@ let package = Package(
         .target(
             name: "SwiftProtobufMessages",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // codec.proto compiled by protoc-gen-h2rpc through the build plugin (no committed generated code).
+        .target(
+            name: "GeneratedMessages", dependencies: [.product(name: "ProtoWire", package: "h2rpc")],
+            plugins: [.plugin(name: "H2RPCPlugin", package: "h2rpc")]),
         // Encode/decode of ../shared/anchors Order and Small: ProtoWire against swift-protobuf.
         .executableTarget(
             name: "codec-bench",
             dependencies: [
-                "MallocCounter", "SwiftProtobufMessages",
+                "MallocCounter", "SwiftProtobufMessages", "GeneratedMessages",
                 .product(name: "ProtoWire", package: "h2rpc"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
