@@ -5,6 +5,7 @@ public enum Generator {
     public struct OutputFile: Sendable, Hashable {
         /// Path relative to the output folder.
         public var name: String
+        /// The Swift source text.
         public var content: String
     }
 

@@ -2,7 +2,12 @@
 public struct GeneratorOptions: Sendable, Hashable {
     /// Access level of generated declarations.
     public enum Visibility: String, Sendable, Hashable {
-        case `internal`, `public`, `package`
+        /// No access keyword: usable inside the generated module only.
+        case `internal`
+        /// `public`: for library targets whose users see the messages.
+        case `public`
+        /// `package`: visible to the other modules of the same package.
+        case `package`
     }
 
     /// How output files are named.
@@ -13,11 +18,14 @@ public struct GeneratorOptions: Sendable, Hashable {
         case pathToUnderscores = "PathToUnderscores"
     }
 
+    /// Access level of generated declarations (and of the imports they need).
     public var visibility: Visibility = .internal
     /// Emit service protocols and clients (they import H2RPC).
     public var services = true
+    /// How output files are named.
     public var fileNaming: FileNaming = .fullPath
 
+    /// Options with the given choices; the defaults match protoc-gen-h2rpc with no parameters.
     public init(visibility: Visibility = .internal, services: Bool = true, fileNaming: FileNaming = .fullPath) {
         self.visibility = visibility
         self.services = services
@@ -61,6 +69,7 @@ public struct GeneratorOptions: Sendable, Hashable {
 
 /// A generator parameter that is not understood.
 public struct GeneratorOptionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Which option or value is not understood, and what would be.
     public var description: String
     init(_ description: String) { self.description = description }
 }
