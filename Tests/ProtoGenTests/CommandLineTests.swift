@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// protoc-gen-h2rpc's standalone command line.
+@Suite struct CommandLineTests {
+    @Test func generatesIntoTheOutputFolder() throws {
+        let out = try ProcessRunner.temporaryDirectory() + "/out"
+        let result = try ProcessRunner.run(try ProcessRunner.generatorPath(), [
+            "-I", ProcessRunner.packageRoot + "/Protos", "--swift_out=" + out, "--visibility", "public",
+            "grpc/testing/test.proto", "grpc/testing/messages.proto",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let text = try String(contentsOfFile: out + "/grpc/testing/test.pb.swift", encoding: .utf8)
+        #expect(text.contains("public enum Grpc_Testing_TestService {"))
+        #expect(text.contains("public import H2RPC"))
+        #expect(FileManager.default.fileExists(atPath: out + "/grpc/testing/messages.pb.swift"))
+        // Imports are resolved but not generated unless named.
+        #expect(!FileManager.default.fileExists(atPath: out + "/grpc/testing/empty.pb.swift"))
+    }
+
+    @Test func messagesOnlyImportOnlyProtoWire() throws {
+        let out = try ProcessRunner.temporaryDirectory()
+        let result = try ProcessRunner.run(try ProcessRunner.generatorPath(), [
+            "--proto_path", ProcessRunner.packageRoot + "/Protos", "--swift_out", out, "--services", "false",
+            "--file-naming", "PathToUnderscores", "bench.proto",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: out + "/bench.pb.swift", encoding: .utf8)
+        #expect(text.contains("\nimport ProtoWire\n"))
+        #expect(!text.contains("H2RPC"))
+        #expect(!text.contains("public "))
+    }
+
+    @Test func usageErrorsExitWithStatusOne() throws {
+        let generator = try ProcessRunner.generatorPath()
+        let unknown = try ProcessRunner.run(generator, ["--swift_out", "/tmp", "--colour", "x.proto"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.hasPrefix("unknown option --colour\nusage: protoc-gen-h2rpc"))
+        let noOutput = try ProcessRunner.run(generator, ["x.proto"])
+        #expect(noOutput.status == 1)
+        #expect(noOutput.stderr.hasPrefix("--swift_out is required"))
+        let badVisibility = try ProcessRunner.run(generator, ["--swift_out", "/tmp", "--visibility", "open", "x.proto"])
+        #expect(badVisibility.status == 1)
+        let help = try ProcessRunner.run(generator, ["--help"])
+        #expect(help.status == 0)
+        #expect(String(decoding: help.stdout, as: UTF8.self).contains("--proto_path"))
+    }
+}
