@@ -83,7 +83,12 @@ final class TCPBenchConnection: BenchConnection, TCPConnectionDelegate, @uncheck
 
     func unary(_ payload: [UInt8]) async throws(BenchError) -> [UInt8] {
         let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) in
-            onLoop { self.send(payload, continuation) }
+            // Not through `onLoop`: forming that closure would allocate its context on every call.
+            if loop.inEventLoop {
+                send(payload, continuation)
+            } else {
+                loop.execute { self.send(payload, continuation) }
+            }
         }
         return try result.get()
     }
