@@ -51,7 +51,7 @@ struct CompareCommand: AsyncParsableCommand {
                     let runner = ScenarioRunner(client: client, target: Target(host: server.host, port: server.port),
                                                 serverPID: server.pid, progress: progress)
                     for plan in plans {
-                        results.append(try await runner.run(plan))
+                        results.append(try await runner.run(plan, step: (results.count + 1, kinds.count * plans.count)))
                         guard server.isRunning else {
                             throw .peer("the \(kind.rawValue) server exited during \(plan.scenario.id)")
                         }

@@ -41,7 +41,7 @@ struct LoadCommand: AsyncParsableCommand {
             let runner = ScenarioRunner(client: client, target: target, progress: progress)
             var results: [BenchResult] = []
             for plan in plans {
-                results.append(try await runner.run(plan, protocolName: label ?? kind.rawValue))
+                results.append(try await runner.run(plan, protocolName: label ?? kind.rawValue, step: (results.count + 1, plans.count)))
             }
             let report = BenchReport(results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
             print(report.table, terminator: "")

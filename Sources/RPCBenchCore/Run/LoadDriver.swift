@@ -50,7 +50,7 @@ public struct LoadDriver: Sendable {
 
         var watchdog = Watchdog(timeout: plan.replyTimeout, now: start)
         var meter = RateMeter(now: start, count: 0)
-        func tick(until deadline: UInt64, phase: String) async -> Bool {
+        func tick(until deadline: UInt64, phase: String, from phaseStart: UInt64, length: Double) async -> Bool {
             while true {
                 let now = MonotonicClock.nanoseconds()
                 if control.isStopped || now >= deadline { return !control.isStopped }
@@ -61,8 +61,8 @@ public struct LoadDriver: Sendable {
                 }
                 if let progress {
                     let rate = meter.observe(count: control.completedCount, now: now)
-                    let elapsed = Double(now - start) / 1e9
-                    progress.show("\(label)  \(phase) \(Format.seconds(elapsed)) s  \(Format.number(rate)) calls/s")
+                    let elapsed = Double(now - phaseStart) / 1e9
+                    progress.show("\(label)  \(phase) \(Format.seconds(elapsed))/\(Format.seconds(length)) s  \(Format.number(rate)) calls/s")
                 }
                 try? await Task.sleep(for: .milliseconds(min(100, Int((deadline - now) / 1_000_000) + 1)))
             }
@@ -72,12 +72,13 @@ public struct LoadDriver: Sendable {
         var measuredStart = warmupEnd, measuredEnd = warmupEnd
         var client0 = CPUTime.ofSelf(), server0 = serverPID.flatMap(CPUTime.ofProcess)
         var client1 = client0, server1 = server0
-        if await tick(until: warmupEnd, phase: "warm-up") {
+        if await tick(until: warmupEnd, phase: "warm-up", from: start, length: plan.warmup) {
             measuredStart = MonotonicClock.nanoseconds()
             client0 = CPUTime.ofSelf()
             server0 = serverPID.flatMap(CPUTime.ofProcess)
             control.set(.measuring)
-            if await tick(until: measuredStart + UInt64(plan.duration * 1e9), phase: "measuring") {
+            if await tick(until: measuredStart + UInt64(plan.duration * 1e9), phase: "measuring", from: measuredStart,
+                          length: plan.duration) {
                 control.set(.stopped)
                 measuredEnd = MonotonicClock.nanoseconds()
                 client1 = CPUTime.ofSelf()

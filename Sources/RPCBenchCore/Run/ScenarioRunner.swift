@@ -15,10 +15,11 @@ public struct ScenarioRunner: Sendable {
         self.progress = progress
     }
 
-    public func run(_ plan: LoadPlan, protocolName: String? = nil) async throws(BenchError) -> BenchResult {
+    /// - Parameter step: `(n, of)` for the progress line: this is run n of `of`.
+    public func run(_ plan: LoadPlan, protocolName: String? = nil, step: (Int, Int)? = nil) async throws(BenchError) -> BenchResult {
         try plan.validate()
         let name = protocolName ?? client.kind.rawValue
-        let label = "\(name) \(plan.scenario.id)"
+        let label = (step.map { "[\($0.0)/\($0.1)] " } ?? "") + "\(name) \(plan.scenario.id)"
         progress?.show("\(label)  connecting")
         var connections: [any BenchConnection] = []
         let client = self.client, target = self.target
