@@ -30,7 +30,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         let payload = patternBytes(16 << 20)
         // One owned 16 MiB write: the kernel takes it in pieces, the rest waits for EPOLLOUT.
         client.loop.execute { client.write(payload) }
-        try await withTimeout(30, "16 MiB echo") { await collector.waitForBytes(payload.count) }
+        try await withTimeout(30, "16 MiB echo") { try await collector.waitForBytes(payload.count) }
         #expect(collector.bytes == payload)
         await onLoop(client.loop) { client.close() }
         await listener.close()
@@ -51,7 +51,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
                 index = end
             }
         }
-        try await withTimeout(10, "small writes echo") { await collector.waitForBytes(payload.count) }
+        try await withTimeout(10, "small writes echo") { try await collector.waitForBytes(payload.count) }
         #expect(collector.bytes == payload)
         await listener.close()
     }
@@ -65,7 +65,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         #expect(client.remoteAddress?.host == "::1")
         let payload = Array("hello over v6".utf8)
         client.loop.execute { client.write(payload) }
-        try await withTimeout(10, "v6 echo") { await collector.waitForBytes(payload.count) }
+        try await withTimeout(10, "v6 echo") { try await collector.waitForBytes(payload.count) }
         #expect(collector.bytes == payload)
         await listener.close()
     }
@@ -107,7 +107,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         for _ in 0..<64 {
             let (client, collector) = try await connectCollector(to: listener.localAddress, on: group.loops[0])
             client.loop.execute { client.write([1]) }
-            try await withTimeout(5, "echo") { await collector.waitForBytes(1) }
+            try await withTimeout(5, "echo") { try await collector.waitForBytes(1) }
             clients.append(client)
         }
         // The kernel hashes connections over both sockets; 64 all landing on one has odds 2^-63.
@@ -143,7 +143,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
             connection.close()
         }
         let (_, collector) = try await connectCollector(to: listener.localAddress, on: group.loops[0])
-        try await withTimeout(5, "close noticed") { await collector.waitForClose() }
+        try await withTimeout(5, "close noticed") { try await collector.waitForClose() }
         #expect(collector.isClosed)
         #expect(collector.closeError == nil)
         await listener.close()
@@ -176,7 +176,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         #expect(writerEvents.writabilityChanges == 1)
         let server = try #require(serverSide.value)
         server.loop.execute { server.resumeReading() }
-        try await withTimeout(30, "drain") { await received.waitForBytes(queued) }
+        try await withTimeout(30, "drain") { try await received.waitForBytes(queued) }
         #expect(received.bytes.count == queued)
         #expect(await onLoop(client.loop) { client.isWritable })
         #expect(writerEvents.writabilityChanges == 2)
@@ -194,12 +194,12 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         }
         for (client, collector) in clients {
             client.loop.execute { client.write([42]) }
-            try await withTimeout(5, "echo") { await collector.waitForBytes(1) }
+            try await withTimeout(5, "echo") { try await collector.waitForBytes(1) }
         }
         #expect(openSockets(onPort: port) == 401)  // listener + both ends of 200 connections
         for (client, collector) in clients {
             client.loop.execute { client.close() }
-            try await withTimeout(5, "close") { await collector.waitForClose() }
+            try await withTimeout(5, "close") { try await collector.waitForClose() }
         }
         await listener.close()
         // The server side notices each close on its loop; give it a moment.

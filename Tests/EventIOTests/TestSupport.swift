@@ -63,28 +63,14 @@ final class Collector: TCPConnectionDelegate, @unchecked Sendable {
     var closeError: IOError? { state.withLock { $0.closeError } }
     var writabilityChanges: Int { state.withLock { $0.writabilityChanges } }
 
-    /// Returns once at least `count` bytes arrived or the connection closed.
-    func waitForBytes(_ count: Int) async {
-        await withUnsafeContinuation { continuation in
-            let now: Bool = state.withLock { state in
-                if state.bytes.count >= count || state.closed { return true }
-                state.waiters.append((count, continuation))
-                return false
-            }
-            if now { continuation.resume() }
-        }
+    /// Returns once at least `count` bytes arrived or the connection closed; polls so that a timeout can cancel it.
+    func waitForBytes(_ count: Int) async throws {
+        while !state.withLock({ $0.bytes.count >= count || $0.closed }) { try await Task.sleep(for: .milliseconds(2)) }
     }
 
     /// Returns once the connection closed.
-    func waitForClose() async {
-        await withUnsafeContinuation { continuation in
-            let now: Bool = state.withLock { state in
-                if state.closed { return true }
-                state.closeWaiters.append(continuation)
-                return false
-            }
-            if now { continuation.resume() }
-        }
+    func waitForClose() async throws {
+        while !state.withLock({ $0.closed }) { try await Task.sleep(for: .milliseconds(2)) }
     }
 }
 

@@ -1,1 +1,0 @@
-// The H2 module: see ../shared/DESIGN.md. Its sources arrive with its issue.

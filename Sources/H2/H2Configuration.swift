@@ -1,0 +1,28 @@
+/// Settings and limits of one HTTP/2 connection.
+public struct H2Configuration: Sendable, Hashable {
+    /// SETTINGS_MAX_CONCURRENT_STREAMS we allow the peer to open (server) or advertise (client).
+    public var maxConcurrentStreams: UInt32 = 256
+    /// SETTINGS_INITIAL_WINDOW_SIZE: bytes a peer may send on one stream before we consume them.
+    public var initialWindowSize: UInt32 = 1 << 20
+    /// The connection-level receive window.
+    public var connectionWindowSize: UInt32 = 16 << 20
+    /// SETTINGS_MAX_FRAME_SIZE we accept (16 KiB … 16 MiB − 1).
+    public var maxFrameSize: UInt32 = 16_384
+    /// SETTINGS_MAX_HEADER_LIST_SIZE we accept; larger request heads get 431 (server) or a reset.
+    public var maxHeaderListSize: UInt32 = 16_384
+    /// Queued outbound bytes per stream above which the stream reports not writable.
+    public var streamWriteHighWaterMark: Int = 1 << 20
+    /// Close a connection that has had no open stream for this long (GOAWAY NO_ERROR first).
+    public var idleTimeout: Duration? = .seconds(300)
+    /// A request head (or, on a new connection, the client preface) must arrive within this time.
+    public var headerReadTimeout: Duration? = .seconds(10)
+    /// Send a PING after this much silence from the peer; nil turns keepalive off.
+    public var keepAliveInterval: Duration? = nil
+    /// Close the connection if a keepalive PING is not acknowledged within this time.
+    public var keepAliveTimeout: Duration = .seconds(20)
+    /// How long a graceful shutdown waits for streams in flight before closing anyway.
+    public var gracefulShutdownTimeout: Duration = .seconds(30)
+
+    /// The defaults documented on each property.
+    public init() {}
+}

@@ -1,0 +1,110 @@
+public import EventIO
+
+/// An HTTP/2 connection over TCP (cleartext, prior knowledge), server or client role, driven by
+/// nghttp2 on its loop thread. Use `accept` on an accepted `TCPConnection` (server) or `connect` (client).
+public final class H2Connection: @unchecked Sendable {
+    /// Which side of the connection this is.
+    public enum Role: Sendable { case server, client }
+
+    let session: NGHTTP2Session
+    /// The loop that owns the connection.
+    public var loop: EventLoop { session.loop }
+    /// Server or client.
+    public var role: Role { session.role }
+    /// The peer's address.
+    public var remoteAddress: SocketAddress? { session.tcp.remoteAddress }
+    /// Receives connection-level events. Loop thread only.
+    public var delegate: (any H2ConnectionDelegate)? {
+        get { session.delegate }
+        set { session.delegate = newValue }
+    }
+
+    private init(role: Role, tcp: TCPConnection, configuration: H2Configuration,
+                 streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?) {
+        session = NGHTTP2Session(role: role, tcp: tcp, configuration: configuration, streamHandler: streamHandler)
+        session.connection = self
+    }
+
+    /// Serves HTTP/2 on an accepted, not yet started connection. `streamHandler` runs on the loop for
+    /// each new request with its head, and returns the delegate for the rest of the stream. Loop thread only.
+    @discardableResult
+    public static func accept(
+        _ tcp: TCPConnection, configuration: H2Configuration = H2Configuration(),
+        delegate: (any H2ConnectionDelegate)? = nil,
+        streamHandler: @escaping (H2Stream, H2Headers) -> any H2StreamDelegate
+    ) -> H2Connection {
+        let connection = H2Connection(role: .server, tcp: tcp, configuration: configuration, streamHandler: streamHandler)
+        connection.session.delegate = delegate
+        connection.session.start()
+        return connection
+    }
+
+    /// Opens a client connection (h2c with prior knowledge) to `address`.
+    /// - Throws: `H2Error.connectFailed` when the TCP connection cannot be made.
+    public static func connect(
+        to address: SocketAddress, on loop: EventLoop, configuration: H2Configuration = H2Configuration(),
+        socketOptions: SocketOptions = SocketOptions(), delegate: (any H2ConnectionDelegate)? = nil
+    ) async throws(H2Error) -> H2Connection {
+        let tcp: TCPConnection
+        do {
+            tcp = try await TCPConnection.connect(to: address, on: loop, options: socketOptions)
+        } catch {
+            throw .connectFailed(error.description)
+        }
+        let box = UncheckedBox(delegate)
+        return await withUnsafeContinuation { continuation in
+            loop.execute {
+                let connection = H2Connection(role: .client, tcp: tcp, configuration: configuration, streamHandler: nil)
+                connection.session.delegate = box.value
+                connection.session.start()
+                continuation.resume(returning: connection)
+            }
+        }
+    }
+
+    /// Opens a client stream: submits `head` (with `:method`, `:scheme`, `:path`, `:authority`
+    /// first) and returns the stream. With `endStream` the request has no body. Loop thread only.
+    /// - Throws: `H2Error.connectionNotUsable` after GOAWAY or close; `.protocolViolation` if nghttp2 refuses.
+    public func openStream(_ head: H2Headers, endStream: Bool = false, delegate: any H2StreamDelegate)
+        throws(H2Error) -> H2Stream
+    {
+        try session.openStream(head, endStream: endStream, delegate: delegate)
+    }
+
+    /// True while new streams may be opened (client) or are accepted (server). Loop thread only.
+    public var isUsable: Bool { session.isUsable }
+
+    /// Number of open streams. Loop thread only.
+    public var openStreamCount: Int { session.streams.count }
+
+    /// Sends a PING; `completion` runs on the loop with the round-trip time, or nil if the
+    /// connection closed first. Loop thread only.
+    public func ping(_ completion: @escaping (Duration?) -> Void) {
+        session.ping(completion)
+    }
+
+    /// Graceful shutdown: GOAWAY (a notice first on servers), finish streams in flight, refuse
+    /// new ones, close when none are left or after `H2Configuration.gracefulShutdownTimeout`. Any thread.
+    public func shutdownGracefully() {
+        guard loop.inEventLoop else {
+            loop.execute { self.shutdownGracefully() }
+            return
+        }
+        session.shutdownGracefully()
+    }
+
+    /// Closes at once: GOAWAY with `code`, then the socket; open streams fail. Any thread.
+    public func close(_ code: H2ErrorCode = .noError) {
+        guard loop.inEventLoop else {
+            loop.execute { self.close(code) }
+            return
+        }
+        session.terminate(code, error: nil)
+    }
+}
+
+/// Carries a non-Sendable value to the loop that will use it.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
