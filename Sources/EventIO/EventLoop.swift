@@ -155,19 +155,19 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func enqueueRemote(_ work: Work) {
-        let wake: Bool? = inbox.withLock { inbox in
-            if inbox.shutDown { return nil }
-            let wasEmpty = inbox.work.isEmpty
+        let wakeFD = self.wakeFD
+        // The wake-up write happens under the lock so that it can never hit the descriptor after
+        // the loop closed it (and the number was reused by someone else's socket).
+        let accepted: Bool = inbox.withLock { inbox in
+            if inbox.shutDown { return false }
+            if inbox.work.isEmpty {
+                var one: UInt64 = 1
+                _ = Glibc.write(wakeFD, &one, 8)
+            }
             inbox.work.append(work)
-            return wasEmpty
+            return true
         }
-        switch wake {
-        case .some(true):
-            var one: UInt64 = 1
-            _ = Glibc.write(wakeFD, &one, 8)
-        case .some(false):
-            break
-        case .none:
+        if !accepted {
             // The loop is gone: jobs must still run somewhere, closures are dropped.
             switch work {
             case .job(let job), .isolatedJob(let job):
@@ -318,9 +318,9 @@ public final class EventLoop: @unchecked Sendable {
         runEndOfTurn()
         runWork()
         timers.removeAll()
-        // Nothing writes the eventfd any more: `enqueueRemote` checks `shutDown` under the lock.
+        // Nothing writes the eventfd any more: writers check `shutDown` and write under the lock.
         Syscall.close(epollFD)
-        Syscall.close(wakeFD)
+        inbox.withLock { _ in Syscall.close(wakeFD) }
         finished.store(true, ordering: .releasing)
     }
 
@@ -333,12 +333,10 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Asks the loop to stop; it closes what is registered with it and its thread ends.
     func requestShutdown() {
-        let first = inbox.withLock { inbox in
-            let first = !inbox.shutDown
+        let wakeFD = self.wakeFD
+        inbox.withLock { inbox in
+            guard !inbox.shutDown else { return }
             inbox.shutDown = true
-            return first
-        }
-        if first {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }

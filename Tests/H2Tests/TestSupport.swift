@@ -40,11 +40,20 @@ func withTimeout<T: Sendable>(
 
 func patternBytes(_ count: Int, seed: UInt32 = 1) -> [UInt8] {
     var state = seed &* 2_654_435_761 | 1
-    return (0..<count).map { _ in
-        state ^= state << 13
-        state ^= state >> 17
-        state ^= state << 5
-        return UInt8(truncatingIfNeeded: state)
+    return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        var index = 0
+        while index < count {
+            state ^= state << 13
+            state ^= state >> 17
+            state ^= state << 5
+            var word = state
+            for _ in 0..<min(4, count - index) {
+                buffer[index] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                index += 1
+            }
+        }
+        initialized = count
     }
 }
 
