@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "EventIO", dependencies: ["CEventIO"], swiftSettings: strict),
         // HTTP/2 through nghttp2.
         .target(name: "H2", dependencies: ["EventIO", "CNGHTTP2"], swiftSettings: strict),
+        // Plain HTTP/2 echo server: the target of the real-peer tests and rpcbench's h2 mode.
+        .executableTarget(name: "h2-echo", dependencies: ["H2", "EventIO"], swiftSettings: strict),
         // gRPC on H2.
         .target(
             name: "H2RPC",

@@ -61,6 +61,8 @@ public final class EventLoop: @unchecked Sendable {
 
     /// The loop's reusable read buffer: every connection on this loop reads into it.
     let readBuffer: UnsafeMutableRawBufferPointer
+    /// Staging buffers shared by this loop's connections.
+    let stagingPool = StagingPool()
     /// Scratch iovec array for gathered writes.
     let iovecs: UnsafeMutablePointer<iovec>
     static let iovecCapacity = 64

@@ -2,6 +2,7 @@ import Glibc
 
 /// Bytes waiting to be written on one connection: small writes are copied into staging chunks,
 /// owned arrays are queued as they are; `gather` points iovecs at all of them for one `sendmsg`.
+/// Written-out staging chunks go back to the loop's pool, so idle connections hold no buffers.
 struct OutboundQueue {
     private struct Chunk {
         var bytes: [UInt8]
@@ -12,12 +13,11 @@ struct OutboundQueue {
     static let stagingSize = 64 * 1024
     private var chunks: [Chunk] = []
     private var head = 0
-    private var spare: [[UInt8]] = []
     private(set) var pendingBytes = 0
 
     var isEmpty: Bool { pendingBytes == 0 }
 
-    mutating func appendCopy(_ source: UnsafeRawBufferPointer) {
+    mutating func appendCopy(_ source: UnsafeRawBufferPointer, pool: StagingPool) {
         let count = source.count
         if count == 0 { return }
         pendingBytes += count
@@ -27,7 +27,7 @@ struct OutboundQueue {
             chunks[chunks.count - 1].bytes.append(contentsOf: source)
             return
         }
-        var buffer = spare.popLast() ?? []
+        var buffer = pool.take()
         if buffer.capacity < count { buffer.reserveCapacity(max(count, Self.stagingSize)) }
         buffer.append(contentsOf: source)
         chunks.append(Chunk(bytes: buffer, offset: 0, staging: true))
@@ -57,7 +57,7 @@ struct OutboundQueue {
     }
 
     /// Drops `written` bytes from the front.
-    mutating func advance(_ written: Int) {
+    mutating func advance(_ written: Int, pool: StagingPool) {
         var remaining = written
         pendingBytes -= written
         while remaining > 0 {
@@ -67,7 +67,7 @@ struct OutboundQueue {
                 return
             }
             remaining -= available
-            recycle(head)
+            recycle(head, pool: pool)
             head += 1
         }
         if head == chunks.count {
@@ -81,19 +81,31 @@ struct OutboundQueue {
 
     mutating func removeAll() {
         chunks.removeAll()
-        spare.removeAll()
         head = 0
         pendingBytes = 0
     }
 
-    private mutating func recycle(_ index: Int) {
-        guard chunks[index].staging, spare.count < 2 else {
+    private mutating func recycle(_ index: Int, pool: StagingPool) {
+        guard chunks[index].staging else {
             chunks[index].bytes = []
             return
         }
-        var bytes = chunks[index].bytes
+        let bytes = chunks[index].bytes
         chunks[index].bytes = []
-        bytes.removeAll(keepingCapacity: true)
-        spare.append(bytes)
+        pool.give(bytes)
+    }
+}
+
+/// A loop's spare staging buffers (loop thread only): a few are kept for reuse, the rest freed.
+final class StagingPool {
+    private var buffers: [[UInt8]] = []
+
+    func take() -> [UInt8] { buffers.popLast() ?? [] }
+
+    func give(_ buffer: [UInt8]) {
+        guard buffers.count < 16, buffer.capacity <= 4 * OutboundQueue.stagingSize else { return }
+        var buffer = buffer
+        buffer.removeAll(keepingCapacity: true)
+        buffers.append(buffer)
     }
 }

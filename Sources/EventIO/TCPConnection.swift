@@ -69,7 +69,7 @@ public final class TCPConnection: @unchecked Sendable {
     /// Queues a copy of `bytes`; they leave with everything else queued in this loop turn.
     public func write(_ bytes: Span<UInt8>) {
         guard isOpen else { return }
-        bytes.withUnsafeBytes { output.appendCopy($0) }
+        bytes.withUnsafeBytes { output.appendCopy($0, pool: loop.stagingPool) }
         didQueue()
     }
 
@@ -113,7 +113,7 @@ public final class TCPConnection: @unchecked Sendable {
                 }
                 return
             }
-            output.advance(written)
+            output.advance(written, pool: loop.stagingPool)
         }
         if pollingWritable {
             pollingWritable = false

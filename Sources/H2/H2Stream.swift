@@ -73,10 +73,7 @@ public final class H2Stream: @unchecked Sendable {
     /// Queues a copy of `bytes` as DATA. Loop thread only.
     public func sendData(copying bytes: Span<UInt8>, endStream: Bool = false) {
         connection.loop.preconditionInEventLoop()
-        var copy = [UInt8]()
-        copy.reserveCapacity(bytes.count)
-        bytes.withUnsafeBufferPointer { copy.append(contentsOf: $0) }
-        connection.session.sendData(self, copy, endStream: endStream)
+        connection.session.sendData(self, bytes.copiedArray, endStream: endStream)
     }
 
     /// Ends the stream after the queued data with trailers (a HEADERS frame with END_STREAM). Any thread.

@@ -1,0 +1,154 @@
+public import EventIO
+import Synchronization
+
+/// An HTTP/2 client connection (h2c, prior knowledge) for async code.
+///
+/// ```swift
+/// let client = try await H2Client.connect(host: "127.0.0.1", port: 8080, group: group)
+/// let response = try await client.request(method: "POST", path: "/echo", body: Array("hi".utf8))
+/// ```
+public final class H2Client: Sendable {
+    /// A complete response.
+    public struct Response: Sendable {
+        /// The response head.
+        public var head: H2Headers
+        /// The whole body.
+        public var body: [UInt8]
+        /// Trailers, if the server sent any.
+        public var trailers: H2Headers?
+        /// `:status` as a number (0 if missing).
+        public var status: Int { head.status ?? 0 }
+    }
+
+    /// A stream in progress: write the request body, read the response.
+    public struct Call: Sendable {
+        /// Writes the request body; `finish()` ends it.
+        public let writer: H2StreamWriter
+        /// The response body as it arrives.
+        public let body: H2Body
+        private let bridge: UncheckedBox<StreamBridge>
+
+        init(bridge: StreamBridge) {
+            self.bridge = UncheckedBox(bridge)
+            writer = bridge.writer
+            body = bridge.body
+        }
+
+        /// Waits for the response head.
+        /// - Throws: `H2Error` if the stream is reset or the connection closes first.
+        public func responseHead() async throws(H2Error) -> H2Headers {
+            try await bridge.value.responseHead()
+        }
+    }
+
+    /// The underlying connection (loop layer).
+    public let connection: H2Connection
+    private let authority: String
+    private let closeState: ClientCloseState
+
+    private init(connection: H2Connection, authority: String, closeState: ClientCloseState) {
+        self.connection = connection
+        self.authority = authority
+        self.closeState = closeState
+    }
+
+    /// Connects to `host:port` on one of `group`'s loops.
+    /// - Throws: `H2Error.connectFailed` when the address is invalid or the connection is refused.
+    public static func connect(
+        host: String, port: Int, group: EventLoopGroup, configuration: H2Configuration = H2Configuration(),
+        socketOptions: SocketOptions = SocketOptions()
+    ) async throws(H2Error) -> H2Client {
+        let address: SocketAddress
+        do {
+            address = try SocketAddress(host: host, port: port)
+        } catch {
+            throw .connectFailed(error.description)
+        }
+        let closeState = ClientCloseState()
+        let connection = try await H2Connection.connect(
+            to: address, on: group.next(), configuration: configuration, socketOptions: socketOptions,
+            delegate: closeState)
+        let authority = address.isIPv6 ? "[\(address.host)]:\(port)" : "\(host):\(port)"
+        return H2Client(connection: connection, authority: authority, closeState: closeState)
+    }
+
+    /// Opens a stream with `method` and `path` (plus `headers`); write the body through the call's writer.
+    /// - Throws: `H2Error.connectionNotUsable` after GOAWAY or close.
+    public func call(method: String, path: String, headers: [(String, String)] = [], endStream: Bool = false)
+        async throws(H2Error) -> Call
+    {
+        var head: H2Headers = [(":method", method), (":scheme", "http"), (":path", path), (":authority", authority)]
+        for (name, value) in headers { head.append(name, value) }
+        let connection = self.connection
+        let frozenHead = head
+        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Call, H2Error>, Never>) in
+            connection.loop.execute {
+                do throws(H2Error) {
+                    var bridge: StreamBridge?
+                    let stream = try connection.openStream(frozenHead, endStream: endStream, delegate: Placeholder.shared)
+                    bridge = StreamBridge(stream: stream)
+                    stream.delegate = bridge
+                    continuation.resume(returning: .success(Call(bridge: bridge!)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Sends one request and collects the whole response.
+    /// - Throws: `H2Error` when the stream is reset or the connection fails.
+    public func request(method: String = "GET", path: String, headers: [(String, String)] = [], body: [UInt8]? = nil)
+        async throws(H2Error) -> Response
+    {
+        let call = try await call(method: method, path: path, headers: headers, endStream: body == nil)
+        if let body {
+            try await call.writer.write(body)
+            call.writer.finish()
+        }
+        let head = try await call.responseHead()
+        let bytes = try await call.body.collect()
+        return Response(head: head, body: bytes, trailers: call.body.trailers)
+    }
+
+    /// GOAWAY, let streams in flight finish, and return once the connection is closed.
+    public func close() async {
+        connection.shutdownGracefully()
+        await closeState.waitUntilClosed()
+    }
+}
+
+/// Stands in as a stream's delegate between `openStream` and the bridge taking over (same loop turn).
+private final class Placeholder: H2StreamDelegate, @unchecked Sendable {
+    static let shared = Placeholder()
+    func stream(_ stream: H2Stream, didReceiveData bytes: Span<UInt8>) {}
+    func stream(_ stream: H2Stream, didReceiveEnd trailers: H2Headers?) {}
+    func stream(_ stream: H2Stream, didClose error: H2Error?) {}
+}
+
+/// Tells `H2Client.close()` when the connection is gone.
+final class ClientCloseState: H2ConnectionDelegate, @unchecked Sendable {
+    private let state = Mutex<(closed: Bool, waiters: [UnsafeContinuation<Void, Never>])>((false, []))
+
+    func connection(_ connection: H2Connection, didClose error: H2Error?) {
+        let waiters = state.withLock { state in
+            state.closed = true
+            let waiters = state.waiters
+            state.waiters.removeAll()
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func waitUntilClosed() async {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                if state.closed { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+public import EventIO
+import Synchronization
+
+/// An HTTP/2 server (h2c, prior knowledge) that hands each request to an async handler running
+/// on the connection's event loop.
+///
+/// ```swift
+/// let server = try H2Server.start(port: 8080, group: group) { request, response in
+///     response.sendHead([(":status", "200")])
+///     for try await chunk in request.body { try await response.write(chunk) }
+///     response.finish()
+/// }
+/// ```
+public final class H2Server: Sendable {
+    /// One request as the handler sees it.
+    public struct Request: Sendable {
+        /// The request head (pseudo-headers first).
+        public let head: H2Headers
+        /// The request body as it arrives.
+        public let body: H2Body
+        /// The client's address.
+        public let remoteAddress: SocketAddress?
+    }
+
+    /// Handles one request: read `request.body`, answer through the writer. If it returns without
+    /// finishing the response, the server finishes it (`200` with no body if nothing was sent);
+    /// if it throws, the stream is reset with INTERNAL_ERROR.
+    public typealias Handler = @Sendable (Request, H2StreamWriter) async throws -> Void
+
+    /// The address the server listens on.
+    public let localAddress: SocketAddress
+    private let listener: TCPListener
+    private let registry: ConnectionRegistry
+
+    private init(listener: TCPListener, registry: ConnectionRegistry) {
+        self.listener = listener
+        self.localAddress = listener.localAddress
+        self.registry = registry
+    }
+
+    /// Starts listening on `host:port` (port 0: any free port) and serving with `handler`.
+    /// - Throws: `IOError` when the address cannot be bound.
+    public static func start(
+        host: String = "127.0.0.1", port: Int, group: EventLoopGroup,
+        configuration: H2Configuration = H2Configuration(), socketOptions: SocketOptions = SocketOptions(),
+        handler: @escaping Handler
+    ) throws(IOError) -> H2Server {
+        try start(host: host, port: port, group: group, configuration: configuration, socketOptions: socketOptions) {
+            stream, head in
+            let bridge = StreamBridge(stream: stream)
+            let request = Request(head: head, body: bridge.body, remoteAddress: stream.connection.remoteAddress)
+            let writer = bridge.writer
+            Task.immediate(executorPreference: stream.loop.taskExecutor) {
+                do {
+                    try await handler(request, writer)
+                    stream.finishIfOpen()
+                } catch {
+                    stream.reset(.internalError)
+                }
+            }
+            return bridge
+        }
+    }
+
+    /// Starts listening with a loop-layer stream handler (see `H2Connection.accept`), for callers
+    /// that want per-frame callbacks instead of async handlers.
+    /// - Throws: `IOError` when the address cannot be bound.
+    public static func start(
+        host: String = "127.0.0.1", port: Int, group: EventLoopGroup,
+        configuration: H2Configuration = H2Configuration(), socketOptions: SocketOptions = SocketOptions(),
+        streamHandler: @escaping @Sendable (H2Stream, H2Headers) -> any H2StreamDelegate
+    ) throws(IOError) -> H2Server {
+        let registry = ConnectionRegistry()
+        let address = try SocketAddress(host: host, port: port)
+        let listener = try TCPListener.bind(to: address, group: group, options: socketOptions) { tcp in
+            guard !registry.isShuttingDown else {
+                tcp.close()
+                return
+            }
+            let connection = H2Connection.accept(
+                tcp, configuration: configuration, delegate: registry, streamHandler: streamHandler)
+            registry.add(connection)
+        }
+        return H2Server(listener: listener, registry: registry)
+    }
+
+    /// Connections currently open.
+    public var connectionCount: Int { registry.count }
+
+    /// Stops accepting, sends GOAWAY to every connection, lets streams in flight finish (up to
+    /// `H2Configuration.gracefulShutdownTimeout`), and returns when every connection is closed.
+    public func shutdown() async {
+        registry.beginShutdown()
+        await listener.close()
+        for connection in registry.all { connection.shutdownGracefully() }
+        await registry.waitUntilEmpty()
+    }
+}
+
+/// The server's open connections; any thread.
+final class ConnectionRegistry: H2ConnectionDelegate, @unchecked Sendable {
+    private struct State {
+        var connections: [ObjectIdentifier: H2Connection] = [:]
+        var shuttingDown = false
+        var emptyWaiters: [UnsafeContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    var count: Int { state.withLock { $0.connections.count } }
+    var all: [H2Connection] { state.withLock { Array($0.connections.values) } }
+    var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
+
+    func add(_ connection: H2Connection) {
+        let box = UncheckedBox(connection)
+        state.withLock { $0.connections[ObjectIdentifier(box.value)] = box.value }
+    }
+
+    func beginShutdown() { state.withLock { $0.shuttingDown = true } }
+
+    func connection(_ connection: H2Connection, didClose error: H2Error?) {
+        let box = UncheckedBox(connection)
+        let waiters: [UnsafeContinuation<Void, Never>] = state.withLock { state in
+            state.connections.removeValue(forKey: ObjectIdentifier(box.value))
+            guard state.connections.isEmpty else { return [] }
+            let waiters = state.emptyWaiters
+            state.emptyWaiters.removeAll()
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func waitUntilEmpty() async {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let now: Bool = state.withLock { state in
+                if state.connections.isEmpty { return true }
+                state.emptyWaiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+extension H2Stream {
+    /// After an async handler returned: end the response if the handler left it open.
+    func finishIfOpen() {
+        guard loop.inEventLoop else {
+            loop.execute { self.finishIfOpen() }
+            return
+        }
+        guard !closed, !resetSubmitted else { return }
+        if !headersSubmitted {
+            sendHeaders([(":status", "200")], endStream: true)
+        } else if !localEnded {
+            finish()
+        }
+    }
+}
