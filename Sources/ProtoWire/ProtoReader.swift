@@ -205,11 +205,23 @@ public struct ProtoReader {
     /// Reads a varint (1 … 10 bytes; bits beyond the 64th in a 10th byte are ignored).
     @inlinable
     public mutating func readVarint() throws(ProtoDecodeError) -> UInt64 {
-        if position < end {
-            let b = byte(at: position)
-            if b < 0x80 {
+        // One and two bytes inline: every tag of fields 1…2047, most lengths and small numbers.
+        if end &- position >= 2 {
+            let b0 = byte(at: position)
+            if b0 < 0x80 {
                 position &+= 1
-                return UInt64(b)
+                return UInt64(b0)
+            }
+            let b1 = byte(at: position &+ 1)
+            if b1 < 0x80 {
+                position &+= 2
+                return UInt64(b0 & 0x7F) | UInt64(b1) << 7
+            }
+        } else if position < end {
+            let b0 = byte(at: position)
+            if b0 < 0x80 {
+                position &+= 1
+                return UInt64(b0)
             }
         }
         return try readVarintSlow()
@@ -296,7 +308,7 @@ public struct ProtoReader {
         let n = try readLength()
         let start = position
         if n == 0 { return "" }
-        guard UTF8Validation.isValid(base + start, count: n) else {
+        guard UTF8Validation.isASCII(base + start, count: n) || UTF8Validation.isValid(base + start, count: n) else {
             throw error(.invalidUTF8, at: start)
         }
         position &+= n

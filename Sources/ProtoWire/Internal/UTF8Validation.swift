@@ -4,6 +4,22 @@
 /// Unicode 16 table 3-7 otherwise.
 @usableFromInline
 enum UTF8Validation {
+    /// All bytes below 0x80 (then valid): inlined, as most protobuf strings are short and ASCII.
+    @inlinable @inline(__always)
+    static func isASCII(_ start: UnsafeRawPointer, count: Int) -> Bool {
+        var i = 0
+        var bits: UInt64 = 0
+        while count &- i >= 8 {
+            bits |= start.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i &+= 8
+        }
+        while i < count {
+            bits |= UInt64(start.load(fromByteOffset: i, as: UInt8.self))
+            i &+= 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
     @usableFromInline
     static func isValid(_ start: UnsafeRawPointer, count: Int) -> Bool {
         var i = 0
