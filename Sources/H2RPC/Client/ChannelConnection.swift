@@ -1,20 +1,230 @@
-/// The channel's HTTP/2 connection(s) and the opening of call streams on them.
-/// (Wired to H2's client role once that lands; until then every call fails UNAVAILABLE.)
+import EventIO
+import H2
+import Synchronization
+
+/// The channel's HTTP/2 connection(s): connected lazily, replaced after GOAWAY or loss, retried
+/// with gRPC's connection backoff (calls fail fast with UNAVAILABLE while a backoff runs), and
+/// the opening of call streams on them. With `connectionCount` > 1 calls are spread round-robin.
 final class ChannelConnection: Sendable {
     let host: String
     let port: Int
+    let authority: String
     let configuration: RPCChannel.Configuration
+
+    private struct Slot {
+        var connection: H2Connection?
+        var connecting: [CheckedContinuation<Result<H2Connection, RPCError>, Never>]?
+        var backoff = ConnectionBackoff()
+        var retryAfter: ContinuousClock.Instant?
+        var lastError: RPCError?
+    }
+    private struct State {
+        var slots: [Slot]
+        var next = 0
+        var closed = false
+    }
+    private let state: Mutex<State>
 
     init(host: String, port: Int, configuration: RPCChannel.Configuration) {
         self.host = host
         self.port = port
+        self.authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         self.configuration = configuration
+        var slot = Slot()
+        slot.backoff = ConnectionBackoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
+        state = Mutex(State(slots: Array(repeating: slot, count: max(1, configuration.connectionCount))))
     }
 
-    /// Opens the call's stream and sends its request headers.
-    func start(_ call: ClientCall, path: String, options: CallOptions) async throws(RPCError) {
-        throw RPCError(code: .unavailable, message: "no HTTP/2 transport yet")
+    // MARK: - Calls
+
+    /// Opens the call's stream with its request headers; with `initialMessage` also sends that
+    /// framed message (and ends the request side when `endStream`), all in one hop to the loop.
+    func start(
+        _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]? = nil, endStream: Bool = false
+    ) async throws(RPCError) {
+        let headers = requestHeaders(path: path, options: options)
+        for attempt in 0..<2 {
+            let (index, connection) = try await connection()
+            let result: Result<Void, H2Error> = await withCheckedContinuation { c in
+                connection.loop.execute {
+                    let stream = ClientStream(loop: connection.loop, call: call)
+                    do {
+                        let h2 = try connection.openStream(H2Headers(headers), endStream: false, delegate: stream)
+                        stream.attach(io: h2, timeout: options.timeout)
+                        if let initialMessage { h2.sendData(initialMessage, endStream: endStream) }
+                        c.resume(returning: .success(()))
+                    } catch let error as H2Error {
+                        c.resume(returning: .failure(error))
+                    } catch {
+                        c.resume(returning: .failure(.protocolViolation("\(error)")))
+                    }
+                }
+            }
+            switch result {
+            case .success: return
+            case .failure(.connectionNotUsable) where attempt == 0:
+                // GOAWAY arrived before we heard of it: forget that connection and use a new one.
+                forget(connection, slot: index)
+            case .failure(let error):
+                throw RPCError(code: .unavailable, message: "cannot open a stream: \(error)")
+            }
+        }
+        throw RPCError(code: .unavailable, message: "no usable connection")
     }
 
-    func close() async {}
+    private func requestHeaders(path: String, options: CallOptions) -> [HeaderField] {
+        var h: [HeaderField] = [
+            HeaderField(":method", "POST"), HeaderField(":scheme", "http"), HeaderField(":path", path),
+            HeaderField(":authority", authority), HeaderField("content-type", "application/grpc"),
+            HeaderField("te", "trailers"),
+        ]
+        if let timeout = options.timeout { h.append(HeaderField("grpc-timeout", GRPCTimeout.format(timeout))) }
+        if options.compression != .identity { h.append(HeaderField("grpc-encoding", options.compression.name)) }
+        h.append(HeaderField("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader))
+        h.append(HeaderField("user-agent", "grpc-swift-h2rpc/0.1"))
+        options.metadata.appendHeaders(to: &h)
+        return h
+    }
+
+    // MARK: - Connections
+
+    private enum Pick {
+        case ready(Int, H2Connection)
+        case wait(Int)
+        case connect(Int)
+        case fail(RPCError)
+    }
+
+    private func connection() async throws(RPCError) -> (Int, H2Connection) {
+        let pick = state.withLock { s -> Pick in
+            if s.closed { return .fail(RPCError(code: .unavailable, message: "channel is closed")) }
+            let i = s.next % s.slots.count
+            s.next &+= 1
+            if let c = s.slots[i].connection { return .ready(i, c) }
+            if s.slots[i].connecting != nil { return .wait(i) }
+            if let after = s.slots[i].retryAfter, ContinuousClock.now < after, let error = s.slots[i].lastError {
+                return .fail(error)
+            }
+            s.slots[i].connecting = []
+            return .connect(i)
+        }
+        switch pick {
+        case .ready(let i, let c):
+            return (i, c)
+        case .fail(let error):
+            throw error
+        case .wait(let i):
+            let result = await withCheckedContinuation { c in
+                let ready = state.withLock { s -> Result<H2Connection, RPCError>? in
+                    if let conn = s.slots[i].connection { return .success(conn) }
+                    if s.slots[i].connecting == nil {
+                        return .failure(s.slots[i].lastError ?? RPCError(code: .unavailable, message: "not connected"))
+                    }
+                    s.slots[i].connecting!.append(c)
+                    return nil
+                }
+                if let ready { c.resume(returning: ready) }
+            }
+            return (i, try result.get())
+        case .connect(let i):
+            let result = await connect(slot: i)
+            return (i, try result.get())
+        }
+    }
+
+    private func connect(slot i: Int) async -> Result<H2Connection, RPCError> {
+        let result: Result<H2Connection, RPCError>
+        do {
+            let group = try ClientEventLoops.shared()
+            let address = try SocketAddress(host: host, port: port)
+            var h2 = H2Configuration()
+            h2.keepAliveInterval = configuration.keepaliveInterval
+            h2.keepAliveTimeout = configuration.keepaliveTimeout
+            h2.idleTimeout = nil
+            let delegate = ChannelConnectionDelegate(owner: self, slot: i)
+            let connection = try await H2Connection.connect(
+                to: address, on: group.next(), configuration: h2, delegate: delegate)
+            result = .success(connection)
+        } catch let error as RPCError {
+            result = .failure(error)
+        } catch {
+            result = .failure(RPCError(code: .unavailable, message: "cannot connect to \(authority): \(error)"))
+        }
+        let (waiters, lateClose) = state.withLock { s -> ([CheckedContinuation<Result<H2Connection, RPCError>, Never>], H2Connection?) in
+            let waiters = s.slots[i].connecting ?? []
+            s.slots[i].connecting = nil
+            switch result {
+            case .success(let c):
+                if s.closed { return (waiters, c) }
+                s.slots[i].connection = c
+                s.slots[i].backoff.reset()
+                s.slots[i].retryAfter = nil
+                s.slots[i].lastError = nil
+            case .failure(let error):
+                s.slots[i].retryAfter = .now + s.slots[i].backoff.nextDelay()
+                s.slots[i].lastError = error
+            }
+            return (waiters, nil)
+        }
+        lateClose?.close(.noError)
+        let delivered = lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed"))
+        for w in waiters { w.resume(returning: delivered) }
+        return delivered
+    }
+
+    /// Stops using `connection` for new calls (GOAWAY or close); its streams carry on.
+    func forget(_ connection: H2Connection, slot i: Int) {
+        state.withLock { s in
+            if let c = s.slots[i].connection, c === connection { s.slots[i].connection = nil }
+        }
+    }
+
+    /// Closes every connection; later calls fail UNAVAILABLE.
+    func close() async {
+        let connections = state.withLock { s -> [H2Connection] in
+            s.closed = true
+            let all = s.slots.compactMap(\.connection)
+            for i in s.slots.indices { s.slots[i].connection = nil }
+            return all
+        }
+        for c in connections { c.close(.noError) }
+    }
+}
+
+/// Drops a connection from its channel slot on GOAWAY or close.
+final class ChannelConnectionDelegate: H2ConnectionDelegate {
+    weak var owner: ChannelConnection?
+    let slot: Int
+
+    init(owner: ChannelConnection, slot: Int) {
+        self.owner = owner
+        self.slot = slot
+    }
+
+    func connection(_ connection: H2Connection, didReceiveGoAway code: H2ErrorCode, lastStreamID: Int32) {
+        owner?.forget(connection, slot: slot)
+    }
+
+    func connection(_ connection: H2Connection, didClose error: H2Error?) {
+        owner?.forget(connection, slot: slot)
+    }
+}
+
+/// The event loops client connections run on, shared by every channel of the process.
+enum ClientEventLoops {
+    private static let group = Mutex<EventLoopGroup?>(nil)
+
+    static func shared() throws(RPCError) -> EventLoopGroup {
+        let result = group.withLock { g -> Result<EventLoopGroup, RPCError> in
+            if let g { return .success(g) }
+            do {
+                let created = try EventLoopGroup(loopCount: EventLoopGroup.coreCount)
+                g = created
+                return .success(created)
+            } catch {
+                return .failure(RPCError(code: .unavailable, message: "cannot start client event loops: \(error)"))
+            }
+        }
+        return try result.get()
+    }
 }

@@ -33,8 +33,13 @@ final class ClientCall: Sendable {
     let maxSendMessageSize: Int
     let compression: CompressionAlgorithm
     private let transportBox = Mutex<(any ClientCallTransport)?>(nil)
+    private let observer: (@Sendable (CallEnd) -> Void)?
 
-    init(maxReceiveMessageSize: Int, maxSendMessageSize: Int, compression: CompressionAlgorithm) {
+    init(
+        maxReceiveMessageSize: Int, maxSendMessageSize: Int, compression: CompressionAlgorithm,
+        observer: (@Sendable (CallEnd) -> Void)? = nil
+    ) {
+        self.observer = observer
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
         self.compression = compression
@@ -61,15 +66,21 @@ final class ClientCall: Sendable {
         head.fulfill(callEnd.error.map { .failure($0) } ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity)))
         responses.finish(callEnd.error)
         transportBox.withLock { $0 = nil }
+        observer?(callEnd)
     }
 
     // MARK: operations from tasks
 
-    func send<M: ProtoMessage>(_ message: M, compressed: Bool?, endStream: Bool) async throws(RPCError) {
+    /// Encodes and frames one request (compressed when asked and an algorithm is set).
+    func frame<M: ProtoMessage>(_ message: M, compressed: Bool?) throws(RPCError) -> [UInt8] {
         let compress = compressed ?? (compression != .identity)
-        let framed = try MessageFramer.frame(
+        return try MessageFramer.frame(
             serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
             compression: compress ? compression : .identity, maxSize: maxSendMessageSize)
+    }
+
+    func send<M: ProtoMessage>(_ message: M, compressed: Bool?, endStream: Bool) async throws(RPCError) {
+        let framed = try frame(message, compressed: compressed)
         guard let transport else { throw endError() }
         try await transport.sendMessage(framed, endStream: endStream)
     }

@@ -1,4 +1,5 @@
 import EventIO
+import H2
 
 /// One client call on one HTTP/2 stream, on the connection's loop thread: reads the response
 /// head, deframes messages into the call's inbox, turns trailers (or a reset, or the connection's
@@ -146,7 +147,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     /// Ends the call locally with `error` and resets the stream with CANCEL.
     private func abort(_ error: RPCError) {
         guard !finished else { return }
-        io?.reset(code: H2ErrorCode.cancel)
+        io?.reset(code: H2ErrorCode.cancel.rawValue)
         io = nil
         finish(CallEnd(error: error, trailingMetadata: Metadata()))
     }

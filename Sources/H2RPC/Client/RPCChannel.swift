@@ -13,6 +13,14 @@ public final class RPCChannel: Sendable {
         public var keepaliveInterval: Duration? = nil
         /// How long to wait for a keepalive PING's ACK before dropping the connection.
         public var keepaliveTimeout: Duration = .seconds(20)
+        /// HTTP/2 connections calls are spread over (round-robin); 1 multiplexes everything on one.
+        public var connectionCount = 1
+        /// First wait after a failed connection attempt (gRPC: 1 s), growing ×1.6 per failure.
+        public var initialBackoff: Duration = .seconds(1)
+        /// Longest wait between connection attempts (gRPC: 120 s).
+        public var maximumBackoff: Duration = .seconds(120)
+        /// Run around every call, in order.
+        public var interceptors: [any ClientInterceptor] = []
         /// Creates the default configuration.
         public init() {}
     }
@@ -44,11 +52,22 @@ public final class RPCChannel: Sendable {
     /// Closes the connection; calls in flight fail with UNAVAILABLE, later calls too.
     public func close() async { await connection.close() }
 
-    private func makeCall(path: String, options: CallOptions) -> ClientCall {
-        ClientCall(
+    /// Applies the interceptors and creates the call's shared state.
+    private func makeCall(path: String, options: inout CallOptions) throws(RPCError) -> ClientCall {
+        let interceptors = configuration.interceptors
+        for interceptor in interceptors { try interceptor.prepare(path: path, options: &options) }
+        var observer: (@Sendable (CallEnd) -> Void)?
+        if !interceptors.isEmpty {
+            let started = ContinuousClock.now
+            observer = { end in
+                let duration = ContinuousClock.now - started
+                for interceptor in interceptors { interceptor.finished(path: path, error: end.error, duration: duration) }
+            }
+        }
+        return ClientCall(
             maxReceiveMessageSize: options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize,
             maxSendMessageSize: options.maxSendMessageSize ?? configuration.maxSendMessageSize,
-            compression: options.compression)
+            compression: options.compression, observer: observer)
     }
 }
 
@@ -64,14 +83,15 @@ extension RPCChannel {
     public func unaryWithMetadata<Req: ProtoMessage, Resp: ProtoMessage>(
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> RPCResponse<Resp> {
-        let call = makeCall(path: path, options: options)
+        var options = options
+        let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
+        let framed = try call.frame(request, compressed: nil)
         return try await withCancellationRelay(call) { () async throws(RPCError) -> RPCResponse<Resp> in
-            try await connection.start(call, path: path, options: options)
-            try await call.send(request, compressed: nil, endStream: true)
-            let message: Resp = try await call.receiveSingle()
+            try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
+            let message: Resp = try await owner.call.receiveSingle()
             return RPCResponse(
-                message: message, initialMetadata: try await owner.call.initialMetadata(),
+                message: message, initialMetadata: try await call.initialMetadata(),
                 trailingMetadata: await call.trailingMetadata())
         }
     }
@@ -80,7 +100,8 @@ extension RPCChannel {
     public func clientStreaming<Req: ProtoMessage, Resp: ProtoMessage>(
         path: String, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> ClientStreamingCall<Req, Resp> {
-        let call = makeCall(path: path, options: options)
+        var options = options
+        let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
         try await connection.start(call, path: path, options: options)
         return ClientStreamingCall(owner: owner)
@@ -90,10 +111,11 @@ extension RPCChannel {
     public func serverStreaming<Req: ProtoMessage, Resp: ProtoMessage>(
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> ServerStreamingCall<Resp> {
-        let call = makeCall(path: path, options: options)
+        var options = options
+        let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
-        try await connection.start(call, path: path, options: options)
-        try await call.send(request, compressed: nil, endStream: true)
+        let framed = try call.frame(request, compressed: nil)
+        try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
         return ServerStreamingCall(owner: owner)
     }
 
@@ -101,7 +123,8 @@ extension RPCChannel {
     public func bidiStreaming<Req: ProtoMessage, Resp: ProtoMessage>(
         path: String, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> BidiStreamingCall<Req, Resp> {
-        let call = makeCall(path: path, options: options)
+        var options = options
+        let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
         try await connection.start(call, path: path, options: options)
         return BidiStreamingCall(owner: owner)

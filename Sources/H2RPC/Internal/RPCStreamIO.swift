@@ -15,9 +15,3 @@ protocol RPCStreamIO: AnyObject {
     var bufferedOutboundBytes: Int { get }
 }
 
-/// HTTP/2 error codes H2RPC sends.
-enum H2ErrorCode {
-    static let noError: UInt32 = 0
-    static let internalError: UInt32 = 2
-    static let cancel: UInt32 = 8
-}

@@ -1,13 +1,7 @@
-/// One HTTP/2 header field as H2RPC builds and reads them.
-struct HeaderField: Sendable, Hashable {
-    var name: String
-    var value: String
+import H2
 
-    init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-}
+/// One HTTP/2 header field: H2's own type, so header blocks pass between H2 and H2RPC without copying.
+typealias HeaderField = H2Header
 
 /// Header names the library owns: never taken from application metadata when sending, and not
 /// handed to the application as metadata on receipt (spec §4).

@@ -117,6 +117,15 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         completeIfDone()
     }
 
+    /// The stream closed normally (both sides ended). A handler still running (it ignored a
+    /// deadline or kept going after its status was sent) is cancelled: nothing it sends can go out.
+    func streamClosed() {
+        io = nil
+        if !isClosed { closeState(with: RPCError(code: .cancelled, message: "stream closed")) }
+        task?.cancel()
+        completeIfDone()
+    }
+
     /// The stream's outbound queue drained below the high-water mark: wake waiting senders.
     func outboundDrained() {
         guard let io, io.bufferedOutboundBytes < Self.sendHighWater else { return }

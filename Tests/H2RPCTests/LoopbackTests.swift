@@ -1,0 +1,380 @@
+import EventIO
+import H2
+import Synchronization
+import Testing
+@testable import H2RPC
+
+/// Server and channel over real sockets on 127.0.0.1 through nghttp2.
+@Suite struct LoopbackTests {
+    let probe = HandlerProbe()
+
+    func withServer(
+        _ configure: (inout RPCServer.Configuration) -> Void = { _ in }, interceptors: [any ServerInterceptor] = [],
+        channelConfiguration: RPCChannel.Configuration = .init(),
+        _ body: (RPCServer, RPCChannel, Int) async throws -> Void
+    ) async throws {
+        var config = RPCServer.Configuration()
+        config.loopCount = 1
+        configure(&config)
+        let server = RPCServer(services: [TestEchoService(probe: probe)], interceptors: interceptors, configuration: config)
+        let port = try await server.start(host: "127.0.0.1", port: 0)
+        let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: channelConfiguration)
+        do {
+            try await body(server, channel, port)
+        } catch {
+            await channel.close()
+            await server.shutdown(gracePeriod: .seconds(1))
+            throw error
+        }
+        await channel.close()
+        await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    func expectStatus(_ code: StatusCode, _ body: () async throws -> Void) async -> RPCError? {
+        do {
+            try await body()
+            Issue.record("expected \(code), the call succeeded")
+        } catch let error as RPCError {
+            #expect(error.code == code, "\(error)")
+            return error
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        return nil
+    }
+
+    /// Waits (bounded) until `condition` holds.
+    func eventually(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<500 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return condition()
+    }
+
+    // MARK: - The four kinds
+
+    @Test func unaryRoundTrip() async throws {
+        try await withServer { _, channel, _ in
+            let reply = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "hi", number: 1), as: EchoMessage.self)
+            #expect(reply == EchoMessage(text: "hi", number: 2))
+        }
+    }
+
+    @Test func manyConcurrentUnaryCallsShareOneConnection() async throws {
+        try await withServer { server, channel, _ in
+            try await withThrowingTaskGroup(of: Int32.self) { group in
+                for i in 0..<200 {
+                    group.addTask {
+                        try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "n", number: Int32(i)), as: EchoMessage.self).number
+                    }
+                }
+                var sum: Int32 = 0
+                for try await n in group { sum += n }
+                #expect(sum == (0..<200).reduce(0) { $0 + Int32($1) + 1 })
+            }
+            #expect(server.connectionCount == 1)
+        }
+    }
+
+    @Test func clientStreaming() async throws {
+        try await withServer { _, channel, _ in
+            let call: ClientStreamingCall<EchoMessage, EchoMessage> = try await channel.clientStreaming(path: "/test.Echo/Collect", as: EchoMessage.self)
+            for t in ["a", "b", "c"] { try await call.send(EchoMessage(text: t)) }
+            let reply = try await call.finish()
+            #expect(reply == EchoMessage(text: "a,b,c", number: 3))
+        }
+    }
+
+    @Test func serverStreamingWithLargeMessagesPastTheWindow() async throws {
+        try await withServer { _, channel, _ in
+            let big = String(repeating: "x", count: 300_000)
+            let call = try await channel.serverStreaming(path: "/test.Echo/Expand", request: EchoMessage(text: big, number: 5), as: EchoMessage.self)
+            var numbers: [Int32] = []
+            for try await m in call {
+                #expect(m.text.count == 300_000)
+                numbers.append(m.number)
+            }
+            #expect(numbers == [0, 1, 2, 3, 4])
+        }
+    }
+
+    @Test func bidiPingPong() async throws {
+        try await withServer { _, channel, _ in
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+            var responses = call.responses.makeAsyncIterator()
+            for i in 0..<5 {
+                try await call.send(EchoMessage(text: "m\(i)", number: Int32(i)))
+                let r = try await responses.next()
+                #expect(r == EchoMessage(text: "echo:m\(i)", number: Int32(i)))
+            }
+            call.finish()
+            #expect(try await responses.next() == nil)
+        }
+    }
+
+    @Test func emptyBidiStream() async throws {
+        try await withServer { _, channel, _ in
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+            call.finish()
+            var count = 0
+            for try await _ in call.responses { count += 1 }
+            #expect(count == 0)
+        }
+    }
+
+    // MARK: - Metadata, status, compression
+
+    @Test func metadataBothWaysIncludingBinary() async throws {
+        try await withServer { _, channel, _ in
+            var md = Metadata()
+            md.add("x-in", "hello")
+            let r = try await channel.unaryWithMetadata(
+                path: "/test.Echo/Get", request: EchoMessage(text: "metadata"), as: EchoMessage.self, options: CallOptions(metadata: md))
+            #expect(r.initialMetadata["x-initial"] == "hello")
+            #expect(r.trailingMetadata.binaryValue(forKey: "x-trailing-bin") == [0xAB, 0xAB, 0xAB])
+        }
+    }
+
+    @Test func handlerStatusReachesClientWithTrailingMetadata() async throws {
+        try await withServer { _, channel, _ in
+            let e = await expectStatus(.notFound) {
+                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "status"), as: EchoMessage.self)
+            }
+            #expect(e?.message == "nope")
+            #expect(e?.trailingMetadata["x-why"] == "missing")
+            let u = await expectStatus(.unknown) {
+                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "throw"), as: EchoMessage.self)
+            }
+            #expect(u?.message.contains("secret") == false)
+        }
+    }
+
+    @Test func unknownServiceAndMethodAreUnimplemented() async throws {
+        try await withServer { _, channel, _ in
+            _ = await expectStatus(.unimplemented) {
+                _ = try await channel.unary(path: "/test.Echo/Missing", request: EchoMessage(), as: EchoMessage.self)
+            }
+            _ = await expectStatus(.unimplemented) {
+                _ = try await channel.unary(path: "/no.Such/Get", request: EchoMessage(), as: EchoMessage.self)
+            }
+        }
+    }
+
+    @Test(arguments: [CompressionAlgorithm.gzip, .deflate])
+    func compressionBothWays(_ algorithm: CompressionAlgorithm) async throws {
+        try await withServer { _, channel, _ in
+            var md = Metadata()
+            md.add("x-compress", "yes")
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
+                path: "/test.Echo/Chat", as: EchoMessage.self, options: CallOptions(metadata: md, compression: algorithm))
+            let text = String(repeating: "compressible ", count: 5000)
+            try await call.send(EchoMessage(text: text))
+            call.finish()
+            var got: [String] = []
+            for try await r in call.responses { got.append(r.text) }
+            #expect(got == ["echo:" + text])
+        }
+    }
+
+    // MARK: - Deadlines and cancellation
+
+    @Test func deadlineExceededAtClientAndHandlerCancelled() async throws {
+        try await withServer { _, channel, _ in
+            let started = ContinuousClock.now
+            _ = await expectStatus(.deadlineExceeded) {
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self,
+                    options: CallOptions(timeout: .milliseconds(100)))
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(await probe.waitFor("cancelled"))
+        }
+    }
+
+    @Test func handlerSeesTheDeadline() async throws {
+        try await withServer { _, channel, _ in
+            let with = try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "deadline"), as: EchoMessage.self, options: CallOptions(timeout: .seconds(30)))
+            let without = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "deadline"), as: EchoMessage.self)
+            #expect(with.text == "set")
+            #expect(without.text == "none")
+        }
+    }
+
+    @Test func cancellingTheCallResetsTheStreamAndCancelsTheHandler() async throws {
+        try await withServer { server, channel, _ in
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+            try await call.send(EchoMessage(text: "sleep"))
+            #expect(await probe.waitFor("sleeping"))
+            call.cancel()
+            _ = await expectStatus(.cancelled) { for try await _ in call.responses {} }
+            #expect(await probe.waitFor("cancelled"))
+            #expect(await eventually { server.activeRPCs == 0 })
+        }
+    }
+
+    @Test func cancellingTheSwiftTaskCancelsTheCall() async throws {
+        try await withServer { _, channel, _ in
+            let task = Task {
+                try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self)
+            }
+            #expect(await probe.waitFor("sleeping"))
+            task.cancel()
+            do {
+                _ = try await task.value
+                Issue.record("call succeeded")
+            } catch let e as RPCError {
+                #expect(e.code == .cancelled)
+            }
+            #expect(await probe.waitFor("cancelled"))
+        }
+    }
+
+    // MARK: - Limits
+
+    @Test func oversizedRequestIsResourceExhausted() async throws {
+        try await withServer({ $0.maxReceiveMessageSize = 1024 }) { _, channel, _ in
+            _ = await expectStatus(.resourceExhausted) {
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 5000)), as: EchoMessage.self)
+            }
+            // The connection is unharmed.
+            let ok = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "small"), as: EchoMessage.self)
+            #expect(ok.text == "small")
+        }
+    }
+
+    @Test func oversizedResponseIsResourceExhaustedAtClient() async throws {
+        try await withServer { _, channel, _ in
+            _ = await expectStatus(.resourceExhausted) {
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 5000)), as: EchoMessage.self,
+                    options: CallOptions(maxReceiveMessageSize: 100))
+            }
+        }
+    }
+
+    @Test func defaultReceiveLimitIsFourMiB() async throws {
+        try await withServer { _, channel, _ in
+            _ = await expectStatus(.resourceExhausted) {
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 4 * 1024 * 1024 + 1)),
+                    as: EchoMessage.self)
+            }
+        }
+    }
+
+    @Test func concurrencyLimitShedsWithoutHarmingTheConnection() async throws {
+        try await withServer({ $0.maxConcurrentRPCs = 1 }) { server, channel, _ in
+            let sleeper = Task {
+                try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self)
+            }
+            #expect(await probe.waitFor("sleeping"))
+            _ = await expectStatus(.resourceExhausted) {
+                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "x"), as: EchoMessage.self)
+            }
+            sleeper.cancel()
+            _ = try? await sleeper.value
+            #expect(await eventually { server.activeRPCs == 0 })
+            let ok = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "x"), as: EchoMessage.self)
+            #expect(ok.text == "x")
+        }
+    }
+
+    // MARK: - Interceptors
+
+    struct RequireToken: ServerInterceptor {
+        func intercept(context: ServerContext, next: () async throws -> Void) async throws {
+            guard context.requestMetadata["authorization"] == "Bearer t0k3n" else {
+                throw RPCError(code: .unauthenticated, message: "missing token")
+            }
+            try await next()
+        }
+    }
+
+    final class AddToken: ClientInterceptor {
+        let finishedCalls = Mutex<[String]>([])
+        func prepare(path: String, options: inout CallOptions) throws(RPCError) {
+            options.metadata.add("authorization", "Bearer t0k3n")
+        }
+        func finished(path: String, error: RPCError?, duration: Duration) {
+            finishedCalls.withLock { $0.append("\(path) \(error?.code ?? .ok)") }
+        }
+    }
+
+    @Test func serverAndClientInterceptors() async throws {
+        let add = AddToken()
+        var cc = RPCChannel.Configuration()
+        cc.interceptors = [add]
+        try await withServer(interceptors: [RequireToken()], channelConfiguration: cc) { _, channel, port in
+            let ok = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "a"), as: EchoMessage.self)
+            #expect(ok.text == "a")
+            #expect(add.finishedCalls.withLock { $0 } == ["/test.Echo/Get OK"])
+            let bare = try RPCChannel(target: "127.0.0.1:\(port)")
+            _ = await expectStatus(.unauthenticated) {
+                _ = try await bare.unary(path: "/test.Echo/Get", request: EchoMessage(text: "a"), as: EchoMessage.self)
+            }
+            await bare.close()
+        }
+    }
+
+    // MARK: - Connection management
+
+    @Test func nothingListeningIsUnavailableThenFailsFastDuringBackoff() async throws {
+        // Bind and close to find a port with nothing on it.
+        let server = RPCServer(services: [])
+        let port = try await server.start(port: 0)
+        await server.shutdown(gracePeriod: .zero)
+        let channel = try RPCChannel(target: "127.0.0.1:\(port)")
+        _ = await expectStatus(.unavailable) {
+            _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self)
+        }
+        let started = ContinuousClock.now
+        _ = await expectStatus(.unavailable) {
+            _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self)
+        }
+        #expect(ContinuousClock.now - started < .milliseconds(500))
+        await channel.close()
+    }
+
+    @Test func channelReconnectsAfterTheServerComesBack() async throws {
+        let first = RPCServer(services: [TestEchoService(probe: probe)])
+        let port = try await first.start(port: 0)
+        var cc = RPCChannel.Configuration()
+        cc.initialBackoff = .milliseconds(50)
+        let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: cc)
+        #expect(try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "1"), as: EchoMessage.self).text == "1")
+        await first.shutdown(gracePeriod: .seconds(1))
+        let second = RPCServer(services: [TestEchoService(probe: probe)])
+        _ = try await second.start(port: port)
+        var reply: EchoMessage?
+        for _ in 0..<100 where reply == nil {
+            reply = try? await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "2"), as: EchoMessage.self)
+            if reply == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(reply?.text == "2")
+        await channel.close()
+        await second.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func gracefulShutdownLetsCallsInFlightFinish() async throws {
+        let server = RPCServer(services: [TestEchoService(probe: probe)])
+        let port = try await server.start(port: 0)
+        let channel = try RPCChannel(target: "127.0.0.1:\(port)")
+        let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+        try await call.send(EchoMessage(text: "before"))
+        var responses = call.responses.makeAsyncIterator()
+        #expect(try await responses.next()?.text == "echo:before")
+        let shutdown = Task { await server.shutdown(gracePeriod: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(100))
+        // The call in flight still works after GOAWAY.
+        try await call.send(EchoMessage(text: "during"))
+        #expect(try await responses.next()?.text == "echo:during")
+        call.finish()
+        #expect(try await responses.next() == nil)
+        await shutdown.value
+        #expect(server.connectionCount == 0)
+        await channel.close()
+    }
+}
