@@ -63,6 +63,19 @@ let package = Package(
         .target(name: "BenchProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         // Generated at build time by H2RPCPlugin from Protos/grpc/testing/*.proto (the gRPC interop protos).
         .target(name: "InteropProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
+        // gRPC interop test server and client, with the flags other implementations' interop binaries take.
+        .executableTarget(
+            name: "interop-server",
+            dependencies: ["H2RPC", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "interop-client",
+            dependencies: ["H2RPC", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+        // The README's example: Examples/Echo/echo.proto → build plugin → server and client.
+        .executableTarget(
+            name: "echo-example", dependencies: ["H2RPC"], path: "Examples/Echo", swiftSettings: strict,
+            plugins: ["H2RPCPlugin"]),
 
         // rpcbench: the servers (no Foundation: their RSS is measured) and their lean executable,
         // then everything else but the command line in RPCBenchCore, so that tests reach it.

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Dispatch
+import H2RPC
+import Glibc
+
+/// The interop server, with the flags other gRPC implementations' interop servers take:
+/// `interop-server --port P [--use_tls=false]`. Binds 127.0.0.1 unless `--host` says otherwise,
+/// serves `grpc.testing.TestService` (and the health service) until SIGTERM or SIGINT, then
+/// shuts down gracefully.
+@main
+struct InteropServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "interop-server", abstract: "gRPC interop test server (grpc.testing.TestService).")
+
+    @Option(name: .customLong("port"), help: "TCP port to listen on (0: any free port).")
+    var port: Int
+
+    @Option(name: .customLong("host"), help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(name: .customLong("use_tls"), help: "Only false is supported (plaintext HTTP/2).")
+    var useTLS = "false"
+
+    func run() async throws {
+        guard useTLS == "false" else { throw ValidationError("TLS is not supported: pass --use_tls=false") }
+        let server = RPCServer(services: [TestServiceImplementation(), HealthService()])
+        let bound = try await server.start(host: host, port: port)
+        print("interop-server listening on \(host):\(bound)")
+        await waitForTermination()
+        print("interop-server shutting down")
+        await server.shutdown(gracePeriod: .seconds(5))
+    }
+
+    /// Returns on SIGTERM or SIGINT.
+    private func waitForTermination() async {
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let queue = DispatchQueue(label: "interop-server.signals")
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let once = Once(c)
+            for sig in [SIGTERM, SIGINT] {
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+                source.setEventHandler { once.fire() }
+                source.resume()
+                Sources.keep.append(source)
+            }
+        }
+    }
+}
+
+/// Keeps the signal sources alive for the life of the process.
+private enum Sources {
+    nonisolated(unsafe) static var keep: [any DispatchSourceSignal] = []
+}
+
+/// Resumes a continuation once, whichever signal comes first (handlers run on one serial queue).
+private final class Once: @unchecked Sendable {
+    private var continuation: CheckedContinuation<Void, Never>?
+    init(_ c: CheckedContinuation<Void, Never>) { continuation = c }
+    func fire() {
+        continuation?.resume()
+        continuation = nil
+    }
+}
