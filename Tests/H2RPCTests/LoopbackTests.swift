@@ -282,6 +282,44 @@ import Testing
         }
     }
 
+    // MARK: - Flow control
+
+    @Test func slowReaderHoldsBackAFastServer() async throws {
+        try await withServer { _, channel, _ in
+            let call = try await channel.serverStreaming(path: "/test.Echo/Flood", request: EchoMessage(text: "", number: 1000), as: EchoMessage.self)
+            try await Task.sleep(for: .milliseconds(300))
+            let sentWhileIdle = probe.sent.load(ordering: .relaxed)
+            // 1000 × 64 KiB = 64 MiB; windows and queues hold a few MiB at most.
+            #expect(sentWhileIdle < 200, "server sent \(sentWhileIdle) messages to a reader that read none")
+            var received = 0
+            for try await m in call {
+                #expect(m.text.utf8.count == 65_536)
+                received += 1
+            }
+            #expect(received == 1000)
+        }
+    }
+
+    @Test func slowHandlerHoldsBackAFastClient() async throws {
+        try await withServer { _, channel, _ in
+            let call: ClientStreamingCall<EchoMessage, EchoMessage> = try await channel.clientStreaming(
+                path: "/test.Echo/SlowCollect", as: EchoMessage.self)
+            let sent = Atomic<Int>(0)
+            let chunk = EchoMessage(text: String(repeating: "c", count: 65_536))
+            let sender = Task {
+                for _ in 0..<500 {
+                    try await call.send(chunk)
+                    sent.add(1, ordering: .relaxed)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(sent.load(ordering: .relaxed) < 200, "client sent \(sent.load(ordering: .relaxed)) messages to a handler that read none")
+            try await sender.value
+            let reply = try await call.finish()
+            #expect(reply.number == 500)
+        }
+    }
+
     // MARK: - Interceptors
 
     struct RequireToken: ServerInterceptor {

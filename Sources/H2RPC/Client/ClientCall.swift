@@ -27,6 +27,7 @@ struct CallEnd: Sendable {
 /// end) and the task(s) using the call. Transport-independent.
 final class ClientCall: Sendable {
     let responses: MessageInbox<ReceivedMessage>
+    let gate = FlowGate()
     let head = OneShot<Result<ResponseHead, RPCError>>()
     let end = OneShot<CallEnd>()
     let maxReceiveMessageSize: Int
@@ -94,6 +95,7 @@ final class ClientCall: Sendable {
     /// The next response message, nil after a clean end; throws the call's status when it failed.
     func receive<M: ProtoMessage>() async throws(RPCError) -> M? {
         guard let raw = try await responses.next() else { return nil }
+        gate.taken(raw.bytes.count)
         let encoding: CompressionAlgorithm
         switch head.current {
         case .success(let h): encoding = h.encoding

@@ -17,11 +17,17 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     private var deadlineError: RPCError?
     private var finished = false
     private var writeWaiters: [CheckedContinuation<RPCError?, Never>] = []
+    /// Received bytes not yet given back to flow control because the reader is behind.
+    private var withheldBytes = 0
 
     init(loop: EventLoop, call: ClientCall) {
         self.loop = loop
         self.call = call
         self.deframer = MessageDeframer(maxMessageSize: call.maxReceiveMessageSize)
+        call.gate.onDrain { [weak self] in
+            guard let stream = self else { return }
+            stream.onLoop { stream.releaseWithheld() }
+        }
     }
 
     /// Binds the opened stream; starts the deadline timer. Loop thread.
@@ -47,19 +53,35 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     }
 
     func receivedData(_ bytes: UnsafeRawBufferPointer) {
-        io?.consume(bytes.count)
-        guard !finished else { return }
-        if let headError {
+        guard !finished, headError == nil else {
+            io?.consume(bytes.count)
             // Not a gRPC response: its body is not ours to parse.
-            abort(headError)
+            if let headError { abort(headError) }
             return
         }
         deframer.append(bytes)
         do {
-            while let m = try deframer.next() { call.receivedMessage(m) }
+            while let m = try deframer.next() {
+                call.gate.added(m.bytes.count)
+                call.receivedMessage(m)
+            }
         } catch {
+            io?.consume(bytes.count)
             abort(error.status)
+            return
         }
+        if withheldBytes > 0 || call.gate.shouldWithhold {
+            withheldBytes += bytes.count
+            if withheldBytes == bytes.count, !call.gate.startWithholding() { releaseWithheld() }
+        } else {
+            io?.consume(bytes.count)
+        }
+    }
+
+    private func releaseWithheld() {
+        guard withheldBytes > 0 else { return }
+        io?.consume(withheldBytes)
+        withheldBytes = 0
     }
 
     func receivedEnd(trailers: [HeaderField]?) {

@@ -12,17 +12,19 @@ protocol ServerCallOutbound: Sendable {
 final class ServerCallHandle: Sendable {
     let context: ServerContext
     let inbox: MessageInbox<ReceivedMessage>
+    let gate: FlowGate
     let responseCompression: CompressionAlgorithm
     let maxReceiveMessageSize: Int
     let maxSendMessageSize: Int
     let outbound: any ServerCallOutbound
 
     init(
-        context: ServerContext, inbox: MessageInbox<ReceivedMessage>, responseCompression: CompressionAlgorithm,
+        context: ServerContext, inbox: MessageInbox<ReceivedMessage>, gate: FlowGate, responseCompression: CompressionAlgorithm,
         maxReceiveMessageSize: Int, maxSendMessageSize: Int, outbound: any ServerCallOutbound
     ) {
         self.context = context
         self.inbox = inbox
+        self.gate = gate
         self.responseCompression = responseCompression
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
@@ -32,6 +34,7 @@ final class ServerCallHandle: Sendable {
     /// The next request, or nil after half-close.
     func receive<M: ProtoMessage>() async throws(RPCError) -> M? {
         guard let raw = try await inbox.next() else { return nil }
+        gate.taken(raw.bytes.count)
         context.noteRequestCompressed(raw.compressed)
         return try decodeMessage(
             raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)

@@ -28,6 +28,9 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     private(set) var endStatus: RPCError?
     private(set) var isClosed = false
     private var writeWaiters: [CheckedContinuation<RPCError?, Never>] = []
+    /// Received bytes not yet given back to flow control because the handler is behind.
+    private var withheldBytes = 0
+    private let gate = FlowGate()
     /// Called once when the call is over (closed and handler done), to let the connection forget it.
     var onComplete: (() -> Void)?
 
@@ -36,6 +39,10 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         self.core = core
         self.io = io
         self.deframer = MessageDeframer(maxMessageSize: core.configuration.maxReceiveMessageSize)
+        gate.onDrain { [weak self] in
+            guard let stream = self else { return }
+            stream.onLoop { stream.releaseWithheld() }
+        }
     }
 
     // MARK: - Events from H2 (loop thread)
@@ -75,7 +82,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         self.method = method
         self.context = context
         self.call = ServerCallHandle(
-            context: context, inbox: inbox, responseCompression: parsed.responseCompression,
+            context: context, inbox: inbox, gate: gate, responseCompression: parsed.responseCompression,
             maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
             maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self)
         if method.kind == .clientStreaming || method.kind == .bidiStreaming { startHandler() }
@@ -84,14 +91,34 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
 
     /// DATA bytes arrived (valid only during the call: they are copied into the deframer).
     func receivedData(_ bytes: UnsafeRawBufferPointer) {
-        io?.consume(bytes.count)
-        guard !isClosed, let call else { return }
+        guard !isClosed, let call else {
+            io?.consume(bytes.count)
+            return
+        }
         deframer.append(bytes)
         do {
-            while let message = try deframer.next() { call.inbox.push(message) }
+            while let message = try deframer.next() {
+                gate.added(message.bytes.count)
+                call.inbox.push(message)
+            }
         } catch {
+            io?.consume(bytes.count)
             fail(error.status)
+            return
         }
+        // Window goes back at once unless the handler is more than FlowGate.highWater behind.
+        if withheldBytes > 0 || gate.shouldWithhold {
+            withheldBytes += bytes.count
+            if withheldBytes == bytes.count, !gate.startWithholding() { releaseWithheld() }
+        } else {
+            io?.consume(bytes.count)
+        }
+    }
+
+    private func releaseWithheld() {
+        guard withheldBytes > 0 else { return }
+        io?.consume(withheldBytes)
+        withheldBytes = 0
     }
 
     /// The client half-closed (END_STREAM).

@@ -8,6 +8,8 @@ struct PlainError: Error, CustomStringConvertible {
 /// Records what happened inside handlers, for assertions.
 final class HandlerProbe: Sendable {
     private let events = Mutex<[String]>([])
+    /// Messages a flooding handler has sent so far.
+    let sent = Atomic<Int>(0)
     func note(_ e: String) { events.withLock { $0.append(e) } }
     var all: [String] { events.withLock { $0 } }
 
@@ -36,6 +38,19 @@ struct TestEchoService: RPCService {
             },
             .serverStreaming(path: "/test.Echo/Expand", service: self) { (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
                 for i in 0..<req.number { try await out.send(EchoMessage(text: req.text, number: i)) }
+            },
+            .serverStreaming(path: "/test.Echo/Flood", service: self) { (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+                let chunk = EchoMessage(text: String(repeating: "f", count: 65_536))
+                for _ in 0..<req.number {
+                    try await out.send(chunk)
+                    s.probe.sent.add(1, ordering: .relaxed)
+                }
+            },
+            .clientStreaming(path: "/test.Echo/SlowCollect", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
+                try await Task.sleep(for: .milliseconds(400))
+                var count: Int32 = 0
+                for try await _ in reqs { count += 1 }
+                return EchoMessage(text: "", number: count)
             },
             .bidiStreaming(path: "/test.Echo/Chat", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
                 ctx.compressResponses = ctx.requestMetadata["x-compress"] == "yes"

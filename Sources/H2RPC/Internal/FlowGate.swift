@@ -1,0 +1,46 @@
+import Synchronization
+
+/// Ties HTTP/2 flow control to the reader of a call's messages: while more than `highWater` bytes
+/// of received messages wait unread, the stream stops giving window back (`consume`), so a fast
+/// peer slows down instead of filling memory. The reader calls `taken` for every message it
+/// takes; only when the stream is withholding does that cost more than one atomic subtraction.
+final class FlowGate: Sendable {
+    static let highWater = 1 << 20
+
+    private let buffered = Atomic<Int>(0)
+    private let withholding = Atomic<Bool>(false)
+    private let drain = Mutex<(@Sendable () -> Void)?>(nil)
+
+    init() {}
+
+    /// Sets what runs (once per withholding period) when the reader has caught up.
+    func onDrain(_ body: @escaping @Sendable () -> Void) { drain.withLock { $0 = body } }
+
+    /// Bytes of messages delivered but not yet taken.
+    var bufferedBytes: Int { buffered.load(ordering: .acquiring) }
+
+    /// The stream delivered a message of `count` bytes.
+    func added(_ count: Int) { buffered.add(count, ordering: .releasing) }
+
+    /// True when the stream should hold back window for new data.
+    var shouldWithhold: Bool { buffered.load(ordering: .acquiring) >= Self.highWater }
+
+    /// The stream starts holding back window. Returns false when the reader caught up meanwhile
+    /// (then the stream should give the window back itself).
+    func startWithholding() -> Bool {
+        withholding.store(true, ordering: .sequentiallyConsistent)
+        if buffered.load(ordering: .sequentiallyConsistent) < Self.highWater / 2 {
+            return !withholding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged
+        }
+        return true
+    }
+
+    /// The reader took a message of `count` bytes.
+    func taken(_ count: Int) {
+        let left = buffered.subtract(count, ordering: .sequentiallyConsistent).newValue
+        guard left < Self.highWater / 2, withholding.load(ordering: .sequentiallyConsistent) else { return }
+        if withholding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged {
+            drain.withLock { $0 }?()
+        }
+    }
+}
