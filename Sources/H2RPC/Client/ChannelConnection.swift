@@ -12,6 +12,7 @@ final class ChannelConnection: Sendable {
     let configuration: RPCChannel.Configuration
 
     private struct Slot {
+        var loop: EventLoop
         var connection: H2Connection?
         var connecting: [CheckedContinuation<Result<H2Connection, RPCError>, Never>]?
         var backoff = ConnectionBackoff()
@@ -25,14 +26,23 @@ final class ChannelConnection: Sendable {
     }
     private let state: Mutex<State>
 
-    init(host: String, port: Int, configuration: RPCChannel.Configuration) {
+    /// The loop of the first connection: tasks that prefer its executor make calls without thread hops.
+    let primaryLoop: EventLoop
+
+    init(host: String, port: Int, configuration: RPCChannel.Configuration) throws(RPCError) {
         self.host = host
         self.port = port
         self.authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         self.configuration = configuration
-        var slot = Slot()
-        slot.backoff = ConnectionBackoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
-        state = Mutex(State(slots: Array(repeating: slot, count: max(1, configuration.connectionCount))))
+        let group = try ClientEventLoops.shared()
+        var slots: [Slot] = []
+        for _ in 0..<max(1, configuration.connectionCount) {
+            var slot = Slot(loop: group.next())
+            slot.backoff = ConnectionBackoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
+            slots.append(slot)
+        }
+        primaryLoop = slots[0].loop
+        state = Mutex(State(slots: slots))
     }
 
     // MARK: - Calls
@@ -127,15 +137,15 @@ final class ChannelConnection: Sendable {
             }
             return (i, try result.get())
         case .connect(let i):
-            let result = await connect(slot: i)
+            let loop = state.withLock { $0.slots[i].loop }
+            let result = await connect(slot: i, on: loop)
             return (i, try result.get())
         }
     }
 
-    private func connect(slot i: Int) async -> Result<H2Connection, RPCError> {
+    private func connect(slot i: Int, on loop: EventLoop) async -> Result<H2Connection, RPCError> {
         let result: Result<H2Connection, RPCError>
         do {
-            let group = try ClientEventLoops.shared()
             let address = try SocketAddress(host: host, port: port)
             var h2 = H2Configuration()
             h2.keepAliveInterval = configuration.keepaliveInterval
@@ -143,7 +153,7 @@ final class ChannelConnection: Sendable {
             h2.idleTimeout = nil
             let delegate = ChannelConnectionDelegate(owner: self, slot: i)
             let connection = try await H2Connection.connect(
-                to: address, on: group.next(), configuration: h2, delegate: delegate)
+                to: address, on: loop, configuration: h2, delegate: delegate)
             result = .success(connection)
         } catch let error as RPCError {
             result = .failure(error)

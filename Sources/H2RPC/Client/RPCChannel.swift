@@ -1,4 +1,5 @@
 public import ProtoWire
+import EventIO
 
 /// A client's connection to one server (`host:port`): connects lazily, reconnects with gRPC's
 /// backoff, multiplexes every call on one HTTP/2 connection.
@@ -46,8 +47,13 @@ public final class RPCChannel: Sendable {
         self.host = host
         self.port = port
         self.configuration = configuration
-        self.connection = ChannelConnection(host: host, port: port, configuration: configuration)
+        self.connection = try ChannelConnection(host: host, port: port, configuration: configuration)
     }
+
+    /// The executor of the event loop this channel's (first) connection runs on. Tasks started with
+    /// `Task(executorPreference: channel.preferredTaskExecutor)` resume on that loop when a
+    /// response arrives, instead of waking a thread of the global pool (a few µs per message).
+    public var preferredTaskExecutor: any TaskExecutor { connection.primaryLoop.taskExecutor }
 
     /// Closes the connection; calls in flight fail with UNAVAILABLE, later calls too.
     public func close() async { await connection.close() }

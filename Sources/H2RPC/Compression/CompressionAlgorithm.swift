@@ -31,16 +31,19 @@ public struct CompressionAlgorithm: Hashable, Sendable, CustomStringConvertible 
     /// The `grpc-accept-encoding` value listing every supported algorithm.
     static let acceptEncodingHeader = "gzip,deflate,identity"
 
-    /// Names in a received `grpc-accept-encoding` value.
+    /// Names in a received `grpc-accept-encoding` value (comma-separated, spaces around names ignored).
+    /// A plain byte scan: this runs for every request.
     static func parseAcceptEncoding(_ value: String) -> [String] {
-        value.split(separator: ",").map { String($0.trimmingPrefix(" ")).trimmingSuffix(" ") }
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(_ c: Character) -> String {
-        var s = Substring(self)
-        while s.last == c { s.removeLast() }
-        return String(s)
+        var names: [String] = []
+        var utf8 = Substring(value).utf8[...]
+        while !utf8.isEmpty {
+            let end = utf8.firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
+            var part = utf8[utf8.startIndex..<end]
+            while part.first == UInt8(ascii: " ") { part = part.dropFirst() }
+            while part.last == UInt8(ascii: " ") { part = part.dropLast() }
+            if !part.isEmpty { names.append(String(Substring(part))) }
+            utf8 = end == utf8.endIndex ? utf8[end...] : utf8[utf8.index(after: end)...]
+        }
+        return names
     }
 }

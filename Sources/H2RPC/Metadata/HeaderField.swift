@@ -21,10 +21,10 @@ extension Metadata {
             if name.hasSuffix("-bin") {
                 for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
                     let trimmed = part.drop { $0 == " " }
-                    if let bytes = Base64.decode(trimmed) { add(name, binary: bytes) }
+                    if let bytes = Base64.decode(trimmed) { appendReceived(name, .binary(bytes)) }
                 }
             } else {
-                add(name, field.value)
+                appendReceived(name, .string(field.value))
             }
         }
     }

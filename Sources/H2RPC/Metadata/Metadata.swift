@@ -65,6 +65,11 @@ public struct Metadata: Sendable, Hashable, Sequence {
         }
     }
 
+    /// Appends a received entry whose key HTTP/2 already guarantees lower-case.
+    mutating func appendReceived(_ key: String, _ value: Value) {
+        entries.append(Entry(key: key, value: value))
+    }
+
     /// Removes every value of `key`.
     public mutating func removeAll(forKey key: String) {
         let k = key.lowercased()

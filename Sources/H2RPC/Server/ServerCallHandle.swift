@@ -1,10 +1,12 @@
 import ProtoWire
+import Synchronization
 
 /// What a server call needs from the transport to send: implemented by the H2-backed call.
 protocol ServerCallOutbound: Sendable {
-    /// Sends a framed message (prefix included), with the response headers first if not sent yet.
-    /// Suspends while flow control holds the stream; throws when the call has ended.
-    func sendMessage(_ framed: [UInt8]) async throws(RPCError)
+    /// Sends a framed message (prefix included), with the response headers first if not sent yet;
+    /// `encoding` is the `grpc-encoding` those headers announce. Suspends while flow control holds
+    /// the stream; throws when the call has ended.
+    func sendMessage(_ framed: [UInt8], encoding: CompressionAlgorithm) async throws(RPCError)
 }
 
 /// The type-erased call a method body works on: decodes requests from the inbox, encodes and
@@ -13,19 +15,23 @@ final class ServerCallHandle: Sendable {
     let context: ServerContext
     let inbox: MessageInbox<ReceivedMessage>
     let gate: FlowGate
-    let responseCompression: CompressionAlgorithm
+    /// Finds the algorithm to compress responses with (only asked when a response is compressed).
+    private let negotiateCompression: @Sendable () -> CompressionAlgorithm
+    /// The `grpc-encoding` of the response headers, fixed at the first send.
+    private let headerEncoding = Mutex<CompressionAlgorithm?>(nil)
     let maxReceiveMessageSize: Int
     let maxSendMessageSize: Int
     let outbound: any ServerCallOutbound
 
     init(
-        context: ServerContext, inbox: MessageInbox<ReceivedMessage>, gate: FlowGate, responseCompression: CompressionAlgorithm,
+        context: ServerContext, inbox: MessageInbox<ReceivedMessage>, gate: FlowGate,
+        negotiateCompression: @escaping @Sendable () -> CompressionAlgorithm,
         maxReceiveMessageSize: Int, maxSendMessageSize: Int, outbound: any ServerCallOutbound
     ) {
         self.context = context
         self.inbox = inbox
         self.gate = gate
-        self.responseCompression = responseCompression
+        self.negotiateCompression = negotiateCompression
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
         self.outbound = outbound
@@ -51,13 +57,22 @@ final class ServerCallHandle: Sendable {
         return first
     }
 
-    /// Encodes, frames (compressing when asked and possible) and sends one response.
+    /// Encodes, frames (compressing when asked and possible) and sends one response. The response
+    /// headers name an encoding only when the first response is compressed or compression is on;
+    /// a compressed response after headers that said identity goes uncompressed.
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
-        let compress = compressed ?? context.compressResponses
+        let contextCompresses = context.compressResponses
+        let compress = compressed ?? contextCompresses
+        let encoding = headerEncoding.withLock { e -> CompressionAlgorithm in
+            if let e { return e }
+            let chosen = compress || contextCompresses ? negotiateCompression() : .identity
+            e = chosen
+            return chosen
+        }
         let framed = try MessageFramer.frame(
             serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
-            compression: compress ? responseCompression : .identity, maxSize: maxSendMessageSize)
-        try await outbound.sendMessage(framed)
+            compression: compress ? encoding : .identity, maxSize: maxSendMessageSize)
+        try await outbound.sendMessage(framed, encoding: encoding)
     }
 }
 

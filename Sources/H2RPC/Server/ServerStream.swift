@@ -82,7 +82,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         self.method = method
         self.context = context
         self.call = ServerCallHandle(
-            context: context, inbox: inbox, gate: gate, responseCompression: parsed.responseCompression,
+            context: context, inbox: inbox, gate: gate, negotiateCompression: { parsed.responseCompression },
             maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
             maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self)
         if method.kind == .clientStreaming || method.kind == .bidiStreaming { startHandler() }
@@ -205,16 +205,16 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
 
     // MARK: - Sending (ServerCallOutbound)
 
-    func sendMessage(_ framed: [UInt8]) async throws(RPCError) {
+    func sendMessage(_ framed: [UInt8], encoding: CompressionAlgorithm) async throws(RPCError) {
         let error: RPCError?
         if loop.inEventLoop {
-            if let e = sendOnLoop(framed) { throw e }
+            if let e = sendOnLoop(framed, encoding: encoding) { throw e }
             guard let io, io.bufferedOutboundBytes >= Self.sendHighWater else { return }
             error = await withCheckedContinuation { writeWaiters.append($0) }
         } else {
             error = await withCheckedContinuation { c in
                 loop.execute { [self] in
-                    if let e = sendOnLoop(framed) {
+                    if let e = sendOnLoop(framed, encoding: encoding) {
                         c.resume(returning: e)
                     } else if let io, io.bufferedOutboundBytes >= Self.sendHighWater {
                         writeWaiters.append(c)
@@ -228,7 +228,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     }
 
     /// Sends one framed message (with the response headers first); the call's end status when closed.
-    private func sendOnLoop(_ framed: [UInt8]) -> RPCError? {
+    private func sendOnLoop(_ framed: [UInt8], encoding: CompressionAlgorithm) -> RPCError? {
         guard !isClosed, let io, let head, let context else {
             return endStatus ?? RPCError(code: .cancelled, message: "call is over")
         }
@@ -236,7 +236,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             headersSent = true
             io.sendHeaders(
                 ResponseHeaders.head(
-                    contentType: head.contentType, encoding: head.responseCompression, metadata: context.responseMetadata),
+                    contentType: head.contentType, encoding: encoding, metadata: context.responseMetadata),
                 endStream: false)
         }
         io.sendData(framed, endStream: false)

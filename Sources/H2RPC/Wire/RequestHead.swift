@@ -6,15 +6,19 @@ struct RequestHead: Sendable, Equatable {
     var timeout: Duration?
     /// How the client compresses its messages (`grpc-encoding`); identity when absent.
     var encoding: CompressionAlgorithm
-    /// What the client can decode (`grpc-accept-encoding`).
-    var acceptEncoding: [String]
+    /// What the client can decode (`grpc-accept-encoding` values, unparsed: most calls never need them).
+    var acceptEncodingValues: [String]
+    /// The names the client can decode.
+    var acceptEncoding: [String] { acceptEncodingValues.flatMap { CompressionAlgorithm.parseAcceptEncoding($0) } }
     var metadata: Metadata
 
     /// The algorithm to compress responses with when the handler asks for compression: the
     /// request's own encoding if not identity, else gzip or deflate when the client accepts it.
     var responseCompression: CompressionAlgorithm {
         if encoding != .identity { return encoding }
-        for candidate in [CompressionAlgorithm.gzip, .deflate] where acceptEncoding.contains(candidate.name) {
+        if acceptEncodingValues.isEmpty { return .identity }
+        let accepted = acceptEncoding
+        for candidate in [CompressionAlgorithm.gzip, .deflate] where accepted.contains(candidate.name) {
             return candidate
         }
         return .identity
@@ -51,7 +55,7 @@ extension RequestHead {
             case "te": te = h.value
             case "grpc-timeout": timeoutText = h.value
             case "grpc-encoding": encodingName = h.value
-            case "grpc-accept-encoding": accept += CompressionAlgorithm.parseAcceptEncoding(h.value)
+            case "grpc-accept-encoding": accept.append(h.value)
             default: break
             }
         }
@@ -104,7 +108,7 @@ extension RequestHead {
         }
         return .success(
             RequestHead(
-                path: path, contentType: contentType, timeout: timeout, encoding: encoding, acceptEncoding: accept,
+                path: path, contentType: contentType, timeout: timeout, encoding: encoding, acceptEncodingValues: accept,
                 metadata: Metadata(receivedHeaders: headers)))
     }
 
