@@ -52,6 +52,17 @@ final class ChannelConnection: Sendable {
     func start(
         _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]? = nil, endStream: Bool = false
     ) async throws(RPCError) {
+        do {
+            try await open(call, path: path, options: options, initialMessage: initialMessage, endStream: endStream)
+        } catch {
+            call.finished(CallEnd(error: error, trailingMetadata: Metadata()))
+            throw error
+        }
+    }
+
+    private func open(
+        _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]?, endStream: Bool
+    ) async throws(RPCError) {
         let headers = requestHeaders(path: path, options: options)
         for attempt in 0..<2 {
             let (index, connection) = try await connection()

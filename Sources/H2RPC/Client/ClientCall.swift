@@ -44,9 +44,9 @@ final class ClientCall: Sendable {
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
         self.compression = compression
-        let cancelBox = CancelRelay()
-        self.responses = MessageInbox(onCancel: { cancelBox.fire() })
-        cancelBox.set { [weak self] in self?.cancel() }
+        self.responses = MessageInbox()
+        // Holds the call until it finishes (the inbox drops it then): cancelling a waiting reader cancels the call.
+        responses.setOnCancel { self.cancel() }
     }
 
     var transport: (any ClientCallTransport)? { transportBox.withLock { $0 } }
@@ -89,7 +89,12 @@ final class ClientCall: Sendable {
     func halfClose() { transport?.halfClose() }
 
     func cancel() {
-        transport?.cancel(status: RPCError(code: .cancelled, message: "cancelled by the client"))
+        let status = RPCError(code: .cancelled, message: "cancelled by the client")
+        if let transport {
+            transport.cancel(status: status)
+        } else {
+            finished(CallEnd(error: status, trailingMetadata: Metadata()))
+        }
     }
 
     /// The next response message, nil after a clean end; throws the call's status when it failed.
@@ -132,13 +137,6 @@ final class ClientCall: Sendable {
     private func endError() -> RPCError {
         end.current?.error ?? RPCError(code: .unavailable, message: "call has no open stream")
     }
-}
-
-/// Forwards a cancellation to a target set after construction (breaks the init-order cycle).
-final class CancelRelay: Sendable {
-    private let target = Mutex<(@Sendable () -> Void)?>(nil)
-    func set(_ f: @escaping @Sendable () -> Void) { target.withLock { $0 = f } }
-    func fire() { target.withLock { $0 }?() }
 }
 
 /// Owned by the user-facing call values: when the last one goes away, an unfinished call is cancelled.

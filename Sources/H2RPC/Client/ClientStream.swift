@@ -24,10 +24,6 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
         self.loop = loop
         self.call = call
         self.deframer = MessageDeframer(maxMessageSize: call.maxReceiveMessageSize)
-        call.gate.onDrain { [weak self] in
-            guard let stream = self else { return }
-            stream.onLoop { stream.releaseWithheld() }
-        }
     }
 
     /// Binds the opened stream; starts the deadline timer. Loop thread.
@@ -35,7 +31,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
         self.io = io
         call.attach(self)
         if let timeout {
-            deadlineTimer = loop.schedule(after: timeout) { [weak self] in self?.deadlinePassed() }
+            deadlineTimer = loop.schedule(after: timeout) { self.deadlinePassed() }
         }
     }
 
@@ -72,7 +68,9 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
         }
         if withheldBytes > 0 || call.gate.shouldWithhold {
             withheldBytes += bytes.count
-            if withheldBytes == bytes.count, !call.gate.startWithholding() { releaseWithheld() }
+            if withheldBytes == bytes.count, !call.gate.startWithholding(onDrain: { self.onLoop { self.releaseWithheld() } }) {
+                releaseWithheld()
+            }
         } else {
             io?.consume(bytes.count)
         }
@@ -179,6 +177,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
         finished = true
         deadlineTimer?.cancel()
         deadlineTimer = nil
+        call.gate.clear()
         var end = end
         // A server that gave up on our deadline may answer CANCELLED; report the deadline (spec §9).
         if let deadlineError, end.error != nil { end.error = deadlineError }

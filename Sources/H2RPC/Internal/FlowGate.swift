@@ -13,8 +13,8 @@ final class FlowGate: Sendable {
 
     init() {}
 
-    /// Sets what runs (once per withholding period) when the reader has caught up.
-    func onDrain(_ body: @escaping @Sendable () -> Void) { drain.withLock { $0 = body } }
+    /// Forgets the drain action (the stream ended); breaks the reference it holds to the stream.
+    func clear() { drain.withLock { $0 = nil } }
 
     /// Bytes of messages delivered but not yet taken.
     var bufferedBytes: Int { buffered.load(ordering: .acquiring) }
@@ -25,9 +25,10 @@ final class FlowGate: Sendable {
     /// True when the stream should hold back window for new data.
     var shouldWithhold: Bool { buffered.load(ordering: .acquiring) >= Self.highWater }
 
-    /// The stream starts holding back window. Returns false when the reader caught up meanwhile
-    /// (then the stream should give the window back itself).
-    func startWithholding() -> Bool {
+    /// The stream starts holding back window; `onDrain` runs once when the reader has caught up.
+    /// Returns false when the reader caught up meanwhile (then the stream gives the window back itself).
+    func startWithholding(onDrain: @escaping @Sendable () -> Void) -> Bool {
+        drain.withLock { $0 = onDrain }
         withholding.store(true, ordering: .sequentiallyConsistent)
         if buffered.load(ordering: .sequentiallyConsistent) < Self.highWater / 2 {
             return !withholding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged
@@ -40,7 +41,11 @@ final class FlowGate: Sendable {
         let left = buffered.subtract(count, ordering: .sequentiallyConsistent).newValue
         guard left < Self.highWater / 2, withholding.load(ordering: .sequentiallyConsistent) else { return }
         if withholding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged {
-            drain.withLock { $0 }?()
+            let body = drain.withLock { d -> (@Sendable () -> Void)? in
+                defer { d = nil }
+                return d
+            }
+            body?()
         }
     }
 }

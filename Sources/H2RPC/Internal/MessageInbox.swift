@@ -11,13 +11,20 @@ final class MessageInbox<Element: Sendable>: Sendable {
         var readIndex = 0
         var end: RPCError?? = nil  // .some(nil): finished cleanly; .some(error): failed
         var waiter: CheckedContinuation<Void, Never>?
+        var onCancel: (@Sendable () -> Void)?
     }
 
-    private let state = Mutex(State())
-    /// Called (once per suspended `next()`) when the consuming task is cancelled while waiting.
-    private let onCancel: @Sendable () -> Void
+    private let state: Mutex<State>
 
-    init(onCancel: @escaping @Sendable () -> Void = {}) { self.onCancel = onCancel }
+    /// `onCancel` runs (once per suspended `next()`) when the consuming task is cancelled while waiting.
+    init(onCancel: (@Sendable () -> Void)? = nil) {
+        var s = State()
+        s.onCancel = onCancel
+        state = Mutex(s)
+    }
+
+    /// Replaces the action run when the waiting consumer is cancelled (nil: none). It is dropped at `finish`.
+    func setOnCancel(_ body: (@Sendable () -> Void)?) { state.withLock { $0.onCancel = body } }
 
     /// Adds an element; ignored after `finish`.
     func push(_ element: Element) {
@@ -36,6 +43,7 @@ final class MessageInbox<Element: Sendable>: Sendable {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
             guard s.end == nil else { return nil }
             s.end = .some(error)
+            s.onCancel = nil
             defer { s.waiter = nil }
             return s.waiter
         }
@@ -64,7 +72,7 @@ final class MessageInbox<Element: Sendable>: Sendable {
                         if ready { c.resume() }
                     }
                 } onCancel: {
-                    onCancel()
+                    state.withLock { $0.onCancel }?()
                 }
             }
         }

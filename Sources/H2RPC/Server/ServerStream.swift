@@ -39,10 +39,6 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         self.core = core
         self.io = io
         self.deframer = MessageDeframer(maxMessageSize: core.configuration.maxReceiveMessageSize)
-        gate.onDrain { [weak self] in
-            guard let stream = self else { return }
-            stream.onLoop { stream.releaseWithheld() }
-        }
     }
 
     // MARK: - Events from H2 (loop thread)
@@ -74,7 +70,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
                 return
             }
             deadline = .now + timeout
-            deadlineTimer = loop.schedule(after: timeout) { [weak self] in self?.deadlinePassed() }
+            deadlineTimer = loop.schedule(after: timeout) { self.deadlinePassed() }
         }
         let context = ServerContext(
             path: parsed.path, requestMetadata: parsed.metadata, deadline: deadline, requestCompression: parsed.encoding)
@@ -109,7 +105,9 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         // Window goes back at once unless the handler is more than FlowGate.highWater behind.
         if withheldBytes > 0 || gate.shouldWithhold {
             withheldBytes += bytes.count
-            if withheldBytes == bytes.count, !gate.startWithholding() { releaseWithheld() }
+            if withheldBytes == bytes.count, !gate.startWithholding(onDrain: { self.onLoop { self.releaseWithheld() } }) {
+                releaseWithheld()
+            }
         } else {
             io?.consume(bytes.count)
         }
@@ -284,6 +282,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         call?.inbox.finish(error)
         deadlineTimer?.cancel()
         deadlineTimer = nil
+        gate.clear()
         if holdsSlot {
             holdsSlot = false
             core.releaseSlot()
