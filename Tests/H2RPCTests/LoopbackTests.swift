@@ -61,6 +61,17 @@ import Testing
         }
     }
 
+    @Test func handlersOffTheEventLoopWorkToo() async throws {
+        try await withServer({ $0.handlersOnEventLoop = false }) { _, channel, _ in
+            let reply = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "off", number: 1), as: EchoMessage.self)
+            #expect(reply == EchoMessage(text: "off", number: 2))
+            let call = try await channel.serverStreaming(path: "/test.Echo/Expand", request: EchoMessage(text: "s", number: 50), as: EchoMessage.self)
+            var n = 0
+            for try await _ in call { n += 1 }
+            #expect(n == 50)
+        }
+    }
+
     @Test func manyConcurrentUnaryCallsShareOneConnection() async throws {
         try await withServer { server, channel, _ in
             try await withThrowingTaskGroup(of: Int32.self) { group in
@@ -147,6 +158,10 @@ import Testing
                 _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "throw"), as: EchoMessage.self)
             }
             #expect(u?.message.contains("secret") == false)
+            let c = await expectStatus(.failedPrecondition) {
+                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "chosen"), as: EchoMessage.self)
+            }
+            #expect(c?.message == "shown on purpose")
         }
     }
 
@@ -252,6 +267,17 @@ import Testing
                     path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 5000)), as: EchoMessage.self,
                     options: CallOptions(maxReceiveMessageSize: 100))
             }
+        }
+    }
+
+    @Test func oversizedRequestFailsLocallyBeforeSending() async throws {
+        try await withServer { server, channel, _ in
+            _ = await expectStatus(.resourceExhausted) {
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 100)), as: EchoMessage.self,
+                    options: CallOptions(maxSendMessageSize: 50))
+            }
+            #expect(server.connectionCount == 0)  // nothing was sent: the channel never even connected
         }
     }
 

@@ -13,6 +13,10 @@ extension RPCServer {
         public var maxConcurrentRPCs: Int? = nil
         /// How long ``RPCServer/shutdown(gracePeriod:)`` waits by default for calls in flight.
         public var shutdownGracePeriod: Duration = .seconds(10)
+        /// Run handlers on their connection's event loop (no thread hop per message: the fast default).
+        /// Set false for CPU-heavy handlers, which then run on the global concurrent executor so
+        /// that they do not hold up the other calls of their loop.
+        public var handlersOnEventLoop = true
         /// Event-loop threads; nil: one per core.
         public var loopCount: Int? = nil
         /// Where the server logs (connections, handler errors). Quiet (`.notice`) by default.

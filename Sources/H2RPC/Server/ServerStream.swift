@@ -163,12 +163,14 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         guard !handlerStarted, let method, let call, let context else { return }
         handlerStarted = true
         let core = self.core
-        task = Task.immediate(executorPreference: loop.taskExecutor) { [self] in
+        let body: @Sendable () async -> Void = { [self] in
             var status: RPCError?
             do {
                 try await core.intercept(context: context) { try await method.run(call) }
             } catch let error as RPCError {
                 status = error
+            } catch let error as any RPCErrorConvertible {
+                status = error.rpcError
             } catch is CancellationError {
                 status = RPCError(code: .cancelled, message: "handler cancelled")
             } catch {
@@ -178,6 +180,11 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             }
             let final = status
             self.onLoop { self.handlerFinished(final) }
+        }
+        if core.configuration.handlersOnEventLoop {
+            task = Task.immediate(executorPreference: loop.taskExecutor, operation: body)
+        } else {
+            task = Task(operation: body)
         }
     }
 

@@ -5,6 +5,10 @@ struct PlainError: Error, CustomStringConvertible {
     var description: String { "secret internal detail" }
 }
 
+struct ChosenError: RPCErrorConvertible {
+    var rpcError: RPCError { RPCError(code: .failedPrecondition, message: "shown on purpose") }
+}
+
 /// Records what happened inside handlers, for assertions.
 final class HandlerProbe: Sendable {
     private let events = Mutex<[String]>([])
@@ -67,6 +71,7 @@ struct TestEchoService: RPCService {
     func get(_ req: EchoMessage, _ ctx: ServerContext) async throws -> EchoMessage {
         switch req.text {
         case "throw": throw PlainError()
+        case "chosen": throw ChosenError()
         case "status": throw RPCError(code: .notFound, message: "nope", trailingMetadata: Metadata([("x-why", "missing")]))
         case "sleep":
             try await sleep(ctx)
