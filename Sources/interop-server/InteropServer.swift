@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import H2RPC
+import InteropProto
 import Glibc
 
 /// The interop server, with the flags other gRPC implementations' interop servers take:
@@ -23,7 +24,9 @@ struct InteropServer: AsyncParsableCommand {
 
     func run() async throws {
         guard useTLS == "false" else { throw ValidationError("TLS is not supported: pass --use_tls=false") }
-        let server = RPCServer(services: [TestServiceImplementation(), HealthService()])
+        let health = HealthService()
+        health.setStatus(.serving, for: Grpc_Testing_TestService.serviceName)
+        let server = RPCServer(services: [TestServiceImplementation(), health])
         let bound = try await server.start(host: host, port: port)
         print("interop-server listening on \(host):\(bound)")
         await waitForTermination()

@@ -38,6 +38,9 @@ wait_port "$ours_port"
 echo "== grpcio client → h2rpc server"
 timeout 300 python3 "$py/interop_client.py" --server_host 127.0.0.1 --server_port "$ours_port" --test_case all || failed=1
 
+echo "== grpcio health client → h2rpc server (grpc.health.v1.Health)"
+timeout 60 python3 "$py/health_client.py" --server_host 127.0.0.1 --server_port "$ours_port" || failed=1
+
 echo "== h2rpc client → h2rpc server"
 timeout 300 "$bin/interop-client" --server_host 127.0.0.1 --server_port "$ours_port" --test_case all || failed=1
 
