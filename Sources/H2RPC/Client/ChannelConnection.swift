@@ -14,7 +14,7 @@ final class ChannelConnection: Sendable {
     private struct Slot {
         var loop: EventLoop
         var connection: H2Connection?
-        var connecting: [CheckedContinuation<Result<H2Connection, RPCError>, Never>]?
+        var connecting: [UnsafeContinuation<Result<H2Connection, RPCError>, Never>]?
         var backoff = ConnectionBackoff()
         var retryAfter: ContinuousClock.Instant?
         var lastError: RPCError?
@@ -66,7 +66,7 @@ final class ChannelConnection: Sendable {
         let headers = requestHeaders(path: path, options: options)
         for attempt in 0..<2 {
             let (index, connection) = try await connection()
-            let result: Result<Void, H2Error> = await withCheckedContinuation { c in
+            let result: Result<Void, H2Error> = await withUnsafeContinuation { c in
                 connection.loop.execute {
                     let stream = ClientStream(loop: connection.loop, call: call)
                     do {
@@ -94,11 +94,14 @@ final class ChannelConnection: Sendable {
     }
 
     private func requestHeaders(path: String, options: CallOptions) -> [HeaderField] {
-        var h: [HeaderField] = [
-            HeaderField(":method", "POST"), HeaderField(":scheme", "http"), HeaderField(":path", path),
-            HeaderField(":authority", authority), HeaderField("content-type", "application/grpc"),
-            HeaderField("te", "trailers"),
-        ]
+        var h: [HeaderField] = []
+        h.reserveCapacity(10 + options.metadata.count)
+        h.append(HeaderField(":method", "POST"))
+        h.append(HeaderField(":scheme", "http"))
+        h.append(HeaderField(":path", path))
+        h.append(HeaderField(":authority", authority))
+        h.append(HeaderField("content-type", "application/grpc"))
+        h.append(HeaderField("te", "trailers"))
         if let timeout = options.timeout { h.append(HeaderField("grpc-timeout", GRPCTimeout.format(timeout))) }
         if options.compression != .identity { h.append(HeaderField("grpc-encoding", options.compression.name)) }
         h.append(HeaderField("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader))
@@ -135,7 +138,7 @@ final class ChannelConnection: Sendable {
         case .fail(let error):
             throw error
         case .wait(let i):
-            let result = await withCheckedContinuation { c in
+            let result = await withUnsafeContinuation { c in
                 let ready = state.withLock { s -> Result<H2Connection, RPCError>? in
                     if let conn = s.slots[i].connection { return .success(conn) }
                     if s.slots[i].connecting == nil {
@@ -171,7 +174,7 @@ final class ChannelConnection: Sendable {
         } catch {
             result = .failure(RPCError(code: .unavailable, message: "cannot connect to \(authority): \(error)"))
         }
-        let (waiters, lateClose) = state.withLock { s -> ([CheckedContinuation<Result<H2Connection, RPCError>, Never>], H2Connection?) in
+        let (waiters, lateClose) = state.withLock { s -> ([UnsafeContinuation<Result<H2Connection, RPCError>, Never>], H2Connection?) in
             let waiters = s.slots[i].connecting ?? []
             s.slots[i].connecting = nil
             switch result {

@@ -16,7 +16,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     private var deadlineTimer: LoopTimer?
     private var deadlineError: RPCError?
     private var finished = false
-    private var writeWaiters: [CheckedContinuation<RPCError?, Never>] = []
+    private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
     /// Received bytes not yet given back to flow control because the reader is behind.
     private var withheldBytes = 0
 
@@ -127,7 +127,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     // MARK: - ClientCallTransport (any thread)
 
     func sendMessage(_ framed: [UInt8], endStream: Bool) async throws(RPCError) {
-        let error: RPCError? = await withCheckedContinuation { c in
+        let error: RPCError? = await withUnsafeContinuation { c in
             onLoop { [self] in
                 guard !finished, let io else {
                     c.resume(returning: call.end.current?.error ?? RPCError(code: .cancelled, message: "call is over"))

@@ -10,7 +10,7 @@ final class MessageInbox<Element: Sendable>: Sendable {
         var buffer: [Element] = []
         var readIndex = 0
         var end: RPCError?? = nil  // .some(nil): finished cleanly; .some(error): failed
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiter: UnsafeContinuation<Void, Never>?
         var onCancel: (@Sendable () -> Void)?
     }
 
@@ -28,7 +28,7 @@ final class MessageInbox<Element: Sendable>: Sendable {
 
     /// Adds an element; ignored after `finish`.
     func push(_ element: Element) {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
             guard s.end == nil else { return nil }
             s.buffer.append(element)
             defer { s.waiter = nil }
@@ -40,7 +40,7 @@ final class MessageInbox<Element: Sendable>: Sendable {
     /// Ends the sequence after the buffered elements (`error == nil`) or with an error. The first call wins.
     /// An error is delivered after the elements already buffered.
     func finish(_ error: RPCError? = nil) {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
             guard s.end == nil else { return nil }
             s.end = .some(error)
             s.onCancel = nil
@@ -63,7 +63,7 @@ final class MessageInbox<Element: Sendable>: Sendable {
                 return nil
             case .empty:
                 await withTaskCancellationHandler {
-                    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    await withUnsafeContinuation { (c: UnsafeContinuation<Void, Never>) in
                         let ready = state.withLock { s -> Bool in
                             if s.readIndex < s.buffer.count || s.end != nil { return true }
                             s.waiter = c

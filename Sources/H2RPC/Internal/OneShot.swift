@@ -4,7 +4,7 @@ import Synchronization
 final class OneShot<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
-        var waiters: [CheckedContinuation<Value, Never>] = []
+        var waiters: [UnsafeContinuation<Value, Never>] = []
     }
     private let state = Mutex(State())
 
@@ -13,7 +13,7 @@ final class OneShot<Value: Sendable>: Sendable {
     /// Sets the value and wakes every waiter; later calls are ignored. Returns whether this call set it.
     @discardableResult
     func fulfill(_ value: Value) -> Bool {
-        let waiters = state.withLock { s -> [CheckedContinuation<Value, Never>]? in
+        let waiters = state.withLock { s -> [UnsafeContinuation<Value, Never>]? in
             guard s.value == nil else { return nil }
             s.value = value
             defer { s.waiters = [] }
@@ -30,7 +30,7 @@ final class OneShot<Value: Sendable>: Sendable {
     /// Waits for the value.
     func get() async -> Value {
         if let v = current { return v }
-        return await withCheckedContinuation { c in
+        return await withUnsafeContinuation { c in
             let v = state.withLock { s -> Value? in
                 if let v = s.value { return v }
                 s.waiters.append(c)

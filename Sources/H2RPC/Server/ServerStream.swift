@@ -27,7 +27,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     /// Set when the response side is closed; the status the call ended with.
     private(set) var endStatus: RPCError?
     private(set) var isClosed = false
-    private var writeWaiters: [CheckedContinuation<RPCError?, Never>] = []
+    private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
     /// Received bytes not yet given back to flow control because the handler is behind.
     private var withheldBytes = 0
     private let gate = FlowGate()
@@ -215,9 +215,9 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         if loop.inEventLoop {
             if let e = sendOnLoop(framed, encoding: encoding) { throw e }
             guard let io, io.bufferedOutboundBytes >= Self.sendHighWater else { return }
-            error = await withCheckedContinuation { writeWaiters.append($0) }
+            error = await withUnsafeContinuation { writeWaiters.append($0) }
         } else {
-            error = await withCheckedContinuation { c in
+            error = await withUnsafeContinuation { c in
                 loop.execute { [self] in
                     if let e = sendOnLoop(framed, encoding: encoding) {
                         c.resume(returning: e)

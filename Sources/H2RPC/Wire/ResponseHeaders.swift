@@ -2,6 +2,8 @@
 enum ResponseHeaders {
     /// Response headers: `:status 200`, content-type, encodings, initial metadata.
     static func head(contentType: String, encoding: CompressionAlgorithm, metadata: Metadata) -> [HeaderField] {
+        // The common head is a shared constant: no allocation per call.
+        if encoding == .identity, metadata.isEmpty, contentType == "application/grpc" { return plainHead }
         var h = [HeaderField(":status", "200"), HeaderField("content-type", contentType)]
         if encoding != .identity { h.append(HeaderField("grpc-encoding", encoding.name)) }
         h.append(HeaderField("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader))
@@ -9,8 +11,15 @@ enum ResponseHeaders {
         return h
     }
 
+    private static let plainHead = [
+        HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
+        HeaderField("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader),
+    ]
+    private static let okTrailers = [HeaderField("grpc-status", "0")]
+
     /// Trailers: `grpc-status`, percent-encoded `grpc-message` when not empty, trailing metadata.
     static func trailers(status: StatusCode, message: String, metadata: Metadata) -> [HeaderField] {
+        if status == .ok, message.isEmpty, metadata.isEmpty { return okTrailers }
         var h = [HeaderField("grpc-status", String(status.rawValue))]
         if !message.isEmpty { h.append(HeaderField("grpc-message", PercentEncoding.encode(message))) }
         metadata.appendHeaders(to: &h)
