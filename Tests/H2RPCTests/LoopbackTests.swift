@@ -422,6 +422,31 @@ import Testing
         await second.shutdown(gracePeriod: .seconds(1))
     }
 
+    /// Accepts TCP connections and never answers: a server that hangs.
+    final class SilentPeer: TCPConnectionDelegate {
+        func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {}
+        func connectionClosed(_ connection: TCPConnection, error: IOError?) {}
+    }
+
+    @Test func keepalivePingsDetectAPeerThatStoppedAnswering() async throws {
+        let group = try EventLoopGroup(loopCount: 1)
+        let listener = try TCPListener.bind(to: SocketAddress(host: "127.0.0.1", port: 0), group: group) { tcp in
+            tcp.start(delegate: SilentPeer())
+        }
+        var cc = RPCChannel.Configuration()
+        cc.keepaliveInterval = .milliseconds(50)
+        cc.keepaliveTimeout = .milliseconds(100)
+        let channel = try RPCChannel(target: "127.0.0.1:\(listener.localAddress.port)", configuration: cc)
+        let started = ContinuousClock.now
+        _ = await expectStatus(.unavailable) {
+            _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self)
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        await channel.close()
+        await listener.close()
+        group.shutdown()
+    }
+
     @Test func gracefulShutdownLetsCallsInFlightFinish() async throws {
         let server = RPCServer(services: [TestEchoService(probe: probe)])
         let port = try await server.start(port: 0)
