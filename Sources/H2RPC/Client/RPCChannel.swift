@@ -93,13 +93,12 @@ extension RPCChannel {
         let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
         let framed = try call.frame(request, compressed: nil)
-        return try await withCancellationRelay(call) { () async throws(RPCError) -> RPCResponse<Resp> in
-            try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
-            let message: Resp = try await owner.call.receiveSingle()
-            return RPCResponse(
-                message: message, initialMetadata: try await call.initialMetadata(),
-                trailingMetadata: await call.trailingMetadata())
-        }
+        try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
+        // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
+        // action; a task cancelled earlier cancels it as soon as it waits).
+        let message: Resp = try await owner.call.receiveSingle()
+        return RPCResponse(
+            message: message, initialMetadata: try await call.initialMetadata(), trailingMetadata: await call.trailingMetadata())
     }
 
     /// Starts a client-streaming call.
@@ -135,16 +134,4 @@ extension RPCChannel {
         try await connection.start(call, path: path, options: options)
         return BidiStreamingCall(owner: owner)
     }
-}
-
-/// Runs `body`; cancelling the surrounding task cancels `call` (RST_STREAM CANCEL).
-func withCancellationRelay<T: Sendable>(
-    _ call: ClientCall, _ body: () async throws(RPCError) -> T
-) async throws(RPCError) -> T {
-    let result: Result<T, RPCError> = await withTaskCancellationHandler {
-        do throws(RPCError) { return .success(try await body()) } catch { return .failure(error) }
-    } onCancel: {
-        call.cancel()
-    }
-    return try result.get()
 }
