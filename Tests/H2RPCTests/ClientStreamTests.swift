@@ -124,4 +124,25 @@ import Testing
         try await Task.sleep(for: .milliseconds(20))
         #expect(io.events == [.data(framed(EchoMessage(text: "q")), endStream: false), .data([], endStream: true)])
     }
+
+    @Test func finishedCallsLeaveNothingBehind() async throws {
+        weak var stream: ClientStream?
+        weak var call: ClientCall?
+        do {
+            let (s, c, _) = await make()
+            stream = s
+            call = c
+            await onLoop(s.loop) {
+                s.receivedHead(Self.okHead)
+                framed(EchoMessage(text: "a")).withUnsafeBytes { s.receivedData($0) }
+                s.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
+                s.closed(resetCode: nil, reason: nil)
+            }
+            let m: EchoMessage = try await c.receiveSingle()
+            #expect(m.text == "a")
+        }
+        for _ in 0..<400 where stream != nil || call != nil { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(stream == nil)
+        #expect(call == nil)
+    }
 }

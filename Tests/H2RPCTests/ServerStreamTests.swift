@@ -218,4 +218,49 @@ import Testing
         #expect(end.error == nil)
         #expect(try io.messages().count == 1)
     }
+
+    /// Waits (bounded) until `isGone` holds.
+    func released(_ isGone: () -> Bool) async -> Bool {
+        for _ in 0..<400 {
+            if isGone() { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return isGone()
+    }
+
+    @Test func finishedCallsLeaveNothingBehind() async throws {
+        weak var completed: ServerStream?
+        weak var reset: ServerStream?
+        weak var timedOut: ServerStream?
+        weak var rejected: ServerStream?
+        do {
+            let (s1, io1) = await makeStream()
+            completed = s1
+            await deliver(s1, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage(text: "x")))
+            #expect(await io1.waitForEnd()?.error == nil)
+
+            let (s2, _) = await makeStream()
+            reset = s2
+            await deliver(s2, headers: requestHeaders("/test.Echo/Chat"), data: framed(EchoMessage(text: "sleep")), end: false)
+            #expect(await probe.waitFor("sleeping"))
+            await onLoop(s2.loop) { s2.receivedReset(code: 8) }
+
+            let (s3, io3) = await makeStream()
+            timedOut = s3
+            await deliver(
+                s3, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-timeout", "20m")]),
+                data: framed(EchoMessage(text: "sleep")))
+            #expect(await io3.waitForEnd()?.error?.code == .deadlineExceeded)
+
+            let (s4, io4) = await makeStream()
+            rejected = s4
+            await deliver(s4, headers: requestHeaders("/test.Echo/Nope"), data: framed(EchoMessage()))
+            #expect(await io4.waitForEnd()?.error?.code == .unimplemented)
+        }
+        // The server stream, its call and its handler's context are freed once the call is over.
+        #expect(await released { completed == nil })
+        #expect(await released { reset == nil })
+        #expect(await released { timedOut == nil })
+        #expect(await released { rejected == nil })
+    }
 }

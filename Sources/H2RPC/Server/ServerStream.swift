@@ -304,8 +304,14 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         for w in waiters { w.resume(returning: error) }
     }
 
+    /// Once the response is closed and the handler has returned: drops the call, which refers back
+    /// to this stream as its outbound (a cycle that would otherwise keep both alive).
     private func completeIfDone() {
-        guard isClosed, task == nil, let done = onComplete else { return }
+        guard isClosed, task == nil else { return }
+        call = nil
+        context = nil
+        method = nil
+        guard let done = onComplete else { return }
         onComplete = nil
         done()
     }
