@@ -4,11 +4,16 @@ import H2
 typealias HeaderField = H2Header
 
 /// Header names the library owns: never taken from application metadata when sending, and not
-/// handed to the application as metadata on receipt (spec §4).
-let reservedHeaderNames: Set<String> = [
-    "content-type", "user-agent", "te", "grpc-message-type", "grpc-encoding", "grpc-accept-encoding",
-    "grpc-message", "grpc-status", "grpc-timeout", "grpc-status-details-bin", "host",
-]
+/// handed to the application as metadata on receipt (spec §4). A switch, not a Set: no hashing per header.
+func isReservedHeaderName(_ name: String) -> Bool {
+    switch name {
+    case "content-type", "user-agent", "te", "grpc-message-type", "grpc-encoding", "grpc-accept-encoding",
+        "grpc-message", "grpc-status", "grpc-timeout", "grpc-status-details-bin", "host":
+        return true
+    default:
+        return false
+    }
+}
 
 extension Metadata {
     /// Metadata from received header fields: pseudo-headers and library-owned names are left out;
@@ -17,7 +22,7 @@ extension Metadata {
         self.init()
         for field in headers {
             let name = field.name
-            if name.hasPrefix(":") || reservedHeaderNames.contains(name) { continue }
+            if name.hasPrefix(":") || isReservedHeaderName(name) { continue }
             if name.hasSuffix("-bin") {
                 for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
                     let trimmed = part.drop { $0 == " " }
@@ -33,7 +38,7 @@ extension Metadata {
     /// bytes outside 0x20…0x7E are skipped (nghttp2 would reset the stream over them).
     func appendHeaders(to headers: inout [HeaderField]) {
         for entry in self {
-            guard Self.isValidKey(entry.key), !reservedHeaderNames.contains(entry.key) else { continue }
+            guard Self.isValidKey(entry.key), !isReservedHeaderName(entry.key) else { continue }
             switch entry.value {
             case .binary(let bytes):
                 headers.append(HeaderField(entry.key, Base64.encode(bytes)))
