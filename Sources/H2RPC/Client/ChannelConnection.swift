@@ -66,18 +66,14 @@ final class ChannelConnection: Sendable {
         let headers = requestHeaders(path: path, options: options)
         for attempt in 0..<2 {
             let (index, connection) = try await connection()
-            let result: Result<Void, H2Error> = await withUnsafeContinuation { c in
-                connection.loop.execute {
-                    let stream = ClientStream(loop: connection.loop, call: call)
-                    do {
-                        let h2 = try connection.openStream(H2Headers(headers), endStream: false, delegate: stream)
-                        stream.attach(io: h2, timeout: options.timeout)
-                        if let initialMessage { h2.sendData(initialMessage, endStream: endStream) }
-                        c.resume(returning: .success(()))
-                    } catch let error as H2Error {
-                        c.resume(returning: .failure(error))
-                    } catch {
-                        c.resume(returning: .failure(.protocolViolation("\(error)")))
+            let result: Result<Void, H2Error>
+            if connection.loop.inEventLoop {
+                // The caller runs on the connection's loop (its preferred executor): no hop needed.
+                result = Self.openStream(on: connection, call, headers, options.timeout, initialMessage, endStream)
+            } else {
+                result = await withUnsafeContinuation { c in
+                    connection.loop.execute {
+                        c.resume(returning: Self.openStream(on: connection, call, headers, options.timeout, initialMessage, endStream))
                     }
                 }
             }
@@ -91,6 +87,22 @@ final class ChannelConnection: Sendable {
             }
         }
         throw RPCError(code: .unavailable, message: "no usable connection")
+    }
+
+    /// Opens the call's stream and queues its first message. Loop thread.
+    private static func openStream(
+        on connection: H2Connection, _ call: ClientCall, _ headers: [HeaderField], _ timeout: Duration?,
+        _ initialMessage: [UInt8]?, _ endStream: Bool
+    ) -> Result<Void, H2Error> {
+        let stream = ClientStream(loop: connection.loop, call: call)
+        do {
+            let h2 = try connection.openStream(H2Headers(headers), endStream: false, delegate: stream)
+            stream.attach(io: h2, timeout: timeout)
+            if let initialMessage { h2.sendData(initialMessage, endStream: endStream) }
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func requestHeaders(path: String, options: CallOptions) -> [HeaderField] {

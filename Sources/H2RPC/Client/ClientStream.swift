@@ -127,21 +127,41 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     // MARK: - ClientCallTransport (any thread)
 
     func sendMessage(_ framed: [UInt8], endStream: Bool) async throws(RPCError) {
+        if loop.inEventLoop {
+            // The caller runs on this loop: send directly, suspend only while flow control holds the stream.
+            switch sendOnLoop(framed, endStream: endStream) {
+            case .failed(let error): throw error
+            case .sent: return
+            case .full:
+                let error: RPCError? = await withUnsafeContinuation { writeWaiters.append($0) }
+                if let error { throw error }
+            }
+            return
+        }
         let error: RPCError? = await withUnsafeContinuation { c in
-            onLoop { [self] in
-                guard !finished, let io else {
-                    c.resume(returning: call.end.current?.error ?? RPCError(code: .cancelled, message: "call is over"))
-                    return
-                }
-                io.sendData(framed, endStream: endStream)
-                if io.bufferedOutboundBytes >= Self.sendHighWater {
-                    writeWaiters.append(c)
-                } else {
-                    c.resume(returning: nil)
+            loop.execute { [self] in
+                switch sendOnLoop(framed, endStream: endStream) {
+                case .failed(let error): c.resume(returning: error)
+                case .sent: c.resume(returning: nil)
+                case .full: writeWaiters.append(c)
                 }
             }
         }
         if let error { throw error }
+    }
+
+    private enum SendOutcome {
+        case sent
+        case full
+        case failed(RPCError)
+    }
+
+    private func sendOnLoop(_ framed: [UInt8], endStream: Bool) -> SendOutcome {
+        guard !finished, let io else {
+            return .failed(call.end.current?.error ?? RPCError(code: .cancelled, message: "call is over"))
+        }
+        io.sendData(framed, endStream: endStream)
+        return io.bufferedOutboundBytes >= Self.sendHighWater ? .full : .sent
     }
 
     func halfClose() {
