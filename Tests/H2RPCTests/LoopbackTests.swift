@@ -88,6 +88,18 @@ import Testing
         }
     }
 
+    @Test func aPoolSpreadsCallsOverItsConnections() async throws {
+        var cc = RPCChannel.Configuration()
+        cc.connectionCount = 3
+        try await withServer(channelConfiguration: cc) { server, channel, _ in
+            for i in 0..<9 {
+                let r = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "p", number: Int32(i)), as: EchoMessage.self)
+                #expect(r.number == Int32(i) + 1)
+            }
+            #expect(server.connectionCount == 3)
+        }
+    }
+
     @Test func clientStreaming() async throws {
         try await withServer { _, channel, _ in
             let call: ClientStreamingCall<EchoMessage, EchoMessage> = try await channel.clientStreaming(path: "/test.Echo/Collect", as: EchoMessage.self)
