@@ -91,12 +91,17 @@ extension RPCChannel {
     ) async throws(RPCError) -> RPCResponse<Resp> {
         var options = options
         let call = try makeCall(path: path, options: &options)
-        let owner = ClientCallOwner(call)
-        let framed = try call.frame(request, compressed: nil)
+        let framed: [UInt8]
+        do {
+            framed = try call.frame(request, compressed: nil)
+        } catch {
+            call.finished(CallEnd(error: error, trailingMetadata: Metadata()))
+            throw error
+        }
         try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
         // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
         // action; a task cancelled earlier cancels it as soon as it waits).
-        let message: Resp = try await owner.call.receiveSingle()
+        let message: Resp = try await call.receiveSingle()
         return RPCResponse(
             message: message, initialMetadata: try await call.initialMetadata(), trailingMetadata: await call.trailingMetadata())
     }
@@ -119,7 +124,13 @@ extension RPCChannel {
         var options = options
         let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
-        let framed = try call.frame(request, compressed: nil)
+        let framed: [UInt8]
+        do {
+            framed = try call.frame(request, compressed: nil)
+        } catch {
+            call.finished(CallEnd(error: error, trailingMetadata: Metadata()))
+            throw error
+        }
         try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
         return ServerStreamingCall(owner: owner)
     }
