@@ -11,10 +11,9 @@ enum ResponseHeaders {
         return h
     }
 
-    private static let plainHead = [
-        HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
-        HeaderField("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader),
-    ]
+    /// `grpc-accept-encoding` is left out of the plain head: it is optional, clients learn it from
+    /// compressed responses, and each header costs the client two strings to read.
+    private static let plainHead = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc")]
     private static let okTrailers = [HeaderField("grpc-status", "0")]
 
     /// Trailers: `grpc-status`, percent-encoded `grpc-message` when not empty, trailing metadata.
