@@ -34,6 +34,7 @@ final class ClientCall: Sendable {
     let maxSendMessageSize: Int
     let compression: CompressionAlgorithm
     private let transportBox = Mutex<(any ClientCallTransport)?>(nil)
+    private let isFinished = Atomic<Bool>(false)
     private let observer: (@Sendable (CallEnd) -> Void)?
 
     init(
@@ -63,11 +64,13 @@ final class ClientCall: Sendable {
 
     /// The call ended: trailers, Trailers-Only, reset, connection loss, deadline or cancel.
     func finished(_ callEnd: CallEnd) {
-        guard end.fulfill(callEnd) else { return }
+        guard !isFinished.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // Interceptors hear of the end before any waiting task can return from the call.
+        observer?(callEnd)
+        transportBox.withLock { $0 = nil }
+        end.fulfill(callEnd)
         head.fulfill(callEnd.error.map { .failure($0) } ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity)))
         responses.finish(callEnd.error)
-        transportBox.withLock { $0 = nil }
-        observer?(callEnd)
     }
 
     // MARK: operations from tasks
