@@ -20,7 +20,9 @@ public enum BenchServers {
         switch kind {
         case .tcp:
             return try TCPBenchServer.start(host: host, port: port, threads: threads)
-        case .h2, .grpc:
+        case .h2:
+            return try H2BenchServer.start(host: host, port: port, threads: threads)
+        case .grpc:
             throw .unsupported("the \(kind.rawValue) server is not built into this rpcbench yet")
         }
     }

@@ -22,7 +22,7 @@ serve() {
     echo "60-rpcbench: the $1 server did not start: $(cat "$work/serve-$1.out")"; exit 1
 }
 
-protocols=tcp
+protocols=tcp,h2
 scenarios=unary-1x1-16B,unary-1x64-16B,unary-1x64-4KiB,pingpong-1x1-16B,download-1x1-64KiB
 echo "-- compare $protocols, 1 s per scenario"
 "$bin" compare ${protocols//,/ } --scenarios "$scenarios" --duration 1 --warmup 0.2 --json "$work/compare.json" --chart "$work/compare.svg"
@@ -32,4 +32,27 @@ python3 -c "import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])" "$wo
 echo "-- tcp framing against an independent client"
 serve tcp
 python3 scripts/rpcbench/tcp_framing_client.py "$port"
+
+echo "-- h2 against curl and h2load (nghttp2's own client)"
+serve h2
+head -c 100000 /dev/urandom >"$work/body"
+code=$(curl -s --http2-prior-knowledge -X POST --data-binary @"$work/body" -o "$work/echo" -w '%{http_code} %{http_version}' "http://127.0.0.1:$port/echo")
+[ "$code" = "200 2" ] || { echo "60-rpcbench: h2 POST /echo answered '$code', not '200 2'"; exit 1; }
+cmp -s "$work/body" "$work/echo" || { echo "60-rpcbench: h2 /echo body differs"; exit 1; }
+bytes=$(curl -s --http2-prior-knowledge "http://127.0.0.1:$port/download?size=65536&count=20" | wc -c)
+[ "$bytes" -eq $((65536 * 20)) ] || { echo "60-rpcbench: h2 /download sent $bytes bytes, not 1310720"; exit 1; }
+code=$(curl -s --http2-prior-knowledge -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/nope")
+[ "$code" = 404 ] || { echo "60-rpcbench: h2 unknown path answered $code, not 404"; exit 1; }
+head -c 16 /dev/urandom >"$work/b16"
+h2load -n 2000 -c 2 -m 16 -d "$work/b16" "http://127.0.0.1:$port/echo" >"$work/h2load" 2>&1
+grep -q "2000 succeeded, 0 failed" "$work/h2load" || { echo "60-rpcbench: h2load against rpcbench h2:"; cat "$work/h2load"; exit 1; }
+echo "h2: curl echo (100 kB) and download byte-exact, 404 for unknown paths, h2load 2000/2000 echoes"
+
+echo "-- wrong protocol: an h2 client against the tcp server fails in one line"
+serve tcp
+if "$bin" load --proto h2 --target "127.0.0.1:$port" --scenario unary-1x1-16B --duration 1 --reply-timeout 3 2>"$work/wrong.err"; then
+    echo "60-rpcbench: an h2 load against a tcp server succeeded"; exit 1
+fi
+[ "$(wc -l <"$work/wrong.err")" -le 2 ] && grep -q "^rpcbench: " "$work/wrong.err" || { echo "60-rpcbench: wrong-protocol error:"; cat "$work/wrong.err"; exit 1; }
+echo "wrong protocol: $(grep '^rpcbench: ' "$work/wrong.err" | grep -v build)"
 echo "60-rpcbench: ok"

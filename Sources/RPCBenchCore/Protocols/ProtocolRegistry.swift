@@ -16,7 +16,7 @@ public enum ProtocolRegistry {
         case .grpc:
             return GRPCBenchClient()
         case .h2:
-            throw .unsupported("the \(kind.rawValue) client is not built into this rpcbench yet")
+            return try H2BenchClient(threads: settings.threads)
         }
     }
 

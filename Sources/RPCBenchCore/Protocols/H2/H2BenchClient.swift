@@ -1,0 +1,38 @@
+import EventIO
+import H2
+public import RPCBenchServer
+
+/// Plain HTTP/2 client connections on H2's loop layer: one stream per unary call (`POST /echo`), one
+/// long stream per ping-pong slot (`POST /pingpong`), one `GET /download` per download call.
+public final class H2BenchClient: BenchClient {
+    public let kind = BenchProtocolKind.h2
+    private let group: EventLoopGroup
+
+    public init(threads: Int?) throws(BenchError) {
+        do {
+            group = try EventLoopGroup(loopCount: threads ?? 1)
+        } catch {
+            throw .connect("cannot start event loops: \(error)")
+        }
+    }
+
+    deinit { group.shutdown() }
+
+    public func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection {
+        let address: SocketAddress
+        do {
+            address = try SocketAddress(host: host, port: port)
+        } catch {
+            throw IOErrors.connect(error, host: host, port: port)
+        }
+        do {
+            let connection = try await H2Connection.connect(to: address, on: group.next())
+            return H2BenchConnection(connection: connection, authority: Target(host: host, port: port).description)
+        } catch {
+            if case .connectFailed(let why) = error, why.contains("refused") {
+                throw .connect("nothing listens on \(host):\(port) (connection refused)")
+            }
+            throw .connect("cannot connect to \(host):\(port): \(error)")
+        }
+    }
+}
