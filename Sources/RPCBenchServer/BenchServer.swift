@@ -23,7 +23,7 @@ public enum BenchServers {
         case .h2:
             return try H2BenchServer.start(host: host, port: port, threads: threads)
         case .grpc:
-            throw .unsupported("the \(kind.rawValue) server is not built into this rpcbench yet")
+            return try await GRPCBenchServer.start(host: host, port: port, threads: threads)
         }
     }
 }

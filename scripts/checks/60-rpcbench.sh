@@ -22,7 +22,7 @@ serve() {
     echo "60-rpcbench: the $1 server did not start: $(cat "$work/serve-$1.out")"; exit 1
 }
 
-protocols=tcp,h2
+protocols=tcp,h2,grpc
 scenarios=unary-1x1-16B,unary-1x64-16B,unary-1x64-4KiB,pingpong-1x1-16B,download-1x1-64KiB
 echo "-- compare $protocols, 1 s per scenario"
 "$bin" compare ${protocols//,/ } --scenarios "$scenarios" --duration 1 --warmup 0.2 --json "$work/compare.json" --chart "$work/compare.svg"
@@ -48,10 +48,28 @@ h2load -n 2000 -c 2 -m 16 -d "$work/b16" "http://127.0.0.1:$port/echo" >"$work/h
 grep -q "2000 succeeded, 0 failed" "$work/h2load" || { echo "60-rpcbench: h2load against rpcbench h2:"; cat "$work/h2load"; exit 1; }
 echo "h2: curl echo (100 kB) and download byte-exact, 404 for unknown paths, h2load 2000/2000 echoes"
 
-echo "-- wrong protocol: an h2 client against the tcp server fails in one line"
+echo "-- grpc: python grpcio client against rpcbench's server"
+serve grpc
+python3 scripts/rpcbench/grpc_echo_client.py "$port"
+
+echo "-- grpc: rpcbench load against a python grpcio server"
+python3 scripts/rpcbench/grpc_echo_server.py >"$work/pyserver.out" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do grep -q listening "$work/pyserver.out" && break; sleep 0.1; done
+pyport=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$work/pyserver.out")
+[ -n "$pyport" ] || { echo "60-rpcbench: the grpcio server did not start: $(cat "$work/pyserver.out")"; exit 1; }
+"$bin" load --proto grpc --target "127.0.0.1:$pyport" --label grpcio --scenario unary-1x4-16B,pingpong-1x1-4KiB,download-1x1-64KiB \
+    --duration 1 --warmup 0.2 --download-count 16 --json "$work/grpcio.json"
+python3 scripts/rpcbench/check_json.py "$work/grpcio.json" grpcio unary-1x4-16B,pingpong-1x1-4KiB,download-1x1-64KiB --foreign
+
+echo "-- wrong protocol: an h2 and a grpc client against the tcp server fail in one line"
 serve tcp
-if "$bin" load --proto h2 --target "127.0.0.1:$port" --scenario unary-1x1-16B --duration 1 --reply-timeout 3 2>"$work/wrong.err"; then
+if "$bin" load --proto h2 --target "127.0.0.1:$port" --scenario unary-1x1-16B --duration 1 --reply-timeout 3 2>"$work/wrong-h2.err"; then
     echo "60-rpcbench: an h2 load against a tcp server succeeded"; exit 1
+fi
+echo "wrong protocol: $(grep '^rpcbench: ' "$work/wrong-h2.err" | grep -v build)"
+if "$bin" load --proto grpc --target "127.0.0.1:$port" --scenario unary-1x1-16B --duration 1 --reply-timeout 3 2>"$work/wrong.err"; then
+    echo "60-rpcbench: a grpc load against a tcp server succeeded"; exit 1
 fi
 [ "$(wc -l <"$work/wrong.err")" -le 2 ] && grep -q "^rpcbench: " "$work/wrong.err" || { echo "60-rpcbench: wrong-protocol error:"; cat "$work/wrong.err"; exit 1; }
 echo "wrong protocol: $(grep '^rpcbench: ' "$work/wrong.err" | grep -v build)"

@@ -33,7 +33,8 @@ final class GRPCBenchConnection: BenchConnection {
         self.peer = peer
     }
 
-    var taskExecutor: (any TaskExecutor)? { nil }
+    /// The channel's event loop: call tasks resume there without a hop through the global pool.
+    var taskExecutor: (any TaskExecutor)? { channel.preferredTaskExecutor }
 
     func unary(_ payload: [UInt8]) async throws(BenchError) -> [UInt8] {
         var request = Bench_Payload()

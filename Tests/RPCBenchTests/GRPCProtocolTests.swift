@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import RPCBenchCore
+@testable import RPCBenchServer
+
+/// gRPC bench.Echo over real loopback sockets: rpcbench's client against its server for every scenario
+/// kind (echoes checked byte for byte by the driver), against python grpcio's server (another stack), and a
+/// grpcio client against rpcbench's server (scripts/checks/60-rpcbench.sh does that one too).
+@Suite(.serialized) struct GRPCProtocolTests {
+    func measure(_ id: String, port: Int) async throws -> BenchResult {
+        let runner = ScenarioRunner(client: GRPCBenchClient(), target: Target(host: "127.0.0.1", port: port))
+        let plan = LoadPlan(scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, downloadCount: 16, replyTimeout: 5)
+        return try await runner.run(plan)
+    }
+
+    @Test(arguments: ["unary-1x1-16B", "unary-2x16-4KiB", "unary-1x4-0B", "pingpong-1x2-100B", "unary-1x1-100KiB", "download-1x1-64KiB"])
+    func ourClientAgainstOurServer(id: String) async throws {
+        let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
+        defer { Task { await server.stop() } }
+        let result = try await measure(id, port: server.port)
+        #expect(result.calls > 0)
+        let scenario = try Scenario.parse(id)
+        #expect(abs(result.megabytesPerSecond * 1e6 * result.seconds - Double(result.calls * scenario.payloadSize)) < 1)
+    }
+
+    @Test func ourClientAgainstPythonGrpcio() async throws {
+        let server = try PythonProcess.start(script: "grpc_echo_server.py")
+        defer { server.process.terminate() }
+        for id in ["unary-1x4-16B", "pingpong-1x1-4KiB", "download-1x1-64KiB"] {
+            let result = try await measure(id, port: server.port)
+            #expect(result.calls > 0, "\(id)")
+        }
+    }
+
+    @Test func pythonGrpcioClientAgainstOurServer() async throws {
+        let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
+        defer { Task { await server.stop() } }
+        let outcome = try PythonProcess.run(script: "grpc_echo_client.py", arguments: [String(server.port)])
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains("all as specified"))
+    }
+
+    @Test func aTCPServerIsNotTakenForAGRPCOne() async throws {
+        let tcp = try TCPBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
+        defer { Task { await tcp.stop() } }
+        await #expect(throws: BenchError.self) {
+            _ = try await measure("unary-1x1-16B", port: tcp.port)
+        }
+    }
+}
+
+/// Runs the python scripts of scripts/rpcbench/ (grpcio is installed by scripts/setup.sh; missing, the
+/// test fails rather than skips).
+enum PythonProcess {
+    static var scripts: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/rpcbench")
+    }
+
+    static func start(script: String) throws -> (process: Process, port: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", scripts.appendingPathComponent(script).path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let port = ChildOutput.listeningPort(in: text.split(separator: "\n").first.map(String.init) ?? "") else {
+            process.terminate()
+            throw BenchError.serverStart("python \(script): \(text)")
+        }
+        return (process, port)
+    }
+
+    static func run(script: String, arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", scripts.appendingPathComponent(script).path] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
