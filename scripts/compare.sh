@@ -11,10 +11,15 @@ cd "$(dirname "$0")/.."
 # A statically linked Swift runtime: each child server then maps only the code it uses, so its peak RSS
 # measures the server, not the ~10 MiB of shared-library pages that dynamic Foundation touches at start-up.
 build=(-c release --static-swift-stdlib)
-echo "compare: building rpcbench (release)" >&2
-swift build "${build[@]}" --product rpcbench 2>&1 | grep -E 'error|warning: |Compiling|Build' >&2 || true
+echo "compare: building rpcbench and rpcbench-server (release; the first build takes a few minutes)" >&2
+for product in rpcbench-server rpcbench; do
+    if ! swift build "${build[@]}" --product "$product" >.build/compare-build.log 2>&1; then
+        grep -E 'error' .build/compare-build.log >&2 || tail -20 .build/compare-build.log >&2
+        echo "compare: the release build of $product failed (log: .build/compare-build.log)" >&2
+        exit 1
+    fi
+done
 bin="$(swift build "${build[@]}" --show-bin-path)/rpcbench"
-[ -x "$bin" ] || { echo "compare: the release build failed" >&2; exit 1; }
 
 args=("$@")
 protocols_given=false

@@ -6,8 +6,8 @@ extension BenchReport {
     public var svg: String {
         let scenarios = results.reduce(into: [Scenario]()) { if !$0.contains($1.scenario) { $0.append($1.scenario) } }
         let rowHeight = 24.0, blockGap = 18.0, headerHeight = 22.0
-        let panelX = [120.0, 500.0, 880.0], barMax = 240.0
-        let width = 1260.0
+        let panelX = [120.0, 500.0, 900.0], barMax = 230.0
+        let width = 1290.0
         var y = 78.0
         var body = ""
 
@@ -71,10 +71,10 @@ extension BenchReport {
         head += "<rect x=\"0\" y=\"0\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" fill=\"white\"/>\n"
         head += SVG.text(x: 12, y: 24, "rpcbench compare — \(machine.build) build, \(machine.cpus) × \(machine.cpuModel), \(machine.date)", weight: "bold", size: 15)
         head += SVG.text(x: panelX[0], y: 56, "throughput (higher is better; × = vs \(baseline))", weight: "bold", size: 12)
-        head += SVG.text(x: panelX[1], y: 56, "latency µs: p50 solid, p99 light (label: p50 · p99 · p99.9)", weight: "bold", size: 12)
+        head += SVG.text(x: panelX[1], y: 56, "latency µs: p50 solid, p99 light", weight: "bold", size: 12)
         head += SVG.text(x: panelX[2], y: 56, "CPU µs per call: server solid + client light", weight: "bold", size: 12)
         let foot = SVG.text(x: 12, y: height - 10,
-                            "Each scenario has its own scale. \(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up.",
+                            "Each scenario has its own scale. Latency labels: p50 · p99 · p99.9. \(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up.",
                             size: 11, fill: "#555")
         return head + body + foot + "</svg>\n"
     }
