@@ -313,7 +313,11 @@ public struct ProtoReader {
         }
         position &+= n
         // Valid: `decoding` takes the standard library's specialized fast path and repairs nothing.
-        return String(decoding: UnsafeRawBufferPointer(start: base + start, count: n), as: UTF8.self)
+        let from = base + start
+        return String(unsafeUninitializedCapacity: n) { buffer in
+            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: from, byteCount: n)
+            return n
+        }
     }
 
     /// Reads length-delimited bytes (one copy, into the returned array).
