@@ -85,17 +85,24 @@ public struct ProtoReader {
     mutating func readTag() throws(ProtoDecodeError) -> ProtoField {
         let start = position
         let key = try readVarint()
-        let wire = UInt8(truncatingIfNeeded: key & 7)
-        guard let wireType = ProtoWireType(rawValue: wire) else {
-            current = ProtoField(number: Int(truncatingIfNeeded: min(key >> 3, UInt64(Int.max))), wireType: .varint)
-            throw error(.invalidWireType, at: start)
+        let wire = key & 7
+        // One test for the three ways a key is bad: field number 0, above 2^29 − 1, wire type 6 or 7.
+        if key < 8 || key > UInt64(protoMaxFieldNumber) << 3 | 7 || wire >= 6 {
+            throw badTag(key, at: start)
         }
+        return ProtoField(number: Int(truncatingIfNeeded: key >> 3),
+                          wireType: unsafeBitCast(UInt8(truncatingIfNeeded: wire), to: ProtoWireType.self))
+    }
+
+    @usableFromInline @inline(never)
+    mutating func badTag(_ key: UInt64, at start: Int) -> ProtoDecodeError {
         let number = key >> 3
         if number == 0 || number > UInt64(protoMaxFieldNumber) {
             current = ProtoField(number: 0, wireType: .varint)
-            throw error(.invalidFieldNumber, at: start)
+            return error(.invalidFieldNumber, at: start)
         }
-        return ProtoField(number: Int(truncatingIfNeeded: number), wireType: wireType)
+        current = ProtoField(number: Int(truncatingIfNeeded: number), wireType: .varint)
+        return error(.invalidWireType, at: start)
     }
 
     @usableFromInline
