@@ -166,7 +166,11 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         let body: @Sendable () async -> Void = { [self] in
             var status: RPCError?
             do {
-                try await core.intercept(context: context) { try await method.run(call) }
+                if core.interceptors.isEmpty {
+                    try await method.run(call)
+                } else {
+                    try await core.intercept(context: context) { try await method.run(call) }
+                }
             } catch let error as RPCError {
                 status = error
             } catch let error as any RPCErrorConvertible {
