@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire", "H2RPC"],
             exclude: ["Python", "Snapshots", "Fixtures"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
-        .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "ProtoWire"], swiftSettings: strict),
+        .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "H2", "ProtoWire", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"], swiftSettings: strict),
         .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO"], swiftSettings: strict),
     ]

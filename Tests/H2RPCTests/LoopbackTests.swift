@@ -1,5 +1,6 @@
 import EventIO
 import H2
+import Logging
 import Synchronization
 import Testing
 @testable import H2RPC
@@ -393,6 +394,22 @@ import Testing
             }
             await bare.close()
         }
+    }
+
+    @Test func loggingInterceptorLogsBothSides() async throws {
+        let store = CapturingLogHandler.Store()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(store: store) }
+        var cc = RPCChannel.Configuration()
+        cc.interceptors = [LoggingInterceptor(logger: logger)]
+        try await withServer(interceptors: [LoggingInterceptor(logger: logger)], channelConfiguration: cc) { _, channel, _ in
+            _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "a"), as: EchoMessage.self)
+            _ = try? await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "status"), as: EchoMessage.self)
+        }
+        let lines = store.all
+        #expect(lines.contains { $0.hasPrefix("info served /test.Echo/Get OK") })
+        #expect(lines.contains { $0.hasPrefix("notice served /test.Echo/Get NOT_FOUND") })
+        #expect(lines.contains { $0.hasPrefix("info called /test.Echo/Get OK") })
+        #expect(lines.contains { $0.hasPrefix("notice called /test.Echo/Get NOT_FOUND") })
     }
 
     // MARK: - Connection management
