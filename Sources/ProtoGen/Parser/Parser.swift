@@ -100,10 +100,13 @@ struct Parser {
         guard current.kind == .string else { throw error(message) }
         var bytes: [UInt8] = []
         while current.kind == .string {
-            guard let decoded = StringLiteral.decode(current.text) else {
-                throw error("Invalid escape sequence in string literal.")
+            switch StringLiteral.decodeReportingOffset(current.text) {
+            case .success(let decoded):
+                bytes += decoded
+            case .failure(let bad):
+                let at = SourcePosition(line: current.position.line, column: current.position.column + bad.offset)
+                throw error("Invalid escape sequence in string literal.", at: at)
             }
-            bytes += decoded
             try tokenizer.next()
         }
         return bytes
@@ -332,7 +335,7 @@ struct Parser {
                 case "deprecated": field.deprecated = try option.boolValue(self)
                 case "json_name": field.jsonName = try option.stringValue(self)
                 case "default":
-                    if syntax == .proto3 { throw error("Explicit default values are not allowed in proto3.", at: option.position) }
+                    if syntax == .proto3 { throw error("Explicit default values are not allowed in proto3.", at: option.valuePosition) }
                     if field.label == .repeated { throw error("Repeated fields can't have default values.", at: option.position) }
                     if field.type == .string, case .string(let bytes) = option.value {
                         field.defaultValue = String(decoding: bytes, as: UTF8.self)
@@ -580,8 +583,9 @@ struct Parser {
             }
         } while try tryConsume(".")
         try consume("=")
+        let valuePosition = current.position
         let value = try parseOptionValue()
-        return ParsedOption(name: name, value: value, position: position)
+        return ParsedOption(name: name, value: value, position: position, valuePosition: valuePosition)
     }
 
     private mutating func parseOptionValue() throws(ProtoGenError) -> OptionValue {
@@ -628,6 +632,7 @@ struct ParsedOption {
     var name: String
     var value: OptionValue
     var position: SourcePosition
+    var valuePosition: SourcePosition
 
     func boolValue(_ parser: Parser) throws(ProtoGenError) -> Bool {
         switch value {

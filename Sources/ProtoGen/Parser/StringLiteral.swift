@@ -3,8 +3,19 @@
 enum StringLiteral {
     /// Decodes a quoted literal (quotes included). Nil when an escape is malformed.
     static func decode(_ quoted: String) -> [UInt8]? {
+        if case .success(let bytes) = decodeReportingOffset(quoted) { return bytes }
+        return nil
+    }
+
+    /// Byte offset (in the quoted text) of the character after the backslash of a malformed escape.
+    struct BadEscape: Error {
+        var offset: Int
+    }
+
+    /// Decodes a quoted literal, or says where its first malformed escape is.
+    static func decodeReportingOffset(_ quoted: String) -> Result<[UInt8], BadEscape> {
         let bytes = Array(quoted.utf8)
-        guard bytes.count >= 2 else { return nil }
+        guard bytes.count >= 2 else { return .failure(BadEscape(offset: 0)) }
         var out: [UInt8] = []
         var i = 1
         let end = bytes.count - 1
@@ -24,7 +35,8 @@ enum StringLiteral {
                 continue
             }
             i += 1
-            guard i < end else { return nil }
+            let escapeOffset = i
+            guard i < end else { return .failure(BadEscape(offset: escapeOffset)) }
             let e = bytes[i]
             i += 1
             switch e {
@@ -44,10 +56,10 @@ enum StringLiteral {
                     i += 1
                     digits += 1
                 }
-                guard value <= 0xFF else { return nil }
+                guard value <= 0xFF else { return .failure(BadEscape(offset: escapeOffset)) }
                 out.append(UInt8(value))
             case UInt8(ascii: "x"), UInt8(ascii: "X"):
-                guard i < end, var value = hexValue(bytes[i]) else { return nil }
+                guard i < end, var value = hexValue(bytes[i]) else { return .failure(BadEscape(offset: escapeOffset)) }
                 i += 1
                 if i < end, let second = hexValue(bytes[i]) {
                     value = value * 16 + second
@@ -56,20 +68,20 @@ enum StringLiteral {
                 out.append(UInt8(value))
             case UInt8(ascii: "u"), UInt8(ascii: "U"):
                 let count = e == UInt8(ascii: "u") ? 4 : 8
-                guard i + count <= end else { return nil }
+                guard i + count <= end else { return .failure(BadEscape(offset: escapeOffset)) }
                 var value: UInt32 = 0
                 for k in 0..<count {
-                    guard let digit = hexValue(bytes[i + k]) else { return nil }
+                    guard let digit = hexValue(bytes[i + k]) else { return .failure(BadEscape(offset: escapeOffset)) }
                     value = value &* 16 &+ digit
                 }
                 i += count
-                guard let scalar = Unicode.Scalar(value) else { return nil }
+                guard let scalar = Unicode.Scalar(value) else { return .failure(BadEscape(offset: escapeOffset)) }
                 out += Array(String(Character(scalar)).utf8)
             default:
-                return nil
+                return .failure(BadEscape(offset: escapeOffset))
             }
         }
-        return out
+        return .success(out)
     }
 
     /// protoc's `CEscape`: printable ASCII as is, `\n \r \t \" \' \\` named, everything else as 3-digit octal.

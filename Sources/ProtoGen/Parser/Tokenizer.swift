@@ -95,7 +95,6 @@ struct Tokenizer {
 
     /// Text between `/*` and `*/`; on each later line leading blanks and one `*` are dropped.
     private mutating func consumeBlockComment() throws(ProtoGenError) -> String {
-        let startLine = line, startColumn = column - 2
         var content: [UInt8] = []
         var recordStart = index
         while true {
@@ -117,7 +116,8 @@ struct Tokenizer {
                     throw error("\"/*\" inside block comment.  Block comments cannot be nested.")
                 }
             } else {
-                throw error("End-of-file inside block comment.", line: startLine, column: startColumn)
+                // Reported where the file ends, as protoc does (it adds a note on where the comment started).
+                throw error("End-of-file inside block comment.")
             }
         }
         return String(decoding: content, as: UTF8.self)
