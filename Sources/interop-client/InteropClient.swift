@@ -29,6 +29,11 @@ struct InteropClient: AsyncParsableCommand {
     var useTestCA = "false"
 
     @Option(
+        name: .customLong("additional_metadata"),
+        help: "Metadata for every call, as key1:value1;key2:value2 (the first ':' splits key from value).")
+    var additionalMetadata = ""
+
+    @Option(
         name: .customLong("skip_compression_probe"),
         help: "true: skip the probe calls that need a server able to see per-message compression (grpcio's Python server cannot).")
     var skipCompressionProbe = "false"
@@ -43,7 +48,10 @@ struct InteropClient: AsyncParsableCommand {
         } else {
             throw ValidationError("unknown test case \(testCase); known: \(InteropCases.all.map(\.0).joined(separator: ", "))")
         }
-        let channel = try RPCChannel(target: "\(serverHost):\(serverPort)")
+        var configuration = RPCChannel.Configuration()
+        let extra = try Self.parseMetadata(additionalMetadata)
+        if !extra.isEmpty { configuration.interceptors = [AddMetadata(metadata: extra)] }
+        let channel = try RPCChannel(target: "\(serverHost):\(serverPort)", configuration: configuration)
         let runner = InteropCases(channel: channel, probeCompression: skipCompressionProbe != "true")
         var failures = 0
         for (name, body) in cases {
@@ -57,5 +65,26 @@ struct InteropClient: AsyncParsableCommand {
         }
         await channel.close()
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// `k1:v1;k2:v2` → metadata (ASCII keys, no `-bin`, as the interop spec says).
+    static func parseMetadata(_ text: String) throws -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for item in text.split(separator: ";") where !item.isEmpty {
+            guard let colon = item.firstIndex(of: ":") else {
+                throw ValidationError("--additional_metadata entry \"\(item)\" has no ':'")
+            }
+            pairs.append((String(item[..<colon]), String(item[item.index(after: colon)...])))
+        }
+        return pairs
+    }
+}
+
+/// Adds the `--additional_metadata` pairs to every call.
+struct AddMetadata: ClientInterceptor {
+    let metadata: [(String, String)]
+
+    func prepare(path: String, options: inout CallOptions) throws(RPCError) {
+        for (key, value) in metadata { options.metadata.add(key, value) }
     }
 }

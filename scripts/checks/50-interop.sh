@@ -42,7 +42,8 @@ echo "== grpcio health client → h2rpc server (grpc.health.v1.Health)"
 timeout 60 python3 "$py/health_client.py" --server_host 127.0.0.1 --server_port "$ours_port" || failed=1
 
 echo "== h2rpc client → h2rpc server"
-timeout 300 "$bin/interop-client" --server_host 127.0.0.1 --server_port "$ours_port" --test_case all || failed=1
+timeout 300 "$bin/interop-client" --server_host 127.0.0.1 --server_port "$ours_port" --test_case all \
+    --additional_metadata "x-interop-extra:yes;x-interop-run:50" || failed=1
 
 py_port=$(free_port)
 python3 "$py/interop_server.py" --port "$py_port" &
