@@ -850,10 +850,20 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
     var outputType: String?
     var options: Google_Protobuf_MethodOptions?
     /// Identifies if client streams multiple client messages
-    var clientStreaming: Bool?
+    /// Reads `false` (the .proto default) when unset.
+    var clientStreaming: Bool {
+        get { self._clientStreaming ?? false }
+        set { self._clientStreaming = newValue }
+    }
     /// Identifies if server streams multiple server messages
-    var serverStreaming: Bool?
+    /// Reads `false` (the .proto default) when unset.
+    var serverStreaming: Bool {
+        get { self._serverStreaming ?? false }
+        set { self._serverStreaming = newValue }
+    }
     var unknownFields = ProtoUnknownFields()
+    private var _clientStreaming: Bool?
+    private var _serverStreaming: Bool?
 
     init() {}
 
@@ -878,14 +888,14 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
     mutating func clearOptions() { self.options = nil }
 
     /// Whether `clientStreaming` is set.
-    var hasClientStreaming: Bool { self.clientStreaming != nil }
+    var hasClientStreaming: Bool { self._clientStreaming != nil }
     /// Unsets `clientStreaming`.
-    mutating func clearClientStreaming() { self.clientStreaming = nil }
+    mutating func clearClientStreaming() { self._clientStreaming = nil }
 
     /// Whether `serverStreaming` is set.
-    var hasServerStreaming: Bool { self.serverStreaming != nil }
+    var hasServerStreaming: Bool { self._serverStreaming != nil }
     /// Unsets `serverStreaming`.
-    mutating func clearServerStreaming() { self.serverStreaming = nil }
+    mutating func clearServerStreaming() { self._serverStreaming = nil }
 
     /// A message built by `populate`.
     static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
@@ -900,8 +910,8 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
         size += ProtoSize.ifPresent(ProtoString.self, self.inputType, field: 2)
         size += ProtoSize.ifPresent(ProtoString.self, self.outputType, field: 3)
         size += ProtoSize.ifPresent(ProtoMessageType<Google_Protobuf_MethodOptions>.self, self.options, field: 4)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.clientStreaming, field: 5)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.serverStreaming, field: 6)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._clientStreaming, field: 5)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._serverStreaming, field: 6)
         return size
     }
 
@@ -910,8 +920,8 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
         writer.writeIfPresent(ProtoString.self, self.inputType, field: 2)
         writer.writeIfPresent(ProtoString.self, self.outputType, field: 3)
         writer.writeIfPresent(ProtoMessageType<Google_Protobuf_MethodOptions>.self, self.options, field: 4)
-        writer.writeIfPresent(ProtoBool.self, self.clientStreaming, field: 5)
-        writer.writeIfPresent(ProtoBool.self, self.serverStreaming, field: 6)
+        writer.writeIfPresent(ProtoBool.self, self._clientStreaming, field: 5)
+        writer.writeIfPresent(ProtoBool.self, self._serverStreaming, field: 6)
         writer.writeUnknown(self.unknownFields)
     }
 
@@ -922,8 +932,8 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
             case 2: try reader.read(ProtoString.self, field, into: &self.inputType)
             case 3: try reader.read(ProtoString.self, field, into: &self.outputType)
             case 4: try reader.read(ProtoMessageType<Google_Protobuf_MethodOptions>.self, field, into: &self.options)
-            case 5: try reader.read(ProtoBool.self, field, into: &self.clientStreaming)
-            case 6: try reader.read(ProtoBool.self, field, into: &self.serverStreaming)
+            case 5: try reader.read(ProtoBool.self, field, into: &self._clientStreaming)
+            case 6: try reader.read(ProtoBool.self, field, into: &self._serverStreaming)
             default: break
             }
         }
@@ -933,18 +943,54 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
 struct Google_Protobuf_FileOptions: ProtoMessage {
     var javaPackage: String?
     var javaOuterClassname: String?
-    var javaMultipleFiles: Bool?
+    /// Reads `false` (the .proto default) when unset.
+    var javaMultipleFiles: Bool {
+        get { self._javaMultipleFiles ?? false }
+        set { self._javaMultipleFiles = newValue }
+    }
     /// - Note: Deprecated in the .proto file.
     var javaGenerateEqualsAndHash: Bool?
-    var javaStringCheckUtf8: Bool?
-    var optimizeFor: Google_Protobuf_FileOptions.OptimizeMode?
+    /// Reads `false` (the .proto default) when unset.
+    var javaStringCheckUtf8: Bool {
+        get { self._javaStringCheckUtf8 ?? false }
+        set { self._javaStringCheckUtf8 = newValue }
+    }
+    /// Reads `.speed` (the .proto default) when unset.
+    var optimizeFor: Google_Protobuf_FileOptions.OptimizeMode {
+        get { self._optimizeFor ?? .speed }
+        set { self._optimizeFor = newValue }
+    }
     var goPackage: String?
-    var ccGenericServices: Bool?
-    var javaGenericServices: Bool?
-    var pyGenericServices: Bool?
-    var phpGenericServices: Bool?
-    var deprecated: Bool?
-    var ccEnableArenas: Bool?
+    /// Reads `false` (the .proto default) when unset.
+    var ccGenericServices: Bool {
+        get { self._ccGenericServices ?? false }
+        set { self._ccGenericServices = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var javaGenericServices: Bool {
+        get { self._javaGenericServices ?? false }
+        set { self._javaGenericServices = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var pyGenericServices: Bool {
+        get { self._pyGenericServices ?? false }
+        set { self._pyGenericServices = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var phpGenericServices: Bool {
+        get { self._phpGenericServices ?? false }
+        set { self._phpGenericServices = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var deprecated: Bool {
+        get { self._deprecated ?? false }
+        set { self._deprecated = newValue }
+    }
+    /// Reads `true` (the .proto default) when unset.
+    var ccEnableArenas: Bool {
+        get { self._ccEnableArenas ?? true }
+        set { self._ccEnableArenas = newValue }
+    }
     var objcClassPrefix: String?
     var csharpNamespace: String?
     /// Prefix for the generated Swift type names.
@@ -954,6 +1000,15 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
     var phpMetadataNamespace: String?
     var rubyPackage: String?
     var unknownFields = ProtoUnknownFields()
+    private var _javaMultipleFiles: Bool?
+    private var _javaStringCheckUtf8: Bool?
+    private var _optimizeFor: Google_Protobuf_FileOptions.OptimizeMode?
+    private var _ccGenericServices: Bool?
+    private var _javaGenericServices: Bool?
+    private var _pyGenericServices: Bool?
+    private var _phpGenericServices: Bool?
+    private var _deprecated: Bool?
+    private var _ccEnableArenas: Bool?
 
     init() {}
 
@@ -968,9 +1023,9 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
     mutating func clearJavaOuterClassname() { self.javaOuterClassname = nil }
 
     /// Whether `javaMultipleFiles` is set.
-    var hasJavaMultipleFiles: Bool { self.javaMultipleFiles != nil }
+    var hasJavaMultipleFiles: Bool { self._javaMultipleFiles != nil }
     /// Unsets `javaMultipleFiles`.
-    mutating func clearJavaMultipleFiles() { self.javaMultipleFiles = nil }
+    mutating func clearJavaMultipleFiles() { self._javaMultipleFiles = nil }
 
     /// Whether `javaGenerateEqualsAndHash` is set.
     var hasJavaGenerateEqualsAndHash: Bool { self.javaGenerateEqualsAndHash != nil }
@@ -978,14 +1033,14 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
     mutating func clearJavaGenerateEqualsAndHash() { self.javaGenerateEqualsAndHash = nil }
 
     /// Whether `javaStringCheckUtf8` is set.
-    var hasJavaStringCheckUtf8: Bool { self.javaStringCheckUtf8 != nil }
+    var hasJavaStringCheckUtf8: Bool { self._javaStringCheckUtf8 != nil }
     /// Unsets `javaStringCheckUtf8`.
-    mutating func clearJavaStringCheckUtf8() { self.javaStringCheckUtf8 = nil }
+    mutating func clearJavaStringCheckUtf8() { self._javaStringCheckUtf8 = nil }
 
     /// Whether `optimizeFor` is set.
-    var hasOptimizeFor: Bool { self.optimizeFor != nil }
+    var hasOptimizeFor: Bool { self._optimizeFor != nil }
     /// Unsets `optimizeFor`.
-    mutating func clearOptimizeFor() { self.optimizeFor = nil }
+    mutating func clearOptimizeFor() { self._optimizeFor = nil }
 
     /// Whether `goPackage` is set.
     var hasGoPackage: Bool { self.goPackage != nil }
@@ -993,34 +1048,34 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
     mutating func clearGoPackage() { self.goPackage = nil }
 
     /// Whether `ccGenericServices` is set.
-    var hasCcGenericServices: Bool { self.ccGenericServices != nil }
+    var hasCcGenericServices: Bool { self._ccGenericServices != nil }
     /// Unsets `ccGenericServices`.
-    mutating func clearCcGenericServices() { self.ccGenericServices = nil }
+    mutating func clearCcGenericServices() { self._ccGenericServices = nil }
 
     /// Whether `javaGenericServices` is set.
-    var hasJavaGenericServices: Bool { self.javaGenericServices != nil }
+    var hasJavaGenericServices: Bool { self._javaGenericServices != nil }
     /// Unsets `javaGenericServices`.
-    mutating func clearJavaGenericServices() { self.javaGenericServices = nil }
+    mutating func clearJavaGenericServices() { self._javaGenericServices = nil }
 
     /// Whether `pyGenericServices` is set.
-    var hasPyGenericServices: Bool { self.pyGenericServices != nil }
+    var hasPyGenericServices: Bool { self._pyGenericServices != nil }
     /// Unsets `pyGenericServices`.
-    mutating func clearPyGenericServices() { self.pyGenericServices = nil }
+    mutating func clearPyGenericServices() { self._pyGenericServices = nil }
 
     /// Whether `phpGenericServices` is set.
-    var hasPhpGenericServices: Bool { self.phpGenericServices != nil }
+    var hasPhpGenericServices: Bool { self._phpGenericServices != nil }
     /// Unsets `phpGenericServices`.
-    mutating func clearPhpGenericServices() { self.phpGenericServices = nil }
+    mutating func clearPhpGenericServices() { self._phpGenericServices = nil }
 
     /// Whether `deprecated` is set.
-    var hasDeprecated: Bool { self.deprecated != nil }
+    var hasDeprecated: Bool { self._deprecated != nil }
     /// Unsets `deprecated`.
-    mutating func clearDeprecated() { self.deprecated = nil }
+    mutating func clearDeprecated() { self._deprecated = nil }
 
     /// Whether `ccEnableArenas` is set.
-    var hasCcEnableArenas: Bool { self.ccEnableArenas != nil }
+    var hasCcEnableArenas: Bool { self._ccEnableArenas != nil }
     /// Unsets `ccEnableArenas`.
-    mutating func clearCcEnableArenas() { self.ccEnableArenas = nil }
+    mutating func clearCcEnableArenas() { self._ccEnableArenas = nil }
 
     /// Whether `objcClassPrefix` is set.
     var hasObjcClassPrefix: Bool { self.objcClassPrefix != nil }
@@ -1068,22 +1123,22 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.javaPackage, field: 1)
         size += ProtoSize.ifPresent(ProtoString.self, self.javaOuterClassname, field: 8)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, self.optimizeFor, field: 9)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.javaMultipleFiles, field: 10)
+        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, self._optimizeFor, field: 9)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._javaMultipleFiles, field: 10)
         size += ProtoSize.ifPresent(ProtoString.self, self.goPackage, field: 11)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.ccGenericServices, field: 16)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.javaGenericServices, field: 17)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.pyGenericServices, field: 18)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._ccGenericServices, field: 16)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._javaGenericServices, field: 17)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._pyGenericServices, field: 18)
         size += ProtoSize.ifPresent(ProtoBool.self, self.javaGenerateEqualsAndHash, field: 20)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.deprecated, field: 23)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.javaStringCheckUtf8, field: 27)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.ccEnableArenas, field: 31)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 23)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._javaStringCheckUtf8, field: 27)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._ccEnableArenas, field: 31)
         size += ProtoSize.ifPresent(ProtoString.self, self.objcClassPrefix, field: 36)
         size += ProtoSize.ifPresent(ProtoString.self, self.csharpNamespace, field: 37)
         size += ProtoSize.ifPresent(ProtoString.self, self.swiftPrefix, field: 39)
         size += ProtoSize.ifPresent(ProtoString.self, self.phpClassPrefix, field: 40)
         size += ProtoSize.ifPresent(ProtoString.self, self.phpNamespace, field: 41)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.phpGenericServices, field: 42)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._phpGenericServices, field: 42)
         size += ProtoSize.ifPresent(ProtoString.self, self.phpMetadataNamespace, field: 44)
         size += ProtoSize.ifPresent(ProtoString.self, self.rubyPackage, field: 45)
         return size
@@ -1092,22 +1147,22 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
     func encode(to writer: inout ProtoWriter) {
         writer.writeIfPresent(ProtoString.self, self.javaPackage, field: 1)
         writer.writeIfPresent(ProtoString.self, self.javaOuterClassname, field: 8)
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, self.optimizeFor, field: 9)
-        writer.writeIfPresent(ProtoBool.self, self.javaMultipleFiles, field: 10)
+        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, self._optimizeFor, field: 9)
+        writer.writeIfPresent(ProtoBool.self, self._javaMultipleFiles, field: 10)
         writer.writeIfPresent(ProtoString.self, self.goPackage, field: 11)
-        writer.writeIfPresent(ProtoBool.self, self.ccGenericServices, field: 16)
-        writer.writeIfPresent(ProtoBool.self, self.javaGenericServices, field: 17)
-        writer.writeIfPresent(ProtoBool.self, self.pyGenericServices, field: 18)
+        writer.writeIfPresent(ProtoBool.self, self._ccGenericServices, field: 16)
+        writer.writeIfPresent(ProtoBool.self, self._javaGenericServices, field: 17)
+        writer.writeIfPresent(ProtoBool.self, self._pyGenericServices, field: 18)
         writer.writeIfPresent(ProtoBool.self, self.javaGenerateEqualsAndHash, field: 20)
-        writer.writeIfPresent(ProtoBool.self, self.deprecated, field: 23)
-        writer.writeIfPresent(ProtoBool.self, self.javaStringCheckUtf8, field: 27)
-        writer.writeIfPresent(ProtoBool.self, self.ccEnableArenas, field: 31)
+        writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 23)
+        writer.writeIfPresent(ProtoBool.self, self._javaStringCheckUtf8, field: 27)
+        writer.writeIfPresent(ProtoBool.self, self._ccEnableArenas, field: 31)
         writer.writeIfPresent(ProtoString.self, self.objcClassPrefix, field: 36)
         writer.writeIfPresent(ProtoString.self, self.csharpNamespace, field: 37)
         writer.writeIfPresent(ProtoString.self, self.swiftPrefix, field: 39)
         writer.writeIfPresent(ProtoString.self, self.phpClassPrefix, field: 40)
         writer.writeIfPresent(ProtoString.self, self.phpNamespace, field: 41)
-        writer.writeIfPresent(ProtoBool.self, self.phpGenericServices, field: 42)
+        writer.writeIfPresent(ProtoBool.self, self._phpGenericServices, field: 42)
         writer.writeIfPresent(ProtoString.self, self.phpMetadataNamespace, field: 44)
         writer.writeIfPresent(ProtoString.self, self.rubyPackage, field: 45)
         writer.writeUnknown(self.unknownFields)
@@ -1118,22 +1173,22 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
             switch field.number {
             case 1: try reader.read(ProtoString.self, field, into: &self.javaPackage)
             case 8: try reader.read(ProtoString.self, field, into: &self.javaOuterClassname)
-            case 9: try reader.read(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, field, into: &self.optimizeFor)
-            case 10: try reader.read(ProtoBool.self, field, into: &self.javaMultipleFiles)
+            case 9: try reader.read(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, field, into: &self._optimizeFor)
+            case 10: try reader.read(ProtoBool.self, field, into: &self._javaMultipleFiles)
             case 11: try reader.read(ProtoString.self, field, into: &self.goPackage)
-            case 16: try reader.read(ProtoBool.self, field, into: &self.ccGenericServices)
-            case 17: try reader.read(ProtoBool.self, field, into: &self.javaGenericServices)
-            case 18: try reader.read(ProtoBool.self, field, into: &self.pyGenericServices)
+            case 16: try reader.read(ProtoBool.self, field, into: &self._ccGenericServices)
+            case 17: try reader.read(ProtoBool.self, field, into: &self._javaGenericServices)
+            case 18: try reader.read(ProtoBool.self, field, into: &self._pyGenericServices)
             case 20: try reader.read(ProtoBool.self, field, into: &self.javaGenerateEqualsAndHash)
-            case 23: try reader.read(ProtoBool.self, field, into: &self.deprecated)
-            case 27: try reader.read(ProtoBool.self, field, into: &self.javaStringCheckUtf8)
-            case 31: try reader.read(ProtoBool.self, field, into: &self.ccEnableArenas)
+            case 23: try reader.read(ProtoBool.self, field, into: &self._deprecated)
+            case 27: try reader.read(ProtoBool.self, field, into: &self._javaStringCheckUtf8)
+            case 31: try reader.read(ProtoBool.self, field, into: &self._ccEnableArenas)
             case 36: try reader.read(ProtoString.self, field, into: &self.objcClassPrefix)
             case 37: try reader.read(ProtoString.self, field, into: &self.csharpNamespace)
             case 39: try reader.read(ProtoString.self, field, into: &self.swiftPrefix)
             case 40: try reader.read(ProtoString.self, field, into: &self.phpClassPrefix)
             case 41: try reader.read(ProtoString.self, field, into: &self.phpNamespace)
-            case 42: try reader.read(ProtoBool.self, field, into: &self.phpGenericServices)
+            case 42: try reader.read(ProtoBool.self, field, into: &self._phpGenericServices)
             case 44: try reader.read(ProtoString.self, field, into: &self.phpMetadataNamespace)
             case 45: try reader.read(ProtoString.self, field, into: &self.rubyPackage)
             default: break
@@ -1170,29 +1225,44 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
 }
 
 struct Google_Protobuf_MessageOptions: ProtoMessage {
-    var messageSetWireFormat: Bool?
-    var noStandardDescriptorAccessor: Bool?
-    var deprecated: Bool?
+    /// Reads `false` (the .proto default) when unset.
+    var messageSetWireFormat: Bool {
+        get { self._messageSetWireFormat ?? false }
+        set { self._messageSetWireFormat = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var noStandardDescriptorAccessor: Bool {
+        get { self._noStandardDescriptorAccessor ?? false }
+        set { self._noStandardDescriptorAccessor = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var deprecated: Bool {
+        get { self._deprecated ?? false }
+        set { self._deprecated = newValue }
+    }
     /// Set by protoc on the synthesized entry type of a map field.
     var mapEntry: Bool?
     var unknownFields = ProtoUnknownFields()
+    private var _messageSetWireFormat: Bool?
+    private var _noStandardDescriptorAccessor: Bool?
+    private var _deprecated: Bool?
 
     init() {}
 
     /// Whether `messageSetWireFormat` is set.
-    var hasMessageSetWireFormat: Bool { self.messageSetWireFormat != nil }
+    var hasMessageSetWireFormat: Bool { self._messageSetWireFormat != nil }
     /// Unsets `messageSetWireFormat`.
-    mutating func clearMessageSetWireFormat() { self.messageSetWireFormat = nil }
+    mutating func clearMessageSetWireFormat() { self._messageSetWireFormat = nil }
 
     /// Whether `noStandardDescriptorAccessor` is set.
-    var hasNoStandardDescriptorAccessor: Bool { self.noStandardDescriptorAccessor != nil }
+    var hasNoStandardDescriptorAccessor: Bool { self._noStandardDescriptorAccessor != nil }
     /// Unsets `noStandardDescriptorAccessor`.
-    mutating func clearNoStandardDescriptorAccessor() { self.noStandardDescriptorAccessor = nil }
+    mutating func clearNoStandardDescriptorAccessor() { self._noStandardDescriptorAccessor = nil }
 
     /// Whether `deprecated` is set.
-    var hasDeprecated: Bool { self.deprecated != nil }
+    var hasDeprecated: Bool { self._deprecated != nil }
     /// Unsets `deprecated`.
-    mutating func clearDeprecated() { self.deprecated = nil }
+    mutating func clearDeprecated() { self._deprecated = nil }
 
     /// Whether `mapEntry` is set.
     var hasMapEntry: Bool { self.mapEntry != nil }
@@ -1208,17 +1278,17 @@ struct Google_Protobuf_MessageOptions: ProtoMessage {
 
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.messageSetWireFormat, field: 1)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.noStandardDescriptorAccessor, field: 2)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.deprecated, field: 3)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._messageSetWireFormat, field: 1)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._noStandardDescriptorAccessor, field: 2)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 3)
         size += ProtoSize.ifPresent(ProtoBool.self, self.mapEntry, field: 7)
         return size
     }
 
     func encode(to writer: inout ProtoWriter) {
-        writer.writeIfPresent(ProtoBool.self, self.messageSetWireFormat, field: 1)
-        writer.writeIfPresent(ProtoBool.self, self.noStandardDescriptorAccessor, field: 2)
-        writer.writeIfPresent(ProtoBool.self, self.deprecated, field: 3)
+        writer.writeIfPresent(ProtoBool.self, self._messageSetWireFormat, field: 1)
+        writer.writeIfPresent(ProtoBool.self, self._noStandardDescriptorAccessor, field: 2)
+        writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 3)
         writer.writeIfPresent(ProtoBool.self, self.mapEntry, field: 7)
         writer.writeUnknown(self.unknownFields)
     }
@@ -1226,9 +1296,9 @@ struct Google_Protobuf_MessageOptions: ProtoMessage {
     mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while let field = try reader.nextField(unknown: &self.unknownFields) {
             switch field.number {
-            case 1: try reader.read(ProtoBool.self, field, into: &self.messageSetWireFormat)
-            case 2: try reader.read(ProtoBool.self, field, into: &self.noStandardDescriptorAccessor)
-            case 3: try reader.read(ProtoBool.self, field, into: &self.deprecated)
+            case 1: try reader.read(ProtoBool.self, field, into: &self._messageSetWireFormat)
+            case 2: try reader.read(ProtoBool.self, field, into: &self._noStandardDescriptorAccessor)
+            case 3: try reader.read(ProtoBool.self, field, into: &self._deprecated)
             case 7: try reader.read(ProtoBool.self, field, into: &self.mapEntry)
             default: break
             }
@@ -1237,22 +1307,52 @@ struct Google_Protobuf_MessageOptions: ProtoMessage {
 }
 
 struct Google_Protobuf_FieldOptions: ProtoMessage {
-    var ctype: Google_Protobuf_FieldOptions.CType?
+    /// Reads `.string` (the .proto default) when unset.
+    var ctype: Google_Protobuf_FieldOptions.CType {
+        get { self._ctype ?? .string }
+        set { self._ctype = newValue }
+    }
     /// Only for repeated primitive fields: packed (one length-delimited record) or not.
     var packed: Bool?
-    var jstype: Google_Protobuf_FieldOptions.JSType?
-    var lazy: Bool?
-    var unverifiedLazy: Bool?
-    var deprecated: Bool?
-    var weak: Bool?
+    /// Reads `.jsNormal` (the .proto default) when unset.
+    var jstype: Google_Protobuf_FieldOptions.JSType {
+        get { self._jstype ?? .jsNormal }
+        set { self._jstype = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var lazy: Bool {
+        get { self._lazy ?? false }
+        set { self._lazy = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var unverifiedLazy: Bool {
+        get { self._unverifiedLazy ?? false }
+        set { self._unverifiedLazy = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var deprecated: Bool {
+        get { self._deprecated ?? false }
+        set { self._deprecated = newValue }
+    }
+    /// Reads `false` (the .proto default) when unset.
+    var weak: Bool {
+        get { self._weak ?? false }
+        set { self._weak = newValue }
+    }
     var unknownFields = ProtoUnknownFields()
+    private var _ctype: Google_Protobuf_FieldOptions.CType?
+    private var _jstype: Google_Protobuf_FieldOptions.JSType?
+    private var _lazy: Bool?
+    private var _unverifiedLazy: Bool?
+    private var _deprecated: Bool?
+    private var _weak: Bool?
 
     init() {}
 
     /// Whether `ctype` is set.
-    var hasCtype: Bool { self.ctype != nil }
+    var hasCtype: Bool { self._ctype != nil }
     /// Unsets `ctype`.
-    mutating func clearCtype() { self.ctype = nil }
+    mutating func clearCtype() { self._ctype = nil }
 
     /// Whether `packed` is set.
     var hasPacked: Bool { self.packed != nil }
@@ -1260,29 +1360,29 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
     mutating func clearPacked() { self.packed = nil }
 
     /// Whether `jstype` is set.
-    var hasJstype: Bool { self.jstype != nil }
+    var hasJstype: Bool { self._jstype != nil }
     /// Unsets `jstype`.
-    mutating func clearJstype() { self.jstype = nil }
+    mutating func clearJstype() { self._jstype = nil }
 
     /// Whether `lazy` is set.
-    var hasLazy: Bool { self.lazy != nil }
+    var hasLazy: Bool { self._lazy != nil }
     /// Unsets `lazy`.
-    mutating func clearLazy() { self.lazy = nil }
+    mutating func clearLazy() { self._lazy = nil }
 
     /// Whether `unverifiedLazy` is set.
-    var hasUnverifiedLazy: Bool { self.unverifiedLazy != nil }
+    var hasUnverifiedLazy: Bool { self._unverifiedLazy != nil }
     /// Unsets `unverifiedLazy`.
-    mutating func clearUnverifiedLazy() { self.unverifiedLazy = nil }
+    mutating func clearUnverifiedLazy() { self._unverifiedLazy = nil }
 
     /// Whether `deprecated` is set.
-    var hasDeprecated: Bool { self.deprecated != nil }
+    var hasDeprecated: Bool { self._deprecated != nil }
     /// Unsets `deprecated`.
-    mutating func clearDeprecated() { self.deprecated = nil }
+    mutating func clearDeprecated() { self._deprecated = nil }
 
     /// Whether `weak` is set.
-    var hasWeak: Bool { self.weak != nil }
+    var hasWeak: Bool { self._weak != nil }
     /// Unsets `weak`.
-    mutating func clearWeak() { self.weak = nil }
+    mutating func clearWeak() { self._weak = nil }
 
     /// A message built by `populate`.
     static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
@@ -1293,37 +1393,37 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
 
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, self.ctype, field: 1)
+        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, self._ctype, field: 1)
         size += ProtoSize.ifPresent(ProtoBool.self, self.packed, field: 2)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.deprecated, field: 3)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.lazy, field: 5)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, self.jstype, field: 6)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.weak, field: 10)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.unverifiedLazy, field: 15)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 3)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._lazy, field: 5)
+        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, self._jstype, field: 6)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._weak, field: 10)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._unverifiedLazy, field: 15)
         return size
     }
 
     func encode(to writer: inout ProtoWriter) {
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, self.ctype, field: 1)
+        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, self._ctype, field: 1)
         writer.writeIfPresent(ProtoBool.self, self.packed, field: 2)
-        writer.writeIfPresent(ProtoBool.self, self.deprecated, field: 3)
-        writer.writeIfPresent(ProtoBool.self, self.lazy, field: 5)
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, self.jstype, field: 6)
-        writer.writeIfPresent(ProtoBool.self, self.weak, field: 10)
-        writer.writeIfPresent(ProtoBool.self, self.unverifiedLazy, field: 15)
+        writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 3)
+        writer.writeIfPresent(ProtoBool.self, self._lazy, field: 5)
+        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, self._jstype, field: 6)
+        writer.writeIfPresent(ProtoBool.self, self._weak, field: 10)
+        writer.writeIfPresent(ProtoBool.self, self._unverifiedLazy, field: 15)
         writer.writeUnknown(self.unknownFields)
     }
 
     mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while let field = try reader.nextField(unknown: &self.unknownFields) {
             switch field.number {
-            case 1: try reader.read(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, field, into: &self.ctype)
+            case 1: try reader.read(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, field, into: &self._ctype)
             case 2: try reader.read(ProtoBool.self, field, into: &self.packed)
-            case 3: try reader.read(ProtoBool.self, field, into: &self.deprecated)
-            case 5: try reader.read(ProtoBool.self, field, into: &self.lazy)
-            case 6: try reader.read(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, field, into: &self.jstype)
-            case 10: try reader.read(ProtoBool.self, field, into: &self.weak)
-            case 15: try reader.read(ProtoBool.self, field, into: &self.unverifiedLazy)
+            case 3: try reader.read(ProtoBool.self, field, into: &self._deprecated)
+            case 5: try reader.read(ProtoBool.self, field, into: &self._lazy)
+            case 6: try reader.read(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, field, into: &self._jstype)
+            case 10: try reader.read(ProtoBool.self, field, into: &self._weak)
+            case 15: try reader.read(ProtoBool.self, field, into: &self._unverifiedLazy)
             default: break
             }
         }
@@ -1410,8 +1510,13 @@ struct Google_Protobuf_OneofOptions: ProtoMessage {
 struct Google_Protobuf_EnumOptions: ProtoMessage {
     /// Allows several names for one value.
     var allowAlias: Bool?
-    var deprecated: Bool?
+    /// Reads `false` (the .proto default) when unset.
+    var deprecated: Bool {
+        get { self._deprecated ?? false }
+        set { self._deprecated = newValue }
+    }
     var unknownFields = ProtoUnknownFields()
+    private var _deprecated: Bool?
 
     init() {}
 
@@ -1421,9 +1526,9 @@ struct Google_Protobuf_EnumOptions: ProtoMessage {
     mutating func clearAllowAlias() { self.allowAlias = nil }
 
     /// Whether `deprecated` is set.
-    var hasDeprecated: Bool { self.deprecated != nil }
+    var hasDeprecated: Bool { self._deprecated != nil }
     /// Unsets `deprecated`.
-    mutating func clearDeprecated() { self.deprecated = nil }
+    mutating func clearDeprecated() { self._deprecated = nil }
 
     /// A message built by `populate`.
     static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
@@ -1435,13 +1540,13 @@ struct Google_Protobuf_EnumOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self.allowAlias, field: 2)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.deprecated, field: 3)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 3)
         return size
     }
 
     func encode(to writer: inout ProtoWriter) {
         writer.writeIfPresent(ProtoBool.self, self.allowAlias, field: 2)
-        writer.writeIfPresent(ProtoBool.self, self.deprecated, field: 3)
+        writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 3)
         writer.writeUnknown(self.unknownFields)
     }
 
@@ -1449,7 +1554,7 @@ struct Google_Protobuf_EnumOptions: ProtoMessage {
         while let field = try reader.nextField(unknown: &self.unknownFields) {
             switch field.number {
             case 2: try reader.read(ProtoBool.self, field, into: &self.allowAlias)
-            case 3: try reader.read(ProtoBool.self, field, into: &self.deprecated)
+            case 3: try reader.read(ProtoBool.self, field, into: &self._deprecated)
             default: break
             }
         }
@@ -1457,15 +1562,20 @@ struct Google_Protobuf_EnumOptions: ProtoMessage {
 }
 
 struct Google_Protobuf_EnumValueOptions: ProtoMessage {
-    var deprecated: Bool?
+    /// Reads `false` (the .proto default) when unset.
+    var deprecated: Bool {
+        get { self._deprecated ?? false }
+        set { self._deprecated = newValue }
+    }
     var unknownFields = ProtoUnknownFields()
+    private var _deprecated: Bool?
 
     init() {}
 
     /// Whether `deprecated` is set.
-    var hasDeprecated: Bool { self.deprecated != nil }
+    var hasDeprecated: Bool { self._deprecated != nil }
     /// Unsets `deprecated`.
-    mutating func clearDeprecated() { self.deprecated = nil }
+    mutating func clearDeprecated() { self._deprecated = nil }
 
     /// A message built by `populate`.
     static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
@@ -1476,19 +1586,19 @@ struct Google_Protobuf_EnumValueOptions: ProtoMessage {
 
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.deprecated, field: 1)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 1)
         return size
     }
 
     func encode(to writer: inout ProtoWriter) {
-        writer.writeIfPresent(ProtoBool.self, self.deprecated, field: 1)
+        writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 1)
         writer.writeUnknown(self.unknownFields)
     }
 
     mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while let field = try reader.nextField(unknown: &self.unknownFields) {
             switch field.number {
-            case 1: try reader.read(ProtoBool.self, field, into: &self.deprecated)
+            case 1: try reader.read(ProtoBool.self, field, into: &self._deprecated)
             default: break
             }
         }
@@ -1496,15 +1606,20 @@ struct Google_Protobuf_EnumValueOptions: ProtoMessage {
 }
 
 struct Google_Protobuf_ServiceOptions: ProtoMessage {
-    var deprecated: Bool?
+    /// Reads `false` (the .proto default) when unset.
+    var deprecated: Bool {
+        get { self._deprecated ?? false }
+        set { self._deprecated = newValue }
+    }
     var unknownFields = ProtoUnknownFields()
+    private var _deprecated: Bool?
 
     init() {}
 
     /// Whether `deprecated` is set.
-    var hasDeprecated: Bool { self.deprecated != nil }
+    var hasDeprecated: Bool { self._deprecated != nil }
     /// Unsets `deprecated`.
-    mutating func clearDeprecated() { self.deprecated = nil }
+    mutating func clearDeprecated() { self._deprecated = nil }
 
     /// A message built by `populate`.
     static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
@@ -1515,19 +1630,19 @@ struct Google_Protobuf_ServiceOptions: ProtoMessage {
 
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.deprecated, field: 33)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 33)
         return size
     }
 
     func encode(to writer: inout ProtoWriter) {
-        writer.writeIfPresent(ProtoBool.self, self.deprecated, field: 33)
+        writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 33)
         writer.writeUnknown(self.unknownFields)
     }
 
     mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while let field = try reader.nextField(unknown: &self.unknownFields) {
             switch field.number {
-            case 33: try reader.read(ProtoBool.self, field, into: &self.deprecated)
+            case 33: try reader.read(ProtoBool.self, field, into: &self._deprecated)
             default: break
             }
         }
@@ -1535,21 +1650,31 @@ struct Google_Protobuf_ServiceOptions: ProtoMessage {
 }
 
 struct Google_Protobuf_MethodOptions: ProtoMessage {
-    var deprecated: Bool?
-    var idempotencyLevel: Google_Protobuf_MethodOptions.IdempotencyLevel?
+    /// Reads `false` (the .proto default) when unset.
+    var deprecated: Bool {
+        get { self._deprecated ?? false }
+        set { self._deprecated = newValue }
+    }
+    /// Reads `.idempotencyUnknown` (the .proto default) when unset.
+    var idempotencyLevel: Google_Protobuf_MethodOptions.IdempotencyLevel {
+        get { self._idempotencyLevel ?? .idempotencyUnknown }
+        set { self._idempotencyLevel = newValue }
+    }
     var unknownFields = ProtoUnknownFields()
+    private var _deprecated: Bool?
+    private var _idempotencyLevel: Google_Protobuf_MethodOptions.IdempotencyLevel?
 
     init() {}
 
     /// Whether `deprecated` is set.
-    var hasDeprecated: Bool { self.deprecated != nil }
+    var hasDeprecated: Bool { self._deprecated != nil }
     /// Unsets `deprecated`.
-    mutating func clearDeprecated() { self.deprecated = nil }
+    mutating func clearDeprecated() { self._deprecated = nil }
 
     /// Whether `idempotencyLevel` is set.
-    var hasIdempotencyLevel: Bool { self.idempotencyLevel != nil }
+    var hasIdempotencyLevel: Bool { self._idempotencyLevel != nil }
     /// Unsets `idempotencyLevel`.
-    mutating func clearIdempotencyLevel() { self.idempotencyLevel = nil }
+    mutating func clearIdempotencyLevel() { self._idempotencyLevel = nil }
 
     /// A message built by `populate`.
     static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
@@ -1560,22 +1685,22 @@ struct Google_Protobuf_MethodOptions: ProtoMessage {
 
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.ifPresent(ProtoBool.self, self.deprecated, field: 33)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, self.idempotencyLevel, field: 34)
+        size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 33)
+        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, self._idempotencyLevel, field: 34)
         return size
     }
 
     func encode(to writer: inout ProtoWriter) {
-        writer.writeIfPresent(ProtoBool.self, self.deprecated, field: 33)
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, self.idempotencyLevel, field: 34)
+        writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 33)
+        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, self._idempotencyLevel, field: 34)
         writer.writeUnknown(self.unknownFields)
     }
 
     mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while let field = try reader.nextField(unknown: &self.unknownFields) {
             switch field.number {
-            case 33: try reader.read(ProtoBool.self, field, into: &self.deprecated)
-            case 34: try reader.read(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, field, into: &self.idempotencyLevel)
+            case 33: try reader.read(ProtoBool.self, field, into: &self._deprecated)
+            case 34: try reader.read(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, field, into: &self._idempotencyLevel)
             default: break
             }
         }

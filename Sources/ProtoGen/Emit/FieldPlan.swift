@@ -23,6 +23,11 @@ struct FieldPlan {
     let swiftType: String
     /// Stored through a box because the message contains itself through this field.
     let boxed: Bool
+    /// proto2 `[default = …]` as a Swift literal: the property then reads the default when unset.
+    let defaultValue: String?
+
+    /// What size/encode/decode and presence use: the optional storage for a field with a default.
+    var storage: String { defaultValue != nil ? "_" + bareName : name }
 
     init(_ field: FieldDecl, in message: MessageDecl, syntax: ProtoSyntax, registry: TypeRegistry, boxed: Bool) {
         self.field = field
@@ -42,6 +47,11 @@ struct FieldPlan {
             kind = .explicit
         } else {
             kind = .implicit
+        }
+        if case .explicit = kind, field.type != .message, !boxed {
+            defaultValue = DefaultLiteral.render(field, registry: registry)
+        } else {
+            defaultValue = nil
         }
     }
 

@@ -23,6 +23,9 @@ struct MessageEmitter {
                 if case .oneofMember = plan.kind { continue }
                 p.line("private var _\(plan.bareName): _ProtoBox<\(plan.swiftType)>?")
             }
+            for plan in plans where plan.defaultValue != nil {
+                p.line("private var \(plan.storage): \(plan.swiftType)?")
+            }
             p.line()
             p.line("\(access)init() {}")
             emitPresence(plans, into: &p)
@@ -95,7 +98,15 @@ struct MessageEmitter {
                     p.line("set { _\(plan.bareName) = newValue.map { _ProtoBox($0) } }")
                 }
             case .explicit:
-                p.line("\(access)var \(plan.name): \(plan.swiftType)?")
+                if let value = plan.defaultValue {
+                    p.line("/// Reads `\(value)` (the .proto default) when unset.")
+                    p.block("\(access)var \(plan.name): \(plan.swiftType) {") { p in
+                        p.line("get { self.\(plan.storage) ?? \(value) }")
+                        p.line("set { self.\(plan.storage) = newValue }")
+                    }
+                } else {
+                    p.line("\(access)var \(plan.name): \(plan.swiftType)?")
+                }
             case .repeated:
                 p.line("\(access)var \(plan.name): [\(plan.swiftType)] = []")
             case .map(let key, let value):
@@ -114,9 +125,9 @@ struct MessageEmitter {
             let upper = plan.bareName.prefix(1).uppercased() + plan.bareName.dropFirst()
             p.line()
             p.line("/// Whether `\(plan.bareName)` is set.")
-            p.line("\(access)var has\(upper): Bool { self.\(plan.name) != nil }")
+            p.line("\(access)var has\(upper): Bool { self.\(plan.storage) != nil }")
             p.line("/// Unsets `\(plan.bareName)`.")
-            p.line("\(access)mutating func clear\(upper)() { self.\(plan.name) = nil }")
+            p.line("\(access)mutating func clear\(upper)() { self.\(plan.storage) = nil }")
         }
     }
 
@@ -153,7 +164,7 @@ struct MessageEmitter {
         let n = plan.field.number
         switch plan.kind {
         case .implicit: return "ProtoSize.nonDefault(\(plan.marker).self, self.\(plan.name), field: \(n))"
-        case .explicit: return "ProtoSize.ifPresent(\(plan.marker).self, self.\(plan.name), field: \(n))"
+        case .explicit: return "ProtoSize.ifPresent(\(plan.marker).self, self.\(plan.storage), field: \(n))"
         case .repeated(let packed):
             return packed ? "ProtoSize.packed(\(plan.marker).self, self.\(plan.name), field: \(n))"
                           : "ProtoSize.repeated(\(plan.marker).self, self.\(plan.name), field: \(n))"
@@ -167,7 +178,7 @@ struct MessageEmitter {
         let n = plan.field.number
         switch plan.kind {
         case .implicit: return "writer.writeNonDefault(\(plan.marker).self, self.\(plan.name), field: \(n))"
-        case .explicit: return "writer.writeIfPresent(\(plan.marker).self, self.\(plan.name), field: \(n))"
+        case .explicit: return "writer.writeIfPresent(\(plan.marker).self, self.\(plan.storage), field: \(n))"
         case .repeated(let packed):
             return packed ? "writer.writePacked(\(plan.marker).self, self.\(plan.name), field: \(n))"
                           : "writer.writeRepeated(\(plan.marker).self, self.\(plan.name), field: \(n))"
@@ -238,8 +249,10 @@ struct MessageEmitter {
 
     private func readCall(_ plan: FieldPlan, message: MessageDecl) -> String {
         switch plan.kind {
-        case .implicit, .explicit:
+        case .implicit:
             return "try reader.read(\(plan.marker).self, field, into: &self.\(plan.name))"
+        case .explicit:
+            return "try reader.read(\(plan.marker).self, field, into: &self.\(plan.storage))"
         case .repeated:
             return "try reader.readRepeated(\(plan.marker).self, field, into: &self.\(plan.name))"
         case .map(let key, let value):

@@ -112,7 +112,7 @@ struct DescriptorConverter {
         service.deprecated = proto.options?.deprecated ?? false
         service.methods = proto.method.enumerated().map { i, m in
             MethodDecl(name: m.name ?? "", inputType: m.inputType ?? "", outputType: m.outputType ?? "",
-                       clientStreaming: m.clientStreaming ?? false, serverStreaming: m.serverStreaming ?? false,
+                       clientStreaming: m.clientStreaming, serverStreaming: m.serverStreaming,
                        deprecated: m.options?.deprecated ?? false, comments: comments(path + [2, Int32(i)]))
         }
         return service

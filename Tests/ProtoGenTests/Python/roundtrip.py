@@ -8,6 +8,8 @@ Records files hold messages as a 4-byte little-endian length followed by the ser
   gen DESC TYPE COUNT SEED OUT     random messages (every field kind, unknown enum values for open enums)
   check DESC TYPE A B              parse both files; every pair of messages must be equal
   reencode DESC TYPE IN OUT        parse each message and serialize it again
+  defaults DESC TYPE OUT           one message with every field that declares a default set to it
+                                   (required fields without one set to their type's zero)
 """
 import random
 import struct
@@ -197,6 +199,14 @@ def main(argv):
             print("%d of %d messages differ" % (bad, len(a)))
             return 1
         print("%d messages equal" % len(a))
+        return 0
+    if cmd == "defaults":
+        cls = load(argv[2], argv[3])
+        m = cls()
+        for f in m.DESCRIPTOR.fields:
+            if f.type != FD.TYPE_MESSAGE and not is_repeated(f) and (f.has_default_value or is_required(f)):
+                setattr(m, f.name, f.default_value)
+        write_records(argv[4], [m.SerializeToString()])
         return 0
     if cmd == "reencode":
         cls = load(argv[2], argv[3])

@@ -99,20 +99,20 @@ enum RandomMessages {
 
     static func rich2(_ r: inout SeededRandom) -> Rich_V2_Rich2 {
         var m = Rich_V2_Rich2()
-        m.i32 = r.maybe { $0.int32() }
+        if let v = r.maybe({ $0.int32() }) { m.i32 = v }
         m.name = r.string()
-        m.data = r.maybe { $0.bytes() }
-        m.d = r.maybe { $0.double() }
+        if let v = r.maybe({ $0.bytes() }) { m.data = v }
+        if let v = r.maybe({ $0.double() }) { m.d = v }
         m.unpacked = r.list { $0.int32() }
         m.packed = r.list { $0.int64() }
-        m.kind = r.maybe { $0.pick([.a, .b, .c]) }
+        if let v = r.maybe({ $0.pick([Rich_V2_Kind.a, .b, .c]) }) { m.kind = v }
         m.kinds = r.list { $0.pick([.a, .b, .c]) }
         m.inner = r.maybe { r in .with { $0.x = r.maybe { $0.uint32() }; $0.tags = r.list { $0.string() } } }
         m.inners = r.dictionary({ $0.string() }, { r in .with { $0.x = r.maybe { $0.uint32() } } })
         m.pick = r.pick([nil, .pInt(r.int32()), .pStr(r.string())])
         m.shared = r.maybe { r in .with { $0.label = r.string() } }
         m.big = r.maybe { $0.int64() }
-        m.escaped = r.maybe { $0.string() }
+        if let v = r.maybe({ $0.string() }) { m.escaped = v }
         return m
     }
 }
