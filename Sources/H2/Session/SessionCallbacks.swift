@@ -57,8 +57,8 @@ enum SessionCallbacks {
         }
         if stream.incomingTooLarge { return 0 }
         stream.incoming.append(H2Header(
-            String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-            String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)))
+            HeaderIntern.string(UnsafeBufferPointer(start: name, count: nameLength)),
+            HeaderIntern.string(UnsafeBufferPointer(start: value, count: valueLength))))
         return 0
     }
 

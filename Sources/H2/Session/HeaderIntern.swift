@@ -1,0 +1,30 @@
+/// Header names and values that recur on every request or response (HTTP/2 and gRPC), returned
+/// as literal strings so that decoding them allocates nothing; strings of 16+ bytes would.
+enum HeaderIntern {
+    private static let known: [String] = [
+        ":method", ":scheme", ":path", ":authority", ":status", "POST", "GET", "http", "https", "200",
+        "content-type", "application/grpc", "application/grpc+proto", "application/octet-stream", "te", "trailers",
+        "grpc-status", "grpc-message", "grpc-encoding", "grpc-accept-encoding", "grpc-timeout", "user-agent",
+        "content-length", "0", "identity", "gzip", "identity,deflate,gzip", "deflate", "accept-encoding", "server",
+        "date", "accept", "*/*",
+    ]
+
+    /// Known strings bucketed by UTF-8 length, for a cheap first filter.
+    private static let byLength: [[(bytes: [UInt8], string: String)]] = {
+        var buckets = [[(bytes: [UInt8], string: String)]](repeating: [], count: 33)
+        for string in known where string.utf8.count < buckets.count {
+            buckets[string.utf8.count].append((Array(string.utf8), string))
+        }
+        return buckets
+    }()
+
+    /// The string for `bytes`: a shared literal when known, else a new string.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if bytes.count < byLength.count {
+            for candidate in byLength[bytes.count] where candidate.bytes.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) {
+                return candidate.string
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
