@@ -45,21 +45,23 @@ public final class H2Connection: @unchecked Sendable {
         to address: SocketAddress, on loop: EventLoop, configuration: H2Configuration = H2Configuration(),
         socketOptions: SocketOptions = SocketOptions(), delegate: (any H2ConnectionDelegate)? = nil
     ) async throws(H2Error) -> H2Connection {
-        let tcp: TCPConnection
-        do {
-            tcp = try await TCPConnection.connect(to: address, on: loop, options: socketOptions)
-        } catch {
-            throw .connectFailed(error.description)
-        }
         let box = UncheckedBox(delegate)
-        return await withUnsafeContinuation { continuation in
-            loop.execute {
-                let connection = H2Connection(role: .client, tcp: tcp, configuration: configuration, streamHandler: nil)
-                connection.session.delegate = box.value
-                connection.session.start()
-                continuation.resume(returning: connection)
+        // The session starts on the loop as soon as the socket connects, so the connection preface
+        // leaves at once, however long the calling task takes to resume.
+        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<H2Connection, H2Error>, Never>) in
+            TCPConnection.connect(to: address, on: loop, options: socketOptions) { result in
+                switch result {
+                case .success(let tcp):
+                    let connection = H2Connection(role: .client, tcp: tcp, configuration: configuration, streamHandler: nil)
+                    connection.session.delegate = box.value
+                    connection.session.start()
+                    continuation.resume(returning: .success(connection))
+                case .failure(let error):
+                    continuation.resume(returning: .failure(.connectFailed(error.description)))
+                }
             }
         }
+        return try result.get()
     }
 
     /// Opens a client stream: submits `head` (with `:method`, `:scheme`, `:path`, `:authority`

@@ -58,8 +58,8 @@ import Testing
 
     @Test func garbagePrefaceGetsGoAwayProtocolErrorAndClose() async throws {
         let fixture = try Fixture()
-        let peer = try await RawPeer.connect(to: fixture.address, on: fixture.group.loops[0])
-        peer.send(Array("GET / HTTP/1.1\r\nHost: example\r\n\r\n".utf8))
+        let peer = try await RawPeer.connect(
+            to: fixture.address, on: fixture.group.loops[0], sending: Array("GET / HTTP/1.1\r\nHost: example\r\n\r\n".utf8))
         try await peer.waitFor("close") { $0.isClosed }
         let goAway = peer.frames.first { $0.type == 7 }
         #expect(goAway?.errorCode == H2ErrorCode.protocolError.rawValue)
@@ -69,9 +69,10 @@ import Testing
 
     @Test func malformedFrameGetsGoAwayFrameSizeErrorAndClose() async throws {
         let fixture = try Fixture()
-        let peer = try await RawPeer.connect(to: fixture.address, on: fixture.group.loops[0])
         // A SETTINGS frame whose length (5) is not a multiple of 6.
-        peer.send(RawPeer.preface + RawPeer.frame(type: 4, payload: [0, 3, 0, 0, 1]))
+        let peer = try await RawPeer.connect(
+            to: fixture.address, on: fixture.group.loops[0],
+            sending: RawPeer.preface + RawPeer.frame(type: 4, payload: [0, 3, 0, 0, 1]))
         try await peer.waitFor("close") { $0.isClosed }
         let goAway = peer.frames.first { $0.type == 7 }
         #expect(goAway?.errorCode == H2ErrorCode.frameSizeError.rawValue)
@@ -98,12 +99,11 @@ import Testing
         var configuration = H2Configuration()
         configuration.maxConcurrentStreams = 5
         let fixture = try Fixture(configuration: configuration)
-        let peer = try await RawPeer.connect(to: fixture.address, on: fixture.group.loops[0])
         var bytes = RawPeer.preface + RawPeer.settings()
         // 20 POST streams left open (no END_STREAM); our SETTINGS ACK never comes, so the limit
         // is "pending" and nghttp2 refuses the excess with RST_STREAM(REFUSED_STREAM).
         for index in 0..<20 { bytes += RawPeer.headers(stream: UInt32(1 + 2 * index)) }
-        peer.send(bytes)
+        let peer = try await RawPeer.connect(to: fixture.address, on: fixture.group.loops[0], sending: bytes)
         try await peer.waitFor("15 refusals") { peer in
             peer.frames.filter { $0.type == 3 && $0.errorCode == H2ErrorCode.refusedStream.rawValue }.count >= 15
         }
@@ -119,11 +119,12 @@ import Testing
         let fixture = try Fixture()
         var options = SocketOptions()
         options.receiveBufferSize = 64 * 1024
-        let peer = try await RawPeer.connect(to: fixture.address, on: fixture.group.loops[0], options: options)
         // Huge windows, so that only TCP (the peer not reading) can stop the server.
-        peer.send(RawPeer.preface + RawPeer.settings([(0x4, 0x7FFF_FFFF)])
-            + RawPeer.windowUpdate(stream: 0, increment: 0x7FFF_FFFF - 65_535)
-            + RawPeer.headers(stream: 1, get: true, path: "/bytes/1000000000", endStream: true))
+        let peer = try await RawPeer.connect(
+            to: fixture.address, on: fixture.group.loops[0], options: options,
+            sending: RawPeer.preface + RawPeer.settings([(0x4, 0x7FFF_FFFF)])
+                + RawPeer.windowUpdate(stream: 0, increment: 0x7FFF_FFFF - 65_535)
+                + RawPeer.headers(stream: 1, get: true, path: "/bytes/1000000000", endStream: true))
         try await Task.sleep(for: .milliseconds(100))
         let tcp = peer.connection
         try await onLoop(tcp.loop) { tcp.pauseReading() }
@@ -143,9 +144,10 @@ import Testing
 
     @Test func peerThatVanishesMidStreamFailsOnlyItsHandler() async throws {
         let fixture = try Fixture()
-        let peer = try await RawPeer.connect(to: fixture.address, on: fixture.group.loops[0])
-        peer.send(RawPeer.preface + RawPeer.settings() + RawPeer.headers(stream: 1, path: "/echo")
-            + RawPeer.data(stream: 1, [1, 2, 3, 4]))
+        let peer = try await RawPeer.connect(
+            to: fixture.address, on: fixture.group.loops[0],
+            sending: RawPeer.preface + RawPeer.settings() + RawPeer.headers(stream: 1, path: "/echo")
+                + RawPeer.data(stream: 1, [1, 2, 3, 4]))
         try await peer.waitFor("echoed data") { $0.frames.contains { $0.type == 0 && $0.stream == 1 } }
         peer.close()
         let errors = fixture.handlerErrors

@@ -27,13 +27,26 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
 
     private init(connection: TCPConnection) { self.connection = connection }
 
-    static func connect(to address: SocketAddress, on loop: EventLoop, options: SocketOptions = SocketOptions())
-        async throws -> RawPeer
-    {
-        let tcp = try await TCPConnection.connect(to: address, on: loop, options: options)
-        let peer = RawPeer(connection: tcp)
-        try await onLoop(loop) { tcp.start(delegate: peer) }
-        return peer
+    /// Connects and, on the loop right away, sends `initialBytes` (so that a busy test runner
+    /// cannot delay them past the server's preface timeout).
+    static func connect(
+        to address: SocketAddress, on loop: EventLoop, options: SocketOptions = SocketOptions(),
+        sending initialBytes: [UInt8] = []
+    ) async throws -> RawPeer {
+        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RawPeer, IOError>, Never>) in
+            TCPConnection.connect(to: address, on: loop, options: options) { result in
+                switch result {
+                case .success(let tcp):
+                    let peer = RawPeer(connection: tcp)
+                    tcp.start(delegate: peer)
+                    if !initialBytes.isEmpty { tcp.write(initialBytes) }
+                    continuation.resume(returning: .success(peer))
+                case .failure(let error):
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
     }
 
     func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {

@@ -17,41 +17,42 @@ import Testing
     }
 
     @Test func idleConnectionGetsGoAwayAndIsClosed() async throws {
-        let (group, server) = try startServer { $0.idleTimeout = .milliseconds(200) }
-        let peer = try await RawPeer.connect(to: server.localAddress, on: group.loops[0])
-        peer.send(RawPeer.preface + RawPeer.settings())
+        let (group, server) = try startServer { $0.idleTimeout = .milliseconds(300) }
         let start = EventLoop.monotonicNanoseconds()
+        let peer = try await RawPeer.connect(
+            to: server.localAddress, on: group.loops[0], sending: RawPeer.preface + RawPeer.settings())
         try await peer.waitFor("idle close", seconds: 5) { $0.isClosed }
-        let elapsed = EventLoop.monotonicNanoseconds() - start
-        #expect(elapsed >= 150_000_000)
+        // Not before the timeout (the server's clock starts after our connect began).
+        #expect(EventLoop.monotonicNanoseconds() - start >= 300_000_000)
         #expect(peer.frames.contains { $0.type == 7 && $0.errorCode == 0 })
         await server.shutdown()
         group.shutdown()
     }
 
     @Test func busyConnectionIsNotClosedForIdleness() async throws {
-        let (group, server) = try startServer { $0.idleTimeout = .milliseconds(200) }
-        let client = try await H2Client.connect(host: "127.0.0.1", port: server.localAddress.port, group: group)
-        let call = try await client.call(method: "POST", path: "/")
-        // A stream stays open for three idle periods: the connection is in use, not idle.
-        for _ in 0..<6 {
-            try await call.writer.write([1])
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        call.writer.finish()
-        #expect(try await call.body.collect() == [1, 1, 1, 1, 1, 1])
-        await client.close()
+        let (group, server) = try startServer { $0.idleTimeout = .milliseconds(300) }
+        // The stream opens together with the preface (on the loop, at connect), so the connection is
+        // never without a stream; then it stays open for several idle periods.
+        let peer = try await RawPeer.connect(
+            to: server.localAddress, on: group.loops[0],
+            sending: RawPeer.preface + RawPeer.settings() + RawPeer.headers(stream: 1, path: "/echo"))
+        try await Task.sleep(for: .milliseconds(1000))
+        #expect(!peer.isClosed)
+        peer.send(RawPeer.data(stream: 1, [7, 7], endStream: true))
+        try await peer.waitFor("echo") { $0.frames.contains { $0.type == 0 && $0.payload == [7, 7] } }
+        // With its stream done, the connection is idle and goes.
+        try await peer.waitFor("idle close", seconds: 10) { $0.isClosed }
         await server.shutdown()
         group.shutdown()
     }
 
     @Test func slowlorisHeadIsCutOffAfterTheHeaderReadTimeout() async throws {
         let (group, server) = try startServer { $0.headerReadTimeout = .milliseconds(200) }
-        let peer = try await RawPeer.connect(to: server.localAddress, on: group.loops[0])
         // HEADERS without END_HEADERS: the head is never completed (a CONTINUATION would have to follow).
         var headers = RawPeer.headers(stream: 1)
         headers[4] = 0  // clear END_HEADERS
-        peer.send(RawPeer.preface + RawPeer.settings() + headers)
+        let peer = try await RawPeer.connect(
+            to: server.localAddress, on: group.loops[0], sending: RawPeer.preface + RawPeer.settings() + headers)
         try await peer.waitFor("slowloris close", seconds: 5) { $0.isClosed }
         // Meanwhile a proper client is served.
         let client = try await H2Client.connect(host: "127.0.0.1", port: server.localAddress.port, group: group)
@@ -74,9 +75,9 @@ import Testing
             $0.keepAliveInterval = .milliseconds(100)
             $0.keepAliveTimeout = .milliseconds(200)
         }
-        let peer = try await RawPeer.connect(to: server.localAddress, on: group.loops[0])
         // This peer never answers PINGs.
-        peer.send(RawPeer.preface + RawPeer.settings())
+        let peer = try await RawPeer.connect(
+            to: server.localAddress, on: group.loops[0], sending: RawPeer.preface + RawPeer.settings())
         try await peer.waitFor("keepalive close", seconds: 5) { $0.isClosed }
         #expect(peer.frames.contains { $0.type == 6 && $0.flags & 1 == 0 })
         await server.shutdown()
@@ -85,12 +86,13 @@ import Testing
 
     @Test func keepAlivePingAnsweredKeepsTheConnection() async throws {
         let (group, server) = try startServer {
-            $0.keepAliveInterval = .milliseconds(50)
-            $0.keepAliveTimeout = .milliseconds(100)
+            $0.keepAliveInterval = .milliseconds(100)
+            $0.keepAliveTimeout = .seconds(2)
         }
         // nghttp2 on our client side answers PINGs by itself.
         let client = try await H2Client.connect(host: "127.0.0.1", port: server.localAddress.port, group: group)
-        try await Task.sleep(for: .milliseconds(500))
+        // Several PINGs go out and are answered meanwhile.
+        try await Task.sleep(for: .milliseconds(600))
         #expect(try await client.request(method: "POST", path: "/", body: [5]).body == [5])
         await client.close()
         await server.shutdown()
