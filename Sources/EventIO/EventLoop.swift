@@ -170,12 +170,15 @@ public final class EventLoop: @unchecked Sendable {
             return true
         }
         if !accepted {
-            // The loop is gone: jobs must still run somewhere, closures are dropped.
+            // The loop is gone. Jobs go to the global executor; a closure runs here once the loop
+            // thread has finished (nothing else touches the loop's state then), so that awaiting
+            // callers (a listener's close after its group's shutdown) are not left hanging.
             switch work {
             case .job(let job), .isolatedJob(let job):
                 globalConcurrentExecutor.enqueue(ExecutorJob(job))
-            case .closure:
-                break
+            case .closure(let body):
+                while !finished.load(ordering: .acquiring) { sched_yield() }
+                body()
             }
         }
     }

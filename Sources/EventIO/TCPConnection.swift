@@ -68,6 +68,7 @@ public final class TCPConnection: @unchecked Sendable {
 
     /// Queues a copy of `bytes`; they leave with everything else queued in this loop turn.
     public func write(_ bytes: Span<UInt8>) {
+        loop.preconditionInEventLoop()
         guard isOpen else { return }
         bytes.withUnsafeBytes { output.appendCopy($0, pool: loop.stagingPool) }
         didQueue()
@@ -75,6 +76,7 @@ public final class TCPConnection: @unchecked Sendable {
 
     /// Queues `bytes` without copying them.
     public func write(_ bytes: [UInt8]) {
+        loop.preconditionInEventLoop()
         guard isOpen else { return }
         output.append(bytes)
         didQueue()
@@ -176,7 +178,12 @@ public final class TCPConnection: @unchecked Sendable {
     // MARK: - Closing
 
     /// Closes the connection now; queued output is dropped. The delegate hears `connectionClosed(error: nil)`.
+    /// Any thread (off the loop it hops there).
     public func close() {
+        guard loop.inEventLoop else {
+            loop.execute { self.closeNow(error: nil) }
+            return
+        }
         closeNow(error: nil)
     }
 

@@ -123,3 +123,12 @@ actor LoopCounter {
         if !loop.inEventLoop { allOnLoop = false }
     }
 }
+
+@Suite struct EventLoopAfterShutdownTests {
+    @Test func closingAListenerAfterItsGroupShutDownDoesNotHang() async throws {
+        let group = try EventLoopGroup(loopCount: 1)
+        let listener = try TCPListener.bind(to: .loopback(port: 0), group: group) { $0.close() }
+        group.shutdown()
+        try await withTimeout(5, "listener close after shutdown") { await listener.close() }
+    }
+}
