@@ -17,6 +17,9 @@ final class NGHTTP2Session {
     let streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?
 
     var streams: [Int32: H2Stream] = [:]
+    /// The stream looked up last: callbacks come in runs for one stream, and hashing an id per
+    /// header and per DATA chunk is measurable.
+    var lastStream: H2Stream?
     var state = State.open
     var closeError: H2Error?
 
@@ -138,6 +141,7 @@ final class NGHTTP2Session {
         let streamError = error ?? .connectionClosed("connection closed with the stream open")
         let open = streams
         streams.removeAll()
+        lastStream = nil
         for (_, stream) in open.sorted(by: { $0.key < $1.key }) {
             stream.closed = true
             let delegate = stream.delegate
@@ -194,6 +198,14 @@ final class NGHTTP2Session {
         closeAfterFlush()
     }
 
+    @inline(__always)
+    func stream(_ id: Int32) -> H2Stream? {
+        if let last = lastStream, last.id == id { return last }
+        let found = streams[id]
+        if found != nil { lastStream = found }
+        return found
+    }
+
     // MARK: - Input
 
     func receive(_ bytes: Span<UInt8>) {
@@ -232,10 +244,10 @@ final class NGHTTP2Session {
             if state == .closed { return }
             switch event {
             case .headers(let id, let fields, let endStream, let tooLarge):
-                guard let stream = streams[id] else { continue }
+                guard let stream = stream(id) else { continue }
                 deliverHeaders(stream, H2Headers(fields), endStream: endStream, tooLarge: tooLarge)
             case .data(let id, let offset, let count, let spilled):
-                guard let stream = streams[id], let delegate = stream.delegate else { continue }
+                guard let stream = stream(id), let delegate = stream.delegate else { continue }
                 if spilled {
                     spill.withUnsafeBufferPointer { all in
                         let part = UnsafeBufferPointer(rebasing: all[offset..<offset + count])
@@ -247,10 +259,11 @@ final class NGHTTP2Session {
                     delegate.stream(stream, didReceiveData: part.span)
                 }
             case .end(let id):
-                guard let stream = streams[id] else { continue }
+                guard let stream = stream(id) else { continue }
                 stream.delegate?.stream(stream, didReceiveEnd: nil)
             case .closed(let id, let code):
                 guard let stream = streams.removeValue(forKey: id) else { continue }
+                if lastStream === stream { lastStream = nil }
                 stream.closed = true
                 let delegate = stream.delegate
                 stream.delegate = nil

@@ -30,7 +30,7 @@ enum SessionCallbacks {
         guard let frame, frame.pointee.hd.type == headersType else { return 0 }
         let id = frame.pointee.hd.stream_id
         let stream: H2Stream
-        if let existing = session.streams[id] {
+        if let existing = session.stream(id) {
             stream = existing
         } else {
             guard session.role == .server, frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST,
@@ -48,7 +48,7 @@ enum SessionCallbacks {
 
     static let onHeader: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, user in
         let session = session(user)
-        guard let frame, let stream = session.streams[frame.pointee.hd.stream_id] else { return 0 }
+        guard let frame, let stream = session.stream(frame.pointee.hd.stream_id) else { return 0 }
         stream.incomingBytes += nameLength + valueLength + 32
         if stream.incomingBytes > Int(session.configuration.maxHeaderListSize) {
             stream.incomingTooLarge = true
@@ -69,7 +69,7 @@ enum SessionCallbacks {
         let endStream = header.flags & endStreamFlag != 0
         switch UInt32(header.type) {
         case NGHTTP2_HEADERS.rawValue:
-            guard let stream = session.streams[header.stream_id] else { return 0 }
+            guard let stream = session.stream(header.stream_id) else { return 0 }
             let fields = stream.incoming
             stream.incoming = []
             session.events.append(.headers(
@@ -98,7 +98,7 @@ enum SessionCallbacks {
         // others; the stream window only when the reader consumes (backpressure per stream).
         nghttp2_session_consume_connection(ng, length)
         // The delegate may not be set yet (the head in the same input is handed over afterwards).
-        guard length > 0, let data, session.streams[streamID] != nil else { return 0 }
+        guard length > 0, let data, session.stream(streamID) != nil else { return 0 }
         let raw = UnsafeRawPointer(data)
         if let base = session.inputBase, raw >= base, raw + length <= base + session.inputCount {
             session.events.append(.data(stream: streamID, offset: raw - base, count: length, spilled: false))
@@ -133,7 +133,7 @@ enum SessionCallbacks {
     /// defers when the queue is empty, ends with EOF (and trailers) when the stream is finished.
     static let readData: nghttp2_data_source_read_callback = { ng, streamID, buffer, length, flags, _, user in
         let session = session(user)
-        guard let stream = session.streams[streamID], !stream.resetSubmitted, let buffer, let flags else {
+        guard let stream = session.stream(streamID), !stream.resetSubmitted, let buffer, let flags else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
         var written = 0
