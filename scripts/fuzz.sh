@@ -7,10 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 regressions=Tests/ProtoWireTests/Fixtures/fuzz-regressions
-swift build -c release --package-path FuzzTesting --product FuzzProtoWire --sanitize=fuzzer --sanitize=address 2>&1 \
+swift build -c release --package-path FuzzTesting --sanitize=fuzzer --sanitize=address 2>&1 \
     | grep -E 'error:|Build complete' || true
 fuzzer=FuzzTesting/.build/release/FuzzProtoWire
 [ -x "$fuzzer" ] || { echo "fuzz: build failed"; exit 1; }
+# A fuzzer without coverage instrumentation would run "fine" and find nothing: refuse it.
+"$fuzzer" -runs=0 2>&1 | grep -q 'inline 8-bit counters' || { echo "fuzz: $fuzzer is not instrumented for coverage"; exit 1; }
 corpus=$(mktemp -d)
 artifacts=$(mktemp -d)
 trap 'rm -rf "$corpus" "$artifacts"' EXIT

@@ -78,10 +78,17 @@ public struct ProtoWriter {
         if n == 0 { return }
         reserve(n)
         let to = UnsafeMutableRawPointer(base + position), from = bytes.baseAddress!
+        // Short strings are the common case: two overlapping moves beat a memmove call.
         if n <= 16 && n >= 8 {
-            // Short strings are the common case: two overlapping 8-byte moves beat a memmove call.
-            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            (to + (n &- 8)).storeBytes(of: (from + (n &- 8)).loadUnaligned(as: UInt64.self), as: UInt64.self)
+            let head = from.loadUnaligned(as: UInt64.self), tail = (from + (n &- 8)).loadUnaligned(as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            (to + (n &- 8)).storeBytes(of: tail, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            let head = from.loadUnaligned(as: UInt32.self), tail = (from + (n &- 4)).loadUnaligned(as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            (to + (n &- 4)).storeBytes(of: tail, as: UInt32.self)
+        } else if n < 4 {
+            for i in 0..<n { to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
         } else {
             to.copyMemory(from: from, byteCount: n)
         }
