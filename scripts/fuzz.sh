@@ -19,7 +19,7 @@ trap 'rm -rf "$corpus" "$artifacts"' EXIT
 echo "== fuzzing ProtoWire for ${seconds} s"
 set +e
 "$fuzzer" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$corpus" FuzzTesting/Seeds "$regressions" 2>&1 | grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)'
+    -artifact_prefix="$artifacts/" "$corpus" FuzzTesting/Seeds "$regressions" 2>&1 | grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)|NEW_FUNC|^"|# Uses:|recommended dictionary'
 status=${PIPESTATUS[0]}
 set -e
 found=$(ls "$artifacts")
