@@ -45,14 +45,14 @@ import Testing
         // `nc -l` would do; our own tcp server does not answer a download request with a wrong size field,
         // so use a listener that accepts and never writes: a serve child of another protocol's port is not
         // needed — python's socket module is an independent one.
-        let script = "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen();print(s.getsockname()[1],flush=True)\nc,_=s.accept();time.sleep(30)"
+        let script = "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen();s.settimeout(30);print(s.getsockname()[1],flush=True)\nc,_=s.accept();time.sleep(30)"
         let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", script]
+        python.executableURL = URL(fileURLWithPath: PythonProcess.interpreter)
+        python.arguments = ["-c", script]
         let out = Pipe()
         python.standardOutput = out
         try python.run()
-        defer { python.terminate() }
+        defer { kill(python.processIdentifier, SIGKILL); python.waitUntilExit() }
         let port = try #require(Int(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)))
         let outcome = try RPCBenchProcess.run(

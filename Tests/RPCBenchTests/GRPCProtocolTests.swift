@@ -25,7 +25,8 @@ import Testing
 
     @Test func ourClientAgainstPythonGrpcio() async throws {
         let server = try PythonProcess.start(script: "grpc_echo_server.py")
-        defer { server.process.terminate() }
+        // SIGKILL: a child of this test process may inherit SIGTERM blocked, and outlive the test.
+        defer { kill(server.process.processIdentifier, SIGKILL); server.process.waitUntilExit() }
         for id in ["unary-1x4-16B", "pingpong-1x1-4KiB", "download-1x1-64KiB"] {
             let result = try await measure(id, port: server.port)
             #expect(result.calls > 0, "\(id)")
@@ -57,10 +58,24 @@ enum PythonProcess {
             .appendingPathComponent("scripts/rpcbench")
     }
 
-    static func start(script: String) throws -> (process: Process, port: Int) {
+    /// The interpreter's own path: `python3` may be a version manager's shim that runs python as its child,
+    /// and terminating the shim would leave the server running.
+    static let interpreter: String = {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scripts.appendingPathComponent(script).path]
+        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
+        let out = Pipe()
+        process.standardOutput = out
+        guard (try? process.run()) != nil else { return "python3" }
+        let path = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return path.trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
+    static func start(script: String) throws -> (process: Process, port: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: interpreter)
+        process.arguments = [scripts.appendingPathComponent(script).path]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
@@ -80,8 +95,8 @@ enum PythonProcess {
 
     static func run(script: String, arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scripts.appendingPathComponent(script).path] + arguments
+        process.executableURL = URL(fileURLWithPath: interpreter)
+        process.arguments = [scripts.appendingPathComponent(script).path] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out

@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="$(swift build --show-bin-path)/rpcbench"
 [ -x "$bin" ] || swift build --product rpcbench
-work=$(mktemp -d)
+# Under .build, not /tmp: nothing else cleans it up under our feet.
+mkdir -p .build
+work=$(mktemp -d "$PWD/.build/rpcbench-check.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -53,7 +55,10 @@ serve grpc
 python3 scripts/rpcbench/grpc_echo_client.py "$port"
 
 echo "-- grpc: rpcbench load against a python grpcio server"
-python3 scripts/rpcbench/grpc_echo_server.py >"$work/pyserver.out" 2>&1 &
+# The interpreter itself, not a version-manager shim: a shim would run python as its child, and killing
+# the shim's pid would leave the server behind.
+python=$(python3 -c 'import sys; print(sys.executable)')
+"$python" scripts/rpcbench/grpc_echo_server.py >"$work/pyserver.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q listening "$work/pyserver.out" && break; sleep 0.1; done
 pyport=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$work/pyserver.out")

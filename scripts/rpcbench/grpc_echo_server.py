@@ -1,7 +1,8 @@
 """bench.Echo in python grpcio: another stack's server for `rpcbench load --proto grpc` to drive.
 Prints `grpcio listening on 127.0.0.1:PORT` and serves until killed."""
+import os
 import signal
-import sys
+import time
 from concurrent import futures
 
 import grpc
@@ -31,8 +32,11 @@ def main():
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"grpcio listening on 127.0.0.1:{port}", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    server.wait_for_termination()
+    # grpc's worker threads keep a process alive through sys.exit(): leave at once on SIGTERM/SIGINT.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+    while True:  # sleep, unlike wait_for_termination(), lets the signal handlers run
+        time.sleep(0.5)
 
 
 main()
