@@ -61,6 +61,9 @@ public final class TCPConnection: @unchecked Sendable {
     /// True until the connection is closed.
     public var isOpen: Bool { state == .open || state == .closing }
 
+    /// `sendmsg` calls made so far: with batching, one per loop turn that had output. Loop thread only.
+    public private(set) var writeSyscalls = 0
+
     /// Bytes queued and not yet accepted by the kernel.
     public var pendingWriteBytes: Int { output.pendingBytes }
 
@@ -102,6 +105,7 @@ public final class TCPConnection: @unchecked Sendable {
             message.msg_iov = loop.iovecs
             message.msg_iovlen = count
             let outcome: Syscall.Outcome<Int>
+            writeSyscalls += 1
             do {
                 outcome = try Syscall.nonBlocking("sendmsg") { sendmsg(fd, &message, Int32(MSG_NOSIGNAL)) }
             } catch {
