@@ -79,6 +79,9 @@ public final class H2Connection: @unchecked Sendable {
     /// Number of open streams. Loop thread only.
     public var openStreamCount: Int { session.streams.count }
 
+    /// Frames or bytes not yet handed to the kernel (for tests). Loop thread only.
+    var hasPendingOutput: Bool { session.hasPendingOutput }
+
     /// Sends a PING; `completion` runs on the loop with the round-trip time, or nil if the
     /// connection closed first. Loop thread only.
     public func ping(_ completion: @escaping (Duration?) -> Void) {
