@@ -7,12 +7,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 regressions=Tests/ProtoWireTests/Fixtures/fuzz-regressions
-swift build -c release --package-path FuzzTesting --sanitize=fuzzer --sanitize=address 2>&1 \
+# Coverage flags spelled out: on a fresh clone swiftc 6.3.1 passed only -sanitize=address to the frontend
+# and the fuzzer came out uninstrumented (no "inline 8-bit counters"). Current libFuzzer needs inline
+# 8-bit counters and a PC table; plain `edge` alone means trace-pc-guard, which it refuses.
+swift build -c release --package-path FuzzTesting --sanitize=fuzzer --sanitize=address \
+    -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp 2>&1 \
     | grep -E 'error:|Build complete' || true
 fuzzer=FuzzTesting/.build/release/FuzzProtoWire
 [ -x "$fuzzer" ] || { echo "fuzz: build failed"; exit 1; }
 # A fuzzer without coverage instrumentation would run "fine" and find nothing: refuse it.
-"$fuzzer" -runs=0 2>&1 | grep -q 'inline 8-bit counters' || { echo "fuzz: $fuzzer is not instrumented for coverage"; exit 1; }
+# (Output captured first: with pipefail, `grep -q` closing the pipe early would fail the check by SIGPIPE.)
+probe=$("$fuzzer" -runs=0 2>&1 || true)
+grep -q 'inline 8-bit counters' <<<"$probe" || { echo "fuzz: $fuzzer is not instrumented for coverage"; exit 1; }
 corpus=$(mktemp -d)
 artifacts=$(mktemp -d)
 trap 'rm -rf "$corpus" "$artifacts"' EXIT
