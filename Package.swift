@@ -103,7 +103,9 @@ let package = Package(
             name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire", "H2RPC"],
             exclude: ["Python", "Snapshots", "Fixtures"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "H2", "ProtoWire", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .testTarget(name: "EventIOTests", dependencies: ["EventIO"], swiftSettings: strict),
-        .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO"], swiftSettings: strict),
+        // Helpers the EventIO and H2 tests share (process census from /proc, timeouts, test bytes).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
     ]
 )

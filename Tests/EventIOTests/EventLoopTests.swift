@@ -1,4 +1,5 @@
 @testable import EventIO
+import TestSupport
 import Glibc
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import TestSupport
 import EventIO
 @testable import H2
 import Synchronization

@@ -1,3 +1,4 @@
+import TestSupport
 import EventIO
 import H2
 import Synchronization

@@ -1,0 +1,120 @@
+// Helpers shared by the EventIO and H2 test targets: process census from /proc, timeouts, test bytes.
+import Glibc
+import Synchronization
+
+/// Open file descriptors of this process (entries of /proc/self/fd).
+public func openDescriptorCount() -> Int {
+    guard let dir = opendir("/proc/self/fd") else { return -1 }
+    defer { closedir(dir) }
+    var count = 0
+    while readdir(dir) != nil { count += 1 }
+    return count - 3  // ".", ".." and the directory stream itself
+}
+
+/// A value behind a lock, shareable between closures.
+public final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    public init(_ value: Value) { mutex = Mutex(value) }
+    public func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+    public var value: Value { mutex.withLock { $0 } }
+}
+
+public struct TimeoutError: Error, CustomStringConvertible {
+    public let what: String
+    public init(what: String) { self.what = what }
+    public var description: String { "timed out: \(what)" }
+}
+
+/// `body`'s result, or `TimeoutError` once `seconds` have passed.
+public func withTimeout<T: Sendable>(
+    _ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            throw TimeoutError(what: what)
+        }
+        let result = try await group.next()!
+        group.cancelAll()
+        return result
+    }
+}
+
+/// Deterministic test bytes.
+public func patternBytes(_ count: Int, seed: UInt32 = 1) -> [UInt8] {
+    var state = seed &* 2_654_435_761 | 1
+    return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        var index = 0
+        while index < count {
+            state ^= state << 13
+            state ^= state >> 17
+            state ^= state << 5
+            var word = state
+            for _ in 0..<min(4, count - index) {
+                buffer[index] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                index += 1
+            }
+        }
+        initialized = count
+    }
+}
+
+/// This process's open sockets whose local or remote TCP port is `port` (from /proc/net/tcp{,6}
+/// joined with /proc/self/fd). Exact even while other tests run in parallel.
+public func openSockets(onPort port: Int) -> Int {
+    var inodes = Set<String>()
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        guard let text = readTextFile(table) else { continue }
+        for line in text.split(separator: "\n").dropFirst() {
+            let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard columns.count > 9 else { continue }
+            let local = columns[1].split(separator: ":").last.flatMap { Int($0, radix: 16) }
+            let remote = columns[2].split(separator: ":").last.flatMap { Int($0, radix: 16) }
+            if local == port || remote == port { inodes.insert(String(columns[9])) }
+        }
+    }
+    var count = 0
+    guard let dir = opendir("/proc/self/fd") else { return -1 }
+    defer { closedir(dir) }
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        var target = [CChar](repeating: 0, count: 256)
+        let length = readlink("/proc/self/fd/\(name)", &target, 255)
+        guard length > 0 else { continue }
+        let link = String(decoding: target.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if link.hasPrefix("socket:["), inodes.contains(String(link.dropFirst(8).dropLast())) { count += 1 }
+    }
+    return count
+}
+
+/// Threads of this process whose name starts with `prefix`.
+public func threadCount(namedWithPrefix prefix: String) -> Int {
+    guard let dir = opendir("/proc/self/task") else { return -1 }
+    defer { closedir(dir) }
+    var count = 0
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name.hasPrefix(".") { continue }
+        if let comm = readTextFile("/proc/self/task/\(name)/comm"), comm.hasPrefix(prefix) { count += 1 }
+    }
+    return count
+}
+
+public func readTextFile(_ path: String) -> String? {
+    guard let file = fopen(path, "r") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, file)
+        if n <= 0 { break }
+        bytes.append(contentsOf: chunk.prefix(n))
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
