@@ -55,7 +55,7 @@ final class ChannelConnection: Sendable {
         do {
             try await open(call, path: path, options: options, initialMessage: initialMessage, endStream: endStream)
         } catch {
-            call.finished(CallEnd(error: error, trailingMetadata: Metadata()))
+            call.fail(error)
             throw error
         }
     }

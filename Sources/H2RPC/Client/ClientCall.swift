@@ -62,6 +62,9 @@ final class ClientCall: Sendable {
     /// A response message arrived.
     func receivedMessage(_ message: ReceivedMessage) { responses.push(message) }
 
+    /// The call ended here, before or without the server's trailers (a local error).
+    func fail(_ error: RPCError) { finished(CallEnd(error: error, trailingMetadata: Metadata())) }
+
     /// The call ended: trailers, Trailers-Only, reset, connection loss, deadline or cancel.
     func finished(_ callEnd: CallEnd) {
         guard !isFinished.exchange(true, ordering: .acquiringAndReleasing) else { return }
@@ -113,7 +116,7 @@ final class ClientCall: Sendable {
             return try decodeMessage(raw, encoding: encoding, limit: maxReceiveMessageSize) as M
         } catch {
             transport?.cancel(status: error)
-            finished(CallEnd(error: error, trailingMetadata: Metadata()))
+            fail(error)
             throw error
         }
     }

@@ -58,6 +58,20 @@ public final class RPCChannel: Sendable {
     /// Closes the connection; calls in flight fail with UNAVAILABLE, later calls too.
     public func close() async { await connection.close() }
 
+    /// Opens the call with `request` as its whole request side (unary, server streaming), in one hop.
+    private func start<Req: ProtoMessage>(
+        _ call: ClientCall, path: String, options: CallOptions, soleRequest request: Req
+    ) async throws(RPCError) {
+        let framed: [UInt8]
+        do {
+            framed = try call.frame(request, compressed: nil)
+        } catch {
+            call.fail(error)
+            throw error
+        }
+        try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
+    }
+
     /// Applies the interceptors and creates the call's shared state.
     private func makeCall(path: String, options: inout CallOptions) throws(RPCError) -> ClientCall {
         let interceptors = configuration.interceptors
@@ -91,14 +105,7 @@ extension RPCChannel {
     ) async throws(RPCError) -> RPCResponse<Resp> {
         var options = options
         let call = try makeCall(path: path, options: &options)
-        let framed: [UInt8]
-        do {
-            framed = try call.frame(request, compressed: nil)
-        } catch {
-            call.finished(CallEnd(error: error, trailingMetadata: Metadata()))
-            throw error
-        }
-        try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
+        try await start(call, path: path, options: options, soleRequest: request)
         // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
         // action; a task cancelled earlier cancels it as soon as it waits).
         let message: Resp = try await call.receiveSingle()
@@ -124,14 +131,7 @@ extension RPCChannel {
         var options = options
         let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
-        let framed: [UInt8]
-        do {
-            framed = try call.frame(request, compressed: nil)
-        } catch {
-            call.finished(CallEnd(error: error, trailingMetadata: Metadata()))
-            throw error
-        }
-        try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
+        try await start(call, path: path, options: options, soleRequest: request)
         return ServerStreamingCall(owner: owner)
     }
 
