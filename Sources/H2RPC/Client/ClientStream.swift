@@ -18,7 +18,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     private var finished = false
     private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
     /// Received bytes not yet given back to flow control because the reader is behind.
-    private var withheldBytes = 0
+    private var window = WithheldWindow()
 
     init(loop: EventLoop, call: ClientCall) {
         self.loop = loop
@@ -66,20 +66,13 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
             abort(error.status)
             return
         }
-        if withheldBytes > 0 || call.gate.shouldWithhold {
-            withheldBytes += bytes.count
-            if withheldBytes == bytes.count, !call.gate.startWithholding(onDrain: { self.onLoop { self.releaseWithheld() } }) {
-                releaseWithheld()
-            }
-        } else {
-            io?.consume(bytes.count)
-        }
+        let giveBack = window.received(bytes.count, gate: call.gate) { { self.onLoop { self.releaseWithheld() } } }
+        if giveBack > 0 { io?.consume(giveBack) }
     }
 
     private func releaseWithheld() {
-        guard withheldBytes > 0 else { return }
-        io?.consume(withheldBytes)
-        withheldBytes = 0
+        let withheld = window.release()
+        if withheld > 0 { io?.consume(withheld) }
     }
 
     func receivedEnd(trailers: [HeaderField]?) {

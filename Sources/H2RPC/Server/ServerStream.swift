@@ -29,7 +29,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     private(set) var isClosed = false
     private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
     /// Received bytes not yet given back to flow control because the handler is behind.
-    private var withheldBytes = 0
+    private var window = WithheldWindow()
     private let gate = FlowGate()
     /// Called once when the call is over (closed and handler done), to let the connection forget it.
     var onComplete: (() -> Void)?
@@ -103,20 +103,13 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             return
         }
         // Window goes back at once unless the handler is more than FlowGate.highWater behind.
-        if withheldBytes > 0 || gate.shouldWithhold {
-            withheldBytes += bytes.count
-            if withheldBytes == bytes.count, !gate.startWithholding(onDrain: { self.onLoop { self.releaseWithheld() } }) {
-                releaseWithheld()
-            }
-        } else {
-            io?.consume(bytes.count)
-        }
+        let giveBack = window.received(bytes.count, gate: gate) { { self.onLoop { self.releaseWithheld() } } }
+        if giveBack > 0 { io?.consume(giveBack) }
     }
 
     private func releaseWithheld() {
-        guard withheldBytes > 0 else { return }
-        io?.consume(withheldBytes)
-        withheldBytes = 0
+        let withheld = window.release()
+        if withheld > 0 { io?.consume(withheld) }
     }
 
     /// The client half-closed (END_STREAM).
