@@ -18,12 +18,7 @@ public final class H2BenchServer: BenchServer {
     }
 
     public static func start(host: String, port: Int, threads: Int?) throws(BenchError) -> H2BenchServer {
-        let group: EventLoopGroup
-        do {
-            group = try EventLoopGroup(loopCount: threads ?? EventLoopGroup.coreCount)
-        } catch {
-            throw .listen("cannot start event loops: \(error)")
-        }
+        let group = try BenchEventLoops.start(threads, defaultCount: EventLoopGroup.coreCount, failure: BenchError.listen)
         do {
             let address = try SocketAddress(host: host, port: port)
             let listener = try TCPListener.bind(to: address, group: group) { tcp in

@@ -15,12 +15,7 @@ public final class TCPBenchServer: BenchServer {
     }
 
     public static func start(host: String, port: Int, threads: Int?) throws(BenchError) -> TCPBenchServer {
-        let group: EventLoopGroup
-        do {
-            group = try EventLoopGroup(loopCount: threads ?? EventLoopGroup.coreCount)
-        } catch {
-            throw .listen("cannot start event loops: \(error)")
-        }
+        let group = try BenchEventLoops.start(threads, defaultCount: EventLoopGroup.coreCount, failure: BenchError.listen)
         do {
             let address = try SocketAddress(host: host, port: port)
             // Downloads keep little in flight: a 128 KiB send buffer (the kernel doubles it) and 256/128 KiB

@@ -9,11 +9,7 @@ public final class H2BenchClient: BenchClient {
     private let group: EventLoopGroup
 
     public init(threads: Int?) throws(BenchError) {
-        do {
-            group = try EventLoopGroup(loopCount: threads ?? 1)
-        } catch {
-            throw .connect("cannot start event loops: \(error)")
-        }
+        group = try BenchEventLoops.start(threads, defaultCount: 1, failure: BenchError.connect)
     }
 
     deinit { group.shutdown() }
