@@ -13,6 +13,6 @@ trap 'rm -rf "$tmp"' EXIT
 flags=(--visibility public --file-naming PathToUnderscores)
 "$bin" --proto_path Protos --swift_out "$tmp" "${flags[@]}" bench.proto grpc/testing/empty.proto \
     grpc/testing/messages.proto grpc/testing/test.proto
-"$bin" --proto_path Tests/ProtoGenTests --swift_out "$tmp" "${flags[@]}" Protos/rich3.proto Protos/rich2.proto
+"$bin" --proto_path Tests/ProtoGenTests --swift_out "$tmp" "${flags[@]}" Protos/rich3.proto Protos/rich2.proto Protos/legacy2.proto
 for f in "$tmp"/*.pb.swift; do cp "$f" "$out/$(basename "$f").snapshot"; done
 ls "$out"

@@ -160,6 +160,20 @@ import Testing
         #expect(error(sources, "p3.proto") == "p3.proto:4:3: Enum type \"Old\" is not a proto3 enum, but is used in \"M\" which is a proto3 message type.")
     }
 
+    @Test func groupErrors() {
+        #expect(error(["g.proto": "syntax = \"proto2\";\nmessage M {\n  optional group foo = 1 { optional int32 x = 1; }\n}\n"], "g.proto")
+                == "g.proto:3:18: Group names must start with a capital letter.")
+        #expect(error(["g.proto": "syntax = \"proto2\";\nmessage M {\n  optional group Foo = 1;\n}\n"], "g.proto")
+                == "g.proto:3:25: Missing group body.")
+        #expect(error(["g.proto": "syntax = \"proto3\";\nmessage M {\n  optional group Foo = 1 { int32 x = 1; }\n}\n"], "g.proto")
+                == "g.proto:3:12: Groups are not supported in proto3 syntax.")
+        #expect(error(["g.proto": "syntax = \"proto2\";\nmessage M {\n  group Foo = 1 { }\n}\n"], "g.proto")
+                == "g.proto:3:3: Expected \"required\", \"optional\", or \"repeated\".")
+        // The group's message type and a sibling of the same name collide.
+        #expect(error(["g.proto": "syntax = \"proto2\";\nmessage M {\n  message Foo {}\n  optional group Foo = 1 { }\n}\n"], "g.proto")
+                == "g.proto:4:18: \"Foo\" is already defined in \"M\".")
+    }
+
     /// The executable reports the same way and exits with status 1.
     @Test func commandLineExitStatus() throws {
         let dir = try ProcessRunner.temporaryDirectory()

@@ -57,7 +57,7 @@ import Testing
 
     @Test func richTestProtos() throws {
         let root = ProcessRunner.packageRoot + "/Tests/ProtoGenTests"
-        let files = ["Protos/codec.proto", "Protos/rich2.proto", "Protos/rich3.proto", "Protos/rich_common.proto", "Protos/syntax.proto", "Protos/services.proto", "Protos/names.proto", "Protos/wkt.proto"]
+        let files = ["Protos/codec.proto", "Protos/rich2.proto", "Protos/rich3.proto", "Protos/rich_common.proto", "Protos/syntax.proto", "Protos/services.proto", "Protos/names.proto", "Protos/wkt.proto", "Protos/legacy2.proto"]
         try compare(root: root, files: files, parameter: "FileNaming=PathToUnderscores,Services=false",
                     flags: ["--file-naming", "PathToUnderscores", "--services", "false"])
     }

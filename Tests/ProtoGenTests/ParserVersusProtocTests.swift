@@ -38,7 +38,7 @@ import Testing
 
     @Test func richTestProtos() throws {
         try compare(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests",
-                    files: ["Protos/rich3.proto", "Protos/rich2.proto", "Protos/codec.proto"])
+                    files: ["Protos/rich3.proto", "Protos/rich2.proto", "Protos/codec.proto", "Protos/legacy2.proto"])
     }
 
     @Test func projectProtos() throws {

@@ -13,7 +13,7 @@ import Testing
         let out = dir + "/rich.desc"
         let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
             "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports", "--descriptor_set_out=" + out,
-            "Protos/rich3.proto", "Protos/rich2.proto",
+            "Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto",
         ])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         return out
@@ -85,6 +85,15 @@ import Testing
         try pythonToSwiftToPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2", count: 300)
     }
 
+    @Test func legacyFromPython() throws {
+        try pythonToSwiftToPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy", count: 300)
+    }
+
+    @Test func legacyToPython() throws {
+        var random = SeededRandom(state: 11)
+        try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.legacy2(&random) }, protoName: "legacy.v2.Legacy")
+    }
+
     @Test func proto3ToPython() throws {
         var random = SeededRandom(state: 42)
         try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich3(&random) }, protoName: "rich.v3.Rich")
@@ -141,5 +150,39 @@ import Testing
         #expect(fromPython.flag == unset.flag)
         #expect(fromPython.mode == unset.mode)
         #expect(fromPython.hexNumber == nil, "fields without a default are not set")
+    }
+}
+
+/// The generated group types of legacy2.proto against bytes protoc (C++) writes from text format.
+@Suite struct GeneratedGroupTests {
+    private func protocEncode(_ text: String) throws -> [UInt8] {
+        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--encode=legacy.v2.Legacy", "Protos/legacy2.proto",
+        ], stdin: Data(text.utf8))
+        try #require(result.status == 0, "protoc: \(result.stderr)")
+        return [UInt8](result.stdout)
+    }
+
+    @Test func groupsDecodeAndReencodeByteExact() throws {
+        let bytes = try protocEncode("""
+            Point { x: -3 Label { text: "t" } } Entry { key: "k" values: 1 values: 2 } Entry { } Pick { n: 9 }
+            child { Point { y: 4 } }
+            """)
+        let m = try Legacy_V2_Legacy(serializedBytes: bytes)
+        #expect(m.point?.x == -3 && m.point?.label?.text == "t")
+        #expect(m.entry.map(\.key) == ["k", nil] && m.entry[0].values == [1, 2])
+        #expect(m.choice == .pick(.with { $0.n = 9 }))
+        #expect(m.child?.point?.y == 4)
+        #expect(m.serializedBytes() == bytes)
+    }
+
+    @Test func mismatchedEndGroupIsATypedError() throws {
+        // Point (field 2) opened, then closed by Entry's end tag (field 4) at offset 3.
+        #expect(throws: ProtoDecodeError(.endGroupMismatch, offset: 3, fieldNumber: 4)) {
+            try Legacy_V2_Legacy(serializedBytes: [0x13, 0x08, 0x01, 0x24])
+        }
+        #expect(throws: ProtoDecodeError(.truncated, offset: 3, fieldNumber: 2)) {
+            try Legacy_V2_Legacy(serializedBytes: [0x13, 0x08, 0x01])
+        }
     }
 }

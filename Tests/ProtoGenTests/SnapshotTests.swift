@@ -25,6 +25,6 @@ import Testing
     }
 
     @Test func richTestProtos() throws {
-        try check(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests", files: ["Protos/rich3.proto", "Protos/rich2.proto"])
+        try check(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests", files: ["Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto"])
     }
 }

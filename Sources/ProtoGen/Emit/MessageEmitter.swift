@@ -161,6 +161,7 @@ struct MessageEmitter {
     }
 
     private func sizeCall(_ plan: FieldPlan) -> String {
+        if let call = GroupCalls.size(plan) { return call }
         let n = plan.field.number
         switch plan.kind {
         case .implicit: return "ProtoSize.nonDefault(\(plan.marker).self, self.\(plan.name), field: \(n))"
@@ -175,6 +176,7 @@ struct MessageEmitter {
     }
 
     private func writeCall(_ plan: FieldPlan) -> String {
+        if let call = GroupCalls.write(plan) { return call }
         let n = plan.field.number
         switch plan.kind {
         case .implicit: return "writer.writeNonDefault(\(plan.marker).self, self.\(plan.name), field: \(n))"
@@ -248,6 +250,8 @@ struct MessageEmitter {
     }
 
     private func readCall(_ plan: FieldPlan, message: MessageDecl) -> String {
+        let oneof = plan.field.oneofIndex.map { (oneofProperty(message, $0), oneofType(message, $0)) }
+        if let call = GroupCalls.read(plan, oneof: oneof) { return call }
         switch plan.kind {
         case .implicit:
             return "try reader.read(\(plan.marker).self, field, into: &self.\(plan.name))"

@@ -52,7 +52,7 @@ struct TypeRegistry {
         var edges: [String: [(Int, String)]] = [:]
         for (name, info) in messages {
             edges[name] = info.decl.fields.compactMap { field in
-                field.type == .message && field.label != .repeated ? (field.number, field.typeName) : nil
+                (field.type == .message || field.type == .group) && field.label != .repeated ? (field.number, field.typeName) : nil
             }
         }
         var result: [String: Set<Int>] = [:]

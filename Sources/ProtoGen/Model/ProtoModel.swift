@@ -27,8 +27,15 @@ struct FileDecl: Sendable {
     /// `option swift_prefix`.
     var swiftPrefix: String?
     var deprecated = false
-    /// Names of `extend` targets, kept only to be resolved (and then ignored).
-    var extends: [TypeReference] = []
+    /// Top-level `extend` blocks.
+    var extends: [ExtendDecl] = []
+}
+
+/// An `extend Target { fields }` block. Its fields are checked as protoc checks them; no Swift is
+/// generated for them (extension fields stay unknown fields of the extended message).
+struct ExtendDecl: Sendable {
+    var extendee: TypeReference
+    var fields: [FieldDecl] = []
 }
 
 struct ImportDecl: Sendable {
@@ -61,7 +68,8 @@ struct MessageDecl: Sendable {
     var reservedNames: [String] = []
     /// Inclusive ranges.
     var extensionRanges: [ClosedRange<Int>] = []
-    var extends: [TypeReference] = []
+    /// `extend` blocks nested in this message.
+    var extends: [ExtendDecl] = []
     var comments = ProtoComments()
     var position = SourcePosition.unknown
 }

@@ -149,7 +149,9 @@ struct Parser {
         } else if lookingAt("service") {
             file.services.append(try parseService(scope: file.package))
         } else if lookingAt("extend") {
-            try parseExtend(scope: file.package)
+            let (extend, groups) = try parseExtend(scope: file.package)
+            file.extends.append(extend)
+            file.messages += groups
         } else if lookingAt("import") {
             file.imports.append(try parseImport())
         } else if lookingAt("package") {
@@ -234,7 +236,9 @@ struct Parser {
         } else if lookingAt("reserved") {
             try parseReserved(ranges: &message.reservedRanges, names: &message.reservedNames, max: 536_870_911)
         } else if lookingAt("extend") {
-            try parseExtend(scope: message.fullName)
+            let (extend, groups) = try parseExtend(scope: message.fullName)
+            message.extends.append(extend)
+            message.messages += groups
         } else if lookingAt("option") {
             let option = try parseOptionStatement()
             if option.name == "deprecated" { message.deprecated = try option.boolValue(self) }
@@ -283,13 +287,14 @@ struct Parser {
             hasLabel = true
             field.label = .repeated
         }
-        if lookingAt("group") {
-            throw error("Groups are not supported by protoc-gen-h2rpc; use a nested message instead.")
-        }
-
         field.typePosition = current.position
         var mapTypes: (key: (FieldType?, String, SourcePosition), value: (FieldType?, String, SourcePosition))?
-        if lookingAt("map") {
+        if lookingAt("group") {
+            // Checked where protoc's descriptor validation reports it: at the type.
+            if syntax == .proto3 { throw error("Groups are not supported in proto3 syntax.") }
+            try tokenizer.next()
+            field.type = .group
+        } else if lookingAt("map") {
             try tokenizer.next()
             if lookingAt("<") {
                 if hasLabel {
@@ -319,6 +324,12 @@ struct Parser {
 
         field.namePosition = current.position
         field.name = try consumeIdentifier("Expected field name.")
+        if field.type == .group {
+            // A group declares a nested message named as written and a field named in lower case.
+            if let first = field.name.unicodeScalars.first, !("A"..."Z").contains(first) {
+                throw error("Group names must start with a capital letter.", at: field.namePosition)
+            }
+        }
         try consume("=", "Missing field number.")
         field.numberPosition = current.position
         guard current.kind == .integer else { throw error("Expected field number.") }
@@ -346,6 +357,10 @@ struct Parser {
                 }
             }
         }
+        if field.type == .group {
+            try parseGroupBody(&field, into: &message)
+            return
+        }
         field.comments = try consumeEndOfDeclaration(";")
 
         if let mapTypes {
@@ -364,6 +379,27 @@ struct Parser {
             field.type = .message
             field.typeName = "." + entry.fullName
         }
+        message.fields.append(field)
+    }
+
+    /// The `{ fields }` of a group whose field part is parsed: the body becomes a message type nested
+    /// where the field is declared, and the field (renamed in lower case, as protoc does) refers to it.
+    /// The declaration's comments belong to the message, as protoc records them.
+    private mutating func parseGroupBody(_ field: inout FieldDecl, into message: inout MessageDecl) throws(ProtoGenError) {
+        let name = field.name
+        guard lookingAt("{") else { throw error("Missing group body.") }
+        var group = MessageDecl(name: name, fullName: Self.join(message.fullName, name), position: field.namePosition)
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxNesting { throw error("Messages are nested more than \(Self.maxNesting) levels deep.", at: field.namePosition) }
+        group.comments = try consumeEndOfDeclaration("{")
+        while !(try tryConsumeEndOfDeclaration("}")) {
+            if current.kind == .end { throw error("Reached end of input in message definition (missing '}').") }
+            try parseMessageStatement(&group)
+        }
+        field.name = String(name.map { $0.isASCII ? Character($0.lowercased()) : $0 })
+        field.typeName = "." + group.fullName
+        message.messages.append(group)
         message.fields.append(field)
     }
 
@@ -429,10 +465,12 @@ struct Parser {
         try consumeEndOfDeclaration(";")
     }
 
-    /// `extend Foo { fields }`: custom options and proto2 extensions are accepted and ignored.
-    private mutating func parseExtend(scope: String) throws(ProtoGenError) {
+    /// `extend Foo { fields }` (custom options and proto2 extensions). Returns the block, and the
+    /// message types its group fields declare: they belong to the enclosing scope, as in protoc.
+    private mutating func parseExtend(scope: String) throws(ProtoGenError) -> (ExtendDecl, [MessageDecl]) {
         try consume("extend")
-        _ = try parseType()
+        let (_, extendee, position) = try parseType()
+        var decl = ExtendDecl(extendee: TypeReference(name: extendee, scope: scope, position: position))
         try consumeEndOfDeclaration("{")
         var scratch = MessageDecl(name: "", fullName: scope)
         while !(try tryConsumeEndOfDeclaration("}")) {
@@ -440,6 +478,8 @@ struct Parser {
             if try tryConsumeEndOfDeclaration(";") { continue }
             try parseField(&scratch, oneofIndex: nil)
         }
+        decl.fields = scratch.fields
+        return (decl, scratch.messages)
     }
 
     // MARK: enums

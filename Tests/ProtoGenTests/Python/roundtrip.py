@@ -54,6 +54,11 @@ def is_required(f):
     return r if r is not None else f.label == FD.LABEL_REQUIRED
 
 
+def is_message(f):
+    """Messages and proto2 groups (a group is a message written between START/END_GROUP tags)."""
+    return f.type in (FD.TYPE_MESSAGE, FD.TYPE_GROUP)
+
+
 def is_map(f):
     return f.type == FD.TYPE_MESSAGE and f.message_type.GetOptions().map_entry
 
@@ -145,13 +150,13 @@ def fill(rng, msg, depth):
             for _ in range(rng.randrange(0, 4) if depth < 3 else 0):
                 k = rand_scalar(rng, kf)
                 m = getattr(msg, f.name)
-                if vf.type == FD.TYPE_MESSAGE:
+                if is_message(vf):
                     fill(rng, m[k], depth + 1)
                 else:
                     m[k] = rand_scalar(rng, vf)
         elif is_repeated(f):
-            for _ in range(rng.randrange(0, 5) if (f.type != FD.TYPE_MESSAGE or depth < 3) else 0):
-                if f.type == FD.TYPE_MESSAGE:
+            for _ in range(rng.randrange(0, 5) if (not is_message(f) or depth < 3) else 0):
+                if is_message(f):
                     fill(rng, getattr(msg, f.name).add(), depth + 1)
                 else:
                     getattr(msg, f.name).append(rand_scalar(rng, f))
@@ -160,7 +165,7 @@ def fill(rng, msg, depth):
 
 
 def set_single(rng, msg, f, depth):
-    if f.type == FD.TYPE_MESSAGE:
+    if is_message(f):
         if depth < 3:
             sub = getattr(msg, f.name)
             sub.SetInParent()
@@ -204,7 +209,7 @@ def main(argv):
         cls = load(argv[2], argv[3])
         m = cls()
         for f in m.DESCRIPTOR.fields:
-            if f.type != FD.TYPE_MESSAGE and not is_repeated(f) and (f.has_default_value or is_required(f)):
+            if not is_message(f) and not is_repeated(f) and (f.has_default_value or is_required(f)):
                 setattr(m, f.name, f.default_value)
         write_records(argv[4], [m.SerializeToString()])
         return 0

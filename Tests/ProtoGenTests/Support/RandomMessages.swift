@@ -115,4 +115,30 @@ enum RandomMessages {
         if let v = r.maybe({ $0.string() }) { m.escaped = v }
         return m
     }
+
+    static func legacy2(_ r: inout SeededRandom, depth: Int = 0) -> Legacy_V2_Legacy {
+        var m = Legacy_V2_Legacy()
+        m.id = r.maybe { $0.int32() }
+        m.point = r.maybe { r in
+            .with {
+                $0.x = r.maybe { $0.int32() }
+                $0.y = r.maybe { $0.int32() }
+                $0.label = r.maybe { r in .with { $0.text = r.maybe { $0.string() }; $0.level = r.maybe { $0.level() } } }
+            }
+        }
+        m.entry = r.list { r in .with { $0.key = r.maybe { $0.string() }; $0.values = r.list { $0.uint64() } } }
+        m.choice = r.pick([nil, .pick(.with { $0.n = r.maybe { $0.int32() } }), .word(r.string()), .pickLevel(r.level())])
+        m.level = r.maybe { $0.level() }
+        if let v = r.maybe({ $0.level() }) { m.levelHigh = v }
+        m.levels = r.list { $0.level() }
+        m.packedLevels = r.list { $0.level() }
+        m.shades = r.dictionary({ $0.int32() }, { $0.pick([.none, .dark]) })
+        if depth < 2 { m.child = r.maybe { legacy2(&$0, depth: depth + 1) } }
+        m.tail = r.maybe { $0.bytes() }
+        return m
+    }
+}
+
+extension SeededRandom {
+    mutating func level() -> Legacy_V2_Level { pick([.low, .mid, .high]) }
 }
