@@ -45,7 +45,9 @@ import Testing
         try Data(data).write(to: URL(fileURLWithPath: path))
     }
 
-    private func pythonToSwiftToPython<M: ProtoMessage>(_ type: M.Type, protoName: String, count: Int) throws {
+    /// `allKnown`: no record may land in unknown fields (false where python adds undeclared numbers
+    /// of closed enums, which belong there).
+    private func pythonToSwiftToPython<M: ProtoMessage>(_ type: M.Type, protoName: String, count: Int, allKnown: Bool = true) throws {
         let dir = try ProcessRunner.temporaryDirectory()
         let desc = try descriptorSet(in: dir)
         let generated = try python(["gen", desc, protoName, String(count), "20261129", dir + "/py.bin"])
@@ -55,7 +57,7 @@ import Testing
         var reencoded: [[UInt8]] = []
         for record in records {
             let message = try M(serializedBytes: record)
-            #expect(message.unknownFields.isEmpty, "every field is known, none may land in unknown fields")
+            if allKnown { #expect(message.unknownFields.isEmpty, "every field is known, none may land in unknown fields") }
             reencoded.append(message.serializedBytes())
         }
         try Self.writeRecords(reencoded, to: dir + "/swift.bin")
@@ -82,11 +84,11 @@ import Testing
     }
 
     @Test func proto2FromPython() throws {
-        try pythonToSwiftToPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2", count: 300)
+        try pythonToSwiftToPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2", count: 300, allKnown: false)
     }
 
     @Test func legacyFromPython() throws {
-        try pythonToSwiftToPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy", count: 300)
+        try pythonToSwiftToPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy", count: 300, allKnown: false)
     }
 
     @Test func legacyToPython() throws {

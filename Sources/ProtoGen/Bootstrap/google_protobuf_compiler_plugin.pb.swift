@@ -189,27 +189,12 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
     }
 
     /// Features a generator may support.
-    enum Feature: ProtoEnum {
-        case none // = 0
-        case proto3Optional // = 1
-        /// A number this version of the enum does not name, kept as is.
-        case unrecognized(Int32)
-
-        init(rawValue: Int32) {
-            switch rawValue {
-            case 0: self = .none
-            case 1: self = .proto3Optional
-            default: self = .unrecognized(rawValue)
-            }
-        }
-
-        var rawValue: Int32 {
-            switch self {
-            case .none: 0
-            case .proto3Optional: 1
-            case .unrecognized(let value): value
-            }
-        }
+    ///
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum Feature: Int32, ProtoClosedEnum {
+        case none = 0
+        case proto3Optional = 1
     }
 
     /// One generated file.

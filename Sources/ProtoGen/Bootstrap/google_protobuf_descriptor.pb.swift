@@ -424,8 +424,8 @@ struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
         size += ProtoSize.ifPresent(ProtoString.self, self.extendee, field: 2)
         size += ProtoSize.ifPresent(ProtoInt32.self, self.number, field: 3)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FieldDescriptorProto.Label>.self, self.label, field: 4)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FieldDescriptorProto.TypeEnum>.self, self.type, field: 5)
+        size += ProtoSize.ifPresent(ProtoClosedEnumType<Google_Protobuf_FieldDescriptorProto.Label>.self, self.label, field: 4)
+        size += ProtoSize.ifPresent(ProtoClosedEnumType<Google_Protobuf_FieldDescriptorProto.TypeEnum>.self, self.type, field: 5)
         size += ProtoSize.ifPresent(ProtoString.self, self.typeName, field: 6)
         size += ProtoSize.ifPresent(ProtoString.self, self.defaultValue, field: 7)
         size += ProtoSize.ifPresent(ProtoMessageType<Google_Protobuf_FieldOptions>.self, self.options, field: 8)
@@ -439,8 +439,8 @@ struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
         writer.writeIfPresent(ProtoString.self, self.name, field: 1)
         writer.writeIfPresent(ProtoString.self, self.extendee, field: 2)
         writer.writeIfPresent(ProtoInt32.self, self.number, field: 3)
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FieldDescriptorProto.Label>.self, self.label, field: 4)
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FieldDescriptorProto.TypeEnum>.self, self.type, field: 5)
+        writer.writeIfPresent(ProtoClosedEnumType<Google_Protobuf_FieldDescriptorProto.Label>.self, self.label, field: 4)
+        writer.writeIfPresent(ProtoClosedEnumType<Google_Protobuf_FieldDescriptorProto.TypeEnum>.self, self.type, field: 5)
         writer.writeIfPresent(ProtoString.self, self.typeName, field: 6)
         writer.writeIfPresent(ProtoString.self, self.defaultValue, field: 7)
         writer.writeIfPresent(ProtoMessageType<Google_Protobuf_FieldOptions>.self, self.options, field: 8)
@@ -456,8 +456,8 @@ struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
             case 1: try reader.read(ProtoString.self, field, into: &self.name)
             case 2: try reader.read(ProtoString.self, field, into: &self.extendee)
             case 3: try reader.read(ProtoInt32.self, field, into: &self.number)
-            case 4: try reader.read(ProtoEnumType<Google_Protobuf_FieldDescriptorProto.Label>.self, field, into: &self.label)
-            case 5: try reader.read(ProtoEnumType<Google_Protobuf_FieldDescriptorProto.TypeEnum>.self, field, into: &self.type)
+            case 4: try reader.readClosedEnum(field, into: &self.label)
+            case 5: try reader.readClosedEnum(field, into: &self.type)
             case 6: try reader.read(ProtoString.self, field, into: &self.typeName)
             case 7: try reader.read(ProtoString.self, field, into: &self.defaultValue)
             case 8: try reader.read(ProtoMessageType<Google_Protobuf_FieldOptions>.self, field, into: &self.options)
@@ -469,104 +469,38 @@ struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
         }
     }
 
-    enum TypeEnum: ProtoEnum {
-        case double // = 1
-        case float // = 2
-        case int64 // = 3
-        case uint64 // = 4
-        case int32 // = 5
-        case fixed64 // = 6
-        case fixed32 // = 7
-        case bool // = 8
-        case string // = 9
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum TypeEnum: Int32, ProtoClosedEnum {
+        case double = 1
+        case float = 2
+        case int64 = 3
+        case uint64 = 4
+        case int32 = 5
+        case fixed64 = 6
+        case fixed32 = 7
+        case bool = 8
+        case string = 9
         /// proto2 only.
-        case group // = 10
-        case message // = 11
-        case bytes // = 12
-        case uint32 // = 13
-        case `enum` // = 14
-        case sfixed32 // = 15
-        case sfixed64 // = 16
+        case group = 10
+        case message = 11
+        case bytes = 12
+        case uint32 = 13
+        case `enum` = 14
+        case sfixed32 = 15
+        case sfixed64 = 16
         /// Uses ZigZag encoding.
-        case sint32 // = 17
+        case sint32 = 17
         /// Uses ZigZag encoding.
-        case sint64 // = 18
-        /// A number this version of the enum does not name, kept as is.
-        case unrecognized(Int32)
-
-        init(rawValue: Int32) {
-            switch rawValue {
-            case 1: self = .double
-            case 2: self = .float
-            case 3: self = .int64
-            case 4: self = .uint64
-            case 5: self = .int32
-            case 6: self = .fixed64
-            case 7: self = .fixed32
-            case 8: self = .bool
-            case 9: self = .string
-            case 10: self = .group
-            case 11: self = .message
-            case 12: self = .bytes
-            case 13: self = .uint32
-            case 14: self = .`enum`
-            case 15: self = .sfixed32
-            case 16: self = .sfixed64
-            case 17: self = .sint32
-            case 18: self = .sint64
-            default: self = .unrecognized(rawValue)
-            }
-        }
-
-        var rawValue: Int32 {
-            switch self {
-            case .double: 1
-            case .float: 2
-            case .int64: 3
-            case .uint64: 4
-            case .int32: 5
-            case .fixed64: 6
-            case .fixed32: 7
-            case .bool: 8
-            case .string: 9
-            case .group: 10
-            case .message: 11
-            case .bytes: 12
-            case .uint32: 13
-            case .`enum`: 14
-            case .sfixed32: 15
-            case .sfixed64: 16
-            case .sint32: 17
-            case .sint64: 18
-            case .unrecognized(let value): value
-            }
-        }
+        case sint64 = 18
     }
 
-    enum Label: ProtoEnum {
-        case optional // = 1
-        case required // = 2
-        case repeated // = 3
-        /// A number this version of the enum does not name, kept as is.
-        case unrecognized(Int32)
-
-        init(rawValue: Int32) {
-            switch rawValue {
-            case 1: self = .optional
-            case 2: self = .required
-            case 3: self = .repeated
-            default: self = .unrecognized(rawValue)
-            }
-        }
-
-        var rawValue: Int32 {
-            switch self {
-            case .optional: 1
-            case .required: 2
-            case .repeated: 3
-            case .unrecognized(let value): value
-            }
-        }
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum Label: Int32, ProtoClosedEnum {
+        case optional = 1
+        case required = 2
+        case repeated = 3
     }
 }
 
@@ -1123,7 +1057,7 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.javaPackage, field: 1)
         size += ProtoSize.ifPresent(ProtoString.self, self.javaOuterClassname, field: 8)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, self._optimizeFor, field: 9)
+        size += ProtoSize.ifPresent(ProtoClosedEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, self._optimizeFor, field: 9)
         size += ProtoSize.ifPresent(ProtoBool.self, self._javaMultipleFiles, field: 10)
         size += ProtoSize.ifPresent(ProtoString.self, self.goPackage, field: 11)
         size += ProtoSize.ifPresent(ProtoBool.self, self._ccGenericServices, field: 16)
@@ -1147,7 +1081,7 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
     func encode(to writer: inout ProtoWriter) {
         writer.writeIfPresent(ProtoString.self, self.javaPackage, field: 1)
         writer.writeIfPresent(ProtoString.self, self.javaOuterClassname, field: 8)
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, self._optimizeFor, field: 9)
+        writer.writeIfPresent(ProtoClosedEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, self._optimizeFor, field: 9)
         writer.writeIfPresent(ProtoBool.self, self._javaMultipleFiles, field: 10)
         writer.writeIfPresent(ProtoString.self, self.goPackage, field: 11)
         writer.writeIfPresent(ProtoBool.self, self._ccGenericServices, field: 16)
@@ -1173,7 +1107,7 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
             switch field.number {
             case 1: try reader.read(ProtoString.self, field, into: &self.javaPackage)
             case 8: try reader.read(ProtoString.self, field, into: &self.javaOuterClassname)
-            case 9: try reader.read(ProtoEnumType<Google_Protobuf_FileOptions.OptimizeMode>.self, field, into: &self._optimizeFor)
+            case 9: try reader.readClosedEnum(field, into: &self._optimizeFor)
             case 10: try reader.read(ProtoBool.self, field, into: &self._javaMultipleFiles)
             case 11: try reader.read(ProtoString.self, field, into: &self.goPackage)
             case 16: try reader.read(ProtoBool.self, field, into: &self._ccGenericServices)
@@ -1197,30 +1131,13 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
     }
 
     /// Generated classes can be optimized for speed or code size.
-    enum OptimizeMode: ProtoEnum {
-        case speed // = 1
-        case codeSize // = 2
-        case liteRuntime // = 3
-        /// A number this version of the enum does not name, kept as is.
-        case unrecognized(Int32)
-
-        init(rawValue: Int32) {
-            switch rawValue {
-            case 1: self = .speed
-            case 2: self = .codeSize
-            case 3: self = .liteRuntime
-            default: self = .unrecognized(rawValue)
-            }
-        }
-
-        var rawValue: Int32 {
-            switch self {
-            case .speed: 1
-            case .codeSize: 2
-            case .liteRuntime: 3
-            case .unrecognized(let value): value
-            }
-        }
+    ///
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum OptimizeMode: Int32, ProtoClosedEnum {
+        case speed = 1
+        case codeSize = 2
+        case liteRuntime = 3
     }
 }
 
@@ -1393,22 +1310,22 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
 
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, self._ctype, field: 1)
+        size += ProtoSize.ifPresent(ProtoClosedEnumType<Google_Protobuf_FieldOptions.CType>.self, self._ctype, field: 1)
         size += ProtoSize.ifPresent(ProtoBool.self, self.packed, field: 2)
         size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 3)
         size += ProtoSize.ifPresent(ProtoBool.self, self._lazy, field: 5)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, self._jstype, field: 6)
+        size += ProtoSize.ifPresent(ProtoClosedEnumType<Google_Protobuf_FieldOptions.JSType>.self, self._jstype, field: 6)
         size += ProtoSize.ifPresent(ProtoBool.self, self._weak, field: 10)
         size += ProtoSize.ifPresent(ProtoBool.self, self._unverifiedLazy, field: 15)
         return size
     }
 
     func encode(to writer: inout ProtoWriter) {
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, self._ctype, field: 1)
+        writer.writeIfPresent(ProtoClosedEnumType<Google_Protobuf_FieldOptions.CType>.self, self._ctype, field: 1)
         writer.writeIfPresent(ProtoBool.self, self.packed, field: 2)
         writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 3)
         writer.writeIfPresent(ProtoBool.self, self._lazy, field: 5)
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, self._jstype, field: 6)
+        writer.writeIfPresent(ProtoClosedEnumType<Google_Protobuf_FieldOptions.JSType>.self, self._jstype, field: 6)
         writer.writeIfPresent(ProtoBool.self, self._weak, field: 10)
         writer.writeIfPresent(ProtoBool.self, self._unverifiedLazy, field: 15)
         writer.writeUnknown(self.unknownFields)
@@ -1417,11 +1334,11 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
     mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while let field = try reader.nextField(unknown: &self.unknownFields) {
             switch field.number {
-            case 1: try reader.read(ProtoEnumType<Google_Protobuf_FieldOptions.CType>.self, field, into: &self._ctype)
+            case 1: try reader.readClosedEnum(field, into: &self._ctype)
             case 2: try reader.read(ProtoBool.self, field, into: &self.packed)
             case 3: try reader.read(ProtoBool.self, field, into: &self._deprecated)
             case 5: try reader.read(ProtoBool.self, field, into: &self._lazy)
-            case 6: try reader.read(ProtoEnumType<Google_Protobuf_FieldOptions.JSType>.self, field, into: &self._jstype)
+            case 6: try reader.readClosedEnum(field, into: &self._jstype)
             case 10: try reader.read(ProtoBool.self, field, into: &self._weak)
             case 15: try reader.read(ProtoBool.self, field, into: &self._unverifiedLazy)
             default: break
@@ -1429,56 +1346,20 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
         }
     }
 
-    enum CType: ProtoEnum {
-        case string // = 0
-        case cord // = 1
-        case stringPiece // = 2
-        /// A number this version of the enum does not name, kept as is.
-        case unrecognized(Int32)
-
-        init(rawValue: Int32) {
-            switch rawValue {
-            case 0: self = .string
-            case 1: self = .cord
-            case 2: self = .stringPiece
-            default: self = .unrecognized(rawValue)
-            }
-        }
-
-        var rawValue: Int32 {
-            switch self {
-            case .string: 0
-            case .cord: 1
-            case .stringPiece: 2
-            case .unrecognized(let value): value
-            }
-        }
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum CType: Int32, ProtoClosedEnum {
+        case string = 0
+        case cord = 1
+        case stringPiece = 2
     }
 
-    enum JSType: ProtoEnum {
-        case jsNormal // = 0
-        case jsString // = 1
-        case jsNumber // = 2
-        /// A number this version of the enum does not name, kept as is.
-        case unrecognized(Int32)
-
-        init(rawValue: Int32) {
-            switch rawValue {
-            case 0: self = .jsNormal
-            case 1: self = .jsString
-            case 2: self = .jsNumber
-            default: self = .unrecognized(rawValue)
-            }
-        }
-
-        var rawValue: Int32 {
-            switch self {
-            case .jsNormal: 0
-            case .jsString: 1
-            case .jsNumber: 2
-            case .unrecognized(let value): value
-            }
-        }
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum JSType: Int32, ProtoClosedEnum {
+        case jsNormal = 0
+        case jsString = 1
+        case jsNumber = 2
     }
 }
 
@@ -1686,13 +1567,13 @@ struct Google_Protobuf_MethodOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 33)
-        size += ProtoSize.ifPresent(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, self._idempotencyLevel, field: 34)
+        size += ProtoSize.ifPresent(ProtoClosedEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, self._idempotencyLevel, field: 34)
         return size
     }
 
     func encode(to writer: inout ProtoWriter) {
         writer.writeIfPresent(ProtoBool.self, self._deprecated, field: 33)
-        writer.writeIfPresent(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, self._idempotencyLevel, field: 34)
+        writer.writeIfPresent(ProtoClosedEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, self._idempotencyLevel, field: 34)
         writer.writeUnknown(self.unknownFields)
     }
 
@@ -1700,39 +1581,22 @@ struct Google_Protobuf_MethodOptions: ProtoMessage {
         while let field = try reader.nextField(unknown: &self.unknownFields) {
             switch field.number {
             case 33: try reader.read(ProtoBool.self, field, into: &self._deprecated)
-            case 34: try reader.read(ProtoEnumType<Google_Protobuf_MethodOptions.IdempotencyLevel>.self, field, into: &self._idempotencyLevel)
+            case 34: try reader.readClosedEnum(field, into: &self._idempotencyLevel)
             default: break
             }
         }
     }
 
     /// Whether a method has side effects.
-    enum IdempotencyLevel: ProtoEnum {
-        case idempotencyUnknown // = 0
+    ///
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum IdempotencyLevel: Int32, ProtoClosedEnum {
+        case idempotencyUnknown = 0
         /// implies idempotent
-        case noSideEffects // = 1
+        case noSideEffects = 1
         /// idempotent, but may have side effects
-        case idempotent // = 2
-        /// A number this version of the enum does not name, kept as is.
-        case unrecognized(Int32)
-
-        init(rawValue: Int32) {
-            switch rawValue {
-            case 0: self = .idempotencyUnknown
-            case 1: self = .noSideEffects
-            case 2: self = .idempotent
-            default: self = .unrecognized(rawValue)
-            }
-        }
-
-        var rawValue: Int32 {
-            switch self {
-            case .idempotencyUnknown: 0
-            case .noSideEffects: 1
-            case .idempotent: 2
-            case .unrecognized(let value): value
-            }
-        }
+        case idempotent = 2
     }
 }
 

@@ -1,5 +1,7 @@
-/// Emits a proto enum as a Swift enum with an `unrecognized(Int32)` case, so that values this
-/// version does not know survive a decode/encode round trip.
+/// Emits a proto enum as a Swift enum. An open (proto3) enum gets an `unrecognized(Int32)` case, so
+/// that values this version does not know survive a decode/encode round trip; a closed (proto2) enum
+/// has exactly its declared values (`enum E: Int32, ProtoClosedEnum`), and decoders keep other
+/// numbers in unknown fields, as protobuf's C++ and python runtimes do.
 struct EnumEmitter {
     let access: String
 
@@ -27,7 +29,8 @@ struct EnumEmitter {
         }
     }
 
-    func emit(_ decl: EnumDecl, swiftName: String, into p: inout CodePrinter) {
+    func emit(_ decl: EnumDecl, swiftName: String, closed: Bool, into p: inout CodePrinter) {
+        if closed { return emitClosed(decl, swiftName: swiftName, into: &p) }
         let names = Self.caseNames(decl)
         var canonical: [Int32: Int] = [:]
         for (i, value) in decl.values.enumerated() where canonical[value.number] == nil { canonical[value.number] = i }
@@ -63,6 +66,30 @@ struct EnumEmitter {
                 }
                 p.line("case .unrecognized(let value): value")
                 p.line("}")
+            }
+        }
+    }
+
+    /// A closed enum: a raw-value Swift enum, aliases as static constants.
+    private func emitClosed(_ decl: EnumDecl, swiftName: String, into p: inout CodePrinter) {
+        let names = Self.caseNames(decl)
+        var canonical: [Int32: Int] = [:]
+        for (i, value) in decl.values.enumerated() where canonical[value.number] == nil { canonical[value.number] = i }
+        p.docComment(decl.comments)
+        if !decl.comments.leading.isEmpty || !decl.comments.trailing.isEmpty { p.line("///") }
+        p.line("/// Closed (proto2): only the numbers declared here are values. A field of this type that arrives")
+        p.line("/// with another number keeps that record in the message's `unknownFields` and stays as it was.")
+        if decl.deprecated { p.line(CodePrinter.deprecatedNote) }
+        p.block("\(access)enum \(swiftName): Int32, ProtoClosedEnum {") { p in
+            for (i, value) in decl.values.enumerated() where canonical[value.number] == i {
+                p.docComment(value.comments)
+                if value.deprecated { p.line(CodePrinter.deprecatedNote) }
+                p.line("case \(names[i]) = \(value.number)")
+            }
+            for (i, value) in decl.values.enumerated() where canonical[value.number] != i {
+                p.line()
+                p.docComment(value.comments)
+                p.line("\(access)static let \(names[i]) = \(swiftName).\(names[canonical[value.number]!])")
             }
         }
     }

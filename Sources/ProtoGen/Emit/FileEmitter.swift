@@ -26,7 +26,8 @@ struct FileEmitter {
         let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
         for decl in file.enums {
             p.line()
-            EnumEmitter(access: access).emit(decl, swiftName: prefix + SwiftNaming.typeName(decl.name, suffix: "Enum"), into: &p)
+            EnumEmitter(access: access).emit(decl, swiftName: prefix + SwiftNaming.typeName(decl.name, suffix: "Enum"),
+                                             closed: file.syntax == .proto2, into: &p)
         }
         let messages = MessageEmitter(registry: registry, access: access, boxedFields: boxedFields)
         for message in file.messages {

@@ -48,7 +48,7 @@ struct MessageEmitter {
             }
             for decl in message.enums {
                 p.line()
-                EnumEmitter(access: access).emit(decl, swiftName: SwiftNaming.typeName(decl.name, suffix: "Enum"), into: &p)
+                EnumEmitter(access: access).emit(decl, swiftName: SwiftNaming.typeName(decl.name, suffix: "Enum"), closed: syntax == .proto2, into: &p)
             }
             for nested in message.messages where !nested.isMapEntry {
                 p.line()
@@ -251,7 +251,7 @@ struct MessageEmitter {
 
     private func readCall(_ plan: FieldPlan, message: MessageDecl) -> String {
         let oneof = plan.field.oneofIndex.map { (oneofProperty(message, $0), oneofType(message, $0)) }
-        if let call = GroupCalls.read(plan, oneof: oneof) { return call }
+        if let call = GroupCalls.read(plan, oneof: oneof) ?? ClosedEnumCalls.read(plan, oneof: oneof, registry: registry) { return call }
         switch plan.kind {
         case .implicit:
             return "try reader.read(\(plan.marker).self, field, into: &self.\(plan.name))"

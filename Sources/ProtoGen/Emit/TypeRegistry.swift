@@ -9,6 +9,8 @@ struct TypeRegistry {
     struct EnumInfo {
         var decl: EnumDecl
         var swiftName: String
+        /// Declared in a proto2 file: only its declared numbers are values (`ProtoClosedEnum`).
+        var isClosed: Bool
     }
 
     private(set) var messages: [String: MessageInfo] = [:]
@@ -19,7 +21,8 @@ struct TypeRegistry {
             let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
             for message in file.messages { add(message, swiftName: prefix + SwiftNaming.typeName(message.name), syntax: file.syntax) }
             for decl in file.enums {
-                enums["." + decl.fullName] = EnumInfo(decl: decl, swiftName: prefix + SwiftNaming.typeName(decl.name, suffix: "Enum"))
+                enums["." + decl.fullName] = EnumInfo(decl: decl, swiftName: prefix + SwiftNaming.typeName(decl.name, suffix: "Enum"),
+                                                      isClosed: file.syntax == .proto2)
             }
         }
     }
@@ -30,7 +33,8 @@ struct TypeRegistry {
             add(nested, swiftName: swiftName + "." + SwiftNaming.typeName(nested.name), syntax: syntax)
         }
         for decl in message.enums {
-            enums["." + decl.fullName] = EnumInfo(decl: decl, swiftName: swiftName + "." + SwiftNaming.typeName(decl.name, suffix: "Enum"))
+            enums["." + decl.fullName] = EnumInfo(decl: decl, swiftName: swiftName + "." + SwiftNaming.typeName(decl.name, suffix: "Enum"),
+                                                  isClosed: syntax == .proto2)
         }
     }
 

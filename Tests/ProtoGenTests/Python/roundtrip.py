@@ -5,7 +5,9 @@ protoc wrote, so no generated python code is involved.
 
 Records files hold messages as a 4-byte little-endian length followed by the serialized bytes.
 
-  gen DESC TYPE COUNT SEED OUT     random messages (every field kind, unknown enum values for open enums)
+  gen DESC TYPE COUNT SEED OUT     random messages (every field kind, unknown enum values for open enums,
+                                   records of undeclared numbers for closed enums, which python keeps
+                                   as unknown fields)
   check DESC TYPE A B              parse both files; every pair of messages must be equal
   reencode DESC TYPE IN OUT        parse each message and serialize it again
   defaults DESC TYPE OUT           one message with every field that declares a default set to it
@@ -174,6 +176,54 @@ def set_single(rng, msg, f, depth):
         setattr(msg, f.name, rand_scalar(rng, f))
 
 
+def varint(n):
+    n &= (1 << 64) - 1
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def tag(number, wire_type):
+    return varint(number << 3 | wire_type)
+
+
+def undeclared(rng, enum_type):
+    declared = {v.number for v in enum_type.values}
+    return rng.choice([n for n in (0, 3, 4, 99, 12345, -5, 2**31 - 1) if n not in declared])
+
+
+def closed_enum_records(rng, d, depth):
+    """Records that set fields of closed enum type to numbers the enum does not declare (python's
+    setters refuse them): singular, unpacked, inside packed runs, map values, oneof members, and the
+    same inside nested messages and groups. Parsed by python, they land in unknown fields."""
+    out = bytearray()
+    for f in d.fields:
+        if f.type == FD.TYPE_ENUM and not enum_is_open(f.enum_type) and rng.random() < 0.3:
+            if is_repeated(f) and rng.random() < 0.5:
+                run = b"".join(varint(rng.choice([undeclared(rng, f.enum_type), f.enum_type.values[0].number]))
+                               for _ in range(rng.randrange(1, 4)))
+                out += tag(f.number, 2) + varint(len(run)) + run
+            else:
+                out += tag(f.number, 0) + varint(undeclared(rng, f.enum_type))
+        elif is_map(f):
+            vf = f.message_type.fields_by_name["value"]
+            if vf.type == FD.TYPE_ENUM and not enum_is_open(vf.enum_type) and rng.random() < 0.3:
+                kf = f.message_type.fields_by_name["key"]
+                key = rand_scalar(rng, kf)
+                entry = tag(1, 0) + varint(key) + tag(2, 0) + varint(undeclared(rng, vf.enum_type))
+                out += tag(f.number, 2) + varint(len(entry)) + entry
+        elif is_message(f) and depth < 3 and rng.random() < 0.3:
+            inner = closed_enum_records(rng, f.message_type, depth + 1)
+            if inner and f.type == FD.TYPE_GROUP:
+                out += tag(f.number, 3) + inner + tag(f.number, 4)
+            elif inner:
+                out += tag(f.number, 2) + varint(len(inner)) + inner
+    return bytes(out)
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "gen":
@@ -184,7 +234,7 @@ def main(argv):
         for _ in range(count):
             m = cls()
             fill(rng, m, 0)
-            records.append(m.SerializeToString())
+            records.append(m.SerializeToString() + closed_enum_records(rng, m.DESCRIPTOR, 0))
         write_records(out, records)
         return 0
     if cmd == "check":
@@ -196,7 +246,9 @@ def main(argv):
         bad = 0
         for i, (x, y) in enumerate(zip(a, b)):
             mx, my = cls.FromString(x), cls.FromString(y)
-            if mx != my:
+            # Equality covers unknown fields (upb compares them); the bytes python writes back
+            # must be the same too, unknown fields in the same order.
+            if mx != my or mx.SerializeToString(deterministic=True) != my.SerializeToString(deterministic=True):
                 bad += 1
                 if bad <= 3:
                     print("message %d differs:\n--- original\n%s\n--- after Swift\n%s" % (i, mx, my))

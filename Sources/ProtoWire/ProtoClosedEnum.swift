@@ -1,0 +1,35 @@
+/// A closed enum, as proto2 enums are: only the numbers it declares are values of it.
+///
+/// Generated closed enums are `enum E: Int32, ProtoClosedEnum` with one case per declared number
+/// (no `unrecognized` case). When a field of such a type arrives with a number the enum does not
+/// declare, the generated decoder keeps that record in the message's unknown fields and leaves the
+/// field as it was, as C++ and python protobuf do, so the number still survives a round trip.
+public protocol ProtoClosedEnum: Sendable, Hashable, CaseIterable {
+    /// The value numbered `rawValue`, or nil when the enum does not declare that number.
+    init?(rawValue: Int32)
+    /// The number on the wire.
+    var rawValue: Int32 { get }
+}
+
+/// A closed enum field: a varint of the int32 value (sign-extended to 64 bits when negative).
+///
+/// Writing and sizing go through the generic helpers. Reading goes through `ProtoReader`'s
+/// `readClosedEnum` / `readRepeatedClosedEnum` / `readMap(_:closedEnum:_:into:)`, which move an
+/// undeclared number to unknown fields; `read(into:from:)` alone leaves `value` unchanged for one.
+public enum ProtoClosedEnumType<E: ProtoClosedEnum>: ProtoPackableType {
+    public typealias Value = E
+    @inlinable public static var wireType: ProtoWireType { .varint }
+    /// The first declared value: proto2's default for an enum field.
+    @inlinable public static var defaultValue: E { E.allCases.first! }
+    @inlinable public static func isDefault(_ value: E) -> Bool { value == defaultValue }
+    @inlinable public static func encodedSize(of value: E) -> Int {
+        ProtoSize.varint(UInt64(bitPattern: Int64(value.rawValue)))
+    }
+    @inlinable public static func write(_ value: E, to writer: inout ProtoWriter) {
+        writer.writeVarint(UInt64(bitPattern: Int64(value.rawValue)))
+    }
+    @inlinable
+    public static func read(into value: inout E, from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        if let known = E(rawValue: Int32(truncatingIfNeeded: try reader.readVarint())) { value = known }
+    }
+}
