@@ -174,6 +174,38 @@ import Testing
                 == "g.proto:4:18: \"Foo\" is already defined in \"M\".")
     }
 
+    @Test func extensionErrors() {
+        let message = "syntax = \"proto2\";\npackage p;\nmessage M {\n  extensions 100 to 199;\n}\n"
+        func extend(_ body: String) -> [String: String] { ["e.proto": message + body] }
+        #expect(error(["e.proto": "syntax = \"proto2\";\npackage p;\nextend Missing {\n  optional int32 a = 1;\n}\n"], "e.proto")
+                == "e.proto:3:8: \"Missing\" is not defined.")
+        #expect(error(["e.proto": "syntax = \"proto2\";\npackage p;\nenum E { X = 1; }\nextend E {\n  optional int32 a = 1;\n}\n"], "e.proto")
+                == "e.proto:4:8: \"E\" is not a message type.")
+        #expect(error(extend("extend M {\n  optional int32 a = 5;\n}\n"), "e.proto")
+                == "e.proto:7:22: \"p.M\" does not declare 5 as an extension number.")
+        #expect(error(extend("extend M {\n  optional int32 a = 100;\n  optional int32 b = 100;\n}\n"), "e.proto")
+                == "e.proto:8:22: Extension number 100 has already been used in \"p.M\" by extension \"p.a\".")
+        // A nested extension is built first, so the file-level one is the duplicate.
+        #expect(error(["e.proto": "syntax = \"proto2\";\npackage p;\nmessage M {\n  extensions 100 to 199;\n  extend M { optional int32 a = 101; }\n}\nextend M {\n  optional int32 b = 101;\n}\n"], "e.proto")
+                == "e.proto:8:22: Extension number 101 has already been used in \"p.M\" by extension \"p.M.a\".")
+        #expect(error(extend("extend M {\n  required int32 a = 100;\n}\n"), "e.proto")
+                == "e.proto:7:12: The extension p.a cannot be required.")
+        #expect(error(extend("extend M {\n  optional Nope a = 100;\n}\n"), "e.proto")
+                == "e.proto:7:12: \"Nope\" is not defined.")
+        #expect(error(extend("extend M {\n  optional int32 a = 100;\n}\nmessage a {}\n"), "e.proto")
+                == "e.proto:7:18: \"a\" is already defined in \"p\".")
+        #expect(error(extend("extend M {\n  map<int32, int32> a = 100;\n}\n"), "e.proto")
+                == "e.proto:7:6: Map fields are not allowed to be extensions.")
+        #expect(error(extend("extend M {\n  optional int32 a = 0;\n}\n"), "e.proto")
+                == "e.proto:7:22: Field numbers must be positive integers.")
+        // Options messages are no exception: protoc 3.21 wants the 1000-to-max range they declare.
+        #expect(error(["e.proto": "syntax = \"proto2\";\npackage p;\nimport \"google/protobuf/descriptor.proto\";\nextend google.protobuf.FieldOptions {\n  optional int32 a = 50;\n}\n"], "e.proto")
+                == "e.proto:5:22: \"google.protobuf.FieldOptions\" does not declare 50 as an extension number.")
+        // proto3 messages declare no extension ranges.
+        #expect(error(["e.proto": "syntax = \"proto3\";\npackage p;\nmessage M {\n}\nextend M {\n  int32 a = 100;\n}\n"], "e.proto")
+                == "e.proto:6:13: \"p.M\" does not declare 100 as an extension number.")
+    }
+
     /// The executable reports the same way and exits with status 1.
     @Test func commandLineExitStatus() throws {
         let dir = try ProcessRunner.temporaryDirectory()

@@ -84,3 +84,40 @@ import Testing
         #expect(Legacy_V2_Shade(rawValue: 0) == Legacy_V2_Shade.none)
     }
 }
+
+/// Extension fields have no Swift accessors: their records stay in the extended message's unknown
+/// fields and are written back byte-exact, so protoc (C++) reads every extension value again.
+@Suite struct ExtensionPassThroughTests {
+    private func protoc(_ mode: String, _ input: Data) throws -> Data {
+        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--\(mode)=legacy.v2.Legacy", "Protos/legacy2.proto",
+        ], stdin: input)
+        try #require(result.status == 0, "protoc: \(result.stderr)")
+        return result.stdout
+    }
+
+    @Test func extensionsSurviveOurRoundTrip() throws {
+        let text = """
+            id: 3
+            [legacy.v2.ext_int]: -7
+            [legacy.v2.ext_strings]: "a"
+            [legacy.v2.ext_strings]: "b"
+            [legacy.v2.extgroup] {
+              v: 5
+            }
+            [legacy.v2.ext_level]: LEVEL_HIGH
+            [legacy.v2.ext_levels]: LEVEL_LOW
+            [legacy.v2.ext_levels]: LEVEL_MID
+            [legacy.v2.Holder.holder] {
+              note: "n"
+            }
+
+            """
+        let bytes = [UInt8](try protoc("encode", Data(text.utf8)))
+        let message = try Legacy_V2_Legacy(serializedBytes: bytes)
+        #expect(message.id == 3)
+        #expect(!message.unknownFields.isEmpty)
+        let back = try protoc("decode", Data(message.serializedBytes()))
+        #expect(String(decoding: back, as: UTF8.self) == text)
+    }
+}

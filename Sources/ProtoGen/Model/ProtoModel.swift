@@ -27,15 +27,10 @@ struct FileDecl: Sendable {
     /// `option swift_prefix`.
     var swiftPrefix: String?
     var deprecated = false
-    /// Top-level `extend` blocks.
-    var extends: [ExtendDecl] = []
-}
-
-/// An `extend Target { fields }` block. Its fields are checked as protoc checks them; no Swift is
-/// generated for them (extension fields stay unknown fields of the extended message).
-struct ExtendDecl: Sendable {
-    var extendee: TypeReference
-    var fields: [FieldDecl] = []
+    /// Fields of top-level `extend` blocks, in declaration order (`FieldDecl.extendee` says what they
+    /// extend). Checked as protoc checks them; no Swift is generated for them: on the wire they stay
+    /// unknown fields of the extended message, byte-exact.
+    var extensions: [FieldDecl] = []
 }
 
 struct ImportDecl: Sendable {
@@ -68,8 +63,8 @@ struct MessageDecl: Sendable {
     var reservedNames: [String] = []
     /// Inclusive ranges.
     var extensionRanges: [ClosedRange<Int>] = []
-    /// `extend` blocks nested in this message.
-    var extends: [ExtendDecl] = []
+    /// Fields of `extend` blocks nested in this message.
+    var extensions: [FieldDecl] = []
     var comments = ProtoComments()
     var position = SourcePosition.unknown
 }
@@ -115,11 +110,14 @@ struct FieldDecl: Sendable {
     /// proto2 `[default = …]`, in descriptor text form.
     var defaultValue: String?
     var jsonName: String?
+    /// For an extension: the extended message, as written until resolved to a full name with a leading dot.
+    var extendee = ""
     var comments = ProtoComments()
     var position = SourcePosition.unknown
     var numberPosition = SourcePosition.unknown
     var typePosition = SourcePosition.unknown
     var namePosition = SourcePosition.unknown
+    var extendeePosition = SourcePosition.unknown
 }
 
 struct OneofDecl: Sendable {

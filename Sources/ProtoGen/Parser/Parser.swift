@@ -13,6 +13,8 @@ struct Parser {
     /// Nesting of message definitions; bounded so that hostile input cannot exhaust the stack.
     private var depth = 0
     static let maxNesting = 64
+    /// Inside an `extend` block, where map fields are not allowed.
+    private var inExtend = false
 
     init(text: String, fileName: String) {
         self.tokenizer = Tokenizer(text: text, fileName: fileName)
@@ -149,8 +151,8 @@ struct Parser {
         } else if lookingAt("service") {
             file.services.append(try parseService(scope: file.package))
         } else if lookingAt("extend") {
-            let (extend, groups) = try parseExtend(scope: file.package)
-            file.extends.append(extend)
+            let (extensions, groups) = try parseExtend(scope: file.package)
+            file.extensions += extensions
             file.messages += groups
         } else if lookingAt("import") {
             file.imports.append(try parseImport())
@@ -236,8 +238,8 @@ struct Parser {
         } else if lookingAt("reserved") {
             try parseReserved(ranges: &message.reservedRanges, names: &message.reservedNames, max: 536_870_911)
         } else if lookingAt("extend") {
-            let (extend, groups) = try parseExtend(scope: message.fullName)
-            message.extends.append(extend)
+            let (extensions, groups) = try parseExtend(scope: message.fullName)
+            message.extensions += extensions
             message.messages += groups
         } else if lookingAt("option") {
             let option = try parseOptionStatement()
@@ -297,6 +299,7 @@ struct Parser {
         } else if lookingAt("map") {
             try tokenizer.next()
             if lookingAt("<") {
+                if inExtend { throw error("Map fields are not allowed to be extensions.") }
                 if hasLabel {
                     throw error("Field labels (required/optional/repeated) are not allowed on map fields.", at: position)
                 }
@@ -393,6 +396,9 @@ struct Parser {
         defer { depth -= 1 }
         if depth > Self.maxNesting { throw error("Messages are nested more than \(Self.maxNesting) levels deep.", at: field.namePosition) }
         group.comments = try consumeEndOfDeclaration("{")
+        let wasInExtend = inExtend
+        inExtend = false
+        defer { inExtend = wasInExtend }
         while !(try tryConsumeEndOfDeclaration("}")) {
             if current.kind == .end { throw error("Reached end of input in message definition (missing '}').") }
             try parseMessageStatement(&group)
@@ -465,21 +471,23 @@ struct Parser {
         try consumeEndOfDeclaration(";")
     }
 
-    /// `extend Foo { fields }` (custom options and proto2 extensions). Returns the block, and the
-    /// message types its group fields declare: they belong to the enclosing scope, as in protoc.
-    private mutating func parseExtend(scope: String) throws(ProtoGenError) -> (ExtendDecl, [MessageDecl]) {
+    /// `extend Foo { fields }` (custom options and proto2 extensions). Returns the extension fields,
+    /// and the message types its group fields declare: they belong to the enclosing scope, as in protoc.
+    private mutating func parseExtend(scope: String) throws(ProtoGenError) -> ([FieldDecl], [MessageDecl]) {
         try consume("extend")
         let (_, extendee, position) = try parseType()
-        var decl = ExtendDecl(extendee: TypeReference(name: extendee, scope: scope, position: position))
         try consumeEndOfDeclaration("{")
         var scratch = MessageDecl(name: "", fullName: scope)
+        inExtend = true
+        defer { inExtend = false }
         while !(try tryConsumeEndOfDeclaration("}")) {
             if current.kind == .end { throw error("Reached end of input in extend definition (missing '}').") }
             if try tryConsumeEndOfDeclaration(";") { continue }
             try parseField(&scratch, oneofIndex: nil)
+            scratch.fields[scratch.fields.count - 1].extendee = extendee
+            scratch.fields[scratch.fields.count - 1].extendeePosition = position
         }
-        decl.fields = scratch.fields
-        return (decl, scratch.messages)
+        return (scratch.fields, scratch.messages)
     }
 
     // MARK: enums

@@ -37,6 +37,7 @@ struct DescriptorConverter {
         file.services = proto.service.enumerated().map { i, s in
             service(s, scope: file.package, path: [6, Int32(i)])
         }
+        file.extensions = proto.`extension`.enumerated().map { i, f in field(f, path: [7, Int32(i)]) }
         return file
     }
 
@@ -64,6 +65,7 @@ struct DescriptorConverter {
             guard let start = r.start, let end = r.end, end > start else { return nil }
             return Int(start)...Int(end - 1)
         }
+        message.extensions = proto.`extension`.enumerated().map { i, f in field(f, path: path + [6, Int32(i)]) }
         message.reservedNames = proto.reservedName
         message.extensionRanges = proto.extensionRange.compactMap { r in
             guard let start = r.start, let end = r.end, end > start else { return nil }
@@ -83,6 +85,7 @@ struct DescriptorConverter {
         field.deprecated = proto.options?.deprecated ?? false
         field.defaultValue = proto.defaultValue
         field.jsonName = proto.jsonName
+        field.extendee = proto.extendee ?? ""
         field.comments = comments(path)
         return field
     }

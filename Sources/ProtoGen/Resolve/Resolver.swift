@@ -20,6 +20,9 @@ struct Resolver {
         for index in file.messages.indices {
             try resolve(&file.messages[index], in: file, visible: visible)
         }
+        for index in file.extensions.indices {
+            try resolveExtension(&file.extensions[index], scope: file.package, in: file, visible: visible)
+        }
         for s in file.services.indices {
             for m in file.services[s].methods.indices {
                 var method = file.services[s].methods[m]
@@ -71,5 +74,18 @@ struct Resolver {
         for index in message.messages.indices {
             try resolve(&message.messages[index], in: file, visible: visible)
         }
+        for index in message.extensions.indices {
+            try resolveExtension(&message.extensions[index], scope: message.fullName, in: file, visible: visible)
+        }
+    }
+
+    /// An extension's extendee (a message: protoc's "is not a message type" otherwise) and its type,
+    /// both looked up from the scope the `extend` block is in.
+    private func resolveExtension(_ field: inout FieldDecl, scope: String, in file: FileDecl, visible: Set<String>) throws(ProtoGenError) {
+        field.extendee = try resolveMessage(field.extendee, scope: scope, at: field.extendeePosition, in: file, visible: visible)
+        guard field.type == nil else { return }
+        let (fullName, symbol) = try lookup(field.typeName, scope: scope, at: field.typePosition, in: file, visible: visible)
+        field.type = symbol.kind == .message ? .message : .enum
+        field.typeName = "." + fullName
     }
 }

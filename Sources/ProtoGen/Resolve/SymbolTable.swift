@@ -40,6 +40,11 @@ struct SymbolTable {
                            scope: service.fullName, name: method.name)
             }
         }
+        // Extensions are named in the scope of their `extend` block, after the file's types (protoc's order).
+        for field in file.extensions {
+            try define(Self.join(file.package, field.name), Symbol(kind: .field, file: file.name, position: field.namePosition),
+                       scope: file.package, name: field.name)
+        }
     }
 
     private static func join(_ scope: String, _ name: String) -> String {
@@ -62,6 +67,10 @@ struct SymbolTable {
         for decl in message.enums { try addEnum(decl, file: file, scope: message.fullName, proto3: proto3) }
         for field in message.fields {
             try define(message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.position),
+                       scope: message.fullName, name: field.name)
+        }
+        for field in message.extensions {
+            try define(message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.namePosition),
                        scope: message.fullName, name: field.name)
         }
         for oneof in message.oneofs where !oneof.name.hasPrefix("_") || !message.fields.contains(where: { $0.proto3Optional && "_" + $0.name == oneof.name }) {

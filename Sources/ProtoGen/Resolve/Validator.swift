@@ -14,6 +14,43 @@ struct Validator {
     func validate() throws(ProtoGenError) {
         for message in file.messages { try validate(message) }
         for decl in file.enums { try validate(decl) }
+        try validateExtensions()
+    }
+
+    /// protoc's checks of extension fields: numbers as for fields, within one of the extendee's
+    /// `extensions` ranges (also for the `google.protobuf.*Options` messages, which declare
+    /// `1000 to max`), not `required`, and not used twice for one extendee in this file (protoc only
+    /// warns when another file used the number).
+    private func validateExtensions() throws(ProtoGenError) {
+        var all: [(field: FieldDecl, scope: String)] = []
+        func collect(_ message: MessageDecl) {
+            all += message.extensions.map { ($0, message.fullName) }
+            message.messages.forEach(collect)
+        }
+        file.messages.forEach(collect)  // protoc builds nested extensions with their messages, before the file's own
+        all += file.extensions.map { ($0, file.package) }
+        var used: [String: [Int: String]] = [:]
+        for (field, scope) in all {
+            let number = field.number
+            let fullName = scope.isEmpty ? field.name : scope + "." + field.name
+            let extendee = String(field.extendee.dropFirst())
+            if number <= 0 { throw fail(field.numberPosition, "Field numbers must be positive integers.") }
+            if number > 536_870_911 { throw fail(field.numberPosition, "Field numbers cannot be greater than 536870911.") }
+            if (19_000...19_999).contains(number) {
+                throw fail(field.numberPosition, "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+            }
+            if let target = messages[extendee], !target.extensionRanges.contains(where: { $0.contains(number) }) {
+                throw fail(field.numberPosition, "\"\(extendee)\" does not declare \(number) as an extension number.")
+            }
+            if let other = used[extendee]?[number] {
+                throw fail(field.numberPosition, "Extension number \(number) has already been used in \"\(extendee)\" by extension \"\(other)\".")
+            }
+            used[extendee, default: [:]][number] = fullName
+            if field.label == .required { throw fail(field.typePosition, "The extension \(fullName) cannot be required.") }
+            if field.packed == true, field.label != .repeated || !(field.type?.isPackable ?? false) {
+                throw fail(field.position, "[packed = true] can only be specified for repeated primitive fields.")
+            }
+        }
     }
 
     private func validate(_ message: MessageDecl) throws(ProtoGenError) {

@@ -164,6 +164,20 @@ def fill(rng, msg, depth):
                     getattr(msg, f.name).append(rand_scalar(rng, f))
         elif is_required(f) or rng.random() < 0.6:
             set_single(rng, msg, f, depth)
+    # Extensions of this message known to the pool (proto2): set some of them too.
+    for ext in d.file.pool.FindAllExtensions(d):
+        if rng.random() < 0.5:
+            continue
+        if is_repeated(ext):
+            for _ in range(rng.randrange(1, 4)):
+                msg.Extensions[ext].append(rand_scalar(rng, ext))
+        elif is_message(ext):
+            if depth < 3:
+                sub = msg.Extensions[ext]
+                sub.SetInParent()
+                fill(rng, sub, depth + 1)
+        else:
+            msg.Extensions[ext] = rand_scalar(rng, ext)
 
 
 def set_single(rng, msg, f, depth):
