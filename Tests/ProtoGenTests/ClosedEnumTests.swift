@@ -82,6 +82,8 @@ import Testing
         #expect(Legacy_V2_Level(rawValue: 7) == .high)
         #expect(Legacy_V2_Level(rawValue: 3) == nil)
         #expect(Legacy_V2_Shade(rawValue: 0) == Legacy_V2_Shade.none)
+        #expect(Legacy_V2_Shade.allCases == [Legacy_V2_Shade.none, .dark, .allCases_])
+        #expect(Legacy_V2_Shade.allCases_.rawValue == 5)
     }
 }
 

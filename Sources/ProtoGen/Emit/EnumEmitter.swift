@@ -24,7 +24,7 @@ struct EnumEmitter {
                 while stripped.first == "_" { stripped = stripped.dropFirst() }
                 if let first = stripped.first, !first.isNumber { name = SwiftNaming.lowerCamel(String(stripped)) }
             }
-            if name == "unrecognized" || name == "rawValue" || name == "init" { name += "_" }
+            if name == "unrecognized" || name == "rawValue" || name == "init" || name == "allCases" { name += "_" }
             return SwiftNaming.escaped(name)
         }
     }
