@@ -20,14 +20,27 @@ extension ProtoMessage {
         precondition(headroom >= 0, "headroom must not be negative")
         let size = encodedSize()
         let total = headroom + size
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
-            if total > 0 {
-                let base = buffer.baseAddress!
+        if total == 0 { return [] }
+        if total <= protoStackEncodingLimit {
+            // `[UInt8](unsafeUninitializedCapacity:)` allocates through an unspecialized standard
+            // library function that looks up the array's type metadata on every call (a third of a
+            // small message's encode time); `[UInt8](UnsafeBufferPointer)` allocates through
+            // specialized code. Encoding on the stack first costs one short copy.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { scratch in
+                let base = scratch.baseAddress!
                 if headroom > 0 { base.initialize(repeating: 0, count: headroom) }
                 var writer = ProtoWriter(base: base + headroom, capacity: size)
                 encode(to: &writer)
                 precondition(writer.position == size, "ProtoWriter: encode(to:) wrote less than encodedSize()")
+                return [UInt8](UnsafeBufferPointer(start: base, count: total))
             }
+        }
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            let base = buffer.baseAddress!
+            if headroom > 0 { base.initialize(repeating: 0, count: headroom) }
+            var writer = ProtoWriter(base: base + headroom, capacity: size)
+            encode(to: &writer)
+            precondition(writer.position == size, "ProtoWriter: encode(to:) wrote less than encodedSize()")
             count = total
         }
     }
@@ -72,3 +85,7 @@ extension ProtoMessage {
         try decodeMerge(from: &reader)
     }
 }
+
+/// Largest encoding `serializedBytes` builds on the stack before copying it into its array: the size
+/// up to which the standard library stack-allocates a temporary buffer without asking the runtime.
+@inlinable var protoStackEncodingLimit: Int { 1024 }

@@ -106,7 +106,9 @@ extension ProtoReader {
         _ keyType: K.Type, _ valueType: V.Type, _ field: ProtoField, into map: inout [K.Value: V.Value]
     ) throws(ProtoDecodeError) -> Bool {
         guard field.wireType == .lengthDelimited else { return false }
-        if map.isEmpty { map.reserveCapacity(recordCount(of: field)) }
+        // `Dictionary(minimumCapacity:)` is specialized here; `reserveCapacity` runs unspecialized
+        // library code that looks the storage type's metadata up on every call.
+        if map.isEmpty { map = Dictionary(minimumCapacity: recordCount(of: field)) }
         let n = try readLength()
         if depth >= maxDepth { throw error(.nestingTooDeep, at: position) }
         let savedEnd = end

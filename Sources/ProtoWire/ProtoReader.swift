@@ -30,7 +30,7 @@ public struct ProtoReader {
     /// The current field, for errors and for skipping it when not consumed.
     @usableFromInline var current: ProtoField
 
-    @usableFromInline
+    @inlinable
     init(buffer: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws(ProtoDecodeError) {
         if buffer.count > limits.maxMessageSize {
             throw ProtoDecodeError(.messageTooLarge, offset: limits.maxMessageSize)
@@ -237,7 +237,20 @@ public struct ProtoReader {
     @usableFromInline
     mutating func readVarintSlow() throws(ProtoDecodeError) -> UInt64 {
         if end &- position >= 10 {
-            // Enough bytes for the longest varint: no bounds check per byte.
+            // Enough bytes for the longest varint: no bounds check per byte, and up to 8 bytes decoded
+            // from one load without a branch per byte (packed int64 runs are mostly long varints).
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let stops = ~word & 0x8080_8080_8080_8080
+            if stops != 0 {
+                let length = (stops.trailingZeroBitCount &+ 1) &>> 3  // 1…8 bytes
+                // Keep the varint's own bytes, then drop each byte's continuation bit.
+                var v = length == 8 ? word : word & ((1 &<< UInt64(length &* 8)) &- 1)
+                v = (v & 0x7F) | (v & 0x7F00) &>> 1 | (v & 0x7F_0000) &>> 2 | (v & 0x7F00_0000) &>> 3
+                    | (v & 0x7F_0000_0000) &>> 4 | (v & 0x7F00_0000_0000) &>> 5
+                    | (v & 0x7F_0000_0000_0000) &>> 6 | (v & 0x7F00_0000_0000_0000) &>> 7
+                position &+= length
+                return v
+            }
             var p = position
             var result: UInt64 = 0
             var shift: UInt64 = 0
@@ -315,12 +328,16 @@ public struct ProtoReader {
         let n = try readLength()
         let start = position
         if n == 0 { return "" }
-        guard UTF8Validation.isASCII(base + start, count: n) || UTF8Validation.isValid(base + start, count: n) else {
+        let from = base + start
+        let ascii = UTF8Validation.isASCII(from, count: n)
+        if ascii, let small = SmallString.ascii(from, count: n) {
+            position &+= n
+            return small
+        }
+        guard ascii || UTF8Validation.isValid(from, count: n) else {
             throw error(.invalidUTF8, at: start)
         }
         position &+= n
-        // Valid: `decoding` takes the standard library's specialized fast path and repairs nothing.
-        let from = base + start
         return String(unsafeUninitializedCapacity: n) { buffer in
             UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: from, byteCount: n)
             return n
