@@ -7,6 +7,7 @@ public enum ProtoString: ProtoMapKeyType {
     @inlinable public static var defaultValue: String { "" }
     @inlinable public static func isDefault(_ value: String) -> Bool { value.isEmpty }
     @inlinable public static func encodedSize(of value: String) -> Int {
+        if let small = SmallString.bytes(of: value) { return 1 &+ small.count }  // length < 128: 1 byte
         let n = value.utf8.count
         return ProtoSize.varint(UInt64(n)) + n
     }

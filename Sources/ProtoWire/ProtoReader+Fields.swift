@@ -4,7 +4,9 @@
 
 extension ProtoReader {
     /// Reads a singular field: scalars replace `value` (last one wins), messages merge into it.
-    @inlinable @discardableResult
+    // Always inlined: otherwise the optimizer merges the near-identical specializations (double,
+    // fixed64, …) into one that calls `T.read` through the witness table.
+    @inlinable @inline(__always) @discardableResult
     public mutating func read<T: ProtoFieldType>(
         _ type: T.Type, _ field: ProtoField, into value: inout T.Value
     ) throws(ProtoDecodeError) -> Bool {
@@ -19,9 +21,9 @@ extension ProtoReader {
         _ type: T.Type, _ field: ProtoField, into value: inout T.Value?
     ) throws(ProtoDecodeError) -> Bool {
         guard field.wireType == T.wireType else { return false }
-        var v = value ?? T.defaultValue
-        try T.read(into: &v, from: &self)
-        value = v
+        // In place: a copy out and back would retain and release a present message's storage.
+        if value == nil { value = T.defaultValue }
+        try T.read(into: &value!, from: &self)
         return true
     }
 

@@ -156,13 +156,19 @@ public struct ProtoReader {
     /// read), so that a repeated field or map allocates once: encoders write a field's records
     /// together. A quick scan of tags and lengths that stops at the first other field, a group or
     /// anything malformed: the count is only a capacity hint, decoding proper reports errors.
-    @usableFromInline
+    @inlinable
     func recordCount(of field: ProtoField) -> Int {
-        let e = end
+        Self.recordCount(base: base, from: position, end: end,
+                         wireType: UInt64(field.wireType.rawValue), number: UInt64(field.number))
+    }
+
+    /// `recordCount(of:)` on scalars: a call that passes the whole reader would copy it.
+    @usableFromInline
+    static func recordCount(base: UnsafeRawPointer, from position: Int, end e: Int, wireType: UInt64, number: UInt64) -> Int {
+        func byte(at offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
         var p = position
         var count = 1
-        let wireType = UInt64(field.wireType.rawValue)
-        let wanted = UInt64(field.number) << 3 | wireType
+        let wanted = number << 3 | wireType
         while true {
             // Skip the value of the record whose tag was read last.
             switch wireType {
@@ -329,12 +335,11 @@ public struct ProtoReader {
         let start = position
         if n == 0 { return "" }
         let from = base + start
-        let ascii = UTF8Validation.isASCII(from, count: n)
-        if ascii, let small = SmallString.ascii(from, count: n) {
+        if let small = SmallString.ascii(from, count: n) {
             position &+= n
             return small
         }
-        guard ascii || UTF8Validation.isValid(from, count: n) else {
+        guard UTF8Validation.isASCII(from, count: n) || UTF8Validation.isValid(from, count: n) else {
             throw error(.invalidUTF8, at: start)
         }
         position &+= n

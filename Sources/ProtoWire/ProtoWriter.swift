@@ -98,6 +98,32 @@ public struct ProtoWriter {
     /// Writes a string's length and UTF-8 bytes.
     @inlinable
     public mutating func writeString(_ value: String) {
+        if let small = SmallString.bytes(of: value), capacity &- position > small.count {
+            // A small string's bytes come straight from its two words: no out-of-line UTF-8 view.
+            let n = small.count, (w0, w1) = small.words
+            let to = UnsafeMutableRawPointer(base + position)
+            to.storeBytes(of: UInt8(truncatingIfNeeded: n), as: UInt8.self)
+            let p = to + 1
+            if n >= 8 {
+                // Bytes 0…7, then bytes n−8…n−1 (overlapping): stores stay within the n bytes.
+                p.storeBytes(of: w0, as: UInt64.self)
+                if n > 8 {
+                    let tail = w0 &>> UInt64((n &- 8) &* 8) | w1 &<< UInt64((16 &- n) &* 8)
+                    (p + (n &- 8)).storeBytes(of: tail, as: UInt64.self)
+                }
+            } else if n >= 4 {
+                p.storeBytes(of: UInt32(truncatingIfNeeded: w0), as: UInt32.self)
+                (p + (n &- 4)).storeBytes(of: UInt32(truncatingIfNeeded: w0 &>> UInt64((n &- 4) &* 8)), as: UInt32.self)
+            } else {
+                var i = 0
+                while i < n {
+                    p.storeBytes(of: UInt8(truncatingIfNeeded: w0 &>> UInt64(i &* 8)), toByteOffset: i, as: UInt8.self)
+                    i &+= 1
+                }
+            }
+            position &+= 1 &+ n
+            return
+        }
         let n = value.utf8.count
         writeVarint(UInt64(n))
         if n == 0 { return }

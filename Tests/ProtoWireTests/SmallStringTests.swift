@@ -1,8 +1,9 @@
-// Decoding builds short ASCII strings by laying out the standard library's small-string words itself
-// (Sources/ProtoWire/Internal/SmallString.swift). Each decoded string must be indistinguishable from
-// one the standard library built from the same bytes: equal, same hash, same bytes and counts, still
-// usable after mutation. Lengths 0…16 cover every branch of the word assembly and the cut-over to
-// the standard library's constructor.
+// Decoding builds short ASCII strings by laying out the standard library's small-string words itself,
+// and encoding reads short strings' words directly (Sources/ProtoWire/Internal/SmallString.swift).
+// Each decoded string must be indistinguishable from one the standard library built from the same
+// bytes: equal, same hash, same bytes and counts, still usable after mutation. Each encoded string
+// must be the record the wire format spells out (tag, length, UTF-8 bytes), written by hand here.
+// Lengths 0…16 cover every branch and the cut-over to the standard library's paths.
 import ProtoWire
 import Testing
 
@@ -44,6 +45,36 @@ import Testing
             let decoded = try decodedString(Array(text.utf8))
             #expect(decoded == text)
             #expect(decoded.hashValue == text.hashValue)
+        }
+    }
+
+    /// ASCII and non-ASCII strings of 0…16 UTF-8 bytes, built by the standard library.
+    private static func strings(length: Int) -> [String] {
+        var result = [String(decoding: (0..<length).map { UInt8(0x61 + $0) }, as: UTF8.self)]
+        if length >= 2 {
+            // "é" (2 bytes) then ASCII: a non-ASCII small string.
+            result.append("é" + String(repeating: "x", count: length - 2))
+        }
+        return result
+    }
+
+    @Test(arguments: 0...16)
+    func encodedStringIsTheWireRecord(length: Int) throws {
+        for text in Self.strings(length: length) {
+            let utf8 = Array(text.utf8)
+            let stringRecord: [UInt8] = length == 0 ? [] : [0x72] + Tools.varint(utf8.count) + utf8
+            // Alone: the string's record ends the buffer.
+            var alone = TestAll()
+            alone.fString = text
+            #expect(alone.encodedSize() == stringRecord.count)
+            #expect(alone.serializedBytes() == stringRecord)
+            // Followed by other fields (f_bytes = 15, o_string = 34).
+            var followed = alone
+            followed.fBytes = [1, 2, 3]
+            followed.oString = text
+            let expected = stringRecord + [0x7A, 3, 1, 2, 3] + [0x92, 0x02] + Tools.varint(utf8.count) + utf8
+            #expect(followed.encodedSize() == expected.count)
+            #expect(followed.serializedBytes() == expected)
         }
     }
 }

@@ -1,4 +1,5 @@
-/// Builds short ASCII strings without the standard library's string constructors.
+/// Builds short ASCII strings without the standard library's string constructors, and reads short
+/// strings' bytes without its out-of-line accessors.
 ///
 /// Most protobuf strings are short: SKUs, tags, map keys. A Swift `String` of at most 15 UTF-8 bytes
 /// lives inline in its two words ("small string"), but every public way to make one from bytes goes
@@ -13,13 +14,16 @@
 /// run-time check costs a `swift_once` call per string, more than the whole construction.)
 @usableFromInline
 enum SmallString {
-    /// A small ASCII string of the `count` bytes at `start` (which must all be ASCII), or nil when
-    /// `count` is over 15 or this platform lays strings out differently.
+    /// A small string of the `count` bytes at `start` when they are all ASCII (then valid UTF-8),
+    /// else nil: more than 15 bytes, a byte ≥ 0x80, or a platform that lays strings out differently.
     @inlinable @inline(__always)
     static func ascii(_ start: UnsafeRawPointer, count n: Int) -> String? {
         #if _endian(little) && _pointerBitWidth(_64)
         guard n <= 15 else { return nil }
         var bits = words(start, count: n)
+        // The words hold exactly the n bytes (zero elsewhere), so this is the ASCII check.
+        guard (bits.0 | bits.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        bits.1 |= UInt64(0xE0 | n) &<< 56
         // Moved out of memory holding its bits: taking it costs no retain call (a bit cast would).
         return withUnsafeMutableBytes(of: &bits) { raw in
             raw.baseAddress!.withMemoryRebound(to: String.self, capacity: 1) { $0.move() }
@@ -29,7 +33,8 @@ enum SmallString {
         #endif
     }
 
-    /// The two words of a small ASCII string of `n` ≤ 15 bytes; loads stay within the `n` bytes.
+    /// The two words of a small string of `n` ≤ 15 bytes, without the discriminator; loads stay
+    /// within the `n` bytes.
     @inlinable @inline(__always)
     static func words(_ p: UnsafeRawPointer, count n: Int) -> (UInt64, UInt64) {
         var low: UInt64 = 0, high: UInt64 = 0
@@ -50,7 +55,20 @@ enum SmallString {
                 i &+= 1
             }
         }
-        high |= UInt64(0xE0 | n) &<< 56
         return (low, high)
+    }
+
+    /// The UTF-8 byte count and the two words of `value` when it is a small string (any contents),
+    /// else nil. The words hold the bytes in order from the first word's low byte.
+    @inlinable @inline(__always)
+    static func bytes(of value: String) -> (count: Int, words: (UInt64, UInt64))? {
+        #if _endian(little) && _pointerBitWidth(_64)
+        let words = unsafeBitCast(value, to: (UInt64, UInt64).self)
+        // Discriminator bit 61: small; the low nibble of the top byte: the count.
+        guard words.1 & (1 << 61) != 0 else { return nil }
+        return (Int(truncatingIfNeeded: (words.1 &>> 56) & 0xF), words)
+        #else
+        return nil
+        #endif
     }
 }
