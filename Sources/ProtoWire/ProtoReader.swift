@@ -293,7 +293,7 @@ public struct ProtoReader {
     /// Reads 4 bytes little-endian.
     @inlinable
     public mutating func readFixed32() throws(ProtoDecodeError) -> UInt32 {
-        try need(4)
+        if end &- position < 4 { throw error(.truncated, at: position) }
         let v = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self))
         position &+= 4
         return v
@@ -302,7 +302,7 @@ public struct ProtoReader {
     /// Reads 8 bytes little-endian.
     @inlinable
     public mutating func readFixed64() throws(ProtoDecodeError) -> UInt64 {
-        try need(8)
+        if end &- position < 8 { throw error(.truncated, at: position) }
         let v = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
         position &+= 8
         return v
