@@ -169,6 +169,33 @@ public struct ProtoReader {
         var p = position
         var count = 1
         let wanted = number << 3 | wireType
+        if wireType == 2 && wanted < 0x80 {
+            // The common case (strings, messages, map entries of fields 1…15): one-byte tags, compared
+            // as bytes, and lengths read without a general varint loop when they fit one byte.
+            let tag = UInt8(truncatingIfNeeded: wanted)
+            while true {
+                if p >= e { return count }
+                var length = Int(byte(at: p))
+                p &+= 1
+                if length >= 0x80 {
+                    length &= 0x7F
+                    var shift = 7
+                    while true {
+                        if p >= e || shift > 28 { return count }
+                        let b = byte(at: p)
+                        p &+= 1
+                        length |= Int(b & 0x7F) &<< shift
+                        if b < 0x80 { break }
+                        shift &+= 7
+                    }
+                }
+                if length > e &- p { return count }
+                p &+= length
+                if p >= e || byte(at: p) != tag { return count }
+                p &+= 1
+                count &+= 1
+            }
+        }
         while true {
             // Skip the value of the record whose tag was read last.
             switch wireType {
@@ -309,7 +336,7 @@ public struct ProtoReader {
     }
 
     /// Reads a length prefix and checks that that many bytes follow.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readLength() throws(ProtoDecodeError) -> Int {
         let start = position
         let n = try readVarint()
