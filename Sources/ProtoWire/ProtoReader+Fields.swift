@@ -38,7 +38,7 @@ extension ProtoReader {
         guard field.wireType == T.wireType else { return false }
         var v = oneof.flatMap(current) ?? T.defaultValue
         try T.read(into: &v, from: &self)
-        oneof = make(v)
+        oneof = make(consume v)
         return true
     }
 
@@ -52,7 +52,7 @@ extension ProtoReader {
         if values.isEmpty { values.reserveCapacity(recordCount(of: field)) }
         var v = T.defaultValue
         try T.read(into: &v, from: &self)
-        values.append(v)
+        values.append(consume v)  // a move: a copy would retain and release each field of a message
         return true
     }
 
@@ -133,7 +133,7 @@ extension ProtoReader {
         depth &-= 1
         end = savedEnd
         current = savedCurrent
-        map[key] = value
+        map[consume key] = consume value
         return true
     }
 
