@@ -70,6 +70,45 @@ import Testing
         #expect(throws: DeframeError.truncated(have: 7, need: 15, offset: 0)) { try e.finish() }
     }
 
+    /// `receive` (what the streams use) takes whole messages straight from the chunk and buffers
+    /// only partial ones: every split of three messages into up to three chunks yields them in order.
+    @Test func receiveDeliversTheSameMessagesForEverySplit() throws {
+        let stream = Self.frame([1, 2, 3]) + Self.frame(Array(repeating: 9, count: 300), flag: 1) + Self.frame([])
+        for first in 0...stream.count {
+            for second in stride(from: first, through: stream.count, by: 7) {
+                var d = MessageDeframer(maxMessageSize: 1000)
+                var got: [ReceivedMessage] = []
+                for chunk in [stream[..<first], stream[first..<second], stream[second...]] {
+                    try Array(chunk).withUnsafeBytes { try d.receive($0) { got.append($0) } }
+                }
+                try d.finish()
+                #expect(got.count == 3)
+                #expect(got[0].bytes == [1, 2, 3])
+                #expect(got[1] == ReceivedMessage(compressed: true, bytes: Array(repeating: 9, count: 300)))
+                #expect(got[2].bytes.isEmpty)
+                #expect(d.bufferedByteCount == 0)
+            }
+        }
+    }
+
+    @Test func receiveReportsBadInputAtItsStreamOffset() throws {
+        var d = MessageDeframer(maxMessageSize: 10)
+        var got: [[UInt8]] = []
+        // One whole message, then an empty one and a bad flag at stream byte 6 + 5 = 11 in the next chunk.
+        try Self.frame([1]).withUnsafeBytes { try d.receive($0) { got.append($0.bytes) } }
+        #expect(throws: DeframeError.invalidFlag(2, offset: 11)) {
+            try (Self.frame([]) + [2, 0, 0, 0, 0]).withUnsafeBytes { try d.receive($0) { got.append($0.bytes) } }
+        }
+        #expect(got == [[1], []])
+        var e = MessageDeframer(maxMessageSize: 10)
+        #expect(throws: DeframeError.messageTooLarge(size: 11, limit: 10)) {
+            try Self.frame(Array(repeating: 0, count: 11)).withUnsafeBytes { try e.receive($0) { _ in } }
+        }
+        var f = MessageDeframer(maxMessageSize: 10)
+        try ([0, 0, 0, 0, 4, 1] as [UInt8]).withUnsafeBytes { try f.receive($0) { _ in } }
+        #expect(throws: DeframeError.truncated(have: 6, need: 9, offset: 0)) { try f.finish() }
+    }
+
     @Test func framerWritesPrefixIntoHeadroom() throws {
         let framed = try MessageFramer.frame(
             serializedWithHeadroom: [0, 0, 0, 0, 0, 0xAA, 0xBB], compression: .identity, maxSize: 10)

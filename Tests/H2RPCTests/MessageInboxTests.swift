@@ -21,6 +21,26 @@ import Testing
         await #expect(throws: RPCError(code: .cancelled, message: "x")) { try await inbox.next() }
     }
 
+    /// The first element waits in a slot of its own; later ones in the buffer. Order holds however
+    /// pushes and takes interleave.
+    @Test func keepsOrderAcrossTheSingleSlotAndTheBuffer() async throws {
+        let inbox = MessageInbox<Int>()
+        inbox.push(1)
+        inbox.push(2)
+        inbox.push(3)
+        #expect(try await inbox.next() == 1)
+        inbox.push(4)
+        #expect(try await inbox.next() == 2)
+        #expect(try await inbox.next() == 3)
+        inbox.push(5)
+        #expect(try await inbox.next() == 4)
+        #expect(try await inbox.next() == 5)
+        inbox.push(6)
+        inbox.finish()
+        #expect(try await inbox.next() == 6)
+        #expect(try await inbox.next() == nil)
+    }
+
     @Test func suspendedConsumerIsResumedByPush() async throws {
         let inbox = MessageInbox<Int>()
         async let got = inbox.next()
@@ -30,12 +50,13 @@ import Testing
     }
 
     @Test func cancellingTheConsumerRunsOnCancel() async throws {
-        let fired = OneShot<Bool>()
-        let inbox = MessageInbox<Int>(onCancel: { fired.fulfill(true) })
+        final class Fired: Sendable { let shot = OneShot<Bool>() }
+        let fired = Fired()
+        let inbox = MessageInbox<Int>(onCancel: { fired.shot.fulfill(true) })
         let task = Task { try await inbox.next() }
         try await Task.sleep(for: .milliseconds(10))
         task.cancel()
-        #expect(await fired.get())
+        #expect(await fired.shot.get())
         inbox.finish(RPCError(code: .cancelled, message: "c"))
         await #expect(throws: RPCError.self) { try await task.value }
     }

@@ -28,3 +28,32 @@ enum HeaderIntern {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+/// The long (heap-allocated) header strings a connection received last, one per position in a
+/// header block: a request's `:path` or `user-agent` usually equals the previous request's, so the
+/// earlier string is shared instead of decoding a new one. Strings under 16 bytes are stored inline
+/// by Swift and need no cache; known ones come from `HeaderIntern`. Loop thread only.
+struct RecentHeaderStrings {
+    private static let slots = 16
+    private var names = [String](repeating: "", count: slots)
+    private var values = [String](repeating: "", count: slots)
+
+    mutating func name(_ bytes: UnsafeBufferPointer<UInt8>, slot: Int) -> String {
+        Self.lookup(bytes, slot: slot, in: &names)
+    }
+
+    mutating func value(_ bytes: UnsafeBufferPointer<UInt8>, slot: Int) -> String {
+        Self.lookup(bytes, slot: slot, in: &values)
+    }
+
+    private static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, slot: Int, in cache: inout [String]) -> String {
+        guard bytes.count >= 16, slot < slots else { return HeaderIntern.string(bytes) }
+        var candidate = cache[slot]
+        let same = candidate.utf8.count == bytes.count
+            && candidate.withUTF8 { $0.elementsEqual(bytes) }
+        if same { return candidate }
+        let string = HeaderIntern.string(bytes)
+        cache[slot] = string
+        return string
+    }
+}

@@ -30,6 +30,9 @@ final class NGHTTP2Session {
     var inputBase: UnsafeRawPointer?
     var inputCount = 0
     var becameWritable: [H2Stream] = []
+    /// Long header strings of recent blocks, by position: a connection's requests (or responses)
+    /// repeat their `:path`, `user-agent` and the like, and reusing the string saves a malloc each.
+    var recentHeaderStrings = RecentHeaderStrings()
 
     // Output.
     var flushScheduled = false

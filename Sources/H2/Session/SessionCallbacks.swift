@@ -40,7 +40,9 @@ enum SessionCallbacks {
             session.streams[id] = stream
             stream.headStartedAt = EventLoop.monotonicNanoseconds()
         }
-        stream.incoming.removeAll()
+        // One allocation for a typical block instead of one per doubling.
+        stream.incoming.removeAll(keepingCapacity: true)
+        stream.incoming.reserveCapacity(12)
         stream.incomingBytes = 0
         stream.incomingTooLarge = false
         return 0
@@ -56,9 +58,10 @@ enum SessionCallbacks {
             return 0
         }
         if stream.incomingTooLarge { return 0 }
+        let slot = stream.incoming.count
         stream.incoming.append(H2Header(
-            HeaderIntern.string(UnsafeBufferPointer(start: name, count: nameLength)),
-            HeaderIntern.string(UnsafeBufferPointer(start: value, count: valueLength))))
+            session.recentHeaderStrings.name(UnsafeBufferPointer(start: name, count: nameLength), slot: slot),
+            session.recentHeaderStrings.value(UnsafeBufferPointer(start: value, count: valueLength), slot: slot)))
         return 0
     }
 

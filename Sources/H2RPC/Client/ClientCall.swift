@@ -24,9 +24,10 @@ struct CallEnd: Sendable {
 }
 
 /// The state of one client call shared between the event loop (which delivers head, messages and
-/// end) and the task(s) using the call. Transport-independent.
+/// end) and the task(s) using the call. Transport-independent. Its queue, gate and one-shot values
+/// are stored inline: one allocation for all of them.
 final class ClientCall: Sendable {
-    let responses: MessageInbox<ReceivedMessage>
+    let responses: MessageQueue<ReceivedMessage>
     let gate = FlowGate()
     let head = OneShot<Result<ResponseHead, RPCError>>()
     let end = OneShot<CallEnd>()
@@ -45,7 +46,7 @@ final class ClientCall: Sendable {
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
         self.compression = compression
-        self.responses = MessageInbox()
+        self.responses = MessageQueue()
         // Holds the call until it finishes (the inbox drops it then): cancelling a waiting reader cancels the call.
         responses.setOnCancel { self.cancel() }
     }

@@ -55,9 +55,8 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
             if let headError { abort(headError) }
             return
         }
-        deframer.append(bytes)
         do {
-            while let m = try deframer.next() {
+            try deframer.receive(bytes) { m in
                 call.gate.added(m.bytes.count)
                 call.receivedMessage(m)
             }

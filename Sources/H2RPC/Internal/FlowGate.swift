@@ -4,7 +4,8 @@ import Synchronization
 /// of received messages wait unread, the stream stops giving window back (`consume`), so a fast
 /// peer slows down instead of filling memory. The reader calls `taken` for every message it
 /// takes; only when the stream is withholding does that cost more than one atomic subtraction.
-final class FlowGate: Sendable {
+/// Non-copyable: it lives inline in the call object that both the loop and the reader reach.
+struct FlowGate: ~Copyable, Sendable {
     static let highWater = 1 << 20
 
     private let buffered = Atomic<Int>(0)

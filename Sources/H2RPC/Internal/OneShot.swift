@@ -1,8 +1,11 @@
 import Synchronization
 
-/// A value set once (by the event loop) and awaited by any number of tasks.
-final class OneShot<Value: Sendable>: Sendable {
-    private struct State {
+/// A value set once (by the event loop) and awaited by any number of tasks. Non-copyable so
+/// that it lives inline in the object that owns it (no allocation of its own per call).
+struct OneShot<Value: Sendable>: ~Copyable, Sendable {
+    // Not private: Swift 6.3 emits a broken module for a private type nested in a non-copyable
+    // generic struct that another file uses.
+    struct State {
         var value: Value?
         var waiters: [UnsafeContinuation<Value, Never>] = []
     }

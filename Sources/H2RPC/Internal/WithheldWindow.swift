@@ -6,7 +6,7 @@ struct WithheldWindow {
     /// `count` bytes of DATA arrived; returns how many to give back now: all of them, or 0 while
     /// withholding. `onDrain` is made (and handed to the gate) only when withholding starts.
     mutating func received(
-        _ count: Int, gate: FlowGate, onDrain: () -> @Sendable () -> Void
+        _ count: Int, gate: borrowing FlowGate, onDrain: () -> @Sendable () -> Void
     ) -> Int {
         guard bytes > 0 || gate.shouldWithhold else { return count }
         bytes += count

@@ -7,13 +7,13 @@ public struct RequestStream<Message: ProtoMessage>: AsyncSequence, Sendable {
     public typealias Element = Message
     public typealias Failure = RPCError
 
-    let call: ServerCallHandle
+    let call: ServerContext
 
-    init(call: ServerCallHandle) { self.call = call }
+    init(call: ServerContext) { self.call = call }
 
     /// Iterator over the requests.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let call: ServerCallHandle
+        let call: ServerContext
 
         /// The next request, or nil after the client's half-close.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(RPCError) -> Message? {

@@ -15,8 +15,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
 
     private var head: RequestHead?
     private var method: RPCMethod?
-    private var context: ServerContext?
-    private var call: ServerCallHandle?
+    /// The call's state shared with the handler; nil before the head is accepted and after the call.
+    private var call: ServerContext?
     private var deframer: MessageDeframer
     private var task: Task<Void, Never>?
     private var deadlineTimer: LoopTimer?
@@ -30,7 +30,6 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
     /// Received bytes not yet given back to flow control because the handler is behind.
     private var window = WithheldWindow()
-    private let gate = FlowGate()
     /// Called once when the call is over (closed and handler done), to let the connection forget it.
     var onComplete: (() -> Void)?
 
@@ -72,14 +71,10 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             deadline = .now + timeout
             deadlineTimer = loop.schedule(after: timeout) { self.deadlinePassed() }
         }
-        let context = ServerContext(
-            path: parsed.path, requestMetadata: parsed.metadata, deadline: deadline, requestCompression: parsed.encoding)
-        let inbox = MessageInbox<ReceivedMessage>()
         self.method = method
-        self.context = context
-        self.call = ServerCallHandle(
-            context: context, inbox: inbox, gate: gate, negotiateCompression: { parsed.responseCompression },
-            maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
+        self.call = ServerContext(
+            path: parsed.path, requestMetadata: parsed.metadata, deadline: deadline, requestCompression: parsed.encoding,
+            acceptEncoding: parsed.acceptEncoding, maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
             maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self)
         if method.kind == .clientStreaming || method.kind == .bidiStreaming { startHandler() }
         if endStream { receivedEnd() }
@@ -91,10 +86,9 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             io?.consume(bytes.count)
             return
         }
-        deframer.append(bytes)
         do {
-            while let message = try deframer.next() {
-                gate.added(message.bytes.count)
+            try deframer.receive(bytes) { message in
+                call.gate.added(message.bytes.count)
                 call.inbox.push(message)
             }
         } catch {
@@ -103,7 +97,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             return
         }
         // Window goes back at once unless the handler is more than FlowGate.highWater behind.
-        let giveBack = window.received(bytes.count, gate: gate) { { self.onLoop { self.releaseWithheld() } } }
+        let giveBack = window.received(bytes.count, gate: call.gate) { { self.onLoop { self.releaseWithheld() } } }
         if giveBack > 0 { io?.consume(giveBack) }
     }
 
@@ -153,35 +147,50 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     // MARK: - Handler
 
     private func startHandler() {
-        guard !handlerStarted, let method, let call, let context else { return }
+        guard !handlerStarted, let method, let call else { return }
         handlerStarted = true
-        let core = self.core
-        let body: @Sendable () async -> Void = { [self] in
-            var status: RPCError?
-            do {
-                if core.interceptors.isEmpty {
-                    try await method.run(call)
-                } else {
-                    try await core.intercept(context: context) { try await method.run(call) }
-                }
-            } catch let error as RPCError {
-                status = error
-            } catch let error as any RPCErrorConvertible {
-                status = error.rpcError
-            } catch is CancellationError {
-                status = RPCError(code: .cancelled, message: "handler cancelled")
-            } catch {
-                // The error's text stays on the server: it may hold internals the client must not see.
-                core.logger.error("handler of \(context.path) failed: \(error)")
-                status = RPCError(code: .unknown, message: "handler failed")
-            }
-            let final = status
-            self.onLoop { self.handlerFinished(final) }
-        }
+        // The task captures only `self` (a closure with one object reference allocates no context);
+        // the handler's method and call are handed over here, before the task starts.
+        handlerMethod = method
+        handlerCall = call
         if core.configuration.handlersOnEventLoop {
-            task = Task.immediate(executorPreference: loop.taskExecutor, operation: body)
+            task = Task.immediate(executorPreference: loop.taskExecutor) { await self.runHandler() }
         } else {
-            task = Task(operation: body)
+            task = Task { await self.runHandler() }
+        }
+    }
+
+    /// Set once by `startHandler` before the handler task starts, read only by that task.
+    private var handlerMethod: RPCMethod?
+    private var handlerCall: ServerContext?
+
+    /// The handler task's body: runs the method (through the interceptors), then reports its status on the loop.
+    private func runHandler() async {
+        guard let method = handlerMethod, let call = handlerCall else { return }
+        let core = self.core
+        var status: RPCError?
+        do {
+            if core.interceptors.isEmpty {
+                try await method.run(call)
+            } else {
+                try await core.intercept(context: call) { try await method.run(call) }
+            }
+        } catch let error as RPCError {
+            status = error
+        } catch let error as any RPCErrorConvertible {
+            status = error.rpcError
+        } catch is CancellationError {
+            status = RPCError(code: .cancelled, message: "handler cancelled")
+        } catch {
+            // The error's text stays on the server: it may hold internals the client must not see.
+            core.logger.error("handler of \(call.path) failed: \(error)")
+            status = RPCError(code: .unknown, message: "handler failed")
+        }
+        if loop.inEventLoop {
+            handlerFinished(status)
+        } else {
+            let final = status
+            loop.execute { self.handlerFinished(final) }
         }
     }
 
@@ -231,7 +240,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
 
     /// Sends one framed message (with the response headers first); the call's end status when closed.
     private func sendOnLoop(_ framed: [UInt8], encoding: CompressionAlgorithm) -> RPCError? {
-        guard !isClosed, let io, let head, let context else {
+        guard !isClosed, let io, let head, let context = call else {
             return endStatus ?? RPCError(code: .cancelled, message: "call is over")
         }
         if !headersSent {
@@ -261,7 +270,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     /// Sends the status (trailers, or Trailers-Only when nothing was sent) and closes the response side.
     private func close(with error: RPCError?) {
         guard !isClosed else { return }
-        var metadata = context?.trailingMetadata ?? Metadata()
+        var metadata = call?.trailingMetadata ?? Metadata()
         if let error { for entry in error.trailingMetadata { metadata.add(entry.key, value: entry.value) } }
         let code = error?.code ?? .ok
         let message = error?.message ?? ""
@@ -282,11 +291,11 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             isClosed = true
             endStatus = error
         }
-        context?.markCancelled()
+        call?.markCancelled()
         call?.inbox.finish(error)
         deadlineTimer?.cancel()
         deadlineTimer = nil
-        gate.clear()
+        call?.gate.clear()
         if holdsSlot {
             holdsSlot = false
             core.releaseSlot()
@@ -306,8 +315,9 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     private func completeIfDone() {
         guard isClosed, task == nil else { return }
         call = nil
-        context = nil
         method = nil
+        handlerCall = nil
+        handlerMethod = nil
         guard let done = onComplete else { return }
         onComplete = nil
         done()

@@ -62,6 +62,36 @@ struct MessageDeframer {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Adds received bytes and hands every message they complete to `deliver`, in order. Messages
+    /// that lie wholly inside `bytes` with nothing buffered before them are copied straight out of
+    /// `bytes`: the usual case (a message per DATA frame) never fills the buffer.
+    mutating func receive(
+        _ bytes: UnsafeRawBufferPointer, _ deliver: (ReceivedMessage) -> Void
+    ) throws(DeframeError) {
+        var position = 0
+        if readIndex == buffer.count {
+            bufferOffset += buffer.count
+            buffer.removeAll(keepingCapacity: true)
+            readIndex = 0
+            while bytes.count - position >= 5 {
+                let flag = bytes[position]
+                guard flag <= 1 else { throw .invalidFlag(flag, offset: bufferOffset + position) }
+                let length =
+                    Int(bytes[position + 1]) << 24 | Int(bytes[position + 2]) << 16 | Int(bytes[position + 3]) << 8
+                    | Int(bytes[position + 4])
+                guard length <= maxMessageSize else { throw .messageTooLarge(size: length, limit: maxMessageSize) }
+                let start = position + 5
+                guard bytes.count - start >= length else { break }
+                deliver(ReceivedMessage(compressed: flag == 1, bytes: Array(bytes[start..<start + length])))
+                position = start + length
+            }
+            bufferOffset += position
+            if position == bytes.count { return }
+        }
+        append(UnsafeRawBufferPointer(rebasing: bytes[position...]))
+        while let message = try next() { deliver(message) }
+    }
+
     /// The next complete message, or nil when more bytes are needed.
     mutating func next() throws(DeframeError) -> ReceivedMessage? {
         let available = buffer.count - readIndex

@@ -20,9 +20,10 @@ enum MessageFramer {
     /// compresses them with `compression` when it is not identity (and the result is smaller),
     /// then writes the prefix. Throws RESOURCE_EXHAUSTED when the framed body exceeds `maxSize`.
     static func frame(
-        serializedWithHeadroom bytes: [UInt8], compression: CompressionAlgorithm, maxSize: Int
+        serializedWithHeadroom bytes: consuming [UInt8], compression: CompressionAlgorithm, maxSize: Int
     ) throws(RPCError) -> [UInt8] {
-        var framed = bytes
+        // Consumed, so the prefix is written into the caller's buffer rather than a copy of it.
+        var framed = consume bytes
         var compressed = false
         if compression != .identity {
             let body = framed[prefixSize...]

@@ -6,18 +6,21 @@ struct RequestHead: Sendable, Equatable {
     var timeout: Duration?
     /// How the client compresses its messages (`grpc-encoding`); identity when absent.
     var encoding: CompressionAlgorithm
-    /// What the client can decode (`grpc-accept-encoding` values, unparsed: most calls never need them).
-    var acceptEncodingValues: [String]
-    /// The names the client can decode.
-    var acceptEncoding: [String] { acceptEncodingValues.flatMap { CompressionAlgorithm.parseAcceptEncoding($0) } }
+    /// What the client can decode: its `grpc-accept-encoding` values joined by commas ("" without
+    /// one), unparsed: most calls never need them.
+    var acceptEncoding: String
     var metadata: Metadata
 
     /// The algorithm to compress responses with when the handler asks for compression: the
     /// request's own encoding if not identity, else gzip or deflate when the client accepts it.
     var responseCompression: CompressionAlgorithm {
+        Self.responseCompression(encoding: encoding, acceptEncoding: acceptEncoding)
+    }
+
+    static func responseCompression(encoding: CompressionAlgorithm, acceptEncoding: String) -> CompressionAlgorithm {
         if encoding != .identity { return encoding }
-        if acceptEncodingValues.isEmpty { return .identity }
-        let accepted = acceptEncoding
+        if acceptEncoding.isEmpty { return .identity }
+        let accepted = CompressionAlgorithm.parseAcceptEncoding(acceptEncoding)
         for candidate in [CompressionAlgorithm.gzip, .deflate] where accepted.contains(candidate.name) {
             return candidate
         }
@@ -46,7 +49,7 @@ extension RequestHead {
         var te: String?
         var timeoutText: String?
         var encodingName: String?
-        var accept: [String] = []
+        var accept = ""
         for h in headers {
             switch h.name {
             case ":method": method = h.value
@@ -55,7 +58,7 @@ extension RequestHead {
             case "te": te = h.value
             case "grpc-timeout": timeoutText = h.value
             case "grpc-encoding": encodingName = h.value
-            case "grpc-accept-encoding": accept.append(h.value)
+            case "grpc-accept-encoding": accept = accept.isEmpty ? h.value : accept + "," + h.value
             default: break
             }
         }
@@ -108,7 +111,7 @@ extension RequestHead {
         }
         return .success(
             RequestHead(
-                path: path, contentType: contentType, timeout: timeout, encoding: encoding, acceptEncodingValues: accept,
+                path: path, contentType: contentType, timeout: timeout, encoding: encoding, acceptEncoding: accept,
                 metadata: Metadata(receivedHeaders: headers)))
     }
 

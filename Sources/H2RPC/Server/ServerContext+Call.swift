@@ -1,5 +1,4 @@
 import ProtoWire
-import Synchronization
 
 /// What a server call needs from the transport to send: implemented by the H2-backed call.
 protocol ServerCallOutbound: Sendable {
@@ -9,41 +8,15 @@ protocol ServerCallOutbound: Sendable {
     func sendMessage(_ framed: [UInt8], encoding: CompressionAlgorithm) async throws(RPCError)
 }
 
-/// The type-erased call a method body works on: decodes requests from the inbox, encodes and
-/// sends responses.
-final class ServerCallHandle: Sendable {
-    let context: ServerContext
-    let inbox: MessageInbox<ReceivedMessage>
-    let gate: FlowGate
-    /// Finds the algorithm to compress responses with (only asked when a response is compressed).
-    private let negotiateCompression: @Sendable () -> CompressionAlgorithm
-    /// The `grpc-encoding` of the response headers, fixed at the first send.
-    private let headerEncoding = Mutex<CompressionAlgorithm?>(nil)
-    let maxReceiveMessageSize: Int
-    let maxSendMessageSize: Int
-    let outbound: any ServerCallOutbound
-
-    init(
-        context: ServerContext, inbox: MessageInbox<ReceivedMessage>, gate: FlowGate,
-        negotiateCompression: @escaping @Sendable () -> CompressionAlgorithm,
-        maxReceiveMessageSize: Int, maxSendMessageSize: Int, outbound: any ServerCallOutbound
-    ) {
-        self.context = context
-        self.inbox = inbox
-        self.gate = gate
-        self.negotiateCompression = negotiateCompression
-        self.maxReceiveMessageSize = maxReceiveMessageSize
-        self.maxSendMessageSize = maxSendMessageSize
-        self.outbound = outbound
-    }
-
+// The type-erased call a method body works on: decodes requests from the inbox, encodes and
+// sends responses.
+extension ServerContext {
     /// The next request, or nil after half-close.
     func receive<M: ProtoMessage>() async throws(RPCError) -> M? {
         guard let raw = try await inbox.next() else { return nil }
         gate.taken(raw.bytes.count)
-        context.noteRequestCompressed(raw.compressed)
-        return try decodeMessage(
-            raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)
+        noteRequestCompressed(raw.compressed)
+        return try decodeMessage(raw, encoding: requestCompression, limit: maxReceiveMessageSize)
     }
 
     /// Exactly one request (unary, server streaming). Zero or several: INTERNAL, as grpc-go does.
@@ -61,13 +34,15 @@ final class ServerCallHandle: Sendable {
     /// headers name an encoding only when the first response is compressed or compression is on;
     /// a compressed response after headers that said identity goes uncompressed.
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
-        let contextCompresses = context.compressResponses
-        let compress = compressed ?? contextCompresses
-        let encoding = headerEncoding.withLock { e -> CompressionAlgorithm in
-            if let e { return e }
-            let chosen = compress || contextCompresses ? negotiateCompression() : .identity
-            e = chosen
-            return chosen
+        let (compress, encoding) = state.withLock { s -> (Bool, CompressionAlgorithm) in
+            let compress = compressed ?? s.compressResponses
+            if let e = s.headerEncoding { return (compress, e) }
+            let chosen =
+                compress || s.compressResponses
+                ? RequestHead.responseCompression(encoding: requestCompression, acceptEncoding: acceptEncoding)
+                : .identity
+            s.headerEncoding = chosen
+            return (compress, chosen)
         }
         let framed = try MessageFramer.frame(
             serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
