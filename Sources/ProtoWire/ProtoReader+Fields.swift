@@ -70,29 +70,52 @@ extension ProtoReader {
         }
         guard field.wireType == .lengthDelimited else { return false }
         let n = try readLength()
+        if n == 0 { return true }
         let stop = position &+ n
-        values.reserveCapacity(values.count &+ packedCount(T.wireType, bytes: n))
+        // Exactly the number of elements a well-formed run holds (a malformed one throws before
+        // filling more): each varint ends in one byte below 0x80.
+        let count = packedCount(T.wireType, bytes: n)
         let savedEnd = end
         end = stop
-        while position < stop {
-            var v = T.defaultValue
-            try T.read(into: &v, from: &self)
-            values.append(v)
+        // Decoded into a scratch buffer, then added to the array at once: one allocation of the
+        // right size, and no capacity and uniqueness checks per element.
+        try withUnsafeTemporaryAllocation(of: T.Value.self, capacity: count) { (scratch) throws(ProtoDecodeError) in
+            var decoded = 0
+            while position < stop {
+                var v = T.defaultValue
+                try T.read(into: &v, from: &self)
+                if decoded == count { throw error(.truncated, at: position) }  // unreachable if count is right
+                (scratch.baseAddress! + decoded).initialize(to: v)
+                decoded &+= 1
+            }
+            let elements = UnsafeBufferPointer(start: scratch.baseAddress, count: decoded)
+            if values.isEmpty {
+                values = Array(elements)
+            } else {
+                values.append(contentsOf: elements)
+            }
+            scratch.baseAddress!.deinitialize(count: decoded)  // scalars: compiles to nothing
         }
         end = savedEnd
         return true
     }
 
-    /// How many elements a packed run of `n` bytes holds (an upper bound if it is malformed).
+    /// How many elements a packed run of `n` bytes holds if well-formed (fewer decode if it is not).
     @inlinable
     func packedCount(_ wireType: ProtoWireType, bytes n: Int) -> Int {
         switch wireType {
         case .fixed32: return n >> 2
         case .fixed64: return n >> 3
         default:
+            // Varints: count the bytes below 0x80, eight at a time.
             var count = 0
             var p = position
             let stop = position &+ n
+            while stop &- p >= 8 {
+                let word = base.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                count &+= (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+                p &+= 8
+            }
             while p < stop {
                 if byte(at: p) < 0x80 { count &+= 1 }
                 p &+= 1

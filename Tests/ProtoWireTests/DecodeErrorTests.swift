@@ -29,7 +29,7 @@ enum BadInputs {
         Array(repeating: 0x13, count: levels) + Array(repeating: 0x14, count: levels)
     }
 
-    // Field numbers in TestAll: 1 f_int32, 8 f_fixed64, 14 f_string, 17 f_nested, 47 r_fixed32 (packed),
+    // Field numbers in TestAll: 1 f_int32, 8 f_fixed64, 14 f_string, 17 f_nested, 41 r_int32 and 47 r_fixed32 (packed),
     // 112 m_string_string.
     static let all: [BadInput] = [
         BadInput("tag without value", [0x08], .truncated, at: 1, field: 1),
@@ -37,6 +37,11 @@ enum BadInputs {
         BadInput("fixed64 cut short", [0x41, 1, 2, 3], .truncated, at: 1, field: 8),
         BadInput("fixed32 (as unknown) cut short", [0x0D, 1, 2], .truncated, at: 1, field: 1),
         BadInput("packed fixed32 run ending mid-element", [0xFA, 0x02, 0x03, 1, 2, 3], .truncated, at: 3, field: 47),
+        // 41 r_int32 (packed): a run whose second varint does not end inside the run, and a run
+        // holding a varint of 11 bytes.
+        BadInput("packed varint run ending mid-varint", [0xCA, 0x02, 0x03, 0x01, 0x96, 0x81, 0x01], .truncated, at: 4, field: 41),
+        BadInput("packed varint of 11 bytes", [0xCA, 0x02, 0x0B] + Array(repeating: 0xFF, count: 10) + [0x01],
+                 .varintTooLong, at: 3, field: 41),
         BadInput("sub-message ending mid-varint", [0x8A, 0x01, 0x02, 0x08, 0x80], .truncated, at: 4, field: 1),
         BadInput("group never closed", [0x13, 0x08, 0x01], .truncated, at: 3, field: 2),
         BadInput("varint of 11 bytes", [0x08] + Array(repeating: 0xFF, count: 10) + [0x01], .varintTooLong, at: 1, field: 1),
