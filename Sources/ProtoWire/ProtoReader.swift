@@ -243,7 +243,7 @@ public struct ProtoReader {
     }
 
     /// Reads a varint (1 … 10 bytes; bits beyond the 64th in a 10th byte are ignored).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func readVarint() throws(ProtoDecodeError) -> UInt64 {
         // One and two bytes inline: every tag of fields 1…2047, most lengths and small numbers.
         if end &- position >= 2 {
@@ -270,8 +270,9 @@ public struct ProtoReader {
     @usableFromInline
     mutating func readVarintSlow() throws(ProtoDecodeError) -> UInt64 {
         if end &- position >= 10 {
-            // Enough bytes for the longest varint: no bounds check per byte, and up to 8 bytes decoded
-            // from one load without a branch per byte (packed int64 runs are mostly long varints).
+            // Enough bytes for the longest varint: up to 8 bytes decoded from one load, without a
+            // branch per byte (packed int64 runs are mostly long varints). Kept apart from the
+            // error paths below so that this path needs no stack frame.
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
             let stops = ~word & 0x8080_8080_8080_8080
             if stops != 0 {
@@ -284,6 +285,15 @@ public struct ProtoReader {
                 position &+= length
                 return v
             }
+        }
+        return try readVarintLong()
+    }
+
+    /// Varints of 9 or 10 bytes, varints near the end of the input, and malformed ones.
+    @usableFromInline @inline(never)
+    mutating func readVarintLong() throws(ProtoDecodeError) -> UInt64 {
+        if end &- position >= 10 {
+            // No bounds check per byte.
             var p = position
             var result: UInt64 = 0
             var shift: UInt64 = 0
