@@ -71,6 +71,16 @@ public struct ProtoReader {
         }
         if position >= end { return nil }
         fieldStart = position
+        // One-byte tags (fields 1…15) with a wire type other than end-group, 6 or 7: no varint loop,
+        // and the three validity tests become two. The bit mask holds wire types 0, 1, 2, 3 and 5.
+        let first = byte(at: position)
+        if first &- 8 < 0x78 && (0x2F &>> (first & 7)) & 1 != 0 {
+            position &+= 1
+            let field = ProtoField(number: Int(first &>> 3), wireType: unsafeBitCast(first & 7, to: ProtoWireType.self))
+            current = field
+            valueStart = position
+            return field
+        }
         let field = try readTag()
         current = field
         if field.wireType == .endGroup {
