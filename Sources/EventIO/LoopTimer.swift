@@ -65,6 +65,9 @@ struct TimerHeap {
         return Int32(min(ms, UInt64(Int32.max)))
     }
 
+    /// The deadline of the first timer (cancelled ones included), if any.
+    var firstDeadline: UInt64? { entries.first?.deadline }
+
     mutating func removeAll() { entries.removeAll() }
 
     private mutating func removeFirst() -> LoopTimer {

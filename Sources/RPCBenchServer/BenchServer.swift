@@ -15,15 +15,24 @@ public enum BenchLimits {
 
 /// The servers of every protocol rpcbench knows.
 public enum BenchServers {
-    /// Starts `kind`'s server on `host:port` (port 0: any free port) with `threads` event loops (nil: one per core).
-    public static func start(_ kind: BenchProtocolKind, host: String, port: Int, threads: Int?) async throws(BenchError) -> any BenchServer {
+    /// Starts `kind`'s server on `host:port` (port 0: any free port) with `threads` event loops (nil: one
+    /// per core) that poll for `busyPoll` before they block (nil: they block at once).
+    public static func start(
+        _ kind: BenchProtocolKind, host: String, port: Int, threads: Int?, busyPoll: Duration? = nil
+    ) async throws(BenchError) -> any BenchServer {
         switch kind {
         case .tcp:
-            return try TCPBenchServer.start(host: host, port: port, threads: threads)
+            return try TCPBenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll)
         case .h2:
-            return try H2BenchServer.start(host: host, port: port, threads: threads)
+            return try H2BenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll)
         case .grpc:
-            return try await GRPCBenchServer.start(host: host, port: port, threads: threads)
+            return try await GRPCBenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll)
         }
+    }
+
+    /// The busy-poll window for a `--busy-poll-us` value (nil or 0: none).
+    public static func busyPoll(microseconds: Int?) -> Duration? {
+        guard let microseconds, microseconds > 0 else { return nil }
+        return .microseconds(microseconds)
     }
 }

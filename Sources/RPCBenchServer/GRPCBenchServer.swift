@@ -13,9 +13,12 @@ public final class GRPCBenchServer: BenchServer {
         self.port = port
     }
 
-    public static func start(host: String, port: Int, threads: Int?) async throws(BenchError) -> GRPCBenchServer {
+    public static func start(
+        host: String, port: Int, threads: Int?, busyPoll: Duration? = nil
+    ) async throws(BenchError) -> GRPCBenchServer {
         var configuration = RPCServer.Configuration()
         configuration.loopCount = threads
+        configuration.busyPoll = busyPoll
         let server = RPCServer(services: [BenchEchoService()], configuration: configuration)
         do {
             let bound = try await server.start(host: host, port: port)

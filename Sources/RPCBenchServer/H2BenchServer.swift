@@ -17,8 +17,9 @@ public final class H2BenchServer: BenchServer {
         self.port = listener.localAddress.port
     }
 
-    public static func start(host: String, port: Int, threads: Int?) throws(BenchError) -> H2BenchServer {
-        let group = try BenchEventLoops.start(threads, defaultCount: EventLoopGroup.coreCount, failure: BenchError.listen)
+    public static func start(host: String, port: Int, threads: Int?, busyPoll: Duration? = nil) throws(BenchError) -> H2BenchServer {
+        let group = try BenchEventLoops.start(
+            threads, defaultCount: EventLoopGroup.coreCount, busyPoll: busyPoll, failure: BenchError.listen)
         do {
             let address = try SocketAddress(host: host, port: port)
             let listener = try TCPListener.bind(to: address, group: group) { tcp in

@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// The arguments of `serve` (`[serve] --proto P [--host H] [--port N] [--threads N] [--exit-with-parent]`),
+/// The arguments of `serve` (`[serve] --proto P [--host H] [--port N] [--threads N] [--busy-poll-us N]
+/// [--exit-with-parent]`),
 /// parsed by hand so that `rpcbench-server` needs neither Foundation nor ArgumentParser: its resident
 /// memory is then the server's own.
 public struct ServerCommandLine: Sendable, Equatable {
@@ -10,13 +11,19 @@ public struct ServerCommandLine: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 50051
     public var threads: Int?
+    /// Microseconds an idle event loop polls before it blocks (nil: it blocks at once).
+    public var busyPollMicroseconds: Int?
     public var exitWithParent = false
 
-    public init(kind: BenchProtocolKind, host: String = "127.0.0.1", port: Int = 50051, threads: Int? = nil, exitWithParent: Bool = false) {
+    public init(
+        kind: BenchProtocolKind, host: String = "127.0.0.1", port: Int = 50051, threads: Int? = nil,
+        busyPollMicroseconds: Int? = nil, exitWithParent: Bool = false
+    ) {
         self.kind = kind
         self.host = host
         self.port = port
         self.threads = threads
+        self.busyPollMicroseconds = busyPollMicroseconds
         self.exitWithParent = exitWithParent
     }
 
@@ -46,8 +53,13 @@ public struct ServerCommandLine: Sendable, Equatable {
                 let v = try value()
                 guard let t = Int(v), t >= 1 else { throw .usage("--threads \(v) is not a number of at least 1") }
                 line.threads = t
+            case "--busy-poll-us":
+                let v = try value()
+                guard let us = Int(v), us >= 0 else { throw .usage("--busy-poll-us \(v) is not a number of at least 0") }
+                line.busyPollMicroseconds = us
             case "--exit-with-parent": line.exitWithParent = true
-            default: throw .usage("unknown option '\(name)' (serve takes --proto, --host, --port, --threads)")
+            default:
+                throw .usage("unknown option '\(name)' (serve takes --proto, --host, --port, --threads, --busy-poll-us)")
             }
         }
         guard let kind else { throw .usage("--proto is required (tcp, h2 or grpc)") }
@@ -60,7 +72,8 @@ public struct ServerCommandLine: Sendable, Equatable {
     public func run() async -> Never {
         if exitWithParent { ParentWatch.start() }
         do {
-            let server = try await BenchServers.start(kind, host: host, port: port, threads: threads)
+            let server = try await BenchServers.start(
+                kind, host: host, port: port, threads: threads, busyPoll: BenchServers.busyPoll(microseconds: busyPollMicroseconds))
             let shown = host.contains(":") ? "[\(host)]:\(server.port)" : "\(host):\(server.port)"
             ServerCommandLine.writeLine(1, "rpcbench: \(kind.rawValue) listening on \(shown) (pid \(getpid()))")
             while true { try? await Task.sleep(for: .seconds(3600)) }

@@ -14,8 +14,9 @@ public final class TCPBenchServer: BenchServer {
         self.port = listener.localAddress.port
     }
 
-    public static func start(host: String, port: Int, threads: Int?) throws(BenchError) -> TCPBenchServer {
-        let group = try BenchEventLoops.start(threads, defaultCount: EventLoopGroup.coreCount, failure: BenchError.listen)
+    public static func start(host: String, port: Int, threads: Int?, busyPoll: Duration? = nil) throws(BenchError) -> TCPBenchServer {
+        let group = try BenchEventLoops.start(
+            threads, defaultCount: EventLoopGroup.coreCount, busyPoll: busyPoll, failure: BenchError.listen)
         do {
             let address = try SocketAddress(host: host, port: port)
             // Downloads keep little in flight: a 128 KiB send buffer (the kernel doubles it) and 256/128 KiB

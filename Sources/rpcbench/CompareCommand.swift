@@ -39,15 +39,17 @@ struct CompareCommand: AsyncParsableCommand {
                 }
             }
             if let serverThreads, serverThreads < 1 { throw .usage("--server-threads must be at least 1") }
+            _ = try options.clientSettings()  // checks --busy-poll-us before any server starts
             Terminal.printError(BuildInfo.banner)
 
             var results: [BenchResult] = []
             for kind in kinds {
                 progress?.show("\(kind.rawValue)  starting its server")
-                let server = try await ChildServer.start(
-                    kind: kind, extraArguments: serverThreads.map { ["--threads", String($0)] } ?? [])
+                var serverArguments = serverThreads.map { ["--threads", String($0)] } ?? []
+                if let busyPoll = options.busyPollUs { serverArguments += ["--busy-poll-us", String(busyPoll)] }
+                let server = try await ChildServer.start(kind: kind, extraArguments: serverArguments)
                 do throws(BenchError) {
-                    let client = try ProtocolRegistry.client(kind, settings: ProtocolSettings(threads: options.clientThreads))
+                    let client = try ProtocolRegistry.client(kind, settings: try options.clientSettings())
                     let runner = ScenarioRunner(client: client, target: Target(host: server.host, port: server.port),
                                                 serverPID: server.pid, progress: progress)
                     for plan in plans {

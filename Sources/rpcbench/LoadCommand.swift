@@ -37,7 +37,7 @@ struct LoadCommand: AsyncParsableCommand {
                 if let why = ProtocolRegistry.limitation(kind, s) { throw .unsupported("\(kind.rawValue) cannot run \(s.id): \(why)") }
             }
             Terminal.printError(BuildInfo.banner)
-            let client = try ProtocolRegistry.client(kind, settings: ProtocolSettings(threads: options.clientThreads))
+            let client = try ProtocolRegistry.client(kind, settings: try options.clientSettings())
             let runner = ScenarioRunner(client: client, target: target, progress: progress)
             var results: [BenchResult] = []
             for plan in plans {

@@ -32,6 +32,11 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Client event-loop threads (default: the protocol's choice).")
     var clientThreads: Int?
 
+    @Option(help: ArgumentHelp(
+        "Microseconds an idle event loop polls before it sleeps (compare: server and client; load: client). Trades idle CPU for latency. Default: off.",
+        valueName: "us"))
+    var busyPollUs: Int?
+
     @Option(help: "Write the results as JSON to this file.")
     var json: String?
 
@@ -59,6 +64,12 @@ struct RunOptions: ParsableArguments {
         }
         guard !result.isEmpty else { throw .usage("no scenario given") }
         return result
+    }
+
+    /// The client's protocol settings; throws on a negative busy-poll window.
+    func clientSettings() throws(BenchError) -> ProtocolSettings {
+        if let busyPollUs, busyPollUs < 0 { throw .usage("--busy-poll-us must be at least 0") }
+        return ProtocolSettings(threads: clientThreads, busyPoll: BenchServers.busyPoll(microseconds: busyPollUs))
     }
 
     func plan(_ scenario: Scenario) throws(BenchError) -> LoadPlan {

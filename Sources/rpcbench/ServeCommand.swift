@@ -20,6 +20,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp(
+        "Microseconds an idle event loop polls before it sleeps (trades idle CPU for latency). Default: off.",
+        valueName: "us"))
+    var busyPollUs: Int?
+
     @Flag(help: .hidden)
     var exitWithParent = false
 
@@ -27,6 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         do throws(BenchError) {
             var arguments = ["--proto", proto, "--host", host, "--port", String(port)]
             if let threads { arguments += ["--threads", String(threads)] }
+            if let busyPollUs { arguments += ["--busy-poll-us", String(busyPollUs)] }
             if exitWithParent { arguments.append("--exit-with-parent") }
             // The same parser and server start as the lean `rpcbench-server` that `compare` launches.
             try await ServerCommandLine.parse(arguments).run()

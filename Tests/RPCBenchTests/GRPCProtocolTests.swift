@@ -23,6 +23,17 @@ import Testing
         #expect(abs(result.megabytesPerSecond * 1e6 * result.seconds - Double(result.calls * scenario.payloadSize)) < 1)
     }
 
+    /// Server and client loops that busy-poll (`--busy-poll-us`) serve every call kind the same.
+    @Test func busyPollingServerAndClient() async throws {
+        let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1, busyPoll: .microseconds(50))
+        defer { Task { await server.stop() } }
+        let runner = ScenarioRunner(client: GRPCBenchClient(busyPoll: .microseconds(50)), target: Target(host: "127.0.0.1", port: server.port))
+        for id in ["unary-1x1-16B", "unary-1x8-16B", "pingpong-1x1-100B", "download-1x1-4KiB"] {
+            let plan = LoadPlan(scenario: try Scenario.parse(id), duration: 0.2, warmup: 0.05, downloadCount: 16, replyTimeout: 5)
+            #expect(try await runner.run(plan).calls > 0, "\(id)")
+        }
+    }
+
     @Test func ourClientAgainstPythonGrpcio() async throws {
         let server = try PythonProcess.start(script: "grpc_echo_server.py")
         // SIGKILL: a child of this test process may inherit SIGTERM blocked, and outlive the test.

@@ -34,7 +34,7 @@ final class ChannelConnection: Sendable {
         self.port = port
         self.authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         self.configuration = configuration
-        let group = try ClientEventLoops.shared()
+        let group = try ClientEventLoops.shared(busyPoll: configuration.busyPoll)
         var slots: [Slot] = []
         for _ in 0..<max(1, configuration.connectionCount) {
             var slot = Slot(loop: group.next())
@@ -246,16 +246,19 @@ final class ChannelConnectionDelegate: H2ConnectionDelegate {
     }
 }
 
-/// The event loops client connections run on, shared by every channel of the process.
+/// The event loops client connections run on, shared by every channel of the process that has
+/// the same busy-poll setting.
 enum ClientEventLoops {
-    private static let group = Mutex<EventLoopGroup?>(nil)
+    /// By busy-poll window (nil: none).
+    private static let groups = Mutex<[Duration?: EventLoopGroup]>([:])
 
-    static func shared() throws(RPCError) -> EventLoopGroup {
-        let result = group.withLock { g -> Result<EventLoopGroup, RPCError> in
-            if let g { return .success(g) }
+    static func shared(busyPoll: Duration?) throws(RPCError) -> EventLoopGroup {
+        let key = busyPoll.flatMap { $0 > .zero ? $0 : nil }
+        let result = groups.withLock { groups -> Result<EventLoopGroup, RPCError> in
+            if let g = groups[key] { return .success(g) }
             do {
-                let created = try EventLoopGroup(loopCount: EventLoopGroup.coreCount)
-                g = created
+                let created = try EventLoopGroup(loopCount: EventLoopGroup.coreCount, busyPoll: key)
+                groups[key] = created
                 return .success(created)
             } catch {
                 return .failure(RPCError(code: .unavailable, message: "cannot start client event loops: \(error)"))

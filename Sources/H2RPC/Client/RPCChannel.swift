@@ -22,6 +22,12 @@ public final class RPCChannel: Sendable {
         public var maximumBackoff: Duration = .seconds(120)
         /// Run around every call, in order.
         public var interceptors: [any ClientInterceptor] = []
+        /// How long an idle client event loop keeps polling for input before it sleeps; nil (the
+        /// default): it sleeps at once. Polling trades idle CPU for latency: with one call in flight
+        /// most of a round trip on a virtual machine is the sleeping thread's wake-up, which polling
+        /// skips, but the loops then burn their cores for up to this long after each burst of work.
+        /// Channels with the same setting share their event loops (one per core).
+        public var busyPoll: Duration? = nil
         /// Creates the default configuration.
         public init() {}
     }

@@ -45,7 +45,8 @@ public final class RPCServer: Sendable {
         }
         let group: EventLoopGroup
         do {
-            group = try EventLoopGroup(loopCount: core.configuration.loopCount ?? EventLoopGroup.coreCount)
+            group = try EventLoopGroup(
+                loopCount: core.configuration.loopCount ?? EventLoopGroup.coreCount, busyPoll: core.configuration.busyPoll)
         } catch {
             throw RPCError(code: .unavailable, message: "cannot start event loops: \(error)")
         }

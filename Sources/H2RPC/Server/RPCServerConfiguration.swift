@@ -19,6 +19,12 @@ extension RPCServer {
         public var handlersOnEventLoop = true
         /// Event-loop threads; nil: one per core.
         public var loopCount: Int? = nil
+        /// How long an idle event loop keeps polling for input before it sleeps; nil (the default):
+        /// it sleeps at once. Polling trades idle CPU for latency: with one call in flight most of a
+        /// round trip on a virtual machine is the sleeping thread's wake-up, which polling skips, but
+        /// every loop then burns its core for up to this long after each burst of work. Tens of µs
+        /// (e.g. `.microseconds(50)`) cover a loopback round trip.
+        public var busyPoll: Duration? = nil
         /// Where the server logs (connections, handler errors). Quiet (`.notice`) by default.
         public var logger: Logger = {
             var l = Logger(label: "h2rpc.server")

@@ -3,8 +3,13 @@ public import RPCBenchServer
 public struct ProtocolSettings: Sendable {
     /// Event-loop threads; nil: the protocol's default.
     public var threads: Int?
+    /// How long an idle event loop polls before it blocks; nil: it blocks at once.
+    public var busyPoll: Duration?
 
-    public init(threads: Int? = nil) { self.threads = threads }
+    public init(threads: Int? = nil, busyPoll: Duration? = nil) {
+        self.threads = threads
+        self.busyPoll = busyPoll
+    }
 }
 
 /// The clients and servers of every protocol rpcbench knows.
@@ -12,11 +17,11 @@ public enum ProtocolRegistry {
     public static func client(_ kind: BenchProtocolKind, settings: ProtocolSettings = .init()) throws(BenchError) -> any BenchClient {
         switch kind {
         case .tcp:
-            return try TCPBenchClient(threads: settings.threads)
+            return try TCPBenchClient(threads: settings.threads, busyPoll: settings.busyPoll)
         case .grpc:
-            return GRPCBenchClient()
+            return GRPCBenchClient(busyPoll: settings.busyPoll)
         case .h2:
-            return try H2BenchClient(threads: settings.threads)
+            return try H2BenchClient(threads: settings.threads, busyPoll: settings.busyPoll)
         }
     }
 

@@ -60,7 +60,7 @@ final class RawResponseRecorder: H2StreamDelegate, @unchecked Sendable {
 func rawRequest(
     port: Int, headers: [HeaderField], body: [UInt8]? = nil, endStream: Bool = true, recorder: RawResponseRecorder
 ) async throws -> (H2Connection, H2Stream) {
-    let group = try ClientEventLoops.shared()
+    let group = try ClientEventLoops.shared(busyPoll: nil)
     let loop = group.next()
     let connection = try await H2Connection.connect(to: SocketAddress(host: "127.0.0.1", port: port), on: loop)
     let stream: H2Stream = try await withCheckedThrowingContinuation { c in

@@ -7,13 +7,18 @@ import H2RPC
 public final class GRPCBenchClient: BenchClient {
     public let kind = BenchProtocolKind.grpc
 
-    public init() {}
+    private let busyPoll: Duration?
+
+    /// A client whose channels' event loops poll for `busyPoll` before they block (nil: they block at once).
+    public init(busyPoll: Duration? = nil) { self.busyPoll = busyPoll }
 
     public func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection {
         let target = Target(host: host, port: port)
         let channel: RPCChannel
         do {
-            channel = try RPCChannel(target: target.description)
+            var configuration = RPCChannel.Configuration()
+            configuration.busyPoll = busyPoll
+            channel = try RPCChannel(target: target.description, configuration: configuration)
         } catch {
             throw .usage("target \(target): \(error.message)")
         }

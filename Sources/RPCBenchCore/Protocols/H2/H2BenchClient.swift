@@ -8,8 +8,8 @@ public final class H2BenchClient: BenchClient {
     public let kind = BenchProtocolKind.h2
     private let group: EventLoopGroup
 
-    public init(threads: Int?) throws(BenchError) {
-        group = try BenchEventLoops.start(threads, defaultCount: 1, failure: BenchError.connect)
+    public init(threads: Int?, busyPoll: Duration? = nil) throws(BenchError) {
+        group = try BenchEventLoops.start(threads, defaultCount: 1, busyPoll: busyPoll, failure: BenchError.connect)
     }
 
     deinit { group.shutdown() }
