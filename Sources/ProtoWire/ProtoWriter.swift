@@ -96,7 +96,9 @@ public struct ProtoWriter {
     }
 
     /// Writes a string's length and UTF-8 bytes.
-    @inlinable
+    // Always inlined, with the rest out of line: a small string then needs no call, and so no retain
+    // of an array element passed to one.
+    @inlinable @inline(__always)
     public mutating func writeString(_ value: String) {
         if let small = SmallString.bytes(of: value), capacity &- position > small.count {
             // A small string's bytes come straight from its two words: no out-of-line UTF-8 view.
@@ -124,6 +126,12 @@ public struct ProtoWriter {
             position &+= 1 &+ n
             return
         }
+        writeStringSlow(value)
+    }
+
+    /// `writeString` for strings that are not small, or near the end of the buffer.
+    @usableFromInline
+    mutating func writeStringSlow(_ value: String) {
         let n = value.utf8.count
         writeVarint(UInt64(n))
         if n == 0 { return }
