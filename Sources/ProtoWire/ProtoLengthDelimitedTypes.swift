@@ -11,7 +11,7 @@ public enum ProtoString: ProtoMapKeyType {
         let n = value.utf8.count
         return ProtoSize.varint(UInt64(n)) + n
     }
-    @inlinable public static func write(_ value: String, to writer: inout ProtoWriter) {
+    @inlinable @inline(__always) public static func write(_ value: String, to writer: inout ProtoWriter) {
         writer.writeString(value)
     }
     @inlinable

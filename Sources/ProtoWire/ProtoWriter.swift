@@ -52,7 +52,16 @@ public struct ProtoWriter {
     /// Writes the tag of `field` with `wireType`.
     @inlinable @inline(__always)
     public mutating func writeTag(field: Int, wireType: ProtoWireType) {
-        writeVarint(UInt64(field) << 3 | UInt64(wireType.rawValue))
+        let key = UInt64(field) << 3 | UInt64(wireType.rawValue)
+        // Generated code passes constants, so this folds to the one case that applies: two-byte tags
+        // (fields 16…2047) get a direct write instead of the general varint loop.
+        if key >= 0x80 && key < 0x4000 && capacity &- position >= 2 {
+            base[position] = UInt8(truncatingIfNeeded: key) | 0x80
+            base[position &+ 1] = UInt8(truncatingIfNeeded: key &>> 7)
+            position &+= 2
+            return
+        }
+        writeVarint(key)
     }
 
     /// Writes 4 bytes little-endian.
