@@ -81,8 +81,7 @@ public enum ProtoMessageType<M: ProtoMessage>: ProtoFieldType {
         return ProtoSize.varint(UInt64(n)) + n
     }
     @inlinable public static func write(_ value: M, to writer: inout ProtoWriter) {
-        writer.writeVarint(UInt64(value.encodedSize()))
-        value.encode(to: &writer)
+        writer.writeMessage(value)
     }
     @inlinable
     public static func read(into value: inout M, from reader: inout ProtoReader) throws(ProtoDecodeError) {

@@ -26,7 +26,7 @@ extension ProtoWriter {
     }
 
     /// Writes a repeated field one record per element (strings, bytes, messages, `[packed = false]`).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func writeRepeated<T: ProtoFieldType>(_ type: T.Type, _ values: [T.Value], field: Int) {
         // Indexing borrows each element; `for value in values` would copy it (retain/release of its storage).
         for i in values.indices {

@@ -64,6 +64,36 @@ public struct ProtoWriter {
         writeVarint(key)
     }
 
+    /// Writes a nested message with its length prefix, without computing its size again: the parent's
+    /// `encodedSize()` already did. The body goes after a one-byte placeholder; when its length needs
+    /// more bytes, the body moves up by that many (the room is there: the parent's size counted the
+    /// real prefix) and the prefix is written in front of it.
+    @inlinable
+    public mutating func writeMessage<M: ProtoMessage>(_ message: M) {
+        reserve(1)
+        let lengthAt = position
+        position &+= 1
+        message.encode(to: &self)
+        let length = position &- lengthAt &- 1
+        if length < 0x80 {
+            base[lengthAt] = UInt8(truncatingIfNeeded: length)
+            return
+        }
+        let prefix = ProtoSize.varint(UInt64(length))
+        reserve(prefix &- 1)
+        // Overlapping regions: copyMemory is a memmove.
+        UnsafeMutableRawPointer(base + lengthAt + prefix).copyMemory(from: base + lengthAt + 1, byteCount: length)
+        var p = lengthAt
+        var v = UInt64(length)
+        while v >= 0x80 {
+            base[p] = UInt8(truncatingIfNeeded: v) | 0x80
+            p &+= 1
+            v &>>= 7
+        }
+        base[p] = UInt8(truncatingIfNeeded: v)
+        position &+= prefix &- 1
+    }
+
     /// Writes 4 bytes little-endian.
     @inlinable
     public mutating func writeFixed32(_ value: UInt32) {
