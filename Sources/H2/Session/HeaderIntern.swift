@@ -1,3 +1,5 @@
+import Glibc
+
 /// Header names and values that recur on every request or response (HTTP/2 and gRPC), returned
 /// as literal strings so that decoding them allocates nothing; strings of 16+ bytes would.
 enum HeaderIntern {
@@ -18,10 +20,16 @@ enum HeaderIntern {
         return buckets
     }()
 
+    /// Byte-wise equality of two buffers (memcmp: the generic `elementsEqual` goes byte by byte).
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
     /// The string for `bytes`: a shared literal when known, else a new string.
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if bytes.count < byLength.count {
-            for candidate in byLength[bytes.count] where candidate.bytes.withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) {
+            for candidate in byLength[bytes.count] where candidate.bytes.withUnsafeBufferPointer({ equal($0, bytes) }) {
                 return candidate.string
             }
         }
@@ -29,10 +37,10 @@ enum HeaderIntern {
     }
 }
 
-/// The long (heap-allocated) header strings a connection received last, one per position in a
-/// header block: a request's `:path` or `user-agent` usually equals the previous request's, so the
-/// earlier string is shared instead of decoding a new one. Strings under 16 bytes are stored inline
-/// by Swift and need no cache; known ones come from `HeaderIntern`. Loop thread only.
+/// The header strings a connection received last, one per position in a header block: a request's
+/// `:path` or `user-agent` usually equals the previous request's, so the earlier string is shared
+/// instead of decoding a new one (strings of 16+ bytes would allocate), and finding it takes one
+/// comparison. New strings come from `HeaderIntern`. Loop thread only.
 struct RecentHeaderStrings {
     private static let slots = 16
     private var names = [String](repeating: "", count: slots)
@@ -47,11 +55,13 @@ struct RecentHeaderStrings {
     }
 
     private static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, slot: Int, in cache: inout [String]) -> String {
-        guard bytes.count >= 16, slot < slots else { return HeaderIntern.string(bytes) }
-        var candidate = cache[slot]
-        let same = candidate.utf8.count == bytes.count
-            && candidate.withUTF8 { $0.elementsEqual(bytes) }
-        if same { return candidate }
+        guard slot < slots else { return HeaderIntern.string(bytes) }
+        // Short strings too: one comparison with the previous block's field in this position is
+        // cheaper than searching the known strings.
+        let same = cache.withUnsafeMutableBufferPointer { strings in
+            strings[slot].utf8.count == bytes.count && strings[slot].withUTF8 { HeaderIntern.equal($0, bytes) }
+        }
+        if same { return cache[slot] }
         let string = HeaderIntern.string(bytes)
         cache[slot] = string
         return string

@@ -130,7 +130,11 @@ final class NGHTTP2Session {
         tcp.closeAfterFlush()
         if tcp.isOpen && forceCloseTimer == nil {
             // A peer that stops reading must not keep the connection forever.
-            forceCloseTimer = loop.schedule(after: .seconds(2)) { [weak self] in self?.tcp.close() }
+            // Strong captures here and below: the session already lives until teardown (it and its
+            // connection hold each other), teardown cancels its timers and pings, and a weak
+            // reference would give the session a side table, which puts every retain and release of
+            // it (one per nghttp2 callback) on the runtime's slow path.
+            forceCloseTimer = loop.schedule(after: .seconds(2)) { self.tcp.close() }
         }
     }
 
@@ -177,8 +181,8 @@ final class NGHTTP2Session {
         if role == .server {
             // Notice first (last id 2^31-1), then, one round trip later, the real last id.
             nghttp2_submit_shutdown_notice(ng)
-            ping { [weak self] _ in
-                guard let self, self.state == .goingAway, let ng = self.ng else { return }
+            ping { _ in
+                guard self.state == .goingAway, let ng = self.ng else { return }
                 nghttp2_submit_goaway(
                     ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(ng),
                     H2ErrorCode.noError.rawValue, nil, 0)
@@ -505,7 +509,7 @@ final class NGHTTP2Session {
         }
         if state == .goingAway { period = min(period, .milliseconds(100)) }
         period = max(period, .milliseconds(5))
-        tickTimer = loop.schedule(after: period) { [weak self] in self?.tick() }
+        tickTimer = loop.schedule(after: period) { self.tick() }
     }
 
     private func tick() {
