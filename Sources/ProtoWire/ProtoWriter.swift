@@ -69,7 +69,7 @@ public struct ProtoWriter {
     /// more bytes, the body moves up by that many (the room is there: the parent's size counted the
     /// real prefix) and the prefix is written in front of it.
     @inlinable
-    public mutating func writeMessage<M: ProtoMessage>(_ message: M) {
+    mutating func writeMessage<M: ProtoMessage>(_ message: M) {
         reserve(1)
         let lengthAt = position
         position &+= 1
