@@ -4,33 +4,27 @@ import H2
 typealias HeaderField = H2Header
 
 /// Header names the library owns: never taken from application metadata when sending, and not
-/// handed to the application as metadata on receipt (spec §4). A switch, not a Set: no hashing per header.
-func isReservedHeaderName(_ name: String) -> Bool {
-    switch name {
-    case "content-type", "user-agent", "te", "grpc-message-type", "grpc-encoding", "grpc-accept-encoding",
-        "grpc-message", "grpc-status", "grpc-timeout", "grpc-status-details-bin", "host":
-        return true
-    default:
-        return false
-    }
-}
+/// handed to the application as metadata on receipt (spec §4).
+func isReservedHeaderName(_ name: String) -> Bool { KnownHeader(name).isReserved }
 
 extension Metadata {
     /// Metadata from received header fields: pseudo-headers and library-owned names are left out;
     /// `-bin` values are split on `,` and base64-decoded (padded or not); undecodable ones are dropped.
     init(receivedHeaders headers: some Sequence<HeaderField>) {
         self.init()
-        for field in headers {
-            let name = field.name
-            if name.hasPrefix(":") || isReservedHeaderName(name) { continue }
-            if name.hasSuffix("-bin") {
-                for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
-                    let trimmed = part.drop { $0 == " " }
-                    if let bytes = Base64.decode(trimmed) { appendReceived(name, .binary(bytes)) }
-                }
-            } else {
-                appendReceived(name, .string(field.value))
+        for field in headers where KnownHeader(field.name) == .custom { appendReceived(field) }
+    }
+
+    /// Appends a received field that `KnownHeader` classed as `.custom` (application metadata).
+    mutating func appendReceived(_ field: HeaderField) {
+        let name = field.name
+        if name.hasSuffix("-bin") {
+            for part in field.value.split(separator: ",", omittingEmptySubsequences: false) {
+                let trimmed = part.drop { $0 == " " }
+                if let bytes = Base64.decode(trimmed) { appendReceived(name, .binary(bytes)) }
             }
+        } else {
+            appendReceived(name, .string(field.value))
         }
     }
 

@@ -50,15 +50,17 @@ extension RequestHead {
         var timeoutText: String?
         var encodingName: String?
         var accept = ""
+        var metadata = Metadata()
         for h in headers {
-            switch h.name {
-            case ":method": method = h.value
-            case ":path": path = h.value
-            case "content-type": contentType = h.value
-            case "te": te = h.value
-            case "grpc-timeout": timeoutText = h.value
-            case "grpc-encoding": encodingName = h.value
-            case "grpc-accept-encoding": accept = accept.isEmpty ? h.value : accept + "," + h.value
+            switch KnownHeader(h.name) {
+            case .method: method = h.value
+            case .path: path = h.value
+            case .contentType: contentType = h.value
+            case .te: te = h.value
+            case .grpcTimeout: timeoutText = h.value
+            case .grpcEncoding: encodingName = h.value
+            case .grpcAcceptEncoding: accept = accept.isEmpty ? h.value : accept + "," + h.value
+            case .custom: metadata.appendReceived(h)
             default: break
             }
         }
@@ -104,7 +106,8 @@ extension RequestHead {
             }
             encoding = e
         }
-        guard let path, path.hasPrefix("/"), path.dropFirst().contains("/") else {
+        // Bytes, not Characters: a Character search runs grapheme breaking over the whole path.
+        guard let path, path.utf8.first == UInt8(ascii: "/"), path.utf8.dropFirst().contains(UInt8(ascii: "/")) else {
             return .failure(
                 RequestRejection(
                     httpStatus: 200, status: RPCError(code: .unimplemented, message: "malformed method name: \"\(path ?? "")\"")))
@@ -112,7 +115,7 @@ extension RequestHead {
         return .success(
             RequestHead(
                 path: path, contentType: contentType, timeout: timeout, encoding: encoding, acceptEncoding: accept,
-                metadata: Metadata(receivedHeaders: headers)))
+                metadata: metadata))
     }
 
     /// The UNIMPLEMENTED status for a path no registered service serves (grpc-go's wording).

@@ -6,15 +6,16 @@ enum ResponseStatus {
         var statusText: String?
         var message = ""
         var httpStatus: Int?
+        var metadata = Metadata()
         for h in headers {
-            switch h.name {
-            case "grpc-status": statusText = h.value
-            case "grpc-message": message = PercentEncoding.decode(h.value)
-            case ":status": httpStatus = Int(h.value)
+            switch KnownHeader(h.name) {
+            case .grpcStatus: statusText = h.value
+            case .grpcMessage: message = PercentEncoding.decode(h.value)
+            case .status: httpStatus = Int(h.value)
+            case .custom: metadata.appendReceived(h)
             default: break
             }
         }
-        let metadata = Metadata(receivedHeaders: headers)
         guard let statusText else {
             let code = httpStatus.map { StatusCode.forHTTPStatus($0) } ?? .unknown
             let text = httpStatus.map { "HTTP status \($0) without grpc-status" } ?? "trailers without grpc-status"
@@ -36,11 +37,13 @@ enum ResponseStatus {
         var httpStatus: Int?
         var contentType: String?
         var encodingName: String?
+        var metadata = Metadata()
         for h in headers {
-            switch h.name {
-            case ":status": httpStatus = Int(h.value)
-            case "content-type": contentType = h.value
-            case "grpc-encoding": encodingName = h.value
+            switch KnownHeader(h.name) {
+            case .status: httpStatus = Int(h.value)
+            case .contentType: contentType = h.value
+            case .grpcEncoding: encodingName = h.value
+            case .custom: metadata.appendReceived(h)
             default: break
             }
         }
@@ -60,6 +63,6 @@ enum ResponseStatus {
             }
             encoding = e
         }
-        return .success(ResponseHead(metadata: Metadata(receivedHeaders: headers), encoding: encoding))
+        return .success(ResponseHead(metadata: metadata, encoding: encoding))
     }
 }
