@@ -16,9 +16,7 @@ public final class H2Stream: @unchecked Sendable {
     public var context: AnyObject?
 
     // Outbound state, read by the session's data provider.
-    var outbound: [[UInt8]] = []
-    var outboundHead = 0
-    var outboundOffset = 0
+    var outbound = ChunkQueue()
     var outboundBytes = 0
     var localEnded = false
     var pendingTrailers: H2Headers?

@@ -441,8 +441,6 @@ final class NGHTTP2Session {
         guard !stream.closed, !stream.resetSubmitted, let ng else { return }
         stream.resetSubmitted = true
         stream.outbound.removeAll()
-        stream.outboundHead = 0
-        stream.outboundOffset = 0
         stream.outboundBytes = 0
         nghttp2_submit_rst_stream(ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.id, code.rawValue)
         scheduleFlush()

@@ -139,26 +139,7 @@ enum SessionCallbacks {
         guard let stream = session.stream(streamID), !stream.resetSubmitted, let buffer, let flags else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
-        var written = 0
-        while written < length && stream.outboundHead < stream.outbound.count {
-            let count = stream.outbound[stream.outboundHead].withUnsafeBytes { chunk in
-                let take = min(chunk.count - stream.outboundOffset, length - written)
-                (buffer + written).update(
-                    from: chunk.baseAddress!.assumingMemoryBound(to: UInt8.self) + stream.outboundOffset, count: take)
-                return take
-            }
-            written += count
-            stream.outboundOffset += count
-            if stream.outboundOffset == stream.outbound[stream.outboundHead].count {
-                stream.outbound[stream.outboundHead] = []
-                stream.outboundHead += 1
-                stream.outboundOffset = 0
-            }
-        }
-        if stream.outboundHead == stream.outbound.count {
-            stream.outbound.removeAll(keepingCapacity: true)
-            stream.outboundHead = 0
-        }
+        let written = stream.outbound.take(into: buffer, capacity: length)
         stream.outboundBytes -= written
         if !stream.isWritable && stream.outboundBytes <= session.configuration.streamWriteHighWaterMark / 2 {
             stream.isWritable = true

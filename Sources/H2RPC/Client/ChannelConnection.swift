@@ -26,6 +26,9 @@ final class ChannelConnection: Sendable {
     }
     private let state: Mutex<State>
 
+    /// The request header block of the last plain call (no timeout, compression or metadata), by path.
+    private let plainHeaders = Mutex<(path: String, headers: [HeaderField])?>(nil)
+
     /// The loop of the first connection: tasks that prefer its executor make calls without thread hops.
     let primaryLoop: EventLoop
 
@@ -106,6 +109,15 @@ final class ChannelConnection: Sendable {
     }
 
     private func requestHeaders(path: String, options: CallOptions) -> [HeaderField] {
+        // Calls without a timeout, compression or metadata on one path send the same block: reuse it.
+        let plain = options.timeout == nil && options.compression == .identity && options.metadata.isEmpty
+        if plain, let cached = plainHeaders.withLock({ $0?.path == path ? $0?.headers : nil }) { return cached }
+        let headers = makeRequestHeaders(path: path, options: options)
+        if plain { plainHeaders.withLock { $0 = (path, headers) } }
+        return headers
+    }
+
+    private func makeRequestHeaders(path: String, options: CallOptions) -> [HeaderField] {
         var h: [HeaderField] = []
         h.reserveCapacity(10 + options.metadata.count)
         h.append(HeaderField(":method", "POST"))

@@ -1,0 +1,66 @@
+/// The DATA chunks a stream has queued and nghttp2 has not taken yet, oldest first. The front chunk
+/// sits in a field of its own, so a stream that sends one message (a unary call) never allocates
+/// the array behind it. Loop thread only.
+struct ChunkQueue {
+    /// The front chunk; meaningful while `hasFront`.
+    private var front: [UInt8] = []
+    private var hasFront = false
+    /// Bytes of the front chunk already taken.
+    private var offset = 0
+    private var rest: [[UInt8]] = []
+    private var restIndex = 0
+
+    /// True when nothing is queued.
+    var isEmpty: Bool { !hasFront }
+
+    /// Queues a chunk (not empty).
+    mutating func append(_ chunk: [UInt8]) {
+        if hasFront {
+            rest.append(chunk)
+        } else {
+            front = chunk
+            hasFront = true
+        }
+    }
+
+    /// Copies up to `capacity` queued bytes into `buffer`, dropping the chunks it finishes; returns the count.
+    mutating func take(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
+        var written = 0
+        while written < capacity && hasFront {
+            let count = front.withUnsafeBytes { chunk in
+                let take = min(chunk.count - offset, capacity - written)
+                (buffer + written).update(from: chunk.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, count: take)
+                return take
+            }
+            written += count
+            offset += count
+            if offset == front.count { popFront() }
+        }
+        return written
+    }
+
+    /// Drops everything queued.
+    mutating func removeAll() {
+        front = []
+        hasFront = false
+        offset = 0
+        rest = []
+        restIndex = 0
+    }
+
+    private mutating func popFront() {
+        offset = 0
+        guard restIndex < rest.count else {
+            front = []
+            hasFront = false
+            return
+        }
+        front = rest[restIndex]
+        rest[restIndex] = []
+        restIndex += 1
+        if restIndex == rest.count {
+            rest.removeAll(keepingCapacity: true)
+            restIndex = 0
+        }
+    }
+}
