@@ -42,6 +42,7 @@ final class NGHTTP2Session {
     var nvBytes: [UInt8] = []
     var nvArray: UnsafeMutablePointer<nghttp2_nv>
     var nvCapacity = 16
+    var nvCache = NVBlockCache()
 
     // Timers and liveness.
     var tickTimer: LoopTimer?
@@ -456,6 +457,7 @@ final class NGHTTP2Session {
     func withNVPublic<R>(_ headers: H2Headers, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R { withNV(headers, body) }
 
     private func withNV<R>(_ headers: H2Headers, _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
+        if let cached = nvCache.lookup(headers.fields) { return body(cached, headers.count) }
         if headers.count > nvCapacity {
             nvArray.deallocate()
             nvCapacity = headers.count * 2
