@@ -1,10 +1,9 @@
 // proto2 groups (wire types 3 and 4): a group field's value is its message's fields written between a
 // START_GROUP tag and the END_GROUP tag of the same field number, with no length prefix.
 //
-// Decoding first finds the group's extent (the scan `skipGroup` does, remembering where the END_GROUP
-// tag starts), then decodes the body as a sub-message bounded there, as `readMessage` does for a
-// length-delimited one. Groups are a legacy encoding; scanning twice keeps the hot path of
-// `nextField` free of group bookkeeping.
+// The group's message reads fields as usual; `nextField` ends it at the END_GROUP tag of the group's
+// number (`groupNumber`), so a group is read in one pass: nested groups cost no rescanning of their
+// bodies (a two-pass read would scan a group nested d deep d times).
 
 extension ProtoReader {
     /// Reads a group whose START_GROUP tag (of field `number`) was just read, merging its fields into
@@ -14,46 +13,25 @@ extension ProtoReader {
     @inlinable
     public mutating func readGroup<M: ProtoMessage>(number: Int, into message: inout M) throws(ProtoDecodeError) {
         if depth >= maxDepth { throw error(.nestingTooDeep, at: position) }
-        let bodyStart = position
-        let bodyEnd = try groupBodyEnd(number: number)
-        let after = position
-        let savedEnd = end
         let savedStart = fieldStart
         let savedCurrent = current
-        position = bodyStart
-        end = bodyEnd
+        let savedGroup = groupNumber
+        groupNumber = number
+        groupClosed = false
         depth &+= 1
         valueStart = -1
         try message.decodeMerge(from: &self)
+        if !groupClosed {
+            // The input (or the enclosing message) ended first: name the group's field.
+            current = savedCurrent
+            throw error(.truncated, at: position)
+        }
+        groupClosed = false
+        valueStart = -1  // the group field was consumed
         depth &-= 1
-        position = after
-        end = savedEnd
+        groupNumber = savedGroup
         fieldStart = savedStart
         current = savedCurrent
-    }
-
-    /// Scans a group body from here to the END_GROUP tag of field `number`; returns where that tag
-    /// starts and leaves the reader after it.
-    @usableFromInline
-    mutating func groupBodyEnd(number: Int) throws(ProtoDecodeError) -> Int {
-        depth &+= 1
-        let saved = current
-        while true {
-            if position >= end {
-                current = saved
-                throw error(.truncated, at: position)
-            }
-            let tagStart = position
-            let field = try readTag()
-            current = field
-            if field.wireType == .endGroup {
-                if field.number != number { throw error(.endGroupMismatch, at: tagStart) }
-                depth &-= 1
-                current = saved
-                return tagStart
-            }
-            try skipValue(field)
-        }
     }
 
     /// Reads a singular group field with presence, merging into it when already present.

@@ -29,6 +29,10 @@ public struct ProtoReader {
     @usableFromInline var valueStart: Int
     /// The current field, for errors and for skipping it when not consumed.
     @usableFromInline var current: ProtoField
+    /// The field number of the group whose fields are being read (its END_GROUP tag ends them), or 0.
+    @usableFromInline var groupNumber: Int
+    /// Whether `nextField` has just read the END_GROUP tag of `groupNumber`.
+    @usableFromInline var groupClosed: Bool
 
     @inlinable
     init(buffer: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws(ProtoDecodeError) {
@@ -44,6 +48,8 @@ public struct ProtoReader {
         fieldStart = 0
         valueStart = -1
         current = ProtoField(number: 0, wireType: .varint)
+        groupNumber = 0
+        groupClosed = false
     }
 
     /// Bytes left in the current message.
@@ -84,6 +90,11 @@ public struct ProtoReader {
         let field = try readTag()
         current = field
         if field.wireType == .endGroup {
+            // The end of the group being read (see readGroup), or a stray END_GROUP tag.
+            if field.number == groupNumber {
+                groupClosed = true
+                return nil
+            }
             throw error(.endGroupMismatch, at: fieldStart)
         }
         valueStart = position
@@ -414,14 +425,17 @@ public struct ProtoReader {
         let savedEnd = end
         let savedStart = fieldStart
         let savedCurrent = current
+        let savedGroup = groupNumber
         end = position &+ n
         depth &+= 1
         valueStart = -1
+        groupNumber = 0  // an enclosing group's END_GROUP tag inside this message is an error
         try message.decodeMerge(from: &self)
         position = end
         depth &-= 1
         end = savedEnd
         fieldStart = savedStart
         current = savedCurrent
+        groupNumber = savedGroup
     }
 }

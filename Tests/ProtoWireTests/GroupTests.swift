@@ -7,12 +7,12 @@ import Testing
     /// protoc writes the message from text; we decode every group, re-encode, and get protoc's bytes.
     @Test func decodesAndReencodesProtocsBytes() throws {
         let text = """
-            f_int32: 1 G { x: 3 Inner { s: "in" } } R { y: 7 } R { } R { y: 18446744073709551615 } tail: "\\001\\002"
+            f_int32: 1 G { x: 3 Inner { s: "in" } plain { v: -2 } } R { y: 7 } R { } R { y: 18446744073709551615 } tail: "\\001\\002"
             """
         let bytes = try Tools.protocEncode("wiretest2.WithGroups", text: text, file: "groups.proto")
         let m = try Wiretest2_WithGroups(serializedBytes: bytes)
         #expect(m.fInt32 == 1)
-        #expect(m.g?.x == 3 && m.g?.inner?.s == "in")
+        #expect(m.g?.x == 3 && m.g?.inner?.s == "in" && m.g?.plain?.v == -2)
         #expect(m.r.map(\.y) == [7, nil, .max])
         #expect(m.tail == [1, 2])
         #expect(m.unknownFields.isEmpty && m.g?.unknownFields.isEmpty == true)
@@ -78,6 +78,8 @@ import Testing
         BadInput("group never closed", [0x13, 0x18, 0x05], .truncated, at: 3, field: 2),
         BadInput("repeated group never closed", [0x33, 0x39, 1, 2, 3, 4, 5, 6, 7, 8], .truncated, at: 10, field: 6),
         BadInput("group ends inside a field of it", [0x13, 0x39, 1, 2, 0x14], .truncated, at: 2, field: 7),
+        // G.plain (9) is a length-delimited message: the group's END_GROUP tag inside it does not end G.
+        BadInput("group's end tag inside a message the group holds", [0x13, 0x4A, 0x01, 0x14, 0x14], .endGroupMismatch, at: 3, field: 2),
     ]
 
     @Test(arguments: malformed)

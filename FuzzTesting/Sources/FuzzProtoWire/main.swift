@@ -1,5 +1,5 @@
-// libFuzzer entry point: decode arbitrary bytes as the rich test message (every field kind) and as
-// the codec anchor Order. Decoding must either succeed or throw ProtoDecodeError — never crash,
+// libFuzzer entry point: decode arbitrary bytes as the rich test message (every field kind), the codec
+// anchor Order and the proto2 group messages. Decoding must either succeed or throw ProtoDecodeError — never crash,
 // hang or touch memory it does not own (AddressSanitizer). A decoded message must re-encode to
 // exactly encodedSize() bytes and decode back to itself.
 import ProtoWire
@@ -25,5 +25,7 @@ public func fuzzProtoWire(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     check(Wiretest_TestAll.self, bytes)
     check(Wiretest_Nested.self, bytes)
     check(Codec_Order.self, bytes)
+    check(Wiretest2_WithGroups.self, bytes)  // declared proto2 groups (readGroup), not only skipped ones
+    check(Wiretest2_GroupInOneof.self, bytes)
     return 0
 }

@@ -25,15 +25,18 @@ struct Wiretest2_WithGroups: ProtoMessage {
 
         var x: Int32?
         var inner: Inner?
+        var plain: Wiretest2_Plain?
         var unknownFields = ProtoUnknownFields()
 
         func encodedSize() -> Int {
             ProtoSize.unknown(unknownFields) + ProtoSize.ifPresent(ProtoInt32.self, x, field: 3)
                 + ProtoSize.groupIfPresent(inner, field: 4)
+                + ProtoSize.ifPresent(ProtoMessageType<Wiretest2_Plain>.self, plain, field: 9)
         }
         func encode(to writer: inout ProtoWriter) {
             writer.writeIfPresent(ProtoInt32.self, x, field: 3)
             writer.writeGroupIfPresent(inner, field: 4)
+            writer.writeIfPresent(ProtoMessageType<Wiretest2_Plain>.self, plain, field: 9)
             writer.writeUnknown(unknownFields)
         }
         mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
@@ -41,6 +44,7 @@ struct Wiretest2_WithGroups: ProtoMessage {
                 switch field.number {
                 case 3: try reader.read(ProtoInt32.self, field, into: &x)
                 case 4: try reader.readGroup(field, into: &inner)
+                case 9: try reader.read(ProtoMessageType<Wiretest2_Plain>.self, field, into: &plain)
                 default: break
                 }
             }
@@ -129,6 +133,26 @@ struct Wiretest2_GroupInOneof: ProtoMessage {
             case 2:
                 try reader.readGroup(field, into: &choice, as: Wiretest2_WithGroups.Choice.g,
                                      current: { if case .g(let value) = $0 { value } else { nil } })
+            default: break
+            }
+        }
+    }
+}
+
+/// wiretest2.Plain: a length-delimited message that a group (WithGroups.G.plain) holds.
+struct Wiretest2_Plain: ProtoMessage {
+    var v: Int32?
+    var unknownFields = ProtoUnknownFields()
+
+    func encodedSize() -> Int { ProtoSize.unknown(unknownFields) + ProtoSize.ifPresent(ProtoInt32.self, v, field: 1) }
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoInt32.self, v, field: 1)
+        writer.writeUnknown(unknownFields)
+    }
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoInt32.self, field, into: &v)
             default: break
             }
         }

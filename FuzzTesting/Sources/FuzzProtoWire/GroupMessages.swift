@@ -1,0 +1,1 @@
+../../../Tests/ProtoWireTests/Messages/GroupMessages.swift
