@@ -7,6 +7,8 @@ struct OutboundQueue {
     private struct Chunk {
         var bytes: [UInt8]
         var offset: Int
+        /// One past the last byte to write: an owned array may be queued in part.
+        var end: Int
         var staging: Bool
     }
 
@@ -25,18 +27,24 @@ struct OutboundQueue {
             chunks[chunks.count - 1].bytes.capacity - chunks[chunks.count - 1].bytes.count >= count
         {
             chunks[chunks.count - 1].bytes.append(contentsOf: source)
+            chunks[chunks.count - 1].end += count
             return
         }
         var buffer = pool.take()
         if buffer.capacity < count { buffer.reserveCapacity(max(count, Self.stagingSize)) }
         buffer.append(contentsOf: source)
-        chunks.append(Chunk(bytes: buffer, offset: 0, staging: true))
+        chunks.append(Chunk(bytes: buffer, offset: 0, end: count, staging: true))
     }
 
     mutating func append(_ owned: [UInt8]) {
-        if owned.isEmpty { return }
-        pendingBytes += owned.count
-        chunks.append(Chunk(bytes: owned, offset: 0, staging: false))
+        append(owned, range: 0..<owned.count)
+    }
+
+    /// Queues `owned[range]` without copying (the array is retained until written).
+    mutating func append(_ owned: [UInt8], range: Range<Int>) {
+        if range.isEmpty { return }
+        pendingBytes += range.count
+        chunks.append(Chunk(bytes: owned, offset: range.lowerBound, end: range.upperBound, staging: false))
     }
 
     /// Fills up to `capacity` iovecs; returns how many. The pointers stay valid until the next mutation.
@@ -48,7 +56,7 @@ struct OutboundQueue {
             chunk.bytes.withUnsafeBytes { raw in
                 iovecs[count] = iovec(
                     iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress! + chunk.offset),
-                    iov_len: raw.count - chunk.offset)
+                    iov_len: chunk.end - chunk.offset)
             }
             count += 1
             index += 1
@@ -61,7 +69,7 @@ struct OutboundQueue {
         var remaining = written
         pendingBytes -= written
         while remaining > 0 {
-            let available = chunks[head].bytes.count - chunks[head].offset
+            let available = chunks[head].end - chunks[head].offset
             if remaining < available {
                 chunks[head].offset += remaining
                 return

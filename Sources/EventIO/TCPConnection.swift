@@ -85,6 +85,15 @@ public final class TCPConnection: @unchecked Sendable {
         didQueue()
     }
 
+    /// Queues `bytes[range]` without copying them (`range` must lie within `bytes`).
+    public func write(_ bytes: [UInt8], range: Range<Int>) {
+        loop.preconditionInEventLoop()
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside the array")
+        guard isOpen else { return }
+        output.append(bytes, range: range)
+        didQueue()
+    }
+
     private func didQueue() {
         if !flushScheduled && !pollingWritable {
             flushScheduled = true

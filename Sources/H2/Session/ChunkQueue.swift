@@ -1,3 +1,5 @@
+import EventIO
+
 /// The DATA chunks a stream has queued and nghttp2 has not taken yet, oldest first. The front chunk
 /// sits in a field of its own, so a stream that sends one message (a unary call) never allocates
 /// the array behind it. Loop thread only.
@@ -37,6 +39,27 @@ struct ChunkQueue {
             if offset == front.count { popFront() }
         }
         return written
+    }
+
+    /// Hands the next `count` queued bytes to `tcp` (which must hold that many), dropping the
+    /// chunks it finishes. Pieces of at least `referenceThreshold` bytes are queued by reference
+    /// to their array (no copy: they go to `sendmsg` from where the message was encoded); smaller
+    /// ones are copied, which is cheaper than an iovec and an array retain of their own.
+    mutating func send(_ count: Int, to tcp: TCPConnection, referenceThreshold: Int) {
+        var remaining = count
+        while remaining > 0 && hasFront {
+            let take = min(front.count - offset, remaining)
+            if take >= referenceThreshold {
+                tcp.write(front, range: offset..<offset + take)
+            } else {
+                front.withUnsafeBufferPointer { chunk in
+                    tcp.write(UnsafeBufferPointer(rebasing: chunk[offset..<offset + take]).span)
+                }
+            }
+            remaining -= take
+            offset += take
+            if offset == front.count { popFront() }
+        }
     }
 
     /// Drops everything queued.

@@ -13,6 +13,7 @@ enum SessionCallbacks {
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, onDataChunk)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, onStreamClose)
         nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, onFrameSend)
+        nghttp2_session_callbacks_set_send_data_callback(callbacks, sendData)
         return callbacks!
     }()
 
@@ -132,20 +133,17 @@ enum SessionCallbacks {
         return 0
     }
 
-    /// The DATA provider of every stream: copies queued bytes into nghttp2's frame buffer,
-    /// defers when the queue is empty, ends with EOF (and trailers) when the stream is finished.
-    static let readData: nghttp2_data_source_read_callback = { ng, streamID, buffer, length, flags, _, user in
+    /// The DATA provider of every stream: sizes the next DATA frame from the queued bytes and asks
+    /// for it to be sent by `sendData` (NO_COPY: the bytes never pass through nghttp2's frame
+    /// buffer), defers when the queue is empty, ends with EOF (and trailers) when the stream is finished.
+    static let readData: nghttp2_data_source_read_callback = { ng, streamID, _, length, flags, _, user in
         let session = session(user)
-        guard let stream = session.stream(streamID), !stream.resetSubmitted, let buffer, let flags else {
+        guard let stream = session.stream(streamID), !stream.resetSubmitted, let flags else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
-        let written = stream.outbound.take(into: buffer, capacity: length)
-        stream.outboundBytes -= written
-        if !stream.isWritable && stream.outboundBytes <= session.configuration.streamWriteHighWaterMark / 2 {
-            stream.isWritable = true
-            session.becameWritable.append(stream)
-        }
-        if stream.outboundBytes == 0 && stream.localEnded {
+        let count = min(stream.outboundBytes, length)
+        if count > 0 { flags.pointee |= UInt32(NGHTTP2_DATA_FLAG_NO_COPY.rawValue) }
+        if stream.outboundBytes == count && stream.localEnded {
             var result = UInt32(NGHTTP2_DATA_FLAG_EOF.rawValue)
             if let trailers = stream.pendingTrailers {
                 stream.pendingTrailers = nil
@@ -153,12 +151,31 @@ enum SessionCallbacks {
                 session.submitTrailer(streamID, trailers, ng: ng)
             }
             flags.pointee |= result
-            return written
+            return count
         }
-        if written == 0 {
+        if count == 0 {
             stream.providerDeferred = true
             return Int(NGHTTP2_ERR_DEFERRED.rawValue)
         }
-        return written
+        return count
+    }
+
+    /// Writes one DATA frame that `readData` sized: the 9-byte header copied, the payload queued on
+    /// the socket from the stream's chunks (large pieces by reference). Called inside
+    /// `nghttp2_session_mem_send`, after the frames it returned earlier were written, so the
+    /// order on the wire is nghttp2's. We never ask for padding.
+    static let sendData: nghttp2_send_data_callback = { _, frame, header, length, _, user in
+        let session = session(user)
+        guard let frame, let header, let stream = session.stream(frame.pointee.hd.stream_id),
+            !stream.resetSubmitted, stream.outboundBytes >= length
+        else { return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
+        session.tcp.write(UnsafeBufferPointer(start: header, count: 9).span)
+        stream.outbound.send(length, to: session.tcp, referenceThreshold: 4096)
+        stream.outboundBytes -= length
+        if !stream.isWritable && stream.outboundBytes <= session.configuration.streamWriteHighWaterMark / 2 {
+            stream.isWritable = true
+            session.becameWritable.append(stream)
+        }
+        return 0
     }
 }
