@@ -109,6 +109,27 @@ import Testing
         #expect(throws: DeframeError.truncated(have: 6, need: 9, offset: 0)) { try f.finish() }
     }
 
+    /// A message whose body spans chunks is assembled in an array of its own; what follows it is
+    /// still found, and bad input after it is reported at its stream offset.
+    @Test func receiveAssemblesASpanningBodyAndKeepsOffsets() throws {
+        let body = (0..<300).map { UInt8(truncatingIfNeeded: $0) }
+        let stream = Self.frame(body) + Self.frame([5]) + [7, 0, 0, 0, 0]
+        for split in [1, 4, 5, 6, 100, 304] {
+            var d = MessageDeframer(maxMessageSize: 1000)
+            var got: [[UInt8]] = []
+            try Array(stream[..<split]).withUnsafeBytes { try d.receive($0) { got.append($0.bytes) } }
+            #expect(got.isEmpty)
+            #expect(throws: DeframeError.invalidFlag(7, offset: 311)) {
+                try Array(stream[split...]).withUnsafeBytes { try d.receive($0) { got.append($0.bytes) } }
+            }
+            #expect(got == [body, [5]])
+        }
+        var e = MessageDeframer(maxMessageSize: 1000)
+        try Array(Self.frame(body)[..<200]).withUnsafeBytes { try e.receive($0) { _ in } }
+        #expect(e.bufferedByteCount == 200)
+        #expect(throws: DeframeError.truncated(have: 200, need: 305, offset: 0)) { try e.finish() }
+    }
+
     @Test func framerWritesPrefixIntoHeadroom() throws {
         let framed = try MessageFramer.frame(
             serializedWithHeadroom: [0, 0, 0, 0, 0, 0xAA, 0xBB], compression: .identity, maxSize: 10)

@@ -42,11 +42,20 @@ struct MessageDeframer {
     private var readIndex = 0
     /// Stream offset of `buffer[0]`, for error positions.
     private var bufferOffset = 0
+    /// `receive` only: the body of a message whose prefix has arrived and whose bytes are still
+    /// coming, in an array of its final size. The chunks are copied into it once and it is handed
+    /// over as it is (a large message spans many DATA frames; buffering them first and copying
+    /// the message out afterwards would copy every byte twice).
+    private var body: [UInt8] = []
+    private var bodyLength = 0
+    private var bodyCompressed = false
+    /// Stream offset of the prefix of the message in `body`; -1 when there is none.
+    private var bodyOffset = -1
 
     init(maxMessageSize: Int) { self.maxMessageSize = maxMessageSize }
 
     /// Bytes buffered but not yet returned as messages.
-    var bufferedByteCount: Int { buffer.count - readIndex }
+    var bufferedByteCount: Int { buffer.count - readIndex + (bodyOffset >= 0 ? 5 + body.count : 0) }
 
     /// Adds received bytes.
     mutating func append(_ bytes: some Collection<UInt8>) {
@@ -69,6 +78,17 @@ struct MessageDeframer {
         _ bytes: UnsafeRawBufferPointer, _ deliver: (ReceivedMessage) -> Void
     ) throws(DeframeError) {
         var position = 0
+        if bodyOffset >= 0 {
+            position = min(bodyLength - body.count, bytes.count)
+            body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<position]))
+            if body.count < bodyLength { return }
+            let message = ReceivedMessage(compressed: bodyCompressed, bytes: body)
+            body = []
+            // The stream offset of bytes[position] is the end of this message.
+            bufferOffset = bodyOffset + 5 + bodyLength - position
+            bodyOffset = -1
+            deliver(message)
+        }
         if readIndex == buffer.count {
             bufferOffset += buffer.count
             buffer.removeAll(keepingCapacity: true)
@@ -90,6 +110,19 @@ struct MessageDeframer {
         }
         append(UnsafeRawBufferPointer(rebasing: bytes[position...]))
         while let message = try next() { deliver(message) }
+        // next() left a message whose prefix (checked) is here and whose body is not complete:
+        // its bytes go to an array of its final size from now on.
+        if buffer.count - readIndex >= 5 {
+            bodyLength =
+                Int(buffer[readIndex + 1]) << 24 | Int(buffer[readIndex + 2]) << 16 | Int(buffer[readIndex + 3]) << 8
+                | Int(buffer[readIndex + 4])
+            bodyCompressed = buffer[readIndex] == 1
+            bodyOffset = bufferOffset + readIndex
+            body.reserveCapacity(bodyLength)
+            body.append(contentsOf: buffer[(readIndex + 5)...])
+            buffer.removeAll(keepingCapacity: true)
+            readIndex = 0
+        }
     }
 
     /// The next complete message, or nil when more bytes are needed.
@@ -111,6 +144,9 @@ struct MessageDeframer {
 
     /// Call at end of stream: throws when a partial message is left over.
     func finish() throws(DeframeError) {
+        if bodyOffset >= 0 {
+            throw .truncated(have: 5 + body.count, need: 5 + bodyLength, offset: bodyOffset)
+        }
         let available = buffer.count - readIndex
         guard available > 0 else { return }
         var need = 5
