@@ -7,7 +7,7 @@ public struct H2Configuration: Sendable, Hashable {
     /// The connection-level receive window.
     public var connectionWindowSize: UInt32 = 16 << 20
     /// SETTINGS_MAX_FRAME_SIZE we accept (16 KiB … 16 MiB − 1).
-    public var maxFrameSize: UInt32 = 16_384
+    public var maxFrameSize: UInt32 = 1 << 17
     /// SETTINGS_MAX_HEADER_LIST_SIZE we accept; larger request heads get 431 (server) or a reset.
     public var maxHeaderListSize: UInt32 = 16_384
     /// Queued outbound bytes per stream above which the stream reports not writable.
