@@ -101,7 +101,12 @@ struct MessageDeframer {
                     | Int(bytes[position + 4])
                 guard length <= maxMessageSize else { throw .messageTooLarge(size: length, limit: maxMessageSize) }
                 let start = position + 5
-                guard bytes.count - start >= length else { break }
+                guard bytes.count - start >= length else {
+                    // The body goes on in later chunks: straight into its own array, not via the buffer.
+                    startBody(length: length, compressed: flag == 1, offset: bufferOffset + position)
+                    body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
+                    return
+                }
                 deliver(ReceivedMessage(compressed: flag == 1, bytes: Array(bytes[start..<start + length])))
                 position = start + length
             }
@@ -113,16 +118,21 @@ struct MessageDeframer {
         // next() left a message whose prefix (checked) is here and whose body is not complete:
         // its bytes go to an array of its final size from now on.
         if buffer.count - readIndex >= 5 {
-            bodyLength =
+            let length =
                 Int(buffer[readIndex + 1]) << 24 | Int(buffer[readIndex + 2]) << 16 | Int(buffer[readIndex + 3]) << 8
                 | Int(buffer[readIndex + 4])
-            bodyCompressed = buffer[readIndex] == 1
-            bodyOffset = bufferOffset + readIndex
-            body.reserveCapacity(bodyLength)
+            startBody(length: length, compressed: buffer[readIndex] == 1, offset: bufferOffset + readIndex)
             body.append(contentsOf: buffer[(readIndex + 5)...])
             buffer.removeAll(keepingCapacity: true)
             readIndex = 0
         }
+    }
+
+    private mutating func startBody(length: Int, compressed: Bool, offset: Int) {
+        bodyLength = length
+        bodyCompressed = compressed
+        bodyOffset = offset
+        body.reserveCapacity(length)
     }
 
     /// The next complete message, or nil when more bytes are needed.
