@@ -70,28 +70,8 @@ extension ProtoReader {
         _ keyType: K.Type, closedEnum: E.Type, _ field: ProtoField, into map: inout [K.Value: E]
     ) throws(ProtoDecodeError) -> Bool {
         guard field.wireType == .lengthDelimited else { return false }
-        let n = try readLength()
-        if depth >= maxDepth { throw error(.nestingTooDeep, at: position) }
-        let savedEnd = end
-        let savedCurrent = current
-        end = position &+ n
-        depth &+= 1
-        var key = K.defaultValue
-        var raw: Int32 = 0
-        while position < end {
-            let inner = try readTag()
-            current = inner
-            if inner.number == 1 && inner.wireType == K.wireType {
-                try K.read(into: &key, from: &self)
-            } else if inner.number == 2 && inner.wireType == .varint {
-                raw = Int32(truncatingIfNeeded: try readVarint())
-            } else {
-                try skipValue(inner)
-            }
-        }
-        depth &-= 1
-        end = savedEnd
-        current = savedCurrent
+        // The value as its raw int32 (a closed enum's wire form), checked against E afterwards.
+        let (key, raw) = try readMapEntry(K.self, ProtoInt32.self)
         guard let value = E(rawValue: raw) else {
             position = valueStart
             return false

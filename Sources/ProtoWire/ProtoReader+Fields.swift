@@ -134,6 +134,17 @@ extension ProtoReader {
         // `Dictionary(minimumCapacity:)` is specialized here; `reserveCapacity` runs unspecialized
         // library code that looks the storage type's metadata up on every call.
         if map.isEmpty { map = Dictionary(minimumCapacity: recordCount(of: field)) }
+        let (key, value) = try readMapEntry(K.self, V.self)
+        map[consume key] = consume value
+        return true
+    }
+
+    /// The key and value of the map entry record whose tag was just read (key = field 1, value =
+    /// field 2; a missing one is its default; other fields inside the entry are skipped).
+    @inlinable @inline(__always)
+    mutating func readMapEntry<K: ProtoMapKeyType, V: ProtoFieldType>(
+        _ keyType: K.Type, _ valueType: V.Type
+    ) throws(ProtoDecodeError) -> (K.Value, V.Value) {
         let n = try readLength()
         if depth >= maxDepth { throw error(.nestingTooDeep, at: position) }
         let savedEnd = end
@@ -156,8 +167,7 @@ extension ProtoReader {
         depth &-= 1
         end = savedEnd
         current = savedCurrent
-        map[consume key] = consume value
-        return true
+        return (key, value)
     }
 
     /// Reads a nested message field, merging into `message` (`read(ProtoMessageType<M>.self, …)`).
