@@ -32,8 +32,7 @@ struct EnumEmitter {
     func emit(_ decl: EnumDecl, swiftName: String, closed: Bool, into p: inout CodePrinter) {
         if closed { return emitClosed(decl, swiftName: swiftName, into: &p) }
         let names = Self.caseNames(decl)
-        var canonical: [Int32: Int] = [:]
-        for (i, value) in decl.values.enumerated() where canonical[value.number] == nil { canonical[value.number] = i }
+        let canonical = Self.canonicalIndices(decl)
         p.docComment(decl.comments)
         if decl.deprecated { p.line(CodePrinter.deprecatedNote) }
         p.block("\(access)enum \(swiftName): ProtoEnum {") { p in
@@ -44,11 +43,7 @@ struct EnumEmitter {
             }
             p.line("/// A number this version of the enum does not name, kept as is.")
             p.line("case unrecognized(Int32)")
-            for (i, value) in decl.values.enumerated() where canonical[value.number] != i {
-                p.line()
-                p.docComment(value.comments)
-                p.line("\(access)static let \(names[i]) = \(swiftName).\(names[canonical[value.number]!])")
-            }
+            emitAliases(decl, names: names, canonical: canonical, swiftName: swiftName, into: &p)
             p.line()
             p.block("\(access)init(rawValue: Int32) {") { p in
                 p.line("switch rawValue {")
@@ -73,8 +68,7 @@ struct EnumEmitter {
     /// A closed enum: a raw-value Swift enum, aliases as static constants.
     private func emitClosed(_ decl: EnumDecl, swiftName: String, into p: inout CodePrinter) {
         let names = Self.caseNames(decl)
-        var canonical: [Int32: Int] = [:]
-        for (i, value) in decl.values.enumerated() where canonical[value.number] == nil { canonical[value.number] = i }
+        let canonical = Self.canonicalIndices(decl)
         p.docComment(decl.comments)
         if !decl.comments.leading.isEmpty || !decl.comments.trailing.isEmpty { p.line("///") }
         p.line("/// Closed (proto2): only the numbers declared here are values. A field of this type that arrives")
@@ -86,11 +80,25 @@ struct EnumEmitter {
                 if value.deprecated { p.line(CodePrinter.deprecatedNote) }
                 p.line("case \(names[i]) = \(value.number)")
             }
-            for (i, value) in decl.values.enumerated() where canonical[value.number] != i {
-                p.line()
-                p.docComment(value.comments)
-                p.line("\(access)static let \(names[i]) = \(swiftName).\(names[canonical[value.number]!])")
-            }
+            emitAliases(decl, names: names, canonical: canonical, swiftName: swiftName, into: &p)
+        }
+    }
+
+    /// For each number, the index of the value that first declares it (the Swift case); later values
+    /// with the same number (`allow_alias`) become static constants.
+    private static func canonicalIndices(_ decl: EnumDecl) -> [Int32: Int] {
+        var canonical: [Int32: Int] = [:]
+        for (i, value) in decl.values.enumerated() where canonical[value.number] == nil { canonical[value.number] = i }
+        return canonical
+    }
+
+    /// Aliases as static constants naming their canonical case (open and closed enums alike).
+    private func emitAliases(_ decl: EnumDecl, names: [String], canonical: [Int32: Int], swiftName: String,
+                             into p: inout CodePrinter) {
+        for (i, value) in decl.values.enumerated() where canonical[value.number] != i {
+            p.line()
+            p.docComment(value.comments)
+            p.line("\(access)static let \(names[i]) = \(swiftName).\(names[canonical[value.number]!])")
         }
     }
 }
