@@ -5,17 +5,10 @@ import Testing
 
 /// CPU time (user + system, in clock ticks of 10 ms) of this process's threads whose name starts with `prefix`.
 func threadCPUTicks(namedWithPrefix prefix: String) -> Int {
-    guard let dir = opendir("/proc/self/task") else { return -1 }
-    defer { closedir(dir) }
+    guard let tids = threadIDs(namedWithPrefix: prefix) else { return -1 }
     var ticks = 0
-    while let entry = readdir(dir) {
-        let tid = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        if tid.hasPrefix(".") { continue }
-        guard let comm = readTextFile("/proc/self/task/\(tid)/comm"), comm.hasPrefix(prefix),
-            let stat = readTextFile("/proc/self/task/\(tid)/stat"), let close = stat.lastIndex(of: ")")
-        else { continue }
+    for tid in tids {
+        guard let stat = readTextFile("/proc/self/task/\(tid)/stat"), let close = stat.lastIndex(of: ")") else { continue }
         // After "pid (comm)": state is field 3, utime 14, stime 15 (proc(5)).
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         ticks += (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)

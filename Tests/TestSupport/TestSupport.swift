@@ -91,19 +91,24 @@ public func openSockets(onPort port: Int) -> Int {
     return count
 }
 
-/// Threads of this process whose name starts with `prefix`.
-public func threadCount(namedWithPrefix prefix: String) -> Int {
-    guard let dir = opendir("/proc/self/task") else { return -1 }
+/// Thread IDs of this process whose name starts with `prefix`; nil when /proc cannot be read.
+public func threadIDs(namedWithPrefix prefix: String) -> [String]? {
+    guard let dir = opendir("/proc/self/task") else { return nil }
     defer { closedir(dir) }
-    var count = 0
+    var ids: [String] = []
     while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        let tid = withUnsafeBytes(of: entry.pointee.d_name) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
-        if name.hasPrefix(".") { continue }
-        if let comm = readTextFile("/proc/self/task/\(name)/comm"), comm.hasPrefix(prefix) { count += 1 }
+        if tid.hasPrefix(".") { continue }
+        if let comm = readTextFile("/proc/self/task/\(tid)/comm"), comm.hasPrefix(prefix) { ids.append(tid) }
     }
-    return count
+    return ids
+}
+
+/// Threads of this process whose name starts with `prefix` (−1 when /proc cannot be read).
+public func threadCount(namedWithPrefix prefix: String) -> Int {
+    threadIDs(namedWithPrefix: prefix)?.count ?? -1
 }
 
 public func readTextFile(_ path: String) -> String? {
