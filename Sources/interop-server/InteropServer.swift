@@ -19,6 +19,9 @@ struct InteropServer: AsyncParsableCommand {
     @Option(name: .customLong("host"), help: "Address to bind.")
     var host = "127.0.0.1"
 
+    @Option(name: .customLong("server_id"), help: "Returned as server_id to requests that set fill_server_id (default: host:port).")
+    var serverID: String?
+
     @Option(name: .customLong("use_tls"), help: "Only false is supported (plaintext HTTP/2).")
     var useTLS = "false"
 
@@ -26,7 +29,9 @@ struct InteropServer: AsyncParsableCommand {
         guard useTLS == "false" else { throw ValidationError("TLS is not supported: pass --use_tls=false") }
         let health = HealthService()
         health.setStatus(.serving, for: Grpc_Testing_TestService.serviceName)
-        let server = RPCServer(services: [TestServiceImplementation(), health])
+        // The id names the port asked for; with port 0 that is not the bound one, so pass --server_id then.
+        let service = TestServiceImplementation(serverID: serverID ?? "\(host):\(port)")
+        let server = RPCServer(services: [service, health])
         let bound = try await server.start(host: host, port: port)
         print("interop-server listening on \(host):\(bound)")
         await waitForTermination()

@@ -7,6 +7,8 @@ import InteropProto
 struct TestServiceImplementation: Grpc_Testing_TestService.ServiceProtocol {
     static let initialKey = "x-grpc-test-echo-initial"
     static let trailingKey = "x-grpc-test-echo-trailing-bin"
+    /// Sent back as `server_id` when a request sets `fill_server_id`: tells replicas apart behind a proxy.
+    let serverID: String
 
     func emptyCall(request: Grpc_Testing_Empty, context: ServerContext) async throws -> Grpc_Testing_Empty {
         Grpc_Testing_Empty()
@@ -19,7 +21,10 @@ struct TestServiceImplementation: Grpc_Testing_TestService.ServiceProtocol {
             throw RPCError(code: StatusCode(rawValue: Int(status.code)), message: status.message)
         }
         if let compressed = request.responseCompressed { context.compressResponses = compressed.value }
-        return Grpc_Testing_SimpleResponse.with { $0.payload = Self.payload(Int(request.responseSize)) }
+        return Grpc_Testing_SimpleResponse.with {
+            $0.payload = Self.payload(Int(request.responseSize))
+            if request.fillServerID { $0.serverID = serverID }
+        }
     }
 
     func cacheableUnaryCall(
