@@ -248,21 +248,50 @@ CASES = [
 ]
 
 
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def open_channel(args):
+    """The channel the flags describe: plaintext or TLS (optionally with a client certificate), to
+    host:port or to the `--target` given (`unix:PATH` included)."""
+    target = args.target or f"{args.server_host}:{args.server_port}"
+    if not is_true(args.use_tls):
+        return grpc.insecure_channel(target)
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=read(args.ca_file) if args.ca_file else None,
+        private_key=read(args.tls_key_file) if args.tls_key_file else None,
+        certificate_chain=read(args.tls_cert_file) if args.tls_cert_file else None,
+    )
+    options = [("grpc.ssl_target_name_override", args.server_host_override)] if args.server_host_override else []
+    return grpc.secure_channel(target, credentials, options=options)
+
+
+def is_true(flag):
+    return flag.lower() in ("true", "1", "yes")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--server_host", default="127.0.0.1")
-    parser.add_argument("--server_port", type=int, required=True)
+    parser.add_argument("--server_port", type=int, default=0)
+    parser.add_argument("--target", help="a gRPC target (unix:PATH, dns:///host:port); overrides host and port")
     parser.add_argument("--test_case", default="all")
     parser.add_argument("--use_tls", default="false")
+    parser.add_argument("--ca_file", help="PEM roots to trust (default: the system's)")
+    parser.add_argument("--server_host_override", help="the name to verify in the server's certificate")
+    parser.add_argument("--tls_cert_file", help="client certificate chain (PEM), for mutual TLS")
+    parser.add_argument("--tls_key_file", help="client private key (PEM), for mutual TLS")
     args = parser.parse_args()
-    if args.use_tls != "false":
-        sys.exit("only --use_tls=false is supported")
+    if not args.target and not args.server_port:
+        sys.exit("--server_port or --target is required")
     by_name = {c.__name__: c for c in CASES}
     selected = CASES if args.test_case == "all" else [by_name.get(args.test_case)]
     if selected == [None]:
         sys.exit(f"unknown test case {args.test_case}")
     failed = 0
-    with grpc.insecure_channel(f"{args.server_host}:{args.server_port}") as channel:
+    with open_channel(args) as channel:
         grpc.channel_ready_future(channel).result(timeout=10)
         stub = test_pb2_grpc.TestServiceStub(channel)
         for case in selected:

@@ -88,16 +88,36 @@ class TestService(test_pb2_grpc.TestServiceServicer):
                 yield messages_pb2.StreamingOutputCallResponse(payload=payload(p.size))
 
 
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--use_tls", default="false")
+    parser.add_argument("--tls_cert_file", help="server certificate chain (PEM)")
+    parser.add_argument("--tls_key_file", help="server private key (PEM)")
+    parser.add_argument("--tls_client_ca_file", help="CA bundle (PEM) that client certificates must chain to")
+    parser.add_argument("--require_client_cert", action="store_true")
+    parser.add_argument("--unix_socket", help="listen on this Unix-domain socket path instead of a port")
     args = parser.parse_args()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
     test_pb2_grpc.add_TestServiceServicer_to_server(TestService(), server)
-    port = server.add_insecure_port(f"{args.host}:{args.port}")
-    if port == 0:
-        sys.exit(f"cannot bind {args.host}:{args.port}")
+    address = f"unix:{args.unix_socket}" if args.unix_socket else f"{args.host}:{args.port}"
+    if args.use_tls.lower() in ("true", "1", "yes"):
+        credentials = grpc.ssl_server_credentials(
+            [(read(args.tls_key_file), read(args.tls_cert_file))],
+            root_certificates=read(args.tls_client_ca_file) if args.tls_client_ca_file else None,
+            require_client_auth=args.require_client_cert,
+        )
+        port = server.add_secure_port(address, credentials)
+    else:
+        port = server.add_insecure_port(address)
+    if port == 0 and not args.unix_socket:
+        sys.exit(f"cannot bind {address}")
     server.start()
     print(f"listening on {port}", flush=True)
     done = threading.Event()
