@@ -104,7 +104,9 @@ let package = Package(
         .testTarget(
             name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire", "H2RPC"],
             exclude: ["Python", "Snapshots", "Fixtures"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
-        .testTarget(name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "H2", "ProtoWire", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(
+            name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "H2", "ProtoWire", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Fixtures"], swiftSettings: strict),
         // Helpers the EventIO and H2 tests share (process census from /proc, timeouts, test bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),

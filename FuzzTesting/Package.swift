@@ -1,16 +1,30 @@
 // swift-tools-version:6.1
-// libFuzzer target for ProtoWire decoding. Built and run by scripts/fuzz.sh:
+// libFuzzer targets, built and run by scripts/fuzz.sh:
 //   swift build -c release --package-path FuzzTesting --sanitize=fuzzer --sanitize=address
-// ProtoWire's sources are compiled here directly (Sources/ProtoWire is a link to ../Sources/ProtoWire)
-// rather than through the h2rpc package, so that the fuzzer build instruments exactly the codec and
-// builds nothing else of h2rpc (its executables and plugins do not build with -sanitize=fuzzer).
+// - FuzzProtoWire: ProtoWire decoding.
+// - FuzzRequestPath: the gRPC server's request path (headers, deframing, decompression).
+// The modules' sources are compiled here directly (Sources/X is a link to ../Sources/X) rather than
+// through the h2rpc package, so that the fuzzer build instruments exactly those modules and builds
+// nothing else of h2rpc (its executables and plugins do not build with -sanitize=fuzzer).
 import PackageDescription
 
 let package = Package(
     name: "h2rpc-fuzz",
-    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
     targets: [
+        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2"),
+        .systemLibrary(name: "CEventIO"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
         .target(name: "ProtoWire"),
+        .target(name: "EventIO", dependencies: ["CEventIO"]),
+        .target(name: "H2", dependencies: ["EventIO", "CNGHTTP2"]),
+        .target(
+            name: "H2RPC",
+            dependencies: ["H2", "ProtoWire", "CZlib", .product(name: "Logging", package: "swift-log")],
+            exclude: ["H2RPC.docc"]),
         .executableTarget(name: "FuzzProtoWire", dependencies: ["ProtoWire"]),
+        .executableTarget(name: "FuzzRequestPath", dependencies: ["H2RPC"]),
     ]
 )
