@@ -43,8 +43,9 @@ for target in "${targets[@]}"; do
     artifacts=$(mktemp -d)
     mkdir -p "$regressions"
     bound=(-max_total_time="$seconds")
-    [ -n "${FUZZ_RUNS:-}" ] && bound=(-runs="$FUZZ_RUNS")
-    echo "== fuzzing $target (${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-$seconds s})"
+    limit="$seconds s"
+    if [ -n "${FUZZ_RUNS:-}" ]; then bound=(-runs="$FUZZ_RUNS"); limit="$FUZZ_RUNS runs"; fi
+    echo "== fuzzing $target ($limit)"
     set +e
     "$fuzzer" "${bound[@]}" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "$corpus" "$seeds" "$regressions" 2>&1 \
