@@ -73,7 +73,9 @@ let package = Package(
             swiftSettings: strict),
         // A server that stops on SIGTERM/SIGINT through RPCServer.run(shutdownSignals:): the child
         // process of the signal tests.
-        .executableTarget(name: "signal-server", dependencies: ["H2RPC"], path: "Tests/SignalServer", swiftSettings: strict),
+        .executableTarget(
+            name: "signal-server", dependencies: ["H2RPC", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/SignalServer", swiftSettings: strict),
 
         // protoc plugin and standalone code generator; the build plugin runs it.
         .executableTarget(name: "protoc-gen-h2rpc", dependencies: ["ProtoGen"], swiftSettings: strict),
