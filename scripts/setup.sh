@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, testing and benchmarking need, only when it is missing.
 # Debian: libnghttp2-dev, zlib1g-dev, protobuf-compiler (+ libprotobuf-dev for the well-known .protos),
-# nghttp2's client/server tools and curl (plain HTTP/2 peers); PyPI: grpcio, grpcio-tools, protobuf.
+# nghttp2's client/server tools and curl (plain HTTP/2 peers); PyPI: grpcio, grpcio-tools, protobuf,
+# grpcio-status, grpcio-health-checking.
 set -euo pipefail
 
 apt_packages=(libnghttp2-dev zlib1g-dev pkg-config protobuf-compiler libprotobuf-dev nghttp2-client nghttp2-server curl)
@@ -19,4 +20,10 @@ fi
 if ! python3 -c 'import grpc, grpc_tools, google.protobuf' 2>/dev/null; then
     echo "setup: installing python grpcio, grpcio-tools, protobuf"
     python3 -m pip install -q --disable-pip-version-check 'grpcio>=1.60' 'grpcio-tools>=1.60' 'protobuf>=4.25'
+fi
+
+# Rich errors (google.rpc.Status) and the health service's Python peers.
+if ! python3 -c 'import grpc_status, grpc_health.v1.health' 2>/dev/null; then
+    echo "setup: installing python grpcio-status, grpcio-health-checking"
+    python3 -m pip install -q --disable-pip-version-check 'grpcio-status>=1.60' 'grpcio-health-checking>=1.60'
 fi

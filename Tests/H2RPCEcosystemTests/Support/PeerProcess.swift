@@ -19,7 +19,9 @@ final class PeerProcess: @unchecked Sendable {
     init(_ path: String, _ arguments: [String]) throws {
         var out: [Int32] = [-1, -1]
         var input: [Int32] = [-1, -1]
-        guard pipe2(&out, O_CLOEXEC) == 0, pipe2(&input, O_CLOEXEC) == 0 else { throw Failure(description: "pipe failed") }
+        guard pipe(&out) == 0, pipe(&input) == 0 else { throw Failure(description: "pipe failed") }
+        // Close-on-exec, so that children spawned by other tests at the same time do not hold them open.
+        for fd in out + input { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
