@@ -11,7 +11,8 @@ import Synchronization
 /// ```
 /// `run()` starts the server and returns once it has shut down: on the group's graceful shutdown
 /// it stops accepting, lets calls in flight finish (``RPCServer/Configuration/shutdownGracePeriod``)
-/// and returns; on task cancellation it closes every connection at once.
+/// and returns; on task cancellation (first) it closes every connection at once. A cancellation
+/// that comes during a graceful shutdown does not cut its grace period short.
 public final class RPCServerService: Service, Sendable {
     /// The server this service runs.
     public let server: RPCServer
@@ -47,14 +48,16 @@ public final class RPCServerService: Service, Sendable {
         }
         resolve(.bound(bound))
         let server = self.server
+        // Graceful shutdown and cancellation start one shutdown between them: whichever comes first.
+        let once = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await server.waitUntilShutDown()
             } onCancel: {
-                Task { await server.shutdown(gracePeriod: .zero) }
+                if !once.exchange(true, ordering: .relaxed) { Task { await server.shutdown(gracePeriod: .zero) } }
             }
         } onGracefulShutdown: {
-            Task { await server.shutdown() }
+            if !once.exchange(true, ordering: .relaxed) { Task { await server.shutdown() } }
         }
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 extension RPCServer {
     /// Starts on `host:port` and returns when the server has shut down, shutting it down gracefully
     /// (``shutdown(gracePeriod:)``) on the first of `shutdownSignals` or when the task is cancelled.
@@ -10,13 +12,19 @@ extension RPCServer {
     /// handled as before it was called.
     /// - Throws: ``RPCError`` as ``start(host:port:)``; INVALID_ARGUMENT for a signal that cannot be caught.
     public func run(host: String = "127.0.0.1", port: Int, shutdownSignals: [ShutdownSignal]) async throws(RPCError) {
-        let watcher = try shutdownOnSignals(shutdownSignals)
-        defer { stopShutdownOnSignals(watcher) }
+        // A signal and a cancellation start one shutdown between them.
+        let once = Atomic<Bool>(false)
+        let logger = core.logger
+        let id = try SignalWatcher.watch(shutdownSignals) { [self] signal in
+            logger.notice("received \(signal): shutting down gracefully")
+            if !once.exchange(true, ordering: .relaxed) { Task { await self.shutdown() } }
+        }
+        defer { SignalWatcher.unwatch(id) }
         try await start(host: host, port: port)
         await withTaskCancellationHandler {
             await waitUntilShutDown()
         } onCancel: {
-            Task { await self.shutdown() }
+            if !once.exchange(true, ordering: .relaxed) { Task { await self.shutdown() } }
         }
     }
 
