@@ -28,11 +28,11 @@ let package = Package(
         .library(name: "H2RPCServiceLifecycle", targets: ["H2RPCServiceLifecycle"]),
     ],
     dependencies: [
+        // Only the H2RPCServiceLifecycle product depends on it.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
-        // Only the H2RPCServiceLifecycle product depends on it.
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, found through pkg-config; Debian package names for the install hint.

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, testing and benchmarking need, only when it is missing.
 # Debian: libnghttp2-dev, zlib1g-dev, protobuf-compiler (+ libprotobuf-dev for the well-known .protos),
-# nghttp2's client/server tools and curl (plain HTTP/2 peers); PyPI: grpcio, grpcio-tools, protobuf,
-# grpcio-status, grpcio-health-checking.
+# nghttp2's client/server tools and curl (plain HTTP/2 peers); PyPI: grpcio, grpcio-tools, protobuf.
 set -euo pipefail
 
 apt_packages=(libnghttp2-dev zlib1g-dev pkg-config protobuf-compiler libprotobuf-dev nghttp2-client nghttp2-server curl)
