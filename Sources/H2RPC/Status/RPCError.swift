@@ -7,7 +7,8 @@
 /// ``details`` are the `details` of a `google.rpc.Status`: the server sends them, with the code and
 /// message, base64-encoded in the `grpc-status-details-bin` trailer; the client reads them back
 /// from it. The `H2RPCRichErrors` product packs and unpacks the standard detail messages
-/// (`google.rpc.BadRequest`, `ErrorInfo`, …).
+/// (`google.rpc.BadRequest`, `ErrorInfo`, …). Details travel in a header, base64-encoded: they
+/// count against the peer's header list limit (8–16 KiB in common gRPC stacks), so keep them small.
 public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The status code; never ``StatusCode/ok`` for an error that a call failed with.
     public var code: StatusCode
