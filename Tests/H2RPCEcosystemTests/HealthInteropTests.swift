@@ -27,6 +27,22 @@ import Testing
             as: HealthCheckResponse.self)
         #expect(try await updates.next()?.status == .notServing)
         watch.cancel()
+        // grpcio-health-checking's servicer (1.85) leaves List unimplemented: HealthClient reports it as such.
+        let list = await rpcError { _ = try await health.list() }
+        #expect(list?.code == .unimplemented)
         await channel.close()
+    }
+
+    /// grpcio-health-checking's client calls our HealthService's List.
+    @Test func grpcioClientListsOurServices() async throws {
+        let health = HealthService()
+        health.setStatus(.notServing, for: "echo.Echo")
+        try await withServer([health]) { _, _, port in
+            let peer = try PeerProcess(try TestPaths.python3(), ["-u", TestPaths.python + "/health_list_client.py", "--port", "\(port)"])
+            var lines: [String] = []
+            while let line = try peer.readLine(), line != "end" { lines.append(line) }
+            #expect(lines == ["<server>=SERVING", "echo.Echo=NOT_SERVING"])
+            #expect(peer.waitForExit() == 0)
+        }
     }
 }

@@ -50,6 +50,37 @@ import Testing
         }
     }
 
+    @Test func listReturnsEveryKnownService() async throws {
+        try await withHealthServer { health, client in
+            health.setStatus(.notServing, for: "echo.Echo")
+            health.setStatus(.serving, for: "other.Svc")
+            let all = try await client.list().mapValues(\.status)
+            #expect(all == ["": .serving, "echo.Echo": .notServing, "other.Svc": .serving])
+        }
+    }
+
+    // Bad input (for the server): more services than List answers with.
+    @Test func listOfTooManyServicesIsResourceExhausted() async throws {
+        try await withHealthServer { health, client in
+            for i in 0..<HealthService.listLimit { health.setStatus(.serving, for: "svc.\(i)") }  // + "" = one too many
+            do {
+                _ = try await client.list()
+                Issue.record("List of \(HealthService.listLimit + 1) services succeeded")
+            } catch let error as RPCError {
+                #expect(error.code == .resourceExhausted)
+            }
+            health.clearStatus(for: "svc.0")
+            #expect(try await client.list().count == HealthService.listLimit)
+        }
+    }
+
+    // Wire bytes per protobuf's rules: field 1, entry { 1: "a", 2: { 1: 1 } } → 0A 07 0A 01 61 12 02 08 01.
+    @Test func listResponseEncodesAsTheProtoSays() throws {
+        let response = HealthListResponse(statuses: ["a": HealthCheckResponse(status: .serving)])
+        #expect(response.serializedBytes() == [0x0A, 0x07, 0x0A, 0x01, 0x61, 0x12, 0x02, 0x08, 0x01])
+        #expect(try HealthListResponse(serializedBytes: response.serializedBytes()) == response)
+    }
+
     @Test func checkWithoutAHealthServiceIsUnimplemented() async throws {
         var config = RPCServer.Configuration()
         config.loopCount = 1

@@ -3,6 +3,7 @@
 /// ```swift
 /// let health = HealthClient(channel: channel)
 /// let status = try await health.check(service: "echo.Echo").status   // .serving
+/// let all = try await health.list()                                   // ["": …, "echo.Echo": …]
 /// for try await change in try await health.watch(service: "echo.Echo") { print(change.status) }
 /// ```
 /// A server answers Check of a service it does not know with NOT_FOUND (thrown as ``RPCError``),
@@ -21,6 +22,15 @@ public struct HealthClient: Sendable {
         try await channel.unary(
             path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest(service: service), as: HealthCheckResponse.self,
             options: options)
+    }
+
+    /// `List`: every service the server knows, with its status.
+    /// - Throws: ``RPCError`` RESOURCE_EXHAUSTED when the server knows too many to list;
+    ///   UNIMPLEMENTED from a server without List (it was added to the protocol in 2024).
+    public func list(options: CallOptions = .defaults) async throws(RPCError) -> [String: HealthCheckResponse] {
+        try await channel.unary(
+            path: "/grpc.health.v1.Health/List", request: HealthListRequest(), as: HealthListResponse.self, options: options
+        ).statuses
     }
 
     /// `Watch`: the status of `service` now, then each change, until the call is cancelled or fails.

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The standard health service `grpc.health.v1.Health` (Check and Watch), ready to register:
+/// The standard health service `grpc.health.v1.Health` (Check, List and Watch), ready to register:
 ///
 /// ```swift
 /// let health = HealthService()
@@ -8,7 +8,8 @@ import Synchronization
 /// let server = RPCServer(services: [EchoService(), health])
 /// ```
 /// The empty service name (the server as a whole) starts SERVING. Check of an unknown service
-/// fails NOT_FOUND; Watch of one reports SERVICE_UNKNOWN and waits for it to appear.
+/// fails NOT_FOUND; Watch of one reports SERVICE_UNKNOWN and waits for it to appear. List returns
+/// every known service, or RESOURCE_EXHAUSTED above ``listLimit`` of them.
 public final class HealthService: RPCService {
     /// `grpc.health.v1.Health`.
     public static let serviceName = "grpc.health.v1.Health"
@@ -19,6 +20,9 @@ public final class HealthService: RPCService {
         var nextWatcher: UInt64 = 0
     }
     private let state = Mutex(State())
+
+    /// The most services List answers with (as grpc-go); more fail it with RESOURCE_EXHAUSTED.
+    public static let listLimit = 100
 
     /// A health service where only the whole server ("") is known, as SERVING.
     public init() {}
@@ -54,6 +58,15 @@ public final class HealthService: RPCService {
                     throw RPCError(code: .notFound, message: "unknown service \(req.service)")
                 }
                 return HealthCheckResponse(status: status)
+            },
+            .unary(path: "/grpc.health.v1.Health/List", service: self) {
+                (s: HealthService, _: HealthListRequest, _: ServerContext) -> HealthListResponse in
+                let statuses = s.state.withLock { $0.statuses }
+                guard statuses.count <= Self.listLimit else {
+                    throw RPCError(
+                        code: .resourceExhausted, message: "\(statuses.count) services: more than List returns (\(Self.listLimit))")
+                }
+                return HealthListResponse(statuses: statuses.mapValues { HealthCheckResponse(status: $0) })
             },
             .serverStreaming(path: "/grpc.health.v1.Health/Watch", service: self) {
                 (s: HealthService, req: HealthCheckRequest, out: ResponseWriter<HealthCheckResponse>, _: ServerContext) in
