@@ -47,6 +47,23 @@ import Testing
         #expect(RPCError(googleRPCStatus: status, trailingMetadata: error.trailingMetadata) == error)
     }
 
+    @Test func factoriesFillTheMessages() throws {
+        guard case .retryInfo(let retry) = ErrorDetails.retryInfo(delay: .milliseconds(2500)) else {
+            Issue.record("not a RetryInfo")
+            return
+        }
+        #expect(retry.retryDelay?.seconds == 2)
+        #expect(retry.retryDelay?.nanos == 500_000_000)
+        guard case .help(let help) = ErrorDetails.help(links: [("docs", "https://example.com/help")]) else {
+            Issue.record("not a Help")
+            return
+        }
+        #expect(help.links.map(\.url) == ["https://example.com/help"])
+        let packed = ErrorDetails.localizedMessage(locale: "fr-CH", message: "non").packed
+        #expect(packed.typeURL == "type.googleapis.com/google.rpc.LocalizedMessage")
+        #expect(try ErrorDetails(unpacking: packed) == .localizedMessage(locale: "fr-CH", message: "non"))
+    }
+
     @Test func unknownDetailTypesStayPacked() throws {
         let custom = RPCError.Detail(typeURL: "type.googleapis.com/acme.Quota", value: [0x08, 0x07])
         let error = RPCError(code: .resourceExhausted, message: "quota", details: [custom])

@@ -81,6 +81,22 @@ import Testing
         #expect(try HealthListResponse(serializedBytes: response.serializedBytes()) == response)
     }
 
+    @Test func gracefulShutdownReportsNotServingAndFreezes() async throws {
+        try await withHealthServer { health, client in
+            health.setStatus(.serving, for: "echo.Echo")
+            let watch = try await client.watch(service: "echo.Echo")
+            var updates = watch.makeAsyncIterator()
+            #expect(try await updates.next()?.status == .serving)
+            health.enterGracefulShutdown()
+            #expect(try await updates.next()?.status == .notServing)
+            health.setStatus(.serving, for: "echo.Echo")
+            health.clearStatus(for: "echo.Echo")
+            #expect(try await client.check(service: "echo.Echo").status == .notServing)
+            #expect(try await client.check().status == .notServing)
+            watch.cancel()
+        }
+    }
+
     @Test func checkWithoutAHealthServiceIsUnimplemented() async throws {
         var config = RPCServer.Configuration()
         config.loopCount = 1

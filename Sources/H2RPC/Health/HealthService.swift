@@ -16,6 +16,7 @@ public final class HealthService: RPCService {
 
     private struct State {
         var statuses: [String: HealthCheckResponse.ServingStatus] = ["": .serving]
+        var shuttingDown = false
         var watchers: [String: [UInt64: MessageInbox<HealthCheckResponse.ServingStatus>]] = [:]
         var nextWatcher: UInt64 = 0
     }
@@ -27,18 +28,34 @@ public final class HealthService: RPCService {
     /// A health service where only the whole server ("") is known, as SERVING.
     public init() {}
 
-    /// Sets the status of `service` ("" for the whole server) and tells its watchers.
+    /// Sets the status of `service` ("" for the whole server) and tells its watchers; ignored after
+    /// ``enterGracefulShutdown()``.
     public func setStatus(_ status: HealthCheckResponse.ServingStatus, for service: String) {
         let watchers = state.withLock { s -> [MessageInbox<HealthCheckResponse.ServingStatus>] in
+            if s.shuttingDown { return [] }
             s.statuses[service] = status
             return Array((s.watchers[service] ?? [:]).values)
         }
         for w in watchers { w.push(status) }
     }
 
-    /// Removes `service`: Check answers NOT_FOUND, watchers see SERVICE_UNKNOWN.
+    /// Reports every known service (and the whole server, "") NOT_SERVING from now on, so that load
+    /// balancers stop sending calls before the server goes away; later ``setStatus(_:for:)`` and
+    /// ``clearStatus(for:)`` calls are ignored. Call it when a graceful shutdown starts.
+    public func enterGracefulShutdown() {
+        let watchers = state.withLock { s -> [MessageInbox<HealthCheckResponse.ServingStatus>] in
+            s.shuttingDown = true
+            for name in s.statuses.keys { s.statuses[name] = .notServing }
+            return s.watchers.filter { s.statuses[$0.key] != nil }.values.flatMap(\.values)
+        }
+        for w in watchers { w.push(.notServing) }
+    }
+
+    /// Removes `service`: Check answers NOT_FOUND, watchers see SERVICE_UNKNOWN (ignored after
+    /// ``enterGracefulShutdown()``).
     public func clearStatus(for service: String) {
         let watchers = state.withLock { s -> [MessageInbox<HealthCheckResponse.ServingStatus>] in
+            if s.shuttingDown { return [] }
             s.statuses[service] = nil
             return Array((s.watchers[service] ?? [:]).values)
         }

@@ -7,17 +7,12 @@ import H2RPCRichErrors
 /// Messages are HealthCheckRequest: any message does, the methods ignore the request.
 struct RichErrorService: RPCService {
     static var error: RPCError {
-        var violation = Google_Rpc_BadRequest.FieldViolation()
-        violation.field = "name"
-        violation.description_p = "must not be empty"
-        var badRequest = Google_Rpc_BadRequest()
-        badRequest.fieldViolations = [violation]
-        var info = Google_Rpc_ErrorInfo()
-        info.reason = "EMPTY_NAME"
-        info.domain = "h2rpc.test"
-        info.metadata = ["field": "name"]
-        return RPCError(
-            code: .invalidArgument, message: "name is empty: ça ne va pas", details: [.badRequest(badRequest), .errorInfo(info)],
+        RPCError(
+            code: .invalidArgument, message: "name is empty: ça ne va pas",
+            details: [
+                .badRequest(violations: [("name", "must not be empty")]),
+                .errorInfo(reason: "EMPTY_NAME", domain: "h2rpc.test", metadata: ["field": "name"]),
+            ],
             trailingMetadata: Metadata([("x-request-id", "r-17")]))
     }
 
