@@ -41,6 +41,13 @@ import Testing
         return current.__sigaction_handler.sa_handler == nil
     }
 
+    /// The address of the handler of `signal` now (0: SIG_DFL, 1: SIG_IGN).
+    func handlerAddress(_ signal: Int32) -> UInt {
+        var current = sigaction()
+        sigaction(signal, nil, &current)
+        return current.__sigaction_handler.sa_handler.map { UInt(bitPattern: unsafeBitCast($0, to: Int.self)) } ?? 0
+    }
+
     @Test func shutdownOnSignalsInThisProcess() async throws {
         var config = RPCServer.Configuration()
         config.loopCount = 1
@@ -53,6 +60,20 @@ import Testing
         await server.waitUntilShutDown()
         // One signal, one shutdown: the previous disposition is back.
         #expect(isDefault(SIGUSR2))
+    }
+
+    /// `run(port:shutdownSignals:)` also ends on task cancellation, and puts the signal's previous
+    /// handling back when it returns.
+    @Test func runEndsOnCancellationAndRestoresTheSignal() async throws {
+        let before = handlerAddress(SIGHUP)
+        var config = RPCServer.Configuration()
+        config.loopCount = 1
+        let server = RPCServer(services: [], configuration: config)
+        let running = Task { try await server.run(port: 0, shutdownSignals: [.hangup]) }
+        running.cancel()
+        try await running.value
+        #expect(handlerAddress(SIGHUP) == before)
+        #expect(ShutdownSignal.hangup.description == "SIGHUP")
     }
 
     @Test func stoppingTheWatchRestoresTheSignal() async throws {
