@@ -23,8 +23,13 @@ let package = Package(
         .plugin(name: "H2RPCPlugin", targets: ["H2RPCPlugin"]),
         .executable(name: "rpcbench", targets: ["rpcbench"]),
         .executable(name: "rpcbench-server", targets: ["rpcbench-server"]),
+        // Rich errors and lifecycle: small products so that H2RPC itself stays lean.
+        .library(name: "H2RPCRichErrors", targets: ["H2RPCRichErrors"]),
+        .library(name: "H2RPCServiceLifecycle", targets: ["H2RPCServiceLifecycle"]),
     ],
     dependencies: [
+        // Only the H2RPCServiceLifecycle product depends on it.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
@@ -38,6 +43,9 @@ let package = Package(
             providers: [.apt(["libnghttp2-dev"])]),
         // Linux declarations Glibc's module does not export (epoll, eventfd, accept4); headers only.
         .systemLibrary(name: "CEventIO", path: "Sources/CEventIO"),
+        // The async-signal-safe part of RPCServer's shutdown on signals: a C handler that writes the
+        // signal number to a pipe, and the thread that reads it.
+        .target(name: "CSignalWatch", path: "Sources/CSignalWatch"),
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
@@ -55,8 +63,21 @@ let package = Package(
         // gRPC on H2.
         .target(
             name: "H2RPC",
-            dependencies: ["H2", "ProtoWire", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["H2", "ProtoWire", "CZlib", "CSignalWatch", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        // google.rpc.Status details (google/rpc/error_details.proto, generated at build time from
+        // Protos/google/rpc) and their conversions to and from RPCError.
+        .target(name: "H2RPCRichErrors", dependencies: ["H2RPC", "ProtoWire"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
+        // RPCServer as a swift-service-lifecycle Service.
+        .target(
+            name: "H2RPCServiceLifecycle",
+            dependencies: ["H2RPC", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict),
+        // A server that stops on SIGTERM/SIGINT through RPCServer.run(shutdownSignals:): the child
+        // process of the signal tests.
+        .executableTarget(
+            name: "signal-server", dependencies: ["H2RPC", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/SignalServer", swiftSettings: strict),
 
         // protoc plugin and standalone code generator; the build plugin runs it.
         .executableTarget(name: "protoc-gen-h2rpc", dependencies: ["ProtoGen"], swiftSettings: strict),
@@ -109,6 +130,15 @@ let package = Package(
             exclude: ["Fixtures"], swiftSettings: strict),
         // Helpers the EventIO and H2 tests share (process census from /proc, timeouts, test bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // Rich errors, health client and lifecycle against real peers (python grpcio, a child process).
+        .testTarget(
+            name: "H2RPCEcosystemTests",
+            dependencies: [
+                "H2RPC", "H2RPCRichErrors", "H2RPCServiceLifecycle", "ProtoWire", "signal-server",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
     ]

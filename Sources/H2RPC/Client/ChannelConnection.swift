@@ -56,6 +56,7 @@ final class ChannelConnection: Sendable {
         _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]? = nil, endStream: Bool = false
     ) async throws(RPCError) {
         do {
+            try options.metadata.validate()
             try await open(call, path: path, options: options, initialMessage: initialMessage, endStream: endStream)
         } catch {
             call.fail(error)

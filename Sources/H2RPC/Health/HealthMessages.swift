@@ -70,3 +70,49 @@ public struct HealthCheckResponse: ProtoMessage {
         }
     }
 }
+
+/// `grpc.health.v1.HealthListRequest`: no fields.
+public struct HealthListRequest: ProtoMessage {
+    /// Fields this type does not know.
+    public var unknownFields = ProtoUnknownFields()
+
+    /// The request.
+    public init() {}
+
+    public func encodedSize() -> Int { ProtoSize.unknown(unknownFields) }
+
+    public func encode(to writer: inout ProtoWriter) { writer.writeUnknown(unknownFields) }
+
+    public mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while try reader.nextField(unknown: &unknownFields) != nil {}
+    }
+}
+
+/// `grpc.health.v1.HealthListResponse`: `map<string, HealthCheckResponse> statuses = 1;`.
+public struct HealthListResponse: ProtoMessage {
+    /// Every service the server knows, with its status.
+    public var statuses: [String: HealthCheckResponse] = [:]
+    /// Fields this type does not know.
+    public var unknownFields = ProtoUnknownFields()
+
+    /// An empty list.
+    public init() {}
+    /// A list of `statuses`.
+    public init(statuses: [String: HealthCheckResponse]) { self.statuses = statuses }
+
+    public func encodedSize() -> Int {
+        ProtoSize.map(ProtoString.self, ProtoMessageType<HealthCheckResponse>.self, statuses, field: 1)
+            + ProtoSize.unknown(unknownFields)
+    }
+
+    public func encode(to writer: inout ProtoWriter) {
+        writer.writeMap(ProtoString.self, ProtoMessageType<HealthCheckResponse>.self, statuses, field: 1)
+        writer.writeUnknown(unknownFields)
+    }
+
+    public mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &unknownFields) {
+            if field.number == 1 { try reader.readMap(ProtoString.self, ProtoMessageType<HealthCheckResponse>.self, field, into: &statuses) }
+        }
+    }
+}

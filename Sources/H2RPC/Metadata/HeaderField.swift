@@ -28,8 +28,9 @@ extension Metadata {
         }
     }
 
-    /// Appends these entries as header fields: invalid keys, reserved names and text values with
-    /// bytes outside 0x20…0x7E are skipped (nghttp2 would reset the stream over them).
+    /// Appends these entries as header fields. Reserved names are skipped; so are invalid keys and
+    /// text values with bytes outside 0x20…0x7E (nghttp2 would reset the stream over them), which
+    /// calls have already refused through `validationError()` before they get here.
     func appendHeaders(to headers: inout [HeaderField]) {
         for entry in self {
             guard Self.isValidKey(entry.key), !isReservedHeaderName(entry.key) else { continue }

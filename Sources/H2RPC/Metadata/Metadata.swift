@@ -2,7 +2,8 @@
 ///
 /// Keys are lower-cased when added (HTTP/2 forbids upper case). A key ending in `-bin` carries
 /// bytes, sent base64-encoded; every other key carries printable ASCII text. A key may occur
-/// several times; order is kept.
+/// several times; order is kept. An entry that cannot be sent (a key outside `0-9 a-z _ - .`, a
+/// text value outside 0x20…0x7E) fails the call with INTERNAL naming it: see ``validate()``.
 public struct Metadata: Sendable, Hashable, Sequence {
     /// One metadata value: text, or bytes for a `-bin` key.
     public enum Value: Sendable, Hashable, CustomStringConvertible {

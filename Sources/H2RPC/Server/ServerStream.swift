@@ -244,11 +244,14 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             return endStatus ?? RPCError(code: .cancelled, message: "call is over")
         }
         if !headersSent {
+            let metadata = context.responseMetadata
+            if let invalid = metadata.validationError() {
+                fail(invalid)
+                return invalid
+            }
             headersSent = true
             io.sendHeaders(
-                ResponseHeaders.head(
-                    contentType: head.contentType, encoding: encoding, metadata: context.responseMetadata),
-                endStream: false)
+                ResponseHeaders.head(contentType: head.contentType, encoding: encoding, metadata: metadata), endStream: false)
         }
         io.sendData(framed, endStream: false)
         return nil
@@ -272,14 +275,19 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         guard !isClosed else { return }
         var metadata = call?.trailingMetadata ?? Metadata()
         if let error { for entry in error.trailingMetadata { metadata.add(entry.key, value: entry.value) } }
-        let code = error?.code ?? .ok
-        let message = error?.message ?? ""
+        var code = error?.code ?? .ok
+        var message = error?.message ?? ""
+        var details = error?.details ?? []
+        if let invalid = metadata.validationError() {
+            (code, message, details, metadata) = (invalid.code, invalid.message, [], Metadata())
+        }
         if headersSent {
-            io?.sendTrailers(ResponseHeaders.trailers(status: code, message: message, metadata: metadata))
+            io?.sendTrailers(ResponseHeaders.trailers(status: code, message: message, metadata: metadata, details: details))
         } else {
             io?.sendHeaders(
                 ResponseHeaders.trailersOnly(
-                    contentType: head?.contentType ?? "application/grpc", status: code, message: message, metadata: metadata),
+                    contentType: head?.contentType ?? "application/grpc", status: code, message: message, metadata: metadata,
+                    details: details),
                 endStream: true)
         }
         closeState(with: error ?? RPCError(code: .cancelled, message: "call is over"))

@@ -17,10 +17,13 @@ enum ResponseHeaders {
     private static let okTrailers = [HeaderField("grpc-status", "0")]
 
     /// Trailers: `grpc-status`, percent-encoded `grpc-message` when not empty, trailing metadata.
-    static func trailers(status: StatusCode, message: String, metadata: Metadata) -> [HeaderField] {
+    static func trailers(
+        status: StatusCode, message: String, metadata: Metadata, details: [RPCError.Detail] = []
+    ) -> [HeaderField] {
         if status == .ok, message.isEmpty, metadata.isEmpty { return okTrailers }
         var h = [HeaderField("grpc-status", String(status.rawValue))]
         if !message.isEmpty { h.append(HeaderField("grpc-message", PercentEncoding.encode(message))) }
+        if let d = ResponseStatus.detailsHeader(code: status, message: message, details: details) { h.append(d) }
         metadata.appendHeaders(to: &h)
         return h
     }
@@ -28,11 +31,11 @@ enum ResponseHeaders {
     /// Trailers-Only: one block with `:status`, content-type, the status and metadata.
     static func trailersOnly(
         httpStatus: Int = 200, contentType: String, status: StatusCode, message: String, metadata: Metadata,
-        extra: [HeaderField] = []
+        details: [RPCError.Detail] = [], extra: [HeaderField] = []
     ) -> [HeaderField] {
         var h = [HeaderField(":status", String(httpStatus)), HeaderField("content-type", contentType)]
         h += extra
-        h += trailers(status: status, message: message, metadata: metadata)
+        h += trailers(status: status, message: message, metadata: metadata, details: details)
         return h
     }
 }
