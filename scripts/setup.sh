@@ -21,8 +21,8 @@ if ! python3 -c 'import grpc, grpc_tools, google.protobuf' 2>/dev/null; then
     python3 -m pip install -q --disable-pip-version-check 'grpcio>=1.60' 'grpcio-tools>=1.60' 'protobuf>=4.25'
 fi
 
-# Rich errors (google.rpc.Status) and the health service's Python peers.
-if ! python3 -c 'import grpc_status, grpc_health.v1.health' 2>/dev/null; then
-    echo "setup: installing python grpcio-status, grpcio-health-checking"
-    python3 -m pip install -q --disable-pip-version-check 'grpcio-status>=1.60' 'grpcio-health-checking>=1.60'
+# Rich errors (google.rpc.Status), the health service's and server reflection's Python peers.
+if ! python3 -c 'import grpc_status, grpc_health.v1.health, grpc_reflection' 2>/dev/null; then
+    echo "setup: installing python grpcio-status, grpcio-health-checking, grpcio-reflection"
+    python3 -m pip install -q --disable-pip-version-check 'grpcio-status>=1.60' 'grpcio-health-checking>=1.60' 'grpcio-reflection>=1.60'
 fi
