@@ -1,4 +1,5 @@
 import EventIO
+import H2
 import Testing
 @testable import H2RPC
 
@@ -59,14 +60,14 @@ import Testing
         let (stream, call, _) = await make()
         await onLoop(stream.loop) {
             stream.receivedHead(Self.okHead)
-            stream.closed(resetCode: 8, reason: nil)
+            stream.closed(resetCode: .cancel, reason: nil)
         }
         #expect(await call.end.get().error?.code == .cancelled)
 
         let (s2, c2, io2) = await make()
         c2.cancel()
         #expect(await c2.end.get().error?.code == .cancelled)
-        #expect(io2.events == [.reset(8)])
+        #expect(io2.events == [.reset(.cancel)])
         _ = s2
     }
 
@@ -79,7 +80,7 @@ import Testing
     @Test func deadlineResetsStreamAndReportsDeadlineExceeded() async throws {
         let (_, call, io) = await make(timeout: .milliseconds(20))
         #expect(await call.end.get().error?.code == .deadlineExceeded)
-        #expect(io.events == [.reset(8)])
+        #expect(io.events == [.reset(.cancel)])
     }
 
     @Test func oversizedResponseIsResourceExhaustedAndCancelsStream() async throws {
@@ -89,7 +90,7 @@ import Testing
             framed(EchoMessage(text: String(repeating: "z", count: 64))).withUnsafeBytes { stream.receivedData($0) }
         }
         #expect(await call.end.get().error?.code == .resourceExhausted)
-        #expect(io.events == [.reset(8)])
+        #expect(io.events == [.reset(.cancel)])
     }
 
     @Test func truncatedResponseBeforeOKTrailersIsInternal() async throws {

@@ -1,4 +1,5 @@
 import EventIO
+import H2
 import Testing
 @testable import H2RPC
 
@@ -53,7 +54,7 @@ import Testing
         health.setStatus(.notServing, for: "svc")
         for _ in 0..<200 where try statuses().count < 3 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(try statuses() == [.serviceUnknown, .serving, .notServing])
-        await onLoop(stream.loop) { stream.receivedReset(code: 8) }
+        await onLoop(stream.loop) { stream.receivedReset(code: .cancel) }
     }
 }
 

@@ -1,4 +1,5 @@
 import EventIO
+import H2
 import Testing
 @testable import H2RPC
 
@@ -147,7 +148,7 @@ import Testing
         let completed = HandlerProbe()
         await onLoop(stream.loop) {
             stream.onComplete = { completed.note("done") }
-            stream.receivedReset(code: 8)
+            stream.receivedReset(code: .cancel)
         }
         #expect(await probe.waitFor("cancelled"))
         #expect(await completed.waitFor("done"))
@@ -180,7 +181,7 @@ import Testing
         let end2 = try #require(await io2.waitForEnd())
         #expect(end2.error?.code == .resourceExhausted)
         #expect(core.activeRPCs == 1)
-        await onLoop(loop) { s1.receivedReset(code: 8) }
+        await onLoop(loop) { s1.receivedReset(code: .cancel) }
         #expect(core.activeRPCs == 0)
     }
 
@@ -243,7 +244,7 @@ import Testing
             reset = s2
             await deliver(s2, headers: requestHeaders("/test.Echo/Chat"), data: framed(EchoMessage(text: "sleep")), end: false)
             #expect(await probe.waitFor("sleeping"))
-            await onLoop(s2.loop) { s2.receivedReset(code: 8) }
+            await onLoop(s2.loop) { s2.receivedReset(code: .cancel) }
 
             let (s3, io3) = await makeStream()
             timedOut = s3

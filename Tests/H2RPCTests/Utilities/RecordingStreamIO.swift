@@ -1,4 +1,5 @@
 import EventIO
+import H2
 import Synchronization
 @testable import H2RPC
 
@@ -8,7 +9,7 @@ final class RecordingStreamIO: RPCStreamIO, @unchecked Sendable {
         case headers([HeaderField], endStream: Bool)
         case data([UInt8], endStream: Bool)
         case trailers([HeaderField])
-        case reset(UInt32)
+        case reset(H2ErrorCode)
     }
 
     private let recorded = Mutex<[Event]>([])
@@ -22,7 +23,7 @@ final class RecordingStreamIO: RPCStreamIO, @unchecked Sendable {
     }
     func sendData(_ bytes: [UInt8], endStream: Bool) { recorded.withLock { $0.append(.data(bytes, endStream: endStream)) } }
     func sendTrailers(_ headers: [HeaderField]) { recorded.withLock { $0.append(.trailers(headers)) } }
-    func reset(code: UInt32) { recorded.withLock { $0.append(.reset(code)) } }
+    func reset(_ code: H2ErrorCode) { recorded.withLock { $0.append(.reset(code)) } }
     func consume(_ byteCount: Int) { consumedBytes.add(byteCount, ordering: .relaxed) }
 
     /// The status the recorded response ended with (from trailers or Trailers-Only), if it ended.
