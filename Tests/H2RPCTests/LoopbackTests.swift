@@ -238,7 +238,7 @@ import Testing
             call.cancel()
             _ = await expectStatus(.cancelled) { for try await _ in call.responses {} }
             #expect(await probe.waitFor("cancelled"))
-            #expect(await eventually { server.activeRPCs == 0 })
+            #expect(await eventually { server.activeRPCCount == 0 })
         }
     }
 
@@ -315,7 +315,7 @@ import Testing
             }
             sleeper.cancel()
             _ = try? await sleeper.value
-            #expect(await eventually { server.activeRPCs == 0 })
+            #expect(await eventually { server.activeRPCCount == 0 })
             let ok = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "x"), as: EchoMessage.self)
             #expect(ok.text == "x")
         }

@@ -180,9 +180,9 @@ import Testing
         await deliver(s2, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage()))
         let end2 = try #require(await io2.waitForEnd())
         #expect(end2.error?.code == .resourceExhausted)
-        #expect(core.activeRPCs == 1)
+        #expect(core.activeRPCCount == 1)
         await onLoop(loop) { s1.receivedReset(code: .cancel) }
-        #expect(core.activeRPCs == 0)
+        #expect(core.activeRPCCount == 0)
     }
 
     @Test func bidiEchoesEachMessageAndEndsOK() async throws {

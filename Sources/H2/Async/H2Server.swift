@@ -87,13 +87,35 @@ public final class H2Server: Sendable {
     /// Connections currently open.
     public var connectionCount: Int { registry.count }
 
-    /// Stops accepting, sends GOAWAY to every connection, lets streams in flight finish (up to
-    /// `H2Configuration.gracefulShutdownTimeout`), and returns when every connection is closed.
-    public func shutdown() async {
+    /// Stops accepting, sends GOAWAY to every connection, lets streams in flight finish, and
+    /// returns when every connection is closed. Connections still open after `gracePeriod` are
+    /// closed then; without one each connection closes itself after
+    /// `H2Configuration.gracefulShutdownTimeout`. Calling it again waits for the same end.
+    public func shutdown(gracePeriod: Duration? = nil) async {
         registry.beginShutdown()
         await listener.close()
         for connection in registry.all { connection.shutdownGracefully() }
-        await registry.waitUntilEmpty()
+        guard let gracePeriod else {
+            await registry.waitUntilEmpty()
+            return
+        }
+        let registry = self.registry
+        await withTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                await registry.waitUntilEmpty()
+                return true
+            }
+            tasks.addTask {
+                try? await Task.sleep(for: gracePeriod)
+                return false
+            }
+            if await tasks.next() == false {
+                for connection in registry.all { connection.close(.noError) }
+            }
+            tasks.cancelAll()
+            // The wait for the registry ends once the closed connections report their close.
+            await tasks.waitForAll()
+        }
     }
 }
 
