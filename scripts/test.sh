@@ -10,7 +10,7 @@ echo "== build (debug, with tests)"
 swift build --build-tests 2>&1 | tee "$log" | grep -vE '^\[[0-9]+/[0-9]+\] ' || true
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "build failed"; exit 1; }
 if grep -E "^$(pwd)/(Sources|Tests|Plugins|Examples)/.*: warning:" "$log"; then
-    echo "test: the build has warnings (house rule: zero warnings)"; exit 1
+    echo "test: the build has warnings (zero warnings allowed)"; exit 1
 fi
 
 echo "== swift test"

@@ -463,8 +463,8 @@ import Testing
             tcp.start(delegate: SilentPeer())
         }
         var cc = RPCChannel.Configuration()
-        cc.keepaliveInterval = .milliseconds(50)
-        cc.keepaliveTimeout = .milliseconds(100)
+        cc.keepAliveInterval = .milliseconds(50)
+        cc.keepAliveTimeout = .milliseconds(100)
         let channel = try RPCChannel(target: "127.0.0.1:\(listener.localAddress.port)", configuration: cc)
         let started = ContinuousClock.now
         _ = await expectStatus(.unavailable) {

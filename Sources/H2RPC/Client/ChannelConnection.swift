@@ -186,8 +186,8 @@ final class ChannelConnection: Sendable {
         do {
             let address = try SocketAddress(host: host, port: port)
             var h2 = H2Configuration()
-            h2.keepAliveInterval = configuration.keepaliveInterval
-            h2.keepAliveTimeout = configuration.keepaliveTimeout
+            h2.keepAliveInterval = configuration.keepAliveInterval
+            h2.keepAliveTimeout = configuration.keepAliveTimeout
             h2.idleTimeout = nil
             let delegate = ChannelConnectionDelegate(owner: self, slot: i)
             let connection = try await H2Connection.connect(

@@ -3,7 +3,7 @@ import Synchronization
 /// A single-consumer queue between the event loop (producer) and one task (consumer).
 ///
 /// `next()` returns a buffered element without suspending; only an empty inbox suspends, and one
-/// push resumes it. Cheaper than `AsyncStream` by a factor of five here (PERF-NOTES.md), which
+/// push resumes it. Cheaper than `AsyncStream` by a factor of five here, which
 /// matters because every received message crosses it. Non-copyable, so that a call object holds
 /// it inline; `MessageInbox` is the shareable (class) form.
 struct MessageQueue<Element: Sendable>: ~Copyable, Sendable {
@@ -60,9 +60,6 @@ struct MessageQueue<Element: Sendable>: ~Copyable, Sendable {
         }
         waiter?.resume()
     }
-
-    /// True once `finish` was called.
-    var isFinished: Bool { state.withLock { $0.end != nil } }
 
     /// The next element, nil at the clean end, or the error the inbox was finished with.
     func next() async throws(RPCError) -> Element? {
