@@ -14,34 +14,8 @@ import Testing
         channelConfiguration: RPCChannel.Configuration = .init(),
         _ body: (RPCServer, RPCChannel, Int) async throws -> Void
     ) async throws {
-        var config = RPCServer.Configuration()
-        config.loopCount = 1
-        configure(&config)
-        let server = RPCServer(services: [TestEchoService(probe: probe)], interceptors: interceptors, configuration: config)
-        let port = try await server.start(host: "127.0.0.1", port: 0)
-        let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: channelConfiguration)
-        do {
-            try await body(server, channel, port)
-        } catch {
-            await channel.close()
-            await server.shutdown(gracePeriod: .seconds(1))
-            throw error
-        }
-        await channel.close()
-        await server.shutdown(gracePeriod: .seconds(1))
-    }
-
-    func expectStatus(_ code: StatusCode, _ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            Issue.record("expected \(code), the call succeeded")
-        } catch let error as RPCError {
-            #expect(error.code == code, "\(error)")
-            return error
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
-        return nil
+        try await withEchoServer(
+            probe: probe, configure, interceptors: interceptors, channelConfiguration: channelConfiguration, body)
     }
 
     /// Waits (bounded) until `condition` holds.

@@ -10,7 +10,8 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     let loop: EventLoop
     let call: ClientCall
     private var deframer: MessageDeframer
-    private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
+    /// Where senders wait while flow control holds the stream; made when one first has to.
+    private var sendGate: SendGate?
     /// Received bytes not yet given back to flow control because the reader is behind.
     private var window = WithheldWindow()
     private var phase = Phase.opening
@@ -142,47 +143,36 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
 
     func outboundDrained() {
         guard let io = phase.open?.io, io.bufferedOutboundBytes < Self.sendHighWater else { return }
-        resumeWriters(nil)
+        sendGate?.open()
     }
 
     // MARK: - ClientCallTransport (any thread)
 
     func sendMessage(_ framed: [UInt8], endStream: Bool) async throws(RPCError) {
+        let outcome: SendOutcome
         if loop.inEventLoop {
             // The caller runs on this loop: send directly, suspend only while flow control holds the stream.
-            switch sendOnLoop(framed, endStream: endStream) {
-            case .failed(let error): throw error
-            case .sent: return
-            case .full:
-                let error: RPCError? = await withUnsafeContinuation { writeWaiters.append($0) }
-                if let error { throw error }
-            }
-            return
+            outcome = sendOnLoop(framed, endStream: endStream)
+        } else {
+            outcome = await loop.submit { self.sendOnLoop(framed, endStream: endStream) }
         }
-        let error: RPCError? = await withUnsafeContinuation { c in
-            loop.execute { [self] in
-                switch sendOnLoop(framed, endStream: endStream) {
-                case .failed(let error): c.resume(returning: error)
-                case .sent: c.resume(returning: nil)
-                case .full: writeWaiters.append(c)
-                }
-            }
+        switch outcome {
+        case .sent: return
+        case .full(let gate): try await gate.waitUntilOpen()
+        case .failed(let error): throw error
         }
-        if let error { throw error }
-    }
-
-    private enum SendOutcome {
-        case sent
-        case full
-        case failed(RPCError)
     }
 
     private func sendOnLoop(_ framed: [UInt8], endStream: Bool) -> SendOutcome {
         guard let io = phase.open?.io else {
-            return .failed(call.end.current?.error ?? RPCError(code: .cancelled, message: "call is over"))
+            return .failed(call.end.value?.error ?? RPCError(code: .cancelled, message: "call is over"))
         }
         io.sendData(framed, endStream: endStream)
-        return io.bufferedOutboundBytes >= Self.sendHighWater ? .full : .sent
+        guard io.bufferedOutboundBytes >= Self.sendHighWater else { return .sent }
+        let gate = sendGate ?? SendGate()
+        sendGate = gate
+        gate.close()
+        return .full(gate)
     }
 
     func halfClose() {
@@ -212,14 +202,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
         open.deadlineTimer?.cancel()
         call.gate.clear()
         call.finished(end)
-        resumeWriters(end.error ?? RPCError(code: .cancelled, message: "call is over"))
-    }
-
-    private func resumeWriters(_ error: RPCError?) {
-        guard !writeWaiters.isEmpty else { return }
-        let waiters = writeWaiters
-        writeWaiters = []
-        for w in waiters { w.resume(returning: error) }
+        sendGate?.end(end.error ?? RPCError(code: .cancelled, message: "call is over"))
     }
 
     private func onLoop(_ body: @escaping @Sendable () -> Void) {

@@ -1,7 +1,6 @@
 import EventIO
 import H2
 import Logging
-import Synchronization
 
 /// A gRPC server: serves the given services over HTTP/2 (plaintext, h2c with prior knowledge).
 ///
@@ -17,11 +16,9 @@ public final class RPCServer: Sendable {
         case stopping
         case stopped
     }
-    private struct State {
-        var phase = Phase.idle
-        var stopWaiters: [CheckedContinuation<Void, Never>] = []
-    }
-    private let state = Mutex(State())
+    private let state = LockedValue(Phase.idle)
+    /// Completed once the server has shut down.
+    private let stopped = Promise<Void>()
 
     /// A server for `services`, with `interceptors` around every call (first = outermost).
     public init(
@@ -36,7 +33,7 @@ public final class RPCServer: Sendable {
     /// Open client connections right now.
     public var connectionCount: Int {
         state.withLock { s in
-            if case .serving(let server, _) = s.phase { return server.connectionCount }
+            if case .serving(let server, _) = s { return server.connectionCount }
             return 0
         }
     }
@@ -74,11 +71,11 @@ public final class RPCServer: Sendable {
             throw RPCError(code: .unavailable, message: "cannot listen on \(host):\(port): \(error)")
         }
         let refusal = state.withLock { s -> RPCError? in
-            guard case .idle = s.phase else {
+            guard case .idle = s else {
                 return RPCError(code: .failedPrecondition, message: "server already started")
             }
             if Task.isCancelled { return RPCError(code: .cancelled, message: "server start cancelled") }
-            s.phase = .serving(server, group)
+            s = .serving(server, group)
             return nil
         }
         if let refusal {
@@ -94,36 +91,30 @@ public final class RPCServer: Sendable {
     /// Cancelling the task shuts the server down at once (calls in flight end) and throws CANCELLED.
     public func run(host: String = "127.0.0.1", port: Int) async throws(RPCError) {
         try await start(host: host, port: port)
-        await withTaskCancellationHandler {
-            await waitUntilShutDown()
-        } onCancel: {
-            Task { await self.shutdown(gracePeriod: .zero) }
+        do {
+            try await stopped.wait()
+        } catch {
+            await shutdown(gracePeriod: .zero)
+            throw RPCError(code: .cancelled, message: "server run cancelled")
         }
-        if Task.isCancelled { throw RPCError(code: .cancelled, message: "server run cancelled") }
     }
 
-    /// Returns once the server has shut down.
+    /// Returns once the server has shut down, or when the task is cancelled.
     public func waitUntilShutDown() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { s -> Bool in
-                if case .stopped = s.phase { return true }
-                s.stopWaiters.append(c)
-                return false
-            }
-            if done { c.resume() }
-        }
+        try? await stopped.wait()
     }
 
     /// Graceful shutdown: stops accepting, sends GOAWAY on every connection, lets calls in flight
     /// finish for up to `gracePeriod` (default: the configuration's), then closes what is left.
     public func shutdown(gracePeriod: Duration? = nil) async {
         let serving = state.withLock { s -> (H2Server, EventLoopGroup)? in
-            switch s.phase {
+            switch s {
             case .serving(let server, let group):
-                s.phase = .stopping
+                s = .stopping
                 return (server, group)
             case .idle:
-                s.phase = .stopped
+                s = .stopped
+                stopped.complete(())
                 return nil
             case .stopping, .stopped:
                 return nil
@@ -135,11 +126,7 @@ public final class RPCServer: Sendable {
         }
         await server.shutdown(gracePeriod: gracePeriod ?? core.configuration.shutdownGracePeriod)
         group.shutdown()
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.phase = .stopped
-            defer { s.stopWaiters = [] }
-            return s.stopWaiters
-        }
-        for w in waiters { w.resume() }
+        state.withLock { $0 = .stopped }
+        stopped.complete(())
     }
 }

@@ -16,7 +16,7 @@ final class ServerCall: Sendable {
     /// What the handler sees.
     let context: ServerContext
     /// Received messages, in order, until the client half-closes or the call fails.
-    let inbox = MessageQueue<ReceivedMessage>()
+    let inbox = MessageInbox<ReceivedMessage>()
     /// Holds back flow-control window while the handler is far behind.
     let gate = FlowGate()
     /// The client's `grpc-accept-encoding` values joined by commas ("" without one): read only

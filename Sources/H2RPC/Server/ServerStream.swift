@@ -17,7 +17,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     private var deframer: MessageDeframer
     /// Received bytes not yet given back to flow control because the handler is behind.
     private var window = WithheldWindow()
-    private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
+    /// Where handlers wait while flow control holds the stream; made when one first has to.
+    private var sendGate: SendGate?
     private var phase = Phase.awaitingHead
     /// Called once when the call is over (response ended and handler done), to let the connection forget it.
     var onComplete: (() -> Void)?
@@ -178,7 +179,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     /// The stream's outbound queue drained below the high-water mark: wake waiting senders.
     func outboundDrained() {
         guard let io, io.bufferedOutboundBytes < Self.sendHighWater else { return }
-        resumeWriters(with: nil)
+        sendGate?.open()
     }
 
     // MARK: - Handler
@@ -257,29 +258,21 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     // MARK: - Sending (ServerCallOutbound)
 
     func sendMessage(_ framed: [UInt8], encoding: CompressionAlgorithm) async throws(RPCError) {
-        let error: RPCError?
+        let outcome: SendOutcome
         if loop.inEventLoop {
-            if let e = sendOnLoop(framed, encoding: encoding) { throw e }
-            guard let io, io.bufferedOutboundBytes >= Self.sendHighWater else { return }
-            error = await withUnsafeContinuation { writeWaiters.append($0) }
+            outcome = sendOnLoop(framed, encoding: encoding)
         } else {
-            error = await withUnsafeContinuation { c in
-                loop.execute { [self] in
-                    if let e = sendOnLoop(framed, encoding: encoding) {
-                        c.resume(returning: e)
-                    } else if let io, io.bufferedOutboundBytes >= Self.sendHighWater {
-                        writeWaiters.append(c)
-                    } else {
-                        c.resume(returning: nil)
-                    }
-                }
-            }
+            outcome = await loop.submit { self.sendOnLoop(framed, encoding: encoding) }
         }
-        if let error { throw error }
+        switch outcome {
+        case .sent: return
+        case .full(let gate): try await gate.waitUntilOpen()
+        case .failed(let error): throw error
+        }
     }
 
-    /// Sends one framed message (with the response headers first); the call's end status when it is over.
-    private func sendOnLoop(_ framed: [UInt8], encoding: CompressionAlgorithm) -> RPCError? {
+    /// Sends one framed message (with the response headers first).
+    private func sendOnLoop(_ framed: [UInt8], encoding: CompressionAlgorithm) -> SendOutcome {
         switch phase {
         case .handling(let open, let task):
             io?.sendHeaders(
@@ -290,12 +283,17 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         case .responding:
             break
         case .draining(_, let status), .finished(let status):
-            return status
+            return .failed(status)
         case .awaitingHead, .awaitingRequest:
-            return RPCError(code: .internal, message: "no handler runs on this call")
+            return .failed(RPCError(code: .internal, message: "no handler runs on this call"))
         }
-        io?.sendData(framed, endStream: false)
-        return nil
+        guard let io else { return .sent }
+        io.sendData(framed, endStream: false)
+        guard io.bufferedOutboundBytes >= Self.sendHighWater else { return .sent }
+        let gate = sendGate ?? SendGate()
+        sendGate = gate
+        gate.close()
+        return .full(gate)
     }
 
     // MARK: - Ending
@@ -352,15 +350,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         } else {
             phase = .finished(status: final)
         }
-        resumeWriters(with: final)
+        sendGate?.end(final)
         if !handlerRuns { complete() }
-    }
-
-    private func resumeWriters(with error: RPCError?) {
-        guard !writeWaiters.isEmpty else { return }
-        let waiters = writeWaiters
-        writeWaiters = []
-        for w in waiters { w.resume(returning: error) }
     }
 
     /// The call is over: tells the connection once.
