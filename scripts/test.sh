@@ -14,9 +14,9 @@ if grep -E "^$(pwd)/(Sources|Tests|Plugins|Examples)/.*: warning:" "$log"; then
 fi
 
 echo "== swift test"
-# Serial on purpose: several suites start child processes and wait for them synchronously, which on a
-# 2-core machine starves the cooperative pool (2 threads) that the loopback and load-driver tests run on.
-swift test --skip-build --no-parallel
+# In parallel: tests wait for child processes, sockets and timers without holding a thread of the
+# cooperative pool.
+swift test --skip-build
 
 for check in scripts/checks/*.sh; do
     [ -e "$check" ] || continue
