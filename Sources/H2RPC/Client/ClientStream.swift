@@ -5,8 +5,6 @@ import H2
 /// head, deframes messages into the call's inbox, turns trailers (or a reset, or the connection's
 /// end) into the call's status, enforces the deadline, and sends what the call's task asks for.
 final class ClientStream: @unchecked Sendable, ClientCallTransport {
-    static let sendHighWater = 1 << 20
-
     let loop: EventLoop
     let call: ClientCall
     private var deframer: MessageDeframer
@@ -142,7 +140,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     }
 
     func outboundDrained() {
-        guard let io = phase.open?.io, io.bufferedOutboundBytes < Self.sendHighWater else { return }
+        guard let io = phase.open?.io, io.isWritable else { return }
         sendGate?.open()
     }
 
@@ -168,7 +166,8 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
             return .failed(call.end.value?.error ?? RPCError(code: .cancelled, message: "call is over"))
         }
         io.sendData(framed, endStream: endStream)
-        guard io.bufferedOutboundBytes >= Self.sendHighWater else { return .sent }
+        // Above the stream's high-water mark: wait until it reports that it drained.
+        guard !io.isWritable else { return .sent }
         let gate = sendGate ?? SendGate()
         sendGate = gate
         gate.close()

@@ -9,6 +9,4 @@ extension H2Stream: RPCStreamIO {
     func sendTrailers(_ headers: [HeaderField]) {
         sendTrailers(H2Headers(headers))
     }
-
-    var bufferedOutboundBytes: Int { queuedOutboundBytes }
 }

@@ -13,7 +13,8 @@ protocol RPCStreamIO: AnyObject {
     func reset(_ code: H2ErrorCode)
     /// Gives `byteCount` bytes of received DATA back to flow control (WINDOW_UPDATE).
     func consume(_ byteCount: Int)
-    /// Bytes queued on this stream that the peer's window has not let out yet.
-    var bufferedOutboundBytes: Int { get }
+    /// False while the stream's outbound queue is above its high-water mark; the stream reports
+    /// (`outboundDrained`) when it turns true again.
+    var isWritable: Bool { get }
 }
 

@@ -7,9 +7,6 @@ import Logging
 /// cancels the handler when the client resets. All state lives on the connection's loop thread;
 /// the handler task runs on the same loop through its `TaskExecutor`.
 final class ServerStream: @unchecked Sendable, ServerCallOutbound {
-    /// Outbound bytes queued on the stream above which `sendMessage` waits for the peer to read.
-    static let sendHighWater = 1 << 20
-
     let loop: EventLoop
     let core: ServerCore
     /// The HTTP/2 stream; nil once it closed or was reset (nothing can be sent on it then).
@@ -178,7 +175,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
 
     /// The stream's outbound queue drained below the high-water mark: wake waiting senders.
     func outboundDrained() {
-        guard let io, io.bufferedOutboundBytes < Self.sendHighWater else { return }
+        guard let io, io.isWritable else { return }
         sendGate?.open()
     }
 
@@ -289,7 +286,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         }
         guard let io else { return .sent }
         io.sendData(framed, endStream: false)
-        guard io.bufferedOutboundBytes >= Self.sendHighWater else { return .sent }
+        // Above the stream's high-water mark: wait until it reports that it drained.
+        guard !io.isWritable else { return .sent }
         let gate = sendGate ?? SendGate()
         sendGate = gate
         gate.close()

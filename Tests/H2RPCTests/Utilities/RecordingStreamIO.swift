@@ -18,7 +18,7 @@ final class RecordingStreamIO: RPCStreamIO, @unchecked Sendable {
     private let ended = Promise<CallEnd>()
     var events: [Event] { recorded.withLock { $0 } }
     var consumed: Int { consumedBytes.load(ordering: .relaxed) }
-    var bufferedOutboundBytes: Int = 0
+    var isWritable = true
 
     func sendHeaders(_ headers: [HeaderField], endStream: Bool) {
         recorded.withLock { $0.append(.headers(headers, endStream: endStream)) }

@@ -1,8 +1,8 @@
 import EventIO
 import Foundation
 
-/// A child process whose output and exit are awaited without blocking a thread: Foundation reads
-/// its pipes and reports its exit on threads of its own, and waiting tasks are woken from there.
+/// A child process whose output and exit are awaited without blocking a thread of the tasks' pool:
+/// threads of its own read its pipes and wait for its exit, and wake the waiting tasks.
 final class ChildProcess: @unchecked Sendable {
     /// What the child wrote and how it ended.
     struct Outcome {
@@ -25,7 +25,7 @@ final class ChildProcess: @unchecked Sendable {
     private let state = WaitableState(State())
 
     /// Starts `executable` with `arguments` (stdin: /dev/null). With `mergeOutput`, stderr goes to
-    /// the stdout pipe.
+    /// the stdout pipe. Threads of its own (not the tasks' pool) read the pipes and wait for the exit.
     init(executable: String, arguments: [String], mergeOutput: Bool = false) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -35,30 +35,52 @@ final class ChildProcess: @unchecked Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = mergeOutput ? out : err
+        try process.run()
         let state = self.state
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
+        Self.drain(out.fileHandleForReading) { data in
             state.update { s in
-                if data.isEmpty { s.stdoutEnded = true } else { s.stdout.append(data) }
+                if let data { s.stdout.append(data) } else { s.stdoutEnded = true }
             }
         }
         if mergeOutput {
-            state.withLock { $0.stderrEnded = true }
+            state.update { $0.stderrEnded = true }
         } else {
-            err.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty { handle.readabilityHandler = nil }
+            Self.drain(err.fileHandleForReading) { data in
                 state.update { s in
-                    if data.isEmpty { s.stderrEnded = true } else { s.stderr.append(data) }
+                    if let data { s.stderr.append(data) } else { s.stderrEnded = true }
                 }
             }
         }
-        process.terminationHandler = { process in
-            let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+        let process = UncheckedProcess(process)
+        Thread.detachNewThread {
+            process.value.waitUntilExit()
+            let p = process.value
+            let status = p.terminationReason == .uncaughtSignal ? -p.terminationStatus : p.terminationStatus
             state.update { $0.status = status }
         }
-        try process.run()
+    }
+
+    /// Reads `handle` to its end on a thread of its own, handing each chunk (nil at the end) to `deliver`.
+    private static func drain(_ handle: FileHandle, _ deliver: @escaping @Sendable (Data?) -> Void) {
+        let handle = UncheckedFileHandle(handle)
+        Thread.detachNewThread {
+            while true {
+                let data = handle.value.availableData
+                if data.isEmpty { break }
+                deliver(data)
+            }
+            deliver(nil)
+        }
+    }
+
+    private struct UncheckedProcess: @unchecked Sendable {
+        let value: Process
+        init(_ value: Process) { self.value = value }
+    }
+
+    private struct UncheckedFileHandle: @unchecked Sendable {
+        let value: FileHandle
+        init(_ value: FileHandle) { self.value = value }
     }
 
     var pid: Int32 { process.processIdentifier }
