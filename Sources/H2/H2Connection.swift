@@ -1,7 +1,8 @@
 public import EventIO
 
-/// An HTTP/2 connection over TCP (cleartext, prior knowledge), server or client role, driven by
-/// nghttp2 on its loop thread. Use `accept` on an accepted `TCPConnection` (server) or `connect` (client).
+/// An HTTP/2 connection (prior knowledge) over any `ByteStream` (a TCP connection, or a TLS or
+/// Unix-domain stream), server or client role, driven by nghttp2 on its loop thread. Use `accept`
+/// on an accepted stream (server), `connect(over:)` on a connected one, or `connect(to:)` for TCP (client).
 public final class H2Connection: @unchecked Sendable {
     /// Which side of the connection this is.
     public enum Role: Sendable { case server, client }
@@ -12,28 +13,46 @@ public final class H2Connection: @unchecked Sendable {
     /// Server or client.
     public var role: Role { session.role }
     /// The peer's address.
-    public var remoteAddress: SocketAddress? { session.tcp.remoteAddress }
+    public var remoteAddress: SocketAddress? { session.transport.remoteAddress }
+    /// The local address.
+    public var localAddress: SocketAddress? { session.transport.localAddress }
     /// Receives connection-level events. Loop thread only.
     public var delegate: (any H2ConnectionDelegate)? {
         get { session.delegate }
         set { session.delegate = newValue }
     }
 
-    private init(role: Role, tcp: TCPConnection, configuration: H2Configuration,
+    private init(role: Role, transport: any ByteStream, configuration: H2Configuration,
                  streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?) {
-        session = NGHTTP2Session(role: role, tcp: tcp, configuration: configuration, streamHandler: streamHandler)
+        session = NGHTTP2Session(
+            role: role, transport: transport, configuration: configuration, streamHandler: streamHandler)
         session.connection = self
     }
 
-    /// Serves HTTP/2 on an accepted, not yet started connection. `streamHandler` runs on the loop for
-    /// each new request with its head, and returns the delegate for the rest of the stream. Loop thread only.
+    /// Serves HTTP/2 on an accepted, not yet started byte stream (a `TCPConnection` from a
+    /// `TCPListener`, or a TLS stream over one). `streamHandler` runs on the loop for each new
+    /// request with its head, and returns the delegate for the rest of the stream. Loop thread only.
     @discardableResult
     public static func accept(
-        _ tcp: TCPConnection, configuration: H2Configuration = H2Configuration(),
+        _ transport: any ByteStream, configuration: H2Configuration = H2Configuration(),
         delegate: (any H2ConnectionDelegate)? = nil,
         streamHandler: @escaping (H2Stream, H2Headers) -> any H2StreamDelegate
     ) -> H2Connection {
-        let connection = H2Connection(role: .server, tcp: tcp, configuration: configuration, streamHandler: streamHandler)
+        let connection = H2Connection(
+            role: .server, transport: transport, configuration: configuration, streamHandler: streamHandler)
+        connection.session.delegate = delegate
+        connection.session.start()
+        return connection
+    }
+
+    /// Starts the client side of HTTP/2 (prior knowledge) on a connected, not yet started byte
+    /// stream: the connection preface leaves at once. Loop thread only.
+    public static func connect(
+        over transport: any ByteStream, configuration: H2Configuration = H2Configuration(),
+        delegate: (any H2ConnectionDelegate)? = nil
+    ) -> H2Connection {
+        transport.loop.preconditionInEventLoop()
+        let connection = H2Connection(role: .client, transport: transport, configuration: configuration, streamHandler: nil)
         connection.session.delegate = delegate
         connection.session.start()
         return connection
@@ -52,9 +71,7 @@ public final class H2Connection: @unchecked Sendable {
             TCPConnection.connect(to: address, on: loop, options: socketOptions) { result in
                 switch result {
                 case .success(let tcp):
-                    let connection = H2Connection(role: .client, tcp: tcp, configuration: configuration, streamHandler: nil)
-                    connection.session.delegate = box.value
-                    connection.session.start()
+                    let connection = H2Connection.connect(over: tcp, configuration: configuration, delegate: box.value)
                     continuation.resume(returning: .success(connection))
                 case .failure(let error):
                     continuation.resume(returning: .failure(.connectFailed(error.description)))

@@ -6,6 +6,6 @@ extension NGHTTP2Session {
     /// submitted it (a missed flush would leave it waiting for the next read or timer).
     var hasPendingOutput: Bool {
         guard let ng, state != .closed else { return false }
-        return nghttp2_session_want_write(ng) != 0 || tcp.pendingWriteBytes > 0
+        return nghttp2_session_want_write(ng) != 0 || transport.pendingWriteBytes > 0
     }
 }

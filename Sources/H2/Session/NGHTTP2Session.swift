@@ -7,7 +7,8 @@ final class NGHTTP2Session {
     enum State { case open, goingAway, closed }
 
     let role: H2Connection.Role
-    let tcp: TCPConnection
+    /// The byte stream the session reads from and writes to (TCP, TLS, a Unix socket).
+    let transport: any ByteStream
     let loop: EventLoop
     let configuration: H2Configuration
     var ng: OpaquePointer?
@@ -57,11 +58,11 @@ final class NGHTTP2Session {
     var shutdownDeadline: UInt64 = 0
     var finalGoAwaySubmitted = false
 
-    init(role: H2Connection.Role, tcp: TCPConnection, configuration: H2Configuration,
+    init(role: H2Connection.Role, transport: any ByteStream, configuration: H2Configuration,
          streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?) {
         self.role = role
-        self.tcp = tcp
-        self.loop = tcp.loop
+        self.transport = transport
+        self.loop = transport.loop
         self.configuration = configuration
         self.streamHandler = streamHandler
         nvArray = .allocate(capacity: nvCapacity)
@@ -110,7 +111,7 @@ final class NGHTTP2Session {
         startedAt = now
         lastReadAt = now
         lastActiveAt = now
-        tcp.start(delegate: self)
+        transport.start(delegate: self)
         scheduleTick()
         scheduleFlush()
     }
@@ -128,14 +129,14 @@ final class NGHTTP2Session {
         state = .goingAway
         flushNow()
         guard state != .closed else { return }
-        tcp.closeAfterFlush()
-        if tcp.isOpen && forceCloseTimer == nil {
+        transport.closeAfterFlush()
+        if transport.isOpen && forceCloseTimer == nil {
             // A peer that stops reading must not keep the connection forever.
             // Strong captures here and below: the session already lives until teardown (it and its
             // connection hold each other), teardown cancels its timers and pings, and a weak
             // reference would give the session a side table, which puts every retain and release of
             // it (one per nghttp2 callback) on the runtime's slow path.
-            forceCloseTimer = loop.schedule(after: .seconds(2)) { self.tcp.close() }
+            forceCloseTimer = loop.schedule(after: .seconds(2)) { self.transport.close() }
         }
     }
 
@@ -337,7 +338,7 @@ final class NGHTTP2Session {
         guard let ng, state != .closed, !inFlush else { return }
         inFlush = true
         var failure = 0
-        while tcp.isWritable {
+        while transport.isWritable {
             var pointer: UnsafePointer<UInt8>?
             let count = nghttp2_session_mem_send(ng, &pointer)
             if count < 0 {
@@ -345,12 +346,12 @@ final class NGHTTP2Session {
                 break
             }
             if count == 0 { break }
-            tcp.write(UnsafeBufferPointer(start: pointer, count: count).span)
+            transport.write(UnsafeBufferPointer(start: pointer, count: count).span)
         }
         inFlush = false
         if failure < 0 {
             closeError = closeError ?? .protocolViolation(String(cString: nghttp2_strerror(Int32(failure))))
-            tcp.close()
+            transport.close()
             return
         }
         if !events.isEmpty {
@@ -366,7 +367,7 @@ final class NGHTTP2Session {
         if nghttp2_session_want_read(ng) == 0 && nghttp2_session_want_write(ng) == 0 && state != .closed {
             // GOAWAY exchanged and nothing left: done once the socket drained.
             state = .goingAway
-            tcp.closeAfterFlush()
+            transport.closeAfterFlush()
         }
     }
 
@@ -555,16 +556,16 @@ final class NGHTTP2Session {
     }
 }
 
-extension NGHTTP2Session: TCPConnectionDelegate {
-    func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {
+extension NGHTTP2Session: ByteStreamDelegate {
+    func byteStreamDidRead(_ bytes: Span<UInt8>) {
         receive(bytes)
     }
 
-    func connectionWritabilityChanged(_ connection: TCPConnection) {
-        if connection.isWritable { scheduleFlush() }
+    func byteStreamWritabilityChanged() {
+        if transport.isWritable { scheduleFlush() }
     }
 
-    func connectionClosed(_ connection: TCPConnection, error: IOError?) {
+    func byteStreamClosed(error: IOError?) {
         teardown(socketError: error)
     }
 }

@@ -183,8 +183,8 @@ enum SessionCallbacks {
         guard let frame, let header, let stream = session.stream(frame.pointee.hd.stream_id),
             !stream.resetSubmitted, stream.outboundBytes >= length
         else { return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
-        session.tcp.write(UnsafeBufferPointer(start: header, count: 9).span)
-        stream.outbound.send(length, to: session.tcp, referenceThreshold: 4096)
+        session.transport.write(UnsafeBufferPointer(start: header, count: 9).span)
+        stream.outbound.send(length, to: session.transport, referenceThreshold: 4096)
         stream.outboundBytes -= length
         if !stream.isWritable && stream.outboundBytes <= session.configuration.streamWriteHighWaterMark / 2 {
             stream.isWritable = true
