@@ -121,7 +121,7 @@ public final class H2Connection: @unchecked Sendable {
             loop.execute { self.close(code) }
             return
         }
-        session.terminate(code, error: nil)
+        session.close(.terminate(code, nil))
     }
 }
 
