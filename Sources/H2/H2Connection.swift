@@ -59,24 +59,30 @@ public final class H2Connection: @unchecked Sendable {
     }
 
     /// Opens a client connection (h2c with prior knowledge) to `address`.
-    /// - Throws: `H2Error.connectFailed` when the TCP connection cannot be made.
+    /// - Throws: `H2Error.connectFailed` when the TCP connection cannot be made; `.cancelled` when
+    ///   the task is cancelled first (a connection that completes afterwards is closed at once).
     public static func connect(
         to address: SocketAddress, on loop: EventLoop, configuration: H2Configuration = H2Configuration(),
         socketOptions: SocketOptions = SocketOptions(), delegate: (any H2ConnectionDelegate)? = nil
     ) async throws(H2Error) -> H2Connection {
-        let box = UncheckedBox(delegate)
+        let delegate = LoopBound(delegate, on: loop)
+        let promise = Promise<Result<H2Connection, H2Error>>()
         // The session starts on the loop as soon as the socket connects, so the connection preface
         // leaves at once, however long the calling task takes to resume.
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<H2Connection, H2Error>, Never>) in
-            TCPConnection.connect(to: address, on: loop, options: socketOptions) { result in
-                switch result {
-                case .success(let tcp):
-                    let connection = H2Connection.connect(over: tcp, configuration: configuration, delegate: box.value)
-                    continuation.resume(returning: .success(connection))
-                case .failure(let error):
-                    continuation.resume(returning: .failure(.connectFailed(error.description)))
-                }
+        TCPConnection.connect(to: address, on: loop, options: socketOptions) { result in
+            switch result {
+            case .success(let tcp):
+                let connection = H2Connection.connect(over: tcp, configuration: configuration, delegate: delegate.value)
+                if !promise.complete(.success(connection)) { connection.close(.cancel) }
+            case .failure(let error):
+                promise.complete(.failure(.connectFailed(error.description)))
             }
+        }
+        let result: Result<H2Connection, H2Error>
+        do {
+            result = try await promise.wait(abandoningOnCancel: true)
+        } catch {
+            throw .cancelled
         }
         return try result.get()
     }
@@ -125,7 +131,8 @@ public final class H2Connection: @unchecked Sendable {
     }
 }
 
-/// Carries a non-Sendable value to the loop that will use it.
+/// Carries a non-Sendable value to the loop that will use it, unchecked. Only `H2Server`'s
+/// connection registry still uses it; new code uses `LoopBound`, which checks.
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
