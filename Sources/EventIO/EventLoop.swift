@@ -132,6 +132,8 @@ public final class EventLoop: @unchecked Sendable {
     var descriptors: [Int32] { [epollFD, wakeFD] }
 
     var hasStarted: Bool { threadID.load(ordering: .acquiring) != 0 }
+    /// True once the loop's thread has closed its descriptors and ended.
+    var hasFinished: Bool { finished.load(ordering: .acquiring) }
 
     /// Traps unless called on this loop's thread.
     @inline(__always)

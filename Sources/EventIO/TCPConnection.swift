@@ -19,7 +19,7 @@ public final class TCPConnection: @unchecked Sendable {
     public let localAddress: SocketAddress?
 
     private var state = State.idle
-    private var delegate: (any TCPConnectionDelegate)?
+    private var delegate: (any ByteStreamDelegate)?
     private var output = OutboundQueue()
     private var flushScheduled = false
     private var pollingWritable = false
@@ -47,6 +47,12 @@ public final class TCPConnection: @unchecked Sendable {
     /// Registers with the loop and starts delivering events to `delegate`, which the connection
     /// keeps until it closes. Loop thread only; call once.
     public func start(delegate: any TCPConnectionDelegate) {
+        start(delegate: TCPDelegateAdapter(delegate, connection: self))
+    }
+
+    /// Registers with the loop and starts delivering events to `delegate` (a protocol layer that
+    /// takes any `ByteStream`), which the connection keeps until it closes. Loop thread only; call once.
+    public func start(delegate: any ByteStreamDelegate) {
         loop.preconditionInEventLoop()
         precondition(state == .idle, "TCPConnection.start called twice")
         self.delegate = delegate
@@ -101,7 +107,7 @@ public final class TCPConnection: @unchecked Sendable {
         }
         if isWritable && output.pendingBytes > highWaterMark {
             isWritable = false
-            delegate?.connectionWritabilityChanged(self)
+            delegate?.byteStreamWritabilityChanged()
         }
     }
 
@@ -136,7 +142,7 @@ public final class TCPConnection: @unchecked Sendable {
         }
         if !isWritable && output.pendingBytes <= lowWaterMark {
             isWritable = true
-            delegate?.connectionWritabilityChanged(self)
+            delegate?.byteStreamWritabilityChanged()
         }
         if state == .closing && output.isEmpty { closeNow(error: nil) }
     }
@@ -183,7 +189,7 @@ public final class TCPConnection: @unchecked Sendable {
                 return
             }
             let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
-            delegate?.connection(self, didRead: bytes.span)
+            delegate?.byteStreamDidRead(bytes.span)
             if state != .open || readingPaused || count < buffer.count { return }
         }
     }
@@ -219,7 +225,7 @@ public final class TCPConnection: @unchecked Sendable {
         output.removeAll()
         let delegate = self.delegate
         self.delegate = nil
-        delegate?.connectionClosed(self, error: error)
+        delegate?.byteStreamClosed(error: error)
     }
 
     /// Reads an integer socket option, e.g. to check that `SocketOptions` took effect. Any thread.
@@ -228,6 +234,8 @@ public final class TCPConnection: @unchecked Sendable {
         return Int(SocketOptions.get(fd, level, option))
     }
 }
+
+extension TCPConnection: ByteStream {}
 
 extension TCPConnection: SelectableHandler {
     func handleEvents(_ events: UInt32) {

@@ -19,7 +19,7 @@ import Testing
             server = try H2Server.start(port: 0, group: group, configuration: configuration) { request, response in
                 do {
                     if let path = request.head.path, path.hasPrefix("/bytes/"), let count = Int(path.dropFirst(7)) {
-                        response.sendHead([(":status", "200")])
+                        response.sendHeaders([(":status", "200")])
                         let chunk = [UInt8](repeating: 7, count: 16_384)
                         var left = count
                         while left > 0 {
@@ -29,7 +29,7 @@ import Testing
                         }
                         response.finish()
                     } else {
-                        response.sendHead([(":status", "200")])
+                        response.sendHeaders([(":status", "200")])
                         for try await chunk in request.body { try await response.write(chunk) }
                         response.finish()
                     }

@@ -9,7 +9,7 @@ import Testing
         configure(&configuration)
         let group = try EventLoopGroup(loopCount: 1)
         let server = try H2Server.start(port: 0, group: group, configuration: configuration) { request, response in
-            response.sendHead([(":status", "200")])
+            response.sendHeaders([(":status", "200")])
             for try await chunk in request.body { try await response.write(chunk) }
             response.finish()
         }

@@ -41,19 +41,19 @@ struct ChunkQueue {
         return written
     }
 
-    /// Hands the next `count` queued bytes to `tcp` (which must hold that many), dropping the
+    /// Hands the next `count` queued bytes to `transport` (the queue must hold that many), dropping the
     /// chunks it finishes. Pieces of at least `referenceThreshold` bytes are queued by reference
     /// to their array (no copy: they go to `sendmsg` from where the message was encoded); smaller
     /// ones are copied, which is cheaper than an iovec and an array retain of their own.
-    mutating func send(_ count: Int, to tcp: TCPConnection, referenceThreshold: Int) {
+    mutating func send(_ count: Int, to transport: any ByteStream, referenceThreshold: Int) {
         var remaining = count
         while remaining > 0 && hasFront {
             let take = min(front.count - offset, remaining)
             if take >= referenceThreshold {
-                tcp.write(front, range: offset..<offset + take)
+                transport.write(front, range: offset..<offset + take)
             } else {
                 front.withUnsafeBufferPointer { chunk in
-                    tcp.write(UnsafeBufferPointer(rebasing: chunk[offset..<offset + take]).span)
+                    transport.write(UnsafeBufferPointer(rebasing: chunk[offset..<offset + take]).span)
                 }
             }
             remaining -= take
