@@ -338,7 +338,7 @@ import Testing
     }
 
     final class AddToken: ClientInterceptor {
-        let finishedCalls = Mutex<[String]>([])
+        let finishedCalls = LockedValue<[String]>([])
         func prepare(path: String, options: inout CallOptions) throws(RPCError) {
             options.metadata.add("authorization", "Bearer t0k3n")
         }

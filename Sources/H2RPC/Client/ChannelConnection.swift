@@ -1,6 +1,5 @@
 import EventIO
 import H2
-import Synchronization
 
 /// The channel's HTTP/2 connection(s): connected lazily, replaced after GOAWAY or loss, retried
 /// with gRPC's connection backoff (calls fail fast with UNAVAILABLE while a backoff runs), and
@@ -25,10 +24,10 @@ final class ChannelConnection: Sendable {
         var next = 0
         var closed = false
     }
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
 
     /// The request header block of the last plain call (no timeout, compression or metadata), by path.
-    private let plainHeaders = Mutex<(path: String, headers: [HeaderField])?>(nil)
+    private let plainHeaders = LockedValue<(path: String, headers: [HeaderField])?>(nil)
 
     /// The loop of the first connection: tasks that prefer its executor make calls without thread hops.
     let primaryLoop: EventLoop
@@ -46,7 +45,7 @@ final class ChannelConnection: Sendable {
             slots.append(slot)
         }
         primaryLoop = slots[0].loop
-        state = Mutex(State(slots: slots))
+        state = LockedValue(State(slots: slots))
     }
 
     // MARK: - Calls
@@ -253,7 +252,7 @@ final class ChannelConnectionDelegate: H2ConnectionDelegate {
 /// the same busy-poll setting.
 enum ClientEventLoops {
     /// By busy-poll window (nil: none).
-    private static let groups = Mutex<[Duration?: EventLoopGroup]>([:])
+    private static let groups = LockedValue<[Duration?: EventLoopGroup]>([:])
 
     static func shared(busyPoll: Duration?) throws(RPCError) -> EventLoopGroup {
         let key = busyPoll.flatMap { $0 > .zero ? $0 : nil }

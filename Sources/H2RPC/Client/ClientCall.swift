@@ -35,7 +35,7 @@ final class ClientCall: Sendable {
     let maxReceiveMessageSize: Int
     let maxSendMessageSize: Int
     let compression: CompressionAlgorithm
-    private let transportBox = Mutex<(any ClientCallTransport)?>(nil)
+    private let transportBox = LockedValue<(any ClientCallTransport)?>(nil)
     private let isFinished = Atomic<Bool>(false)
     private let observer: (@Sendable (CallEnd) -> Void)?
 

@@ -1,3 +1,4 @@
+import EventIO
 import Synchronization
 
 /// Ties HTTP/2 flow control to the reader of a call's messages: while more than `highWater` bytes
@@ -10,7 +11,7 @@ struct FlowGate: ~Copyable, Sendable {
 
     private let buffered = Atomic<Int>(0)
     private let withholding = Atomic<Bool>(false)
-    private let drain = Mutex<(@Sendable () -> Void)?>(nil)
+    private let drain = LockedValue<(@Sendable () -> Void)?>(nil)
 
     init() {}
 

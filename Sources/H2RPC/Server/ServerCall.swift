@@ -1,5 +1,5 @@
+import EventIO
 import ProtoWire
-import Synchronization
 
 /// What a server call needs from the transport to send: implemented by the H2-backed call.
 protocol ServerCallOutbound: Sendable {
@@ -26,7 +26,7 @@ final class ServerCall: Sendable {
     private let maxSendMessageSize: Int
     private let outbound: any ServerCallOutbound
     /// The `grpc-encoding` of the response headers, fixed at the first send.
-    private let headerEncoding = Mutex<CompressionAlgorithm?>(nil)
+    private let headerEncoding = LockedValue<CompressionAlgorithm?>(nil)
 
     init(
         context: ServerContext, acceptEncoding: String = "", maxReceiveMessageSize: Int, maxSendMessageSize: Int,

@@ -1,4 +1,4 @@
-import Synchronization
+import EventIO
 
 /// What a handler knows about its call and what it may set for the response: request metadata,
 /// deadline, cancellation, response and trailing metadata, response compression.
@@ -23,7 +23,7 @@ public final class ServerContext: Sendable {
         var lastRequestWasCompressed = false
         var cancelled = false
     }
-    private let state = Mutex(Mutable())
+    private let state = LockedValue(Mutable())
 
     init(path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, requestCompression: CompressionAlgorithm) {
         self.path = path

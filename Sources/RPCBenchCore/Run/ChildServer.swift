@@ -1,7 +1,6 @@
 public import RPCBenchServer
 import EventIO
 import Foundation
-import Synchronization
 
 /// `rpcbench serve` started as a child process: started, waited for until it prints its
 /// `listening on HOST:PORT` line, measured through its pid, and stopped on every exit path.
@@ -122,7 +121,7 @@ final class ChildOutput: Sendable {
         var status: Int32
         var lastStderrLine: String?
     }
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     /// Returns the port once the `listening on HOST:PORT` line is complete.
     func appendStdout(_ data: Data) -> Int? {
@@ -226,7 +225,7 @@ final class SendableProcess: @unchecked Sendable {
 /// Every child still running, so that each exit path (error, SIGINT, SIGTERM) can stop them.
 public final class ChildRegistry: Sendable {
     public static let shared = ChildRegistry()
-    private let children = Mutex<[ObjectIdentifier: SendableProcess]>([:])
+    private let children = LockedValue<[ObjectIdentifier: SendableProcess]>([:])
 
     func add(_ child: SendableProcess) { children.withLock { $0[ObjectIdentifier(child)] = child } }
     func remove(_ child: SendableProcess) { children.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(child)) } }

@@ -12,7 +12,7 @@ final class RecordingStreamIO: RPCStreamIO, @unchecked Sendable {
         case reset(H2ErrorCode)
     }
 
-    private let recorded = Mutex<[Event]>([])
+    private let recorded = LockedValue<[Event]>([])
     private let consumedBytes = Atomic<Int>(0)
     /// The status the response ended with, once it ended.
     private let ended = Promise<CallEnd>()
