@@ -3,9 +3,10 @@ import Testing
 @testable import RPCBenchServer
 
 /// The driver's own logic, over in-memory connections (the protocols' integration tests use sockets).
+/// Replies may wait long for a thread when the whole suite runs in parallel: the reply timeout is 60 s.
 @Suite struct LoadDriverTests {
     func run(_ connection: MemoryConnection, _ scenario: String, duration: Double = 0.3, rate: Double? = nil,
-             replyTimeout: Double = 5) async throws -> LoadMeasurement {
+             replyTimeout: Double = 60) async throws -> LoadMeasurement {
         let plan = LoadPlan(scenario: try Scenario.parse(scenario), duration: duration, warmup: 0.05, rate: rate,
                             downloadCount: 10, replyTimeout: replyTimeout)
         let driver = LoadDriver(plan: plan, label: "test", peerDescription: "the memory server")
