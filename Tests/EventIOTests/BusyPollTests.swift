@@ -18,7 +18,7 @@ func threadCPUTicks(namedWithPrefix prefix: String) -> Int {
 
 /// A group's loops after a burst of work, then idle for `idle`: the CPU ticks they used meanwhile.
 func idleCPUTicks(_ group: EventLoopGroup, idle: Duration) async throws -> Int {
-    for loop in group.loops { await onLoop(loop) {} }
+    for loop in group.loops { await loop.submit {} }
     let before = threadCPUTicks(namedWithPrefix: group.threadNamePrefix)
     try await Task.sleep(for: idle)
     return threadCPUTicks(namedWithPrefix: group.threadNamePrefix) - before
@@ -63,10 +63,10 @@ func idleCPUTicks(_ group: EventLoopGroup, idle: Duration) async throws -> Int {
                 }
             }
         }
-        await onLoop(loop) {}
+        await loop.submit {}
         #expect(ran.withLock { $0 } == [0: Array(0..<2_000), 1: Array(0..<2_000), 2: Array(0..<2_000)])
 
-        await onLoop(client.loop) { client.close() }
+        await client.loop.submit { client.close() }
         await listener.close()
         let prefix = group.threadNamePrefix
         try await withTimeout(10, "shutdown of polling loops") { group.shutdown() }

@@ -9,8 +9,8 @@ import Testing
     final class Fixture: Sendable {
         let group: EventLoopGroup
         let server: H2Server
-        let written = Locked(0)
-        let handlerErrors = Locked<[String]>([])
+        let written = WaitableState(0)
+        let handlerErrors = WaitableState<[String]>([])
 
         init(configuration: H2Configuration = H2Configuration()) throws {
             group = try EventLoopGroup(loopCount: 2)
@@ -24,7 +24,7 @@ import Testing
                         var left = count
                         while left > 0 {
                             try await response.write(chunk)
-                            written.withLock { $0 += chunk.count }
+                            written.update { $0 += chunk.count }
                             left -= chunk.count
                         }
                         response.finish()
@@ -34,7 +34,7 @@ import Testing
                         response.finish()
                     }
                 } catch {
-                    handlerErrors.withLock { $0.append("\(error)") }
+                    handlerErrors.update { $0.append("\(error)") }
                     throw error
                 }
             }
@@ -120,26 +120,25 @@ import Testing
         let fixture = try Fixture()
         var options = SocketOptions()
         options.receiveBufferSize = 64 * 1024
-        // Huge windows, so that only TCP (the peer not reading) can stop the server.
+        // Huge windows, so that only TCP (the peer not reading, from the start) can stop the server.
         let peer = try await RawPeer.connect(
             to: fixture.address, on: fixture.group.loops[0], options: options,
             sending: RawPeer.preface + RawPeer.settings([(0x4, 0x7FFF_FFFF)])
                 + RawPeer.windowUpdate(stream: 0, increment: 0x7FFF_FFFF - 65_535)
-                + RawPeer.headers(stream: 1, get: true, path: "/bytes/1000000000", endStream: true))
-        try await Task.sleep(for: .milliseconds(100))
-        let tcp = peer.connection
-        try await onLoop(tcp.loop) { tcp.pauseReading() }
-        try await Task.sleep(for: .milliseconds(500))
-        let first = fixture.written.value
-        try await Task.sleep(for: .milliseconds(300))
-        let second = fixture.written.value
-        // Held: nothing more is written, and what was is bounded by socket buffers + the stream and socket high-water marks.
-        #expect(second == first)
-        #expect(second < 32 << 20)
+                + RawPeer.headers(stream: 1, get: true, path: "/bytes/1000000000", endStream: true),
+            pauseReading: true)
+        // The handler gets going (its first megabyte fits in the stream's queue and the socket buffers)...
+        try await withTimeout(10, "the first megabyte") { try await fixture.written.wait { $0 >= 1 << 20 ? () : nil } }
+        // ...and another connection on the same server is served meanwhile.
         try await fixture.expectStillServing()
         peer.close()
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(!fixture.handlerErrors.value.isEmpty)
+        // The peer's close fails the handler's pending write; without backpressure the handler would
+        // have written far more than socket buffers plus the stream's and socket's high-water marks.
+        let errors = try await withTimeout(10, "the handler's failure") {
+            try await fixture.handlerErrors.wait { $0.isEmpty ? nil : $0 }
+        }
+        #expect(errors.count == 1)
+        #expect(fixture.written.value < 32 << 20)
         await fixture.stop()
     }
 
@@ -151,13 +150,11 @@ import Testing
                 + RawPeer.data(stream: 1, [1, 2, 3, 4]))
         try await peer.waitFor("echoed data") { $0.frames.contains { $0.type == 0 && $0.stream == 1 } }
         peer.close()
-        let errors = fixture.handlerErrors
-        let deadline = LoopClock.system.now() + 5_000_000_000
-        while errors.value.isEmpty && LoopClock.system.now() < deadline {
-            try await Task.sleep(for: .milliseconds(5))
+        let errors = try await withTimeout(10, "the handler's failure") {
+            try await fixture.handlerErrors.wait { $0.isEmpty ? nil : $0 }
         }
-        #expect(errors.value.count == 1)
-        #expect(errors.value.first?.contains("connection closed") == true)
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("connection closed") == true)
         try await fixture.expectStillServing()
         await fixture.stop()
     }
