@@ -12,7 +12,7 @@ protocol SelectableHandler: AnyObject {
 
 /// Something that runs once at the end of the current loop turn, after all events, timers
 /// and queued work of the turn: the place to flush output gathered during the turn.
-public protocol EndOfTurnHandler: AnyObject {
+package protocol EndOfTurnHandler: AnyObject {
     /// Called on the loop thread, once per registration.
     func endOfTurn()
 }
@@ -53,7 +53,6 @@ public final class EventLoop: @unchecked Sendable {
     private var local: [LocalWork] = []
     private var localSpare: [LocalWork] = []
     private var handlers: [(any SelectableHandler)?] = []
-    private var registeredCount = 0
     private var endOfTurnHandlers: [any EndOfTurnHandler] = []
     private var endOfTurnSpare: [any EndOfTurnHandler] = []
     private var timers = TimerHeap()
@@ -246,7 +245,7 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Calls `handler.endOfTurn()` once at the end of this loop turn. Loop thread only.
     /// Registering the same handler twice in a turn calls it twice: keep a flag.
-    public func runAtEndOfTurn(_ handler: any EndOfTurnHandler) {
+    package func runAtEndOfTurn(_ handler: any EndOfTurnHandler) {
         endOfTurnHandlers.append(handler)
     }
 
@@ -297,7 +296,6 @@ public final class EventLoop: @unchecked Sendable {
         event.data.u64 = UInt64(UInt32(bitPattern: fd))
         _ = try Syscall.call("epoll_ctl(ADD)") { epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) }
         handlers[index] = handler
-        registeredCount += 1
     }
 
     func modify(_ fd: Int32, events: UInt32) {
@@ -312,7 +310,6 @@ public final class EventLoop: @unchecked Sendable {
         guard index < handlers.count, handlers[index] != nil else { return }
         _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
         handlers[index] = nil
-        registeredCount -= 1
     }
 
     // MARK: - Thread
@@ -400,12 +397,6 @@ public final class EventLoop: @unchecked Sendable {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }
-    }
-
-    /// Number of descriptors registered (listeners and connections). Loop thread only.
-    public var registeredDescriptorCount: Int {
-        preconditionInEventLoop()
-        return registeredCount
     }
 }
 

@@ -255,7 +255,7 @@ extension TCPConnection: SelectableHandler {
 }
 
 extension TCPConnection: EndOfTurnHandler {
-    public func endOfTurn() {
+    package func endOfTurn() {
         flushScheduled = false
         if !pollingWritable { flush() }
     }
