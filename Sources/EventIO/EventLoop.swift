@@ -82,6 +82,9 @@ public final class EventLoop: @unchecked Sendable {
     let busyPollNanoseconds: UInt64
     /// The time of the loop's timers and timestamps.
     package let clock: LoopClock
+    /// Busy-poll windows the loop began, and those that ended with nothing to do (then it blocked).
+    /// Counted only with busy polling on (once per idle period, not per poll); tests wait on it.
+    package let busyPollWindows = WaitableState<(started: Int, expired: Int)>((0, 0))
 
     init(
         index: Int, name: String, readBufferSize: Int, busyPoll: Duration? = nil, clock: LoopClock = .system
@@ -367,13 +370,18 @@ public final class EventLoop: @unchecked Sendable {
     /// a reply that comes within that window is handled without the thread sleeping and waking
     /// again (tens of µs on a virtual CPU). Returns the event count (0: none came; < 0: error).
     private func busyPoll(_ events: UnsafeMutablePointer<epoll_event>, _ maxEvents: Int) -> Int32 {
-        let start = Syscall.monotonicNanoseconds()
+        busyPollWindows.update { $0.started += 1 }
+        // The window is on the loop's clock, so that a test with a manual clock decides when it ends.
+        let start = clock.now()
         var end = start &+ busyPollNanoseconds
-        if !clock.isManual, let due = timers.firstDeadline, due < end { end = due }
+        if let due = timers.firstDeadline, due < end { end = due }
         while true {
             let count = epoll_wait(epollFD, events, Int32(maxEvents), 0)
             if count != 0 { return count }
-            if Syscall.monotonicNanoseconds() >= end { return 0 }
+            if clock.now() >= end {
+                busyPollWindows.update { $0.expired += 1 }
+                return 0
+            }
             // A peer that shares this CPU (the other end of a loopback call) gets to run.
             sched_yield()
         }
