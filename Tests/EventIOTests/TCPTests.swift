@@ -190,7 +190,17 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
     @Test func closedConnectionsLeaveNoSocketsBehind() async throws {
         let group = try EventLoopGroup(loopCount: 2)
         defer { group.shutdown() }
-        let listener = try startEchoServer(group)
+        // Server side: echo, and count the connections closed.
+        let serverClosed = WaitableState(0)
+        final class CountingEcho: TCPConnectionDelegate {
+            let closed: WaitableState<Int>
+            init(_ closed: WaitableState<Int>) { self.closed = closed }
+            func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) { connection.write(bytes) }
+            func connectionClosed(_ connection: TCPConnection, error: IOError?) { closed.update { $0 += 1 } }
+        }
+        let listener = try TCPListener.bind(to: .loopback(port: 0), group: group) { connection in
+            connection.start(delegate: CountingEcho(serverClosed))
+        }
         let port = listener.localAddress.port
         var clients: [(TCPConnection, Collector)] = []
         for _ in 0..<200 {
@@ -206,12 +216,9 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
             try await withTimeout(5, "close") { try await collector.waitForClose() }
         }
         await listener.close()
-        // The server side notices each close on its loop; give it a moment.
-        var remaining = openSockets(onPort: port)
-        for _ in 0..<100 where remaining > 0 {
-            try await Task.sleep(for: .milliseconds(20))
-            remaining = openSockets(onPort: port)
-        }
+        // The server side notices each close on its loop and closes its end.
+        try await withTimeout(10, "the server's ends closed") { try await serverClosed.wait { $0 == 200 ? () : nil } }
+        let remaining = openSockets(onPort: port)
         #expect(remaining == 0)
     }
 
