@@ -81,18 +81,49 @@ import Testing
         await fixture.stop()
     }
 
-    @Test func headerBlockOverTheLimitGets431AndTheConnectionStaysUsable() async throws {
+    @Test func headerBlockOverTheLimitResetsItsStreamAndTheConnectionStaysUsable() async throws {
         var configuration = H2Configuration()
         configuration.maxHeaderListSize = 4096
         let fixture = try Fixture(configuration: configuration)
         let client = try await H2Client.connect(host: "127.0.0.1", port: fixture.address.port, group: fixture.group)
         let big = String(repeating: "v", count: 8000)
-        let response = try await client.request(method: "GET", path: "/bytes/0", headers: [("x-big", big)])
-        #expect(response.status == 431)
+        await #expect(throws: H2Error.streamReset(.internalError)) {
+            _ = try await client.request(method: "GET", path: "/bytes/0", headers: [("x-big", big)])
+        }
         // The same connection serves the next request.
         let next = try await client.request(method: "POST", path: "/echo", body: [1, 2, 3])
         #expect(next.status == 200 && next.body == [1, 2, 3])
         await client.close()
+        await fixture.stop()
+    }
+
+    /// A request HEADERS frame with a 5000-byte `x-big` field (HPACK literal, new name).
+    static func oversizedHeaders(stream: UInt32) -> [UInt8] {
+        var block: [UInt8] = [0x83, 0x86, 0x84, 0x01, 0x01, UInt8(ascii: "a")]  // POST, http, /, :authority a
+        block += [0x00, 0x05] + Array("x-big".utf8)
+        block += [0x7F, 0x89, 0x26] + [UInt8](repeating: UInt8(ascii: "v"), count: 5000)  // length 5000
+        return RawPeer.frame(type: 1, flags: 0x05, stream: stream, payload: block)
+    }
+
+    @Test func repeatedOversizedHeaderBlocksGetGoAwayEnhanceYourCalm() async throws {
+        var configuration = H2Configuration()
+        configuration.maxHeaderListSize = 4096
+        let fixture = try Fixture(configuration: configuration)
+        var bytes = RawPeer.preface + RawPeer.settings()
+        for index in 0..<7 { bytes += Self.oversizedHeaders(stream: UInt32(1 + 2 * index)) }
+        let peer = try await RawPeer.connect(to: fixture.address, on: fixture.group.loops[0], sending: bytes)
+        // Each of the seven is reset on its own; the connection stays.
+        try await peer.waitFor("seven resets") { $0.frames.filter { $0.type == 3 }.count == 7 }
+        #expect(peer.frames.filter { $0.type == 3 }.allSatisfy { $0.errorCode == H2ErrorCode.internalError.rawValue })
+        peer.send(RawPeer.headers(stream: 15, path: "/echo", endStream: true))
+        try await peer.waitFor("a normal response") { $0.frames.contains { $0.type == 1 && $0.stream == 15 } }
+        #expect(!peer.frames.contains { $0.type == 7 })
+        // The eighth is one too many.
+        peer.send(Self.oversizedHeaders(stream: 17))
+        try await peer.waitFor("GOAWAY and close") { $0.isClosed }
+        let goAway = try #require(peer.frames.first { $0.type == 7 })
+        #expect(goAway.errorCode == H2ErrorCode.enhanceYourCalm.rawValue)
+        try await fixture.expectStillServing()
         await fixture.stop()
     }
 
