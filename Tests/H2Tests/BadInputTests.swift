@@ -68,6 +68,23 @@ import Testing
         await fixture.stop()
     }
 
+    /// The server closes after GOAWAY while the peer's bytes are still unread in its socket: it
+    /// shuts down its side and drains them instead of closing at once (which would make the kernel
+    /// reset the connection and could destroy the GOAWAY before the peer reads it).
+    @Test func goAwayArrivesWhenThePeerKeepsSendingAfterItsError() async throws {
+        let fixture = try Fixture()
+        // A bad preface, then 2 MB more than the server's first reads take.
+        let bytes = Array("GET / HTTP/1.1\r\nHost: example\r\n\r\n".utf8) + [UInt8](repeating: 0, count: 2 << 20)
+        let peer = try await RawPeer.connect(to: fixture.address, on: fixture.group.loops[0], sending: bytes)
+        try await peer.waitFor("close") { $0.isClosed }
+        let received = peer.frames
+        #expect(received.first { $0.type == 7 }?.errorCode == H2ErrorCode.protocolError.rawValue)
+        let error = peer.closeError
+        #expect(error == nil, "the connection was reset: \(String(describing: error))")
+        try await fixture.expectStillServing()
+        await fixture.stop()
+    }
+
     @Test func malformedFrameGetsGoAwayFrameSizeErrorAndClose() async throws {
         let fixture = try Fixture()
         // A SETTINGS frame whose length (5) is not a multiple of 6.

@@ -26,6 +26,8 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
     struct Received: Sendable {
         var bytes: [UInt8] = []
         var isClosed = false
+        /// The error the connection closed with (nil: a clean close, e.g. the server's FIN).
+        var closeError: IOError?
         /// Frames received so far (a trailing partial frame is left out).
         var frames: [Frame] { RawPeer.parse(bytes) }
     }
@@ -58,10 +60,14 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
     }
 
     func connectionClosed(_ connection: TCPConnection, error: IOError?) {
-        state.update { $0.isClosed = true }
+        state.update { state in
+            state.isClosed = true
+            state.closeError = error
+        }
     }
 
     var isClosed: Bool { state.withLock { $0.isClosed } }
+    var closeError: IOError? { state.withLock { $0.closeError } }
 
     func send(_ bytes: [UInt8]) {
         let tcp = connection
