@@ -12,7 +12,7 @@ protocol SelectableHandler: AnyObject {
 
 /// Something that runs once at the end of the current loop turn, after all events, timers
 /// and queued work of the turn: the place to flush output gathered during the turn.
-public protocol EndOfTurnHandler: AnyObject {
+package protocol EndOfTurnHandler: AnyObject {
     /// Called on the loop thread, once per registration.
     func endOfTurn()
 }
@@ -53,7 +53,6 @@ public final class EventLoop: @unchecked Sendable {
     private var local: [LocalWork] = []
     private var localSpare: [LocalWork] = []
     private var handlers: [(any SelectableHandler)?] = []
-    private var registeredCount = 0
     private var endOfTurnHandlers: [any EndOfTurnHandler] = []
     private var endOfTurnSpare: [any EndOfTurnHandler] = []
     private var timers = TimerHeap()
@@ -83,6 +82,9 @@ public final class EventLoop: @unchecked Sendable {
     let busyPollNanoseconds: UInt64
     /// The time of the loop's timers and timestamps.
     package let clock: LoopClock
+    /// Busy-poll windows the loop began, and those that ended with nothing to do (then it blocked).
+    /// Counted only with busy polling on (once per idle period, not per poll); tests wait on it.
+    package let busyPollWindows = WaitableState<(started: Int, expired: Int)>((0, 0))
 
     init(
         index: Int, name: String, readBufferSize: Int, busyPoll: Duration? = nil, clock: LoopClock = .system
@@ -246,7 +248,7 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Calls `handler.endOfTurn()` once at the end of this loop turn. Loop thread only.
     /// Registering the same handler twice in a turn calls it twice: keep a flag.
-    public func runAtEndOfTurn(_ handler: any EndOfTurnHandler) {
+    package func runAtEndOfTurn(_ handler: any EndOfTurnHandler) {
         endOfTurnHandlers.append(handler)
     }
 
@@ -297,7 +299,6 @@ public final class EventLoop: @unchecked Sendable {
         event.data.u64 = UInt64(UInt32(bitPattern: fd))
         _ = try Syscall.call("epoll_ctl(ADD)") { epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) }
         handlers[index] = handler
-        registeredCount += 1
     }
 
     func modify(_ fd: Int32, events: UInt32) {
@@ -312,7 +313,6 @@ public final class EventLoop: @unchecked Sendable {
         guard index < handlers.count, handlers[index] != nil else { return }
         _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
         handlers[index] = nil
-        registeredCount -= 1
     }
 
     // MARK: - Thread
@@ -370,13 +370,18 @@ public final class EventLoop: @unchecked Sendable {
     /// a reply that comes within that window is handled without the thread sleeping and waking
     /// again (tens of µs on a virtual CPU). Returns the event count (0: none came; < 0: error).
     private func busyPoll(_ events: UnsafeMutablePointer<epoll_event>, _ maxEvents: Int) -> Int32 {
-        let start = Syscall.monotonicNanoseconds()
+        busyPollWindows.update { $0.started += 1 }
+        // The window is on the loop's clock, so that a test with a manual clock decides when it ends.
+        let start = clock.now()
         var end = start &+ busyPollNanoseconds
-        if !clock.isManual, let due = timers.firstDeadline, due < end { end = due }
+        if let due = timers.firstDeadline, due < end { end = due }
         while true {
             let count = epoll_wait(epollFD, events, Int32(maxEvents), 0)
             if count != 0 { return count }
-            if Syscall.monotonicNanoseconds() >= end { return 0 }
+            if clock.now() >= end {
+                busyPollWindows.update { $0.expired += 1 }
+                return 0
+            }
             // A peer that shares this CPU (the other end of a loopback call) gets to run.
             sched_yield()
         }
@@ -400,12 +405,6 @@ public final class EventLoop: @unchecked Sendable {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }
-    }
-
-    /// Number of descriptors registered (listeners and connections). Loop thread only.
-    public var registeredDescriptorCount: Int {
-        preconditionInEventLoop()
-        return registeredCount
     }
 }
 

@@ -46,6 +46,13 @@ package final class LoopClock: Sendable {
         for loop in attached { await loop.submit { loop.runDueTimers() } }
     }
 
+    /// Moves a manual clock forward without waking its loops: a loop that is busy polling sees the
+    /// new time on its next poll, an idle one when something else wakes it.
+    package func move(by duration: Duration) {
+        precondition(isManual, "only a manual LoopClock can be moved")
+        manualNow.wrappingAdd(duration.nanosecondsClamped, ordering: .acquiringAndReleasing)
+    }
+
     func attach(_ loop: EventLoop) {
         guard isManual else { return }
         loops.withLock { $0.append(WeakLoop(loop)) }

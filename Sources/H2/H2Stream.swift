@@ -257,11 +257,11 @@ public final class H2Stream: @unchecked Sendable {
         return true
     }
 
-    /// The complete header block, and whether it was too large (then it is empty).
-    func takeHeaderBlock() -> (fields: [H2Header], tooLarge: Bool) {
+    /// The complete header block.
+    func takeHeaderBlock() -> [H2Header] {
         let fields = headerBlock
         headerBlock = []
-        return (fields, headerBlockTooLarge)
+        return fields
     }
 
     /// A server stream's request head is complete and goes to its handler.

@@ -25,7 +25,7 @@ import Testing
             }
         }
         // A final closure queued after all others runs after them.
-        await onLoop(loop) {}
+        await loop.submit {}
         #expect(offLoop.value == 0)
         let result = seen.withLock { $0 }
         for producer in 0..<4 {
@@ -70,7 +70,7 @@ import Testing
 
     @Test func shutdownJoinsThreadsAndClosesLoopDescriptors() async throws {
         let group = try EventLoopGroup(loopCount: 2)
-        await onLoop(group.loops[0]) {}
+        await group.loops[0].submit {}
         let descriptors = group.loops.flatMap(\.descriptors)
         #expect(threadCount(namedWithPrefix: group.threadNamePrefix) == 2)
         #expect(descriptors.allSatisfy { fcntl($0, F_GETFD) >= 0 })

@@ -25,22 +25,6 @@ struct ChunkQueue {
         }
     }
 
-    /// Copies up to `capacity` queued bytes into `buffer`, dropping the chunks it finishes; returns the count.
-    mutating func take(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
-        var written = 0
-        while written < capacity && hasFront {
-            let count = front.withUnsafeBytes { chunk in
-                let take = min(chunk.count - offset, capacity - written)
-                (buffer + written).update(from: chunk.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, count: take)
-                return take
-            }
-            written += count
-            offset += count
-            if offset == front.count { popFront() }
-        }
-        return written
-    }
-
     /// Hands the next `count` queued bytes to `transport` (the queue must hold that many), dropping the
     /// chunks it finishes. Pieces of at least `referenceThreshold` bytes are queued by reference
     /// to their array (no copy: they go to `sendmsg` from where the message was encoded); smaller

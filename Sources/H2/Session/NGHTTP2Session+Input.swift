@@ -22,6 +22,11 @@ extension NGHTTP2Session {
             return
         }
         bytes.withUnsafeBytes { raw in deliverEvents(input: raw) }
+        if oversizedHeaderBlocks >= Self.oversizedHeaderBlockLimit {
+            // Each such block was reset; a peer that keeps sending them is not worth serving.
+            close(.terminate(.enhanceYourCalm, .protocolViolation("repeated header blocks over SETTINGS_MAX_HEADER_LIST_SIZE")))
+            return
+        }
         scheduleFlush()
     }
 
@@ -31,9 +36,9 @@ extension NGHTTP2Session {
         for event in batch.events {
             if state == .closed { return }
             switch event {
-            case .headers(let id, let fields, let endStream, let tooLarge):
+            case .headers(let id, let fields, let endStream):
                 guard let stream = stream(id) else { continue }
-                deliverHeaders(stream, H2Headers(fields), endStream: endStream, tooLarge: tooLarge)
+                deliverHeaders(stream, H2Headers(fields), endStream: endStream)
             case .data(let id, let offset, let count, let spilled):
                 guard let stream = stream(id), let delegate = stream.delegate else { continue }
                 if spilled {
@@ -67,24 +72,15 @@ extension NGHTTP2Session {
         }
     }
 
-    private func deliverHeaders(_ stream: H2Stream, _ headers: H2Headers, endStream: Bool, tooLarge: Bool) {
+    private func deliverHeaders(_ stream: H2Stream, _ headers: H2Headers, endStream: Bool) {
         if role == .server && !stream.handedOver {
             stream.markHandedOver()
-            if tooLarge {
-                // RFC 6585: 431 Request Header Fields Too Large; the body, if any, is reset after it.
-                sendHeaders(stream, [(":status", "431"), ("content-length", "0")], endStream: true)
-                return
-            }
             guard let streamHandler else {
                 reset(stream, code: .refusedStream)
                 return
             }
             stream.delegate = streamHandler(stream, headers)
             if endStream && !stream.closed { stream.delegate?.stream(stream, didReceiveEnd: nil) }
-            return
-        }
-        if tooLarge {
-            reset(stream, code: .protocolError)
             return
         }
         if role == .client && !stream.receivedHead {
@@ -114,17 +110,21 @@ extension NGHTTP2Session {
         stream.beginHeaderBlock()
     }
 
-    func headerReceived(stream id: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        guard let stream = stream(id) else { return }
-        _ = stream.addHeader(size: name.count + value.count + 32, limit: Int(configuration.maxHeaderListSize)) { slot in
+    /// A header field arrived. Returns false when the block just passed SETTINGS_MAX_HEADER_LIST_SIZE:
+    /// the callback then makes nghttp2 reset the stream and decode the rest of the block without
+    /// calling back, so an oversized or amplified (HPACK) block costs no work per field beyond that.
+    func headerReceived(stream id: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let stream = stream(id) else { return true }
+        let kept = stream.addHeader(size: name.count + value.count + 32, limit: Int(configuration.maxHeaderListSize)) { slot in
             H2Header(recentHeaderStrings.name(name, slot: slot), recentHeaderStrings.value(value, slot: slot))
         }
+        if !kept { oversizedHeaderBlocks += 1 }
+        return kept
     }
 
     func headerBlockEnded(stream id: Int32, endStream: Bool) {
         guard let stream = stream(id) else { return }
-        let block = stream.takeHeaderBlock()
-        inbound.append(.headers(stream: id, fields: block.fields, endStream: endStream, tooLarge: block.tooLarge))
+        inbound.append(.headers(stream: id, fields: stream.takeHeaderBlock(), endStream: endStream))
     }
 
     func dataReceived(stream id: Int32, _ data: UnsafeBufferPointer<UInt8>) {

@@ -56,6 +56,11 @@ final class NGHTTP2Session {
     var tickTimer: LoopTimer?
     private var forceCloseTimer: LoopTimer?
 
+    /// Header blocks that passed SETTINGS_MAX_HEADER_LIST_SIZE on this connection (each reset its stream).
+    var oversizedHeaderBlocks = 0
+    /// After this many, the connection gets GOAWAY ENHANCE_YOUR_CALM.
+    static let oversizedHeaderBlockLimit = 8
+
     /// Test hook: when set, the next trailer submit reports this nghttp2 error instead of submitting.
     var trailerSubmitFault: Int32?
 

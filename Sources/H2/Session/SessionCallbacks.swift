@@ -37,10 +37,11 @@ enum SessionCallbacks {
 
     static let onHeader: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, user in
         guard let frame else { return 0 }
-        session(user).headerReceived(
+        let kept = session(user).headerReceived(
             stream: frame.pointee.hd.stream_id, name: UnsafeBufferPointer(start: name, count: nameLength),
             value: UnsafeBufferPointer(start: value, count: valueLength))
-        return 0
+        // Failure here: nghttp2 resets the stream and skips the rest of the block's callbacks.
+        return kept ? 0 : NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
     }
 
     static let onFrameRecv: nghttp2_on_frame_recv_callback = { _, frame, user in
