@@ -1,4 +1,4 @@
-/// The raw-TCP baseline's wire format (`shared/anchors/SCENARIOS.md`): each message is a 4-byte
+/// The raw-TCP baseline's wire format (README, *Benchmark*): each message is a 4-byte
 /// big-endian length followed by that many payload bytes, and the server echoes it unchanged.
 ///
 /// The download pattern, which the anchors leave open, is ours: a frame whose length has the top bit

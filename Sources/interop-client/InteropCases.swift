@@ -7,7 +7,7 @@ struct CaseFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The interop test cases (`shared/spec/interop.md` §3.1), each a method that throws on failure.
+/// The interop test cases (gRPC's `doc/interop-test-descriptions.md`), each a method that throws on failure.
 struct InteropCases: Sendable {
     typealias Case = @Sendable (InteropCases) async throws -> Void
 

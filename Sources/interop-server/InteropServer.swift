@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import EventIO
 import H2RPC
 import InteropProto
 import Glibc
@@ -44,29 +45,19 @@ struct InteropServer: AsyncParsableCommand {
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
         let queue = DispatchQueue(label: "interop-server.signals")
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let once = Once(c)
-            for sig in [SIGTERM, SIGINT] {
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                source.setEventHandler { once.fire() }
-                source.resume()
-                Sources.keep.append(source)
-            }
+        let terminated = Promise<Void>()
+        for sig in [SIGTERM, SIGINT] {
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler { terminated.complete(()) }
+            source.resume()
+            Sources.keep.append(source)
         }
+        // Cancellation also ends the wait (then the server shuts down as for a signal).
+        try? await terminated.wait()
     }
 }
 
 /// Keeps the signal sources alive for the life of the process.
 private enum Sources {
     nonisolated(unsafe) static var keep: [any DispatchSourceSignal] = []
-}
-
-/// Resumes a continuation once, whichever signal comes first (handlers run on one serial queue).
-private final class Once: @unchecked Sendable {
-    private var continuation: CheckedContinuation<Void, Never>?
-    init(_ c: CheckedContinuation<Void, Never>) { continuation = c }
-    func fire() {
-        continuation?.resume()
-        continuation = nil
-    }
 }

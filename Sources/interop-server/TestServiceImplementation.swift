@@ -1,8 +1,8 @@
 import H2RPC
 import InteropProto
 
-/// `grpc.testing.TestService` as the interop spec's server section describes it
-/// (`shared/spec/interop.md` §4): payloads of zeros, compression on request, echoed status and
+/// `grpc.testing.TestService` as gRPC's interop test descriptions (`doc/interop-test-descriptions.md`)
+/// describe the server: payloads of zeros, compression on request, echoed status and
 /// metadata, per-message compression checks.
 struct TestServiceImplementation: Grpc_Testing_TestService.ServiceProtocol {
     static let initialKey = "x-grpc-test-echo-initial"

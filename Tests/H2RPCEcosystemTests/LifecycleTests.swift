@@ -62,8 +62,8 @@ import Testing
         #expect(isDefault(SIGUSR2))
     }
 
-    /// `run(port:shutdownSignals:)` also ends on task cancellation, and puts the signal's previous
-    /// handling back when it returns.
+    /// `run(port:shutdownSignals:)` also ends on task cancellation (throwing CANCELLED, as `run(port:)`
+    /// does), and puts the signal's previous handling back when it returns.
     @Test func runEndsOnCancellationAndRestoresTheSignal() async throws {
         let before = handlerAddress(SIGHUP)
         var config = RPCServer.Configuration()
@@ -71,7 +71,12 @@ import Testing
         let server = RPCServer(services: [], configuration: config)
         let running = Task { try await server.run(port: 0, shutdownSignals: [.hangup]) }
         running.cancel()
-        try await running.value
+        do {
+            try await running.value
+            Issue.record("a cancelled run returned normally")
+        } catch let error as RPCError {
+            #expect(error.code == .cancelled)
+        }
         #expect(handlerAddress(SIGHUP) == before)
         #expect(ShutdownSignal.hangup.description == "SIGHUP")
     }
@@ -118,7 +123,7 @@ import Testing
         call.finish()
         #expect(try await responses.next() == nil)
         try await running.value
-        #expect(server.activeRPCs == 0)
+        #expect(server.activeRPCCount == 0)
         let refused = await rpcError {
             _ = try await channel.unary(path: "/signals.Echo/Chat", request: HealthCheckRequest(), as: HealthCheckRequest.self)
         }

@@ -3,7 +3,7 @@ import ProtoWire
 import Testing
 
 /// Generated `codec.Order` and `codec.Small` reproduce the canonical encodings that swift-protobuf,
-/// C++, Go and python protobuf all produce (shared/anchors/order.bin, small.bin).
+/// C++, Go and python protobuf all produce (Fixtures/order.bin, small.bin).
 @Suite struct AnchorTests {
     static func fixture(_ name: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Fixtures/" + name)))

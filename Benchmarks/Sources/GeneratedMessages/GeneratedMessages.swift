@@ -1,2 +1,2 @@
-// codec.proto (shared/anchors, copied in Tests/ProtoGenTests/Protos) compiled at build time by
+// codec.proto (the codec anchors' schema, also in Tests/ProtoGenTests/Protos) compiled at build time by
 // h2rpc's H2RPCPlugin: the code protoc-gen-h2rpc generates, benchmarked beside swift-protobuf's.

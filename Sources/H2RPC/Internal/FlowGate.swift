@@ -1,3 +1,4 @@
+import EventIO
 import Synchronization
 
 /// Ties HTTP/2 flow control to the reader of a call's messages: while more than `highWater` bytes
@@ -10,15 +11,12 @@ struct FlowGate: ~Copyable, Sendable {
 
     private let buffered = Atomic<Int>(0)
     private let withholding = Atomic<Bool>(false)
-    private let drain = Mutex<(@Sendable () -> Void)?>(nil)
+    private let drain = LockedValue<(@Sendable () -> Void)?>(nil)
 
     init() {}
 
     /// Forgets the drain action (the stream ended); breaks the reference it holds to the stream.
     func clear() { drain.withLock { $0 = nil } }
-
-    /// Bytes of messages delivered but not yet taken.
-    var bufferedBytes: Int { buffered.load(ordering: .acquiring) }
 
     /// The stream delivered a message of `count` bytes.
     func added(_ count: Int) { buffered.add(count, ordering: .releasing) }

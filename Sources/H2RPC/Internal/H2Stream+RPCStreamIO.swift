@@ -9,10 +9,4 @@ extension H2Stream: RPCStreamIO {
     func sendTrailers(_ headers: [HeaderField]) {
         sendTrailers(H2Headers(headers))
     }
-
-    func reset(code: UInt32) {
-        reset(H2ErrorCode(rawValue: code))
-    }
-
-    var bufferedOutboundBytes: Int { queuedOutboundBytes }
 }

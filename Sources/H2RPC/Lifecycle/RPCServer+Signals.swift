@@ -10,7 +10,10 @@ extension RPCServer {
     /// While it runs, those signals no longer end the process at once; after the first one they
     /// do again (a second Ctrl-C cuts the grace period short), and when `run` returns they are
     /// handled as before it was called.
-    /// - Throws: ``RPCError`` as ``start(host:port:)``; INVALID_ARGUMENT for a signal that cannot be caught.
+    /// Cancelling the task also shuts the server down gracefully; `run` then throws CANCELLED, as
+    /// ``run(host:port:)`` does.
+    /// - Throws: ``RPCError`` as ``start(host:port:)``; INVALID_ARGUMENT for a signal that cannot be
+    ///   caught; CANCELLED when the task was cancelled.
     public func run(host: String = "127.0.0.1", port: Int, shutdownSignals: [ShutdownSignal]) async throws(RPCError) {
         // A signal and a cancellation start one shutdown between them.
         let once = Atomic<Bool>(false)
@@ -26,6 +29,7 @@ extension RPCServer {
         } onCancel: {
             if !once.exchange(true, ordering: .relaxed) { Task { await self.shutdown() } }
         }
+        if Task.isCancelled { throw RPCError(code: .cancelled, message: "server run cancelled") }
     }
 
     /// From now on, the first of `signals` starts a graceful shutdown (``shutdown(gracePeriod:)``);

@@ -1,7 +1,7 @@
 public import RPCBenchServer
 /// One workload: what each call does, over how many connections, with how many calls in flight on each,
-/// and how large each message is. Its id reads `kind-CxN-size` (`unary-1x64-16B`), as in
-/// `shared/anchors/SCENARIOS.md`: C connections, N calls outstanding on each connection.
+/// and how large each message is. Its id reads `kind-CxN-size` (`unary-1x64-16B`): C connections,
+/// N calls outstanding on each connection.
 public struct Scenario: Sendable, Hashable, CustomStringConvertible {
     public var kind: ScenarioKind
     public var connections: Int
@@ -21,7 +21,7 @@ public struct Scenario: Sendable, Hashable, CustomStringConvertible {
     public var id: String { "\(kind.rawValue)-\(connections)x\(concurrency)-\(ByteSize.format(payloadSize))" }
     public var description: String { id }
 
-    /// The scenarios of `shared/anchors/SCENARIOS.md`, in its order: what `compare` runs by default.
+    /// The standard scenarios, in order: what `compare` runs by default.
     public static let standard: [Scenario] = [
         Scenario(kind: .unary, connections: 1, concurrency: 1, payloadSize: 16),
         Scenario(kind: .unary, connections: 1, concurrency: 64, payloadSize: 16),

@@ -1,13 +1,13 @@
+import EventIO
 import RPCBenchServer
 #if canImport(Glibc)
 import Glibc
 #endif
 import Foundation
-import Synchronization
 
 /// A live status line on a terminal, rewritten in place; absent (nil) when stdout is not a terminal.
 public final class ProgressLine: Sendable {
-    private let shown = Mutex(false)
+    private let shown = LockedValue(false)
 
     private init() {}
 

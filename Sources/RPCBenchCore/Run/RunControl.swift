@@ -1,3 +1,4 @@
+import EventIO
 import RPCBenchServer
 import Synchronization
 
@@ -9,7 +10,7 @@ final class RunControl: Sendable {
     private let phaseValue = Atomic<Int>(Phase.warmup.rawValue)
     private let completions = Atomic<Int>(0)
     private let activeWorkers = Atomic<Int>(0)
-    private let firstError = Mutex<BenchError?>(nil)
+    private let firstError = LockedValue<BenchError?>(nil)
 
     var phase: Phase { Phase(rawValue: phaseValue.load(ordering: .acquiring)) ?? .stopped }
     var isStopped: Bool { phaseValue.load(ordering: .relaxed) == Phase.stopped.rawValue }
@@ -41,7 +42,7 @@ final class ConnectionStats: Sendable {
         var calls = 0
         var bytes = 0
     }
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     /// Next open-loop ticket (the index of the next intended send time).
     let tickets = Atomic<Int>(0)
 

@@ -1,10 +1,10 @@
+import EventIO
 import Logging
-import Synchronization
 
 /// A swift-log handler that keeps the messages it gets, for assertions.
 struct CapturingLogHandler: LogHandler {
     final class Store: Sendable {
-        let lines = Mutex<[String]>([])
+        let lines = LockedValue<[String]>([])
         var all: [String] { lines.withLock { $0 } }
     }
 

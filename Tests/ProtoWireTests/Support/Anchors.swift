@@ -1,6 +1,6 @@
 import Foundation
 
-/// The shared anchor files in /work/shared/anchors (or $H2RPC_ANCHORS).
+/// The codec anchor files in Fixtures/anchors (or the directory $H2RPC_ANCHORS names).
 enum Anchors {
     static var directory: URL {
         if let dir = ProcessInfo.processInfo.environment["H2RPC_ANCHORS"] {
