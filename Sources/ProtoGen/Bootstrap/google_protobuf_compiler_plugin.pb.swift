@@ -4,7 +4,7 @@
 import ProtoWire
 
 /// The version number of protocol compiler.
-struct Google_Protobuf_Compiler_Version: ProtoMessage {
+struct Google_Protobuf_Compiler_Version: Sendable, Hashable {
     var major: Int32?
     var minor: Int32?
     var patch: Int32?
@@ -41,7 +41,9 @@ struct Google_Protobuf_Compiler_Version: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_Compiler_Version: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoInt32.self, self.major, field: 1)
@@ -73,7 +75,7 @@ struct Google_Protobuf_Compiler_Version: ProtoMessage {
 }
 
 /// An encoded CodeGeneratorRequest is written to the plugin's stdin.
-struct Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
+struct Google_Protobuf_Compiler_CodeGeneratorRequest: Sendable, Hashable {
     /// The .proto files that were explicitly listed on the command-line.
     var fileToGenerate: [String] = []
     /// The generator parameter passed on the command-line.
@@ -103,7 +105,9 @@ struct Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.repeated(ProtoString.self, self.fileToGenerate, field: 1)
@@ -135,7 +139,7 @@ struct Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
 }
 
 /// The plugin writes an encoded CodeGeneratorResponse to stdout.
-struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
+struct Google_Protobuf_Compiler_CodeGeneratorResponse: Sendable, Hashable {
     /// Set when the .proto input could not be turned into code.
     var error: String?
     /// Bit set of Feature values the generator supports.
@@ -162,32 +166,6 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
         return message
     }
 
-    func encodedSize() -> Int {
-        var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.ifPresent(ProtoString.self, self.error, field: 1)
-        size += ProtoSize.ifPresent(ProtoUInt64.self, self.supportedFeatures, field: 2)
-        size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, self.file, field: 15)
-        return size
-    }
-
-    func encode(to writer: inout ProtoWriter) {
-        writer.writeIfPresent(ProtoString.self, self.error, field: 1)
-        writer.writeIfPresent(ProtoUInt64.self, self.supportedFeatures, field: 2)
-        writer.writeRepeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, self.file, field: 15)
-        writer.writeUnknown(self.unknownFields)
-    }
-
-    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-        while let field = try reader.nextField(unknown: &self.unknownFields) {
-            switch field.number {
-            case 1: try reader.read(ProtoString.self, field, into: &self.error)
-            case 2: try reader.read(ProtoUInt64.self, field, into: &self.supportedFeatures)
-            case 15: try reader.readRepeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, field, into: &self.file)
-            default: break
-            }
-        }
-    }
-
     /// Features a generator may support.
     ///
     /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
@@ -198,7 +176,7 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
     }
 
     /// One generated file.
-    struct File: ProtoMessage {
+    struct File: Sendable, Hashable {
         /// Path relative to the output directory.
         var name: String?
         /// Insertion point into a file of an earlier generator (unused by protoc-gen-h2rpc).
@@ -230,30 +208,60 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
             try populate(&message)
             return message
         }
+    }
+}
 
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
-            size += ProtoSize.ifPresent(ProtoString.self, self.insertionPoint, field: 2)
-            size += ProtoSize.ifPresent(ProtoString.self, self.content, field: 15)
-            return size
+extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoString.self, self.error, field: 1)
+        size += ProtoSize.ifPresent(ProtoUInt64.self, self.supportedFeatures, field: 2)
+        size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, self.file, field: 15)
+        return size
+    }
+
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoString.self, self.error, field: 1)
+        writer.writeIfPresent(ProtoUInt64.self, self.supportedFeatures, field: 2)
+        writer.writeRepeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, self.file, field: 15)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoString.self, field, into: &self.error)
+            case 2: try reader.read(ProtoUInt64.self, field, into: &self.supportedFeatures)
+            case 15: try reader.readRepeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, field, into: &self.file)
+            default: break
+            }
         }
+    }
+}
 
-        func encode(to writer: inout ProtoWriter) {
-            writer.writeIfPresent(ProtoString.self, self.name, field: 1)
-            writer.writeIfPresent(ProtoString.self, self.insertionPoint, field: 2)
-            writer.writeIfPresent(ProtoString.self, self.content, field: 15)
-            writer.writeUnknown(self.unknownFields)
-        }
+extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
+        size += ProtoSize.ifPresent(ProtoString.self, self.insertionPoint, field: 2)
+        size += ProtoSize.ifPresent(ProtoString.self, self.content, field: 15)
+        return size
+    }
 
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.read(ProtoString.self, field, into: &self.name)
-                case 2: try reader.read(ProtoString.self, field, into: &self.insertionPoint)
-                case 15: try reader.read(ProtoString.self, field, into: &self.content)
-                default: break
-                }
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoString.self, self.name, field: 1)
+        writer.writeIfPresent(ProtoString.self, self.insertionPoint, field: 2)
+        writer.writeIfPresent(ProtoString.self, self.content, field: 15)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoString.self, field, into: &self.name)
+            case 2: try reader.read(ProtoString.self, field, into: &self.insertionPoint)
+            case 15: try reader.read(ProtoString.self, field, into: &self.content)
+            default: break
             }
         }
     }

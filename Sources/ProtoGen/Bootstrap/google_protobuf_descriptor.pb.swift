@@ -5,7 +5,7 @@ import ProtoWire
 
 /// The protocol compiler can output a FileDescriptorSet containing the .proto
 /// files it parses.
-struct Google_Protobuf_FileDescriptorSet: ProtoMessage {
+struct Google_Protobuf_FileDescriptorSet: Sendable, Hashable {
     var file: [Google_Protobuf_FileDescriptorProto] = []
     var unknownFields = ProtoUnknownFields()
 
@@ -17,7 +17,9 @@ struct Google_Protobuf_FileDescriptorSet: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_FileDescriptorSet: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_FileDescriptorProto>.self, self.file, field: 1)
@@ -40,7 +42,7 @@ struct Google_Protobuf_FileDescriptorSet: ProtoMessage {
 }
 
 /// Describes a complete .proto file.
-struct Google_Protobuf_FileDescriptorProto: ProtoMessage {
+struct Google_Protobuf_FileDescriptorProto: Sendable, Hashable {
     /// file name, relative to root of source tree
     var name: String?
     /// e.g. "foo", "foo.bar", etc.
@@ -96,7 +98,9 @@ struct Google_Protobuf_FileDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_FileDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -152,7 +156,7 @@ struct Google_Protobuf_FileDescriptorProto: ProtoMessage {
 }
 
 /// Describes a message type.
-struct Google_Protobuf_DescriptorProto: ProtoMessage {
+struct Google_Protobuf_DescriptorProto: Sendable, Hashable {
     var name: String?
     var field: [Google_Protobuf_FieldDescriptorProto] = []
     var `extension`: [Google_Protobuf_FieldDescriptorProto] = []
@@ -184,6 +188,63 @@ struct Google_Protobuf_DescriptorProto: ProtoMessage {
         return message
     }
 
+    struct ExtensionRange: Sendable, Hashable {
+        /// Inclusive.
+        var start: Int32?
+        /// Exclusive.
+        var end: Int32?
+        var unknownFields = ProtoUnknownFields()
+
+        init() {}
+
+        /// Whether `start` is set.
+        var hasStart: Bool { self.start != nil }
+        /// Unsets `start`.
+        mutating func clearStart() { self.start = nil }
+
+        /// Whether `end` is set.
+        var hasEnd: Bool { self.end != nil }
+        /// Unsets `end`.
+        mutating func clearEnd() { self.end = nil }
+
+        /// A message built by `populate`.
+        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
+            var message = Self()
+            try populate(&message)
+            return message
+        }
+    }
+
+    /// Range of reserved tag numbers.
+    struct ReservedRange: Sendable, Hashable {
+        /// Inclusive.
+        var start: Int32?
+        /// Exclusive.
+        var end: Int32?
+        var unknownFields = ProtoUnknownFields()
+
+        init() {}
+
+        /// Whether `start` is set.
+        var hasStart: Bool { self.start != nil }
+        /// Unsets `start`.
+        mutating func clearStart() { self.start = nil }
+
+        /// Whether `end` is set.
+        var hasEnd: Bool { self.end != nil }
+        /// Unsets `end`.
+        mutating func clearEnd() { self.end = nil }
+
+        /// A message built by `populate`.
+        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
+            var message = Self()
+            try populate(&message)
+            return message
+        }
+    }
+}
+
+extension Google_Protobuf_DescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -230,111 +291,60 @@ struct Google_Protobuf_DescriptorProto: ProtoMessage {
             }
         }
     }
+}
 
-    struct ExtensionRange: ProtoMessage {
-        /// Inclusive.
-        var start: Int32?
-        /// Exclusive.
-        var end: Int32?
-        var unknownFields = ProtoUnknownFields()
+extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
+        return size
+    }
 
-        init() {}
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
+        writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
+        writer.writeUnknown(self.unknownFields)
+    }
 
-        /// Whether `start` is set.
-        var hasStart: Bool { self.start != nil }
-        /// Unsets `start`.
-        mutating func clearStart() { self.start = nil }
-
-        /// Whether `end` is set.
-        var hasEnd: Bool { self.end != nil }
-        /// Unsets `end`.
-        mutating func clearEnd() { self.end = nil }
-
-        /// A message built by `populate`.
-        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
-            var message = Self()
-            try populate(&message)
-            return message
-        }
-
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
-            return size
-        }
-
-        func encode(to writer: inout ProtoWriter) {
-            writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
-            writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
-            writer.writeUnknown(self.unknownFields)
-        }
-
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
-                case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
-                default: break
-                }
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
+            case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
+            default: break
             }
         }
     }
+}
 
-    /// Range of reserved tag numbers.
-    struct ReservedRange: ProtoMessage {
-        /// Inclusive.
-        var start: Int32?
-        /// Exclusive.
-        var end: Int32?
-        var unknownFields = ProtoUnknownFields()
+extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
+        return size
+    }
 
-        init() {}
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
+        writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
+        writer.writeUnknown(self.unknownFields)
+    }
 
-        /// Whether `start` is set.
-        var hasStart: Bool { self.start != nil }
-        /// Unsets `start`.
-        mutating func clearStart() { self.start = nil }
-
-        /// Whether `end` is set.
-        var hasEnd: Bool { self.end != nil }
-        /// Unsets `end`.
-        mutating func clearEnd() { self.end = nil }
-
-        /// A message built by `populate`.
-        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
-            var message = Self()
-            try populate(&message)
-            return message
-        }
-
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
-            return size
-        }
-
-        func encode(to writer: inout ProtoWriter) {
-            writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
-            writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
-            writer.writeUnknown(self.unknownFields)
-        }
-
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
-                case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
-                default: break
-                }
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
+            case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
+            default: break
             }
         }
     }
 }
 
 /// Describes a field within a message.
-struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
+struct Google_Protobuf_FieldDescriptorProto: Sendable, Hashable {
     var name: String?
     var number: Int32?
     var label: Google_Protobuf_FieldDescriptorProto.Label?
@@ -419,6 +429,42 @@ struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
         return message
     }
 
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum TypeEnum: Int32, ProtoClosedEnum {
+        case double = 1
+        case float = 2
+        case int64 = 3
+        case uint64 = 4
+        case int32 = 5
+        case fixed64 = 6
+        case fixed32 = 7
+        case bool = 8
+        case string = 9
+        /// proto2 only.
+        case group = 10
+        case message = 11
+        case bytes = 12
+        case uint32 = 13
+        case `enum` = 14
+        case sfixed32 = 15
+        case sfixed64 = 16
+        /// Uses ZigZag encoding.
+        case sint32 = 17
+        /// Uses ZigZag encoding.
+        case sint64 = 18
+    }
+
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum Label: Int32, ProtoClosedEnum {
+        case optional = 1
+        case required = 2
+        case repeated = 3
+    }
+}
+
+extension Google_Protobuf_FieldDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -468,44 +514,10 @@ struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
             }
         }
     }
-
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum TypeEnum: Int32, ProtoClosedEnum {
-        case double = 1
-        case float = 2
-        case int64 = 3
-        case uint64 = 4
-        case int32 = 5
-        case fixed64 = 6
-        case fixed32 = 7
-        case bool = 8
-        case string = 9
-        /// proto2 only.
-        case group = 10
-        case message = 11
-        case bytes = 12
-        case uint32 = 13
-        case `enum` = 14
-        case sfixed32 = 15
-        case sfixed64 = 16
-        /// Uses ZigZag encoding.
-        case sint32 = 17
-        /// Uses ZigZag encoding.
-        case sint64 = 18
-    }
-
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum Label: Int32, ProtoClosedEnum {
-        case optional = 1
-        case required = 2
-        case repeated = 3
-    }
 }
 
 /// Describes a oneof.
-struct Google_Protobuf_OneofDescriptorProto: ProtoMessage {
+struct Google_Protobuf_OneofDescriptorProto: Sendable, Hashable {
     var name: String?
     var options: Google_Protobuf_OneofOptions?
     var unknownFields = ProtoUnknownFields()
@@ -528,7 +540,9 @@ struct Google_Protobuf_OneofDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_OneofDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -554,7 +568,7 @@ struct Google_Protobuf_OneofDescriptorProto: ProtoMessage {
 }
 
 /// Describes an enum type.
-struct Google_Protobuf_EnumDescriptorProto: ProtoMessage {
+struct Google_Protobuf_EnumDescriptorProto: Sendable, Hashable {
     var name: String?
     var value: [Google_Protobuf_EnumValueDescriptorProto] = []
     var options: Google_Protobuf_EnumOptions?
@@ -581,6 +595,36 @@ struct Google_Protobuf_EnumDescriptorProto: ProtoMessage {
         return message
     }
 
+    /// Range of reserved numeric values; both ends inclusive.
+    struct EnumReservedRange: Sendable, Hashable {
+        /// Inclusive.
+        var start: Int32?
+        /// Inclusive.
+        var end: Int32?
+        var unknownFields = ProtoUnknownFields()
+
+        init() {}
+
+        /// Whether `start` is set.
+        var hasStart: Bool { self.start != nil }
+        /// Unsets `start`.
+        mutating func clearStart() { self.start = nil }
+
+        /// Whether `end` is set.
+        var hasEnd: Bool { self.end != nil }
+        /// Unsets `end`.
+        mutating func clearEnd() { self.end = nil }
+
+        /// A message built by `populate`.
+        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
+            var message = Self()
+            try populate(&message)
+            return message
+        }
+    }
+}
+
+extension Google_Protobuf_EnumDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -612,61 +656,35 @@ struct Google_Protobuf_EnumDescriptorProto: ProtoMessage {
             }
         }
     }
+}
 
-    /// Range of reserved numeric values; both ends inclusive.
-    struct EnumReservedRange: ProtoMessage {
-        /// Inclusive.
-        var start: Int32?
-        /// Inclusive.
-        var end: Int32?
-        var unknownFields = ProtoUnknownFields()
+extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
+        return size
+    }
 
-        init() {}
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
+        writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
+        writer.writeUnknown(self.unknownFields)
+    }
 
-        /// Whether `start` is set.
-        var hasStart: Bool { self.start != nil }
-        /// Unsets `start`.
-        mutating func clearStart() { self.start = nil }
-
-        /// Whether `end` is set.
-        var hasEnd: Bool { self.end != nil }
-        /// Unsets `end`.
-        mutating func clearEnd() { self.end = nil }
-
-        /// A message built by `populate`.
-        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
-            var message = Self()
-            try populate(&message)
-            return message
-        }
-
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
-            return size
-        }
-
-        func encode(to writer: inout ProtoWriter) {
-            writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
-            writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
-            writer.writeUnknown(self.unknownFields)
-        }
-
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
-                case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
-                default: break
-                }
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
+            case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
+            default: break
             }
         }
     }
 }
 
 /// Describes a value within an enum.
-struct Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
+struct Google_Protobuf_EnumValueDescriptorProto: Sendable, Hashable {
     var name: String?
     var number: Int32?
     var options: Google_Protobuf_EnumValueOptions?
@@ -695,7 +713,9 @@ struct Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -724,7 +744,7 @@ struct Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
 }
 
 /// Describes a service.
-struct Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
+struct Google_Protobuf_ServiceDescriptorProto: Sendable, Hashable {
     var name: String?
     var method: [Google_Protobuf_MethodDescriptorProto] = []
     var options: Google_Protobuf_ServiceOptions?
@@ -748,7 +768,9 @@ struct Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -777,7 +799,7 @@ struct Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
 }
 
 /// Describes a method of a service.
-struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
+struct Google_Protobuf_MethodDescriptorProto: Sendable, Hashable {
     var name: String?
     /// Input and output type names, fully qualified.
     var inputType: String?
@@ -837,7 +859,9 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_MethodDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -874,7 +898,7 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_FileOptions: ProtoMessage {
+struct Google_Protobuf_FileOptions: Sendable, Hashable {
     var javaPackage: String?
     var javaOuterClassname: String?
     /// Reads `false` (the .proto default) when unset.
@@ -1053,6 +1077,18 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
         return message
     }
 
+    /// Generated classes can be optimized for speed or code size.
+    ///
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum OptimizeMode: Int32, ProtoClosedEnum {
+        case speed = 1
+        case codeSize = 2
+        case liteRuntime = 3
+    }
+}
+
+extension Google_Protobuf_FileOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.javaPackage, field: 1)
@@ -1129,19 +1165,9 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
             }
         }
     }
-
-    /// Generated classes can be optimized for speed or code size.
-    ///
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum OptimizeMode: Int32, ProtoClosedEnum {
-        case speed = 1
-        case codeSize = 2
-        case liteRuntime = 3
-    }
 }
 
-struct Google_Protobuf_MessageOptions: ProtoMessage {
+struct Google_Protobuf_MessageOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var messageSetWireFormat: Bool {
         get { self._messageSetWireFormat ?? false }
@@ -1192,7 +1218,9 @@ struct Google_Protobuf_MessageOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_MessageOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._messageSetWireFormat, field: 1)
@@ -1223,7 +1251,7 @@ struct Google_Protobuf_MessageOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_FieldOptions: ProtoMessage {
+struct Google_Protobuf_FieldOptions: Sendable, Hashable {
     /// Reads `.string` (the .proto default) when unset.
     var ctype: Google_Protobuf_FieldOptions.CType {
         get { self._ctype ?? .string }
@@ -1308,6 +1336,24 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
         return message
     }
 
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum CType: Int32, ProtoClosedEnum {
+        case string = 0
+        case cord = 1
+        case stringPiece = 2
+    }
+
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum JSType: Int32, ProtoClosedEnum {
+        case jsNormal = 0
+        case jsString = 1
+        case jsNumber = 2
+    }
+}
+
+extension Google_Protobuf_FieldOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoClosedEnumType<Google_Protobuf_FieldOptions.CType>.self, self._ctype, field: 1)
@@ -1345,25 +1391,9 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
             }
         }
     }
-
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum CType: Int32, ProtoClosedEnum {
-        case string = 0
-        case cord = 1
-        case stringPiece = 2
-    }
-
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum JSType: Int32, ProtoClosedEnum {
-        case jsNormal = 0
-        case jsString = 1
-        case jsNumber = 2
-    }
 }
 
-struct Google_Protobuf_OneofOptions: ProtoMessage {
+struct Google_Protobuf_OneofOptions: Sendable, Hashable {
     var unknownFields = ProtoUnknownFields()
 
     init() {}
@@ -1374,7 +1404,9 @@ struct Google_Protobuf_OneofOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_OneofOptions: ProtoMessage {
     func encodedSize() -> Int {
         ProtoSize.unknown(self.unknownFields)
     }
@@ -1388,7 +1420,7 @@ struct Google_Protobuf_OneofOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_EnumOptions: ProtoMessage {
+struct Google_Protobuf_EnumOptions: Sendable, Hashable {
     /// Allows several names for one value.
     var allowAlias: Bool?
     /// Reads `false` (the .proto default) when unset.
@@ -1417,7 +1449,9 @@ struct Google_Protobuf_EnumOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_EnumOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self.allowAlias, field: 2)
@@ -1442,7 +1476,7 @@ struct Google_Protobuf_EnumOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_EnumValueOptions: ProtoMessage {
+struct Google_Protobuf_EnumValueOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
         get { self._deprecated ?? false }
@@ -1464,7 +1498,9 @@ struct Google_Protobuf_EnumValueOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_EnumValueOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 1)
@@ -1486,7 +1522,7 @@ struct Google_Protobuf_EnumValueOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_ServiceOptions: ProtoMessage {
+struct Google_Protobuf_ServiceOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
         get { self._deprecated ?? false }
@@ -1508,7 +1544,9 @@ struct Google_Protobuf_ServiceOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_ServiceOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 33)
@@ -1530,7 +1568,7 @@ struct Google_Protobuf_ServiceOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_MethodOptions: ProtoMessage {
+struct Google_Protobuf_MethodOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
         get { self._deprecated ?? false }
@@ -1564,6 +1602,20 @@ struct Google_Protobuf_MethodOptions: ProtoMessage {
         return message
     }
 
+    /// Whether a method has side effects.
+    ///
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum IdempotencyLevel: Int32, ProtoClosedEnum {
+        case idempotencyUnknown = 0
+        /// implies idempotent
+        case noSideEffects = 1
+        /// idempotent, but may have side effects
+        case idempotent = 2
+    }
+}
+
+extension Google_Protobuf_MethodOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 33)
@@ -1586,22 +1638,10 @@ struct Google_Protobuf_MethodOptions: ProtoMessage {
             }
         }
     }
-
-    /// Whether a method has side effects.
-    ///
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum IdempotencyLevel: Int32, ProtoClosedEnum {
-        case idempotencyUnknown = 0
-        /// implies idempotent
-        case noSideEffects = 1
-        /// idempotent, but may have side effects
-        case idempotent = 2
-    }
 }
 
 /// Where each element of a .proto file was written, and its comments.
-struct Google_Protobuf_SourceCodeInfo: ProtoMessage {
+struct Google_Protobuf_SourceCodeInfo: Sendable, Hashable {
     var location: [Google_Protobuf_SourceCodeInfo.Location] = []
     var unknownFields = ProtoUnknownFields()
 
@@ -1614,27 +1654,7 @@ struct Google_Protobuf_SourceCodeInfo: ProtoMessage {
         return message
     }
 
-    func encodedSize() -> Int {
-        var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, self.location, field: 1)
-        return size
-    }
-
-    func encode(to writer: inout ProtoWriter) {
-        writer.writeRepeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, self.location, field: 1)
-        writer.writeUnknown(self.unknownFields)
-    }
-
-    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-        while let field = try reader.nextField(unknown: &self.unknownFields) {
-            switch field.number {
-            case 1: try reader.readRepeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, field, into: &self.location)
-            default: break
-            }
-        }
-    }
-
-    struct Location: ProtoMessage {
+    struct Location: Sendable, Hashable {
         /// Path from the FileDescriptorProto to the element: alternating field numbers and indexes.
         var path: [Int32] = []
         /// [start line, start column, end line, end column], 0-based; 3 items when on one line.
@@ -1662,36 +1682,60 @@ struct Google_Protobuf_SourceCodeInfo: ProtoMessage {
             try populate(&message)
             return message
         }
+    }
+}
 
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.packed(ProtoInt32.self, self.path, field: 1)
-            size += ProtoSize.packed(ProtoInt32.self, self.span, field: 2)
-            size += ProtoSize.ifPresent(ProtoString.self, self.leadingComments, field: 3)
-            size += ProtoSize.ifPresent(ProtoString.self, self.trailingComments, field: 4)
-            size += ProtoSize.repeated(ProtoString.self, self.leadingDetachedComments, field: 6)
-            return size
+extension Google_Protobuf_SourceCodeInfo: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, self.location, field: 1)
+        return size
+    }
+
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeRepeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, self.location, field: 1)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.readRepeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, field, into: &self.location)
+            default: break
+            }
         }
+    }
+}
 
-        func encode(to writer: inout ProtoWriter) {
-            writer.writePacked(ProtoInt32.self, self.path, field: 1)
-            writer.writePacked(ProtoInt32.self, self.span, field: 2)
-            writer.writeIfPresent(ProtoString.self, self.leadingComments, field: 3)
-            writer.writeIfPresent(ProtoString.self, self.trailingComments, field: 4)
-            writer.writeRepeated(ProtoString.self, self.leadingDetachedComments, field: 6)
-            writer.writeUnknown(self.unknownFields)
-        }
+extension Google_Protobuf_SourceCodeInfo.Location: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.packed(ProtoInt32.self, self.path, field: 1)
+        size += ProtoSize.packed(ProtoInt32.self, self.span, field: 2)
+        size += ProtoSize.ifPresent(ProtoString.self, self.leadingComments, field: 3)
+        size += ProtoSize.ifPresent(ProtoString.self, self.trailingComments, field: 4)
+        size += ProtoSize.repeated(ProtoString.self, self.leadingDetachedComments, field: 6)
+        return size
+    }
 
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.readRepeated(ProtoInt32.self, field, into: &self.path)
-                case 2: try reader.readRepeated(ProtoInt32.self, field, into: &self.span)
-                case 3: try reader.read(ProtoString.self, field, into: &self.leadingComments)
-                case 4: try reader.read(ProtoString.self, field, into: &self.trailingComments)
-                case 6: try reader.readRepeated(ProtoString.self, field, into: &self.leadingDetachedComments)
-                default: break
-                }
+    func encode(to writer: inout ProtoWriter) {
+        writer.writePacked(ProtoInt32.self, self.path, field: 1)
+        writer.writePacked(ProtoInt32.self, self.span, field: 2)
+        writer.writeIfPresent(ProtoString.self, self.leadingComments, field: 3)
+        writer.writeIfPresent(ProtoString.self, self.trailingComments, field: 4)
+        writer.writeRepeated(ProtoString.self, self.leadingDetachedComments, field: 6)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.readRepeated(ProtoInt32.self, field, into: &self.path)
+            case 2: try reader.readRepeated(ProtoInt32.self, field, into: &self.span)
+            case 3: try reader.read(ProtoString.self, field, into: &self.leadingComments)
+            case 4: try reader.read(ProtoString.self, field, into: &self.trailingComments)
+            case 6: try reader.readRepeated(ProtoString.self, field, into: &self.leadingDetachedComments)
+            default: break
             }
         }
     }

@@ -1,22 +1,49 @@
-/// Emits a message as a Swift struct conforming to `ProtoMessage`: stored properties, `with`,
-/// `hasX`/`clearX()` for explicit presence, and size/encode/decode bodies that call ProtoWire's
-/// generic field helpers, one line per field.
+/// Emits a message as a Swift struct (stored properties, `with`, `hasX`/`clearX()` for explicit
+/// presence, oneof enums, nested types), then its `ProtoMessage` conformance in an extension after
+/// it: size/encode/decode bodies that call ProtoWire's generic field helpers, one line per field.
 struct MessageEmitter {
     let registry: TypeRegistry
     let access: String
     /// Message full name → numbers of fields stored boxed (the message contains itself through them).
     let boxedFields: [String: Set<Int>]
 
+    /// The struct of a top-level message (its nested types inside it), then the codec extensions of
+    /// it and of each nested message, outermost first.
     func emit(_ message: MessageDecl, swiftName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+        emitStruct(message, swiftName: swiftName, syntax: syntax, into: &p)
+        emitCodecExtensions(message, qualifiedName: swiftName, syntax: syntax, into: &p)
+    }
+
+    private func plans(_ message: MessageDecl, syntax: ProtoSyntax) -> [FieldPlan] {
         let boxed = boxedFields[message.fullName] ?? []
-        let plans = message.fields.map {
+        return message.fields.map {
             FieldPlan($0, in: message, syntax: syntax, registry: registry, boxed: boxed.contains($0.number))
         }
+    }
+
+    private func emitCodecExtensions(_ message: MessageDecl, qualifiedName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+        let plans = plans(message, syntax: syntax)
+        let oneofs = realOneofs(message)
+        p.line()
+        p.block("extension \(qualifiedName): ProtoMessage {") { p in
+            emitSize(plans, message: message, oneofs: oneofs, into: &p)
+            p.line()
+            emitEncode(plans, message: message, oneofs: oneofs, into: &p)
+            p.line()
+            emitDecode(plans, message: message, oneofs: oneofs, into: &p)
+        }
+        for nested in message.messages where !nested.isMapEntry {
+            emitCodecExtensions(nested, qualifiedName: qualifiedName + "." + SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
+        }
+    }
+
+    private func emitStruct(_ message: MessageDecl, swiftName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+        let plans = plans(message, syntax: syntax)
         let oneofs = realOneofs(message)
 
         p.docComment(message.comments)
         if message.deprecated { p.line(CodePrinter.deprecatedNote) }
-        p.block("\(access)struct \(swiftName): ProtoMessage {") { p in
+        p.block("\(access)struct \(swiftName): Sendable, Hashable {") { p in
             emitProperties(plans, message: message, oneofs: oneofs, into: &p)
             p.line("\(access)var unknownFields = ProtoUnknownFields()")
             for plan in plans where plan.boxed {
@@ -36,12 +63,6 @@ struct MessageEmitter {
                 p.line("try populate(&message)")
                 p.line("return message")
             }
-            p.line()
-            emitSize(plans, message: message, oneofs: oneofs, into: &p)
-            p.line()
-            emitEncode(plans, message: message, oneofs: oneofs, into: &p)
-            p.line()
-            emitDecode(plans, message: message, oneofs: oneofs, into: &p)
             for index in oneofs {
                 p.line()
                 emitOneofEnum(index, message: message, plans: plans, into: &p)
@@ -52,7 +73,7 @@ struct MessageEmitter {
             }
             for nested in message.messages where !nested.isMapEntry {
                 p.line()
-                emit(nested, swiftName: SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
+                emitStruct(nested, swiftName: SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
             }
         }
     }
