@@ -11,16 +11,16 @@ public enum Generator {
 
     /// Parses `files` along `protoPaths` (the built-in well-known types are found last) and returns
     /// the Swift code for each of `files`.
-    /// - Throws: `ProtoGenError` (`file:line:column: message`) for any problem in the input.
+    /// - Throws: `ProtoGenErrors`: every problem in the input, each `/abs/path/file.proto:line:column: error: message`.
     public static func generate(files: [String], protoPaths: [String],
-                                options: GeneratorOptions) throws(ProtoGenError) -> [OutputFile] {
+                                options: GeneratorOptions) throws(ProtoGenErrors) -> [OutputFile] {
         let (all, toGenerate) = try ProtoCompiler.load(files: files, protoPaths: protoPaths)
         return emit(all: all, toGenerate: toGenerate, options: options)
     }
 
     /// Same as `generate(files:protoPaths:options:)` with file contents given in memory (tests).
     static func generate(sources: [String: String], files: [String],
-                         options: GeneratorOptions = GeneratorOptions()) throws(ProtoGenError) -> [OutputFile] {
+                         options: GeneratorOptions = GeneratorOptions()) throws(ProtoGenErrors) -> [OutputFile] {
         let (all, toGenerate) = try ProtoCompiler.load(files: files, protoPaths: ["/virtual"]) { path in
             path.hasPrefix("/virtual/") ? sources[String(path.dropFirst("/virtual/".count))] : nil
         }

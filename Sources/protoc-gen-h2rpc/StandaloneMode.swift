@@ -75,8 +75,8 @@ enum StandaloneMode {
                 try FileIO.write(output.content, to: outDir + "/" + output.name)
             }
             return 0
-        } catch let error as ProtoGenError {
-            return fail(error.description)
+        } catch let errors as ProtoGenErrors {
+            return fail(errors.description)
         } catch {
             return fail("protoc-gen-h2rpc: \(error)")
         }

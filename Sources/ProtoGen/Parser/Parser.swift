@@ -15,6 +15,10 @@ struct Parser {
     static let maxNesting = 64
     /// Inside an `extend` block, where map fields are not allowed.
     private var inExtend = false
+    /// Errors met so far; after each, the parser skips the rest of the statement and goes on (as protoc does).
+    private var errors: [ProtoGenError] = []
+    /// The tokenizer could not go on (a lexical error while skipping): parsing stops.
+    private var aborted = false
 
     init(text: String, fileName: String) {
         self.tokenizer = Tokenizer(text: text, fileName: fileName)
@@ -22,9 +26,55 @@ struct Parser {
     }
 
     /// Parses the whole file.
-    static func parse(text: String, fileName: String) throws(ProtoGenError) -> FileDecl {
+    /// - Throws: every syntax error of the file (parsing resumes after the statement of each).
+    static func parse(text: String, fileName: String) throws(ProtoGenErrors) -> FileDecl {
         var parser = Parser(text: text, fileName: fileName)
-        return try parser.parseFile()
+        var file = FileDecl(name: fileName)
+        do {
+            file = try parser.parseFile()
+        } catch {
+            if !parser.aborted { parser.errors.append(error) }
+        }
+        if !parser.errors.isEmpty { throw ProtoGenErrors(parser.errors) }
+        return file
+    }
+
+    // MARK: error recovery
+
+    /// Records `error` and skips the rest of the statement it happened in (protoc's `SkipStatement`):
+    /// through the next `;`, or a whole `{ … }` block, or up to (not past) a `}` that closes the
+    /// enclosing block. Always moves past the token at `start` so that recovery cannot loop.
+    /// - Throws: `error` again when the tokenizer cannot go on; parsing then stops.
+    private mutating func recover(from error: ProtoGenError, statementStart start: SourcePosition) throws(ProtoGenError) {
+        errors.append(error)
+        do {
+            if current.position == start && current.kind != .end && !lookingAt(";") && !lookingAt("{") {
+                try tokenizer.next()
+            }
+            while current.kind != .end {
+                if lookingAt(";") { try tokenizer.next(); return }
+                if lookingAt("{") { try tokenizer.next(); try skipRestOfBlock(); return }
+                if lookingAt("}") { return }
+                try tokenizer.next()
+            }
+        } catch {
+            errors.append(error)
+            aborted = true
+            throw error
+        }
+    }
+
+    /// Skips tokens through the `}` that closes the current block.
+    private mutating func skipRestOfBlock() throws(ProtoGenError) {
+        var depth = 1
+        while current.kind != .end {
+            if lookingAt("{") { depth += 1 }
+            if lookingAt("}") {
+                depth -= 1
+                if depth == 0 { try tokenizer.next(); return }
+            }
+            try tokenizer.next()
+        }
     }
 
     // MARK: token helpers
@@ -137,7 +187,14 @@ struct Parser {
         file.syntax = syntax
 
         while current.kind != .end {
-            try parseTopLevelStatement(&file)
+            let start = current.position
+            do {
+                try parseTopLevelStatement(&file)
+            } catch {
+                if aborted { throw error }
+                try recover(from: error, statementStart: start)
+                if lookingAt("}") { try tokenizer.next() }  // an unmatched `}` at top level
+            }
         }
         return file
     }
@@ -208,7 +265,13 @@ struct Parser {
         message.comments = try consumeEndOfDeclaration("{")
         while !(try tryConsumeEndOfDeclaration("}")) {
             if current.kind == .end { throw error("Reached end of input in message definition (missing '}').") }
-            try parseMessageStatement(&message)
+            let start = current.position
+            do {
+                try parseMessageStatement(&message)
+            } catch {
+                if aborted { throw error }
+                try recover(from: error, statementStart: start)
+            }
         }
         addSyntheticOneofs(&message)
         return message
