@@ -10,7 +10,8 @@ import Darwin
 enum StandaloneMode {
     static let usage = """
         usage: protoc-gen-h2rpc [--proto_path DIR]... --swift_out DIR [--visibility internal|public|package]
-                                [--services true|false] [--file-naming FullPath|PathToUnderscores] file.proto...
+                                [--services true|false] [--file-naming FullPath|PathToUnderscores]
+                                [--descriptors true|false] file.proto...
                (with no arguments it runs as a protoc plugin: protoc --plugin=protoc-gen-h2rpc --h2rpc_out=DIR ...)
         """
 
@@ -48,6 +49,9 @@ enum StandaloneMode {
             case "--services":
                 guard let v = value(flag), v == "true" || v == "false" else { return fail("--services takes true or false\n" + usage) }
                 options.services = v == "true"
+            case "--descriptors":
+                guard let v = value(flag), v == "true" || v == "false" else { return fail("--descriptors takes true or false\n" + usage) }
+                options.descriptors = v == "true"
             case "--file-naming":
                 guard let v = value(flag), let naming = GeneratorOptions.FileNaming(rawValue: v) else {
                     return fail("--file-naming takes FullPath or PathToUnderscores\n" + usage)

@@ -14,7 +14,8 @@ struct FileEmitter {
         options.visibility == .internal ? "" : options.visibility.rawValue + " "
     }
 
-    func emit(_ file: FileDecl) -> String {
+    /// `descriptor`: the file's serialized `FileDescriptorProto`, embedded when `options.descriptors`.
+    func emit(_ file: FileDecl, descriptor: [UInt8]? = nil) -> String {
         var p = CodePrinter()
         let withServices = options.services && !file.services.isEmpty
         let importAccess = options.visibility == .internal ? "" : options.visibility.rawValue + " "
@@ -27,7 +28,8 @@ struct FileEmitter {
         }
         p.line()
         if withServices { p.line("\(importAccess)import H2RPC") }
-        if !file.messages.isEmpty || !file.enums.isEmpty { p.line("\(importAccess)import ProtoWire") }
+        let embedDescriptor = options.descriptors && descriptor != nil
+        if !file.messages.isEmpty || !file.enums.isEmpty || embedDescriptor { p.line("\(importAccess)import ProtoWire") }
         let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
         for decl in file.enums {
             p.line()
@@ -40,11 +42,16 @@ struct FileEmitter {
             messages.emit(message, swiftName: prefix + SwiftNaming.typeName(message.name), syntax: file.syntax, into: &p)
         }
         if withServices {
-            let services = ServiceEmitter(registry: registry, access: access, package: file.package)
+            let services = ServiceEmitter(registry: registry, access: access, package: file.package,
+                                          fileNamespace: embedDescriptor ? DescriptorEmitter.namespace(for: file.name) : nil)
             for service in file.services {
                 p.line()
                 services.emit(service, swiftName: prefix + SwiftNaming.typeName(service.name), into: &p)
             }
+        }
+        if embedDescriptor, let descriptor {
+            p.line()
+            DescriptorEmitter(access: access).emit(file, serialized: descriptor, into: &p)
         }
         if needsBox(file) {
             p.line()

@@ -24,15 +24,19 @@ public struct GeneratorOptions: Sendable, Hashable {
     public var services = true
     /// How output files are named.
     public var fileNaming: FileNaming = .fullPath
+    /// Embed each file's serialized `FileDescriptorProto` (`<File>_ProtoFile.descriptor`, for reflection).
+    public var descriptors = true
 
     /// Options with the given choices; the defaults match protoc-gen-h2rpc with no parameters.
-    public init(visibility: Visibility = .internal, services: Bool = true, fileNaming: FileNaming = .fullPath) {
+    public init(visibility: Visibility = .internal, services: Bool = true, fileNaming: FileNaming = .fullPath,
+                descriptors: Bool = true) {
         self.visibility = visibility
         self.services = services
         self.fileNaming = fileNaming
+        self.descriptors = descriptors
     }
 
-    /// Parses protoc's parameter string: `Visibility=Public,Services=false,FileNaming=PathToUnderscores`.
+    /// Parses protoc's parameter string: `Visibility=Public,Services=false,FileNaming=PathToUnderscores,Descriptors=false`.
     /// - Throws: a message naming the first unknown key or value.
     public init(parameter: String) throws(GeneratorOptionError) {
         self.init()
@@ -49,6 +53,12 @@ public struct GeneratorOptions: Sendable, Hashable {
                 case "true", "": services = true
                 case "false": services = false
                 default: throw GeneratorOptionError("Unknown Services value \"\(value)\" (true, false).")
+                }
+            case "descriptors":
+                switch value.lowercased() {
+                case "true", "": descriptors = true
+                case "false": descriptors = false
+                default: throw GeneratorOptionError("Unknown Descriptors value \"\(value)\" (true, false).")
                 }
             case "filenaming":
                 guard let v = FileNaming(rawValue: value) else { throw GeneratorOptionError("Unknown FileNaming \"\(value)\" (FullPath, PathToUnderscores).") }

@@ -224,6 +224,7 @@ struct Parser {
             try consumeEndOfDeclaration(";")
         } else if lookingAt("option") {
             let option = try parseOptionStatement()
+            file.options.append(option)
             switch option.name {
             case "swift_prefix": file.swiftPrefix = try option.stringValue(self)
             case "deprecated": file.deprecated = try option.boolValue(self)
@@ -306,6 +307,7 @@ struct Parser {
             message.messages += groups
         } else if lookingAt("option") {
             let option = try parseOptionStatement()
+            message.options.append(option)
             if option.name == "deprecated" { message.deprecated = try option.boolValue(self) }
         } else if lookingAt("oneof") {
             try parseOneof(&message)
@@ -326,7 +328,7 @@ struct Parser {
             if current.kind == .end { throw error("Reached end of input in oneof definition (missing '}').") }
             if try tryConsumeEndOfDeclaration(";") { continue }
             if lookingAt("option") {
-                _ = try parseOptionStatement()
+                message.oneofs[index].options.append(try parseOptionStatement())
                 continue
             }
             if lookingAt("required") || lookingAt("optional") || lookingAt("repeated") {
@@ -407,6 +409,7 @@ struct Parser {
 
         if lookingAt("[") {
             for option in try parseFieldOptionList() {
+                if option.name != "default" && option.name != "json_name" { field.options.append(option) }
                 switch option.name {
                 case "packed": field.packed = try option.boolValue(self)
                 case "deprecated": field.deprecated = try option.boolValue(self)
@@ -566,6 +569,7 @@ struct Parser {
             if try tryConsumeEndOfDeclaration(";") { continue }
             if lookingAt("option") {
                 let option = try parseOptionStatement()
+                decl.options.append(option)
                 switch option.name {
                 case "allow_alias": decl.allowAlias = try option.boolValue(self)
                 case "deprecated": decl.deprecated = try option.boolValue(self)
@@ -582,7 +586,8 @@ struct Parser {
                 var value = EnumValueDecl(name: valueName, number: Int32(number), position: valuePosition)
                 value.numberPosition = numberPosition
                 if lookingAt("[") {
-                    for option in try parseFieldOptionList() where option.name == "deprecated" {
+                    value.options = try parseFieldOptionList()
+                    for option in value.options where option.name == "deprecated" {
                         value.deprecated = try option.boolValue(self)
                     }
                 }
@@ -606,6 +611,7 @@ struct Parser {
             if try tryConsumeEndOfDeclaration(";") { continue }
             if lookingAt("option") {
                 let option = try parseOptionStatement()
+                service.options.append(option)
                 if option.name == "deprecated" { service.deprecated = try option.boolValue(self) }
             } else if lookingAt("rpc") {
                 service.methods.append(try parseMethod())
@@ -643,11 +649,13 @@ struct Parser {
         method.outputType = output.1
         try consume(")")
         if lookingAt("{") {
+            method.hasBody = true
             method.comments = try consumeEndOfDeclaration("{")
             while !(try tryConsumeEndOfDeclaration("}")) {
                 if current.kind == .end { throw error("Reached end of input in method options (missing '}').") }
                 if try tryConsumeEndOfDeclaration(";") { continue }
                 let option = try parseOptionStatement()
+                method.options.append(option)
                 if option.name == "deprecated" { method.deprecated = try option.boolValue(self) }
             }
         } else {
@@ -701,8 +709,7 @@ struct Parser {
 
     private mutating func parseOptionValue() throws(ProtoGenError) -> OptionValue {
         if lookingAt("{") {
-            try skipAggregate()
-            return .aggregate
+            return .aggregate(try skipAggregate())
         }
         let negative = try tryConsume("-")
         switch current.kind {
@@ -726,20 +733,24 @@ struct Parser {
         }
     }
 
-    /// Text-format message values of custom options: skipped, braces balanced.
-    private mutating func skipAggregate() throws(ProtoGenError) {
+    /// Text-format message values of custom options: skipped, braces balanced; returns the tokens
+    /// inside the outer braces (the descriptor builder encodes them).
+    private mutating func skipAggregate() throws(ProtoGenError) -> [Token] {
         var depth = 0
+        var tokens: [Token] = []
         repeat {
             if current.kind == .end { throw error("Unexpected end of input in aggregate value.") }
             if lookingAt("{") || lookingAt("<") { depth += 1 }
             if lookingAt("}") || lookingAt(">") { depth -= 1 }
+            tokens.append(current)
             try tokenizer.next()
         } while depth > 0
+        return Array(tokens.dropFirst().dropLast())
     }
 }
 
 /// An option as written: its name (`deprecated`, `(my.opt).field`) and value.
-struct ParsedOption {
+struct ParsedOption: Sendable {
     var name: String
     var value: OptionValue
     var position: SourcePosition
@@ -761,12 +772,13 @@ struct ParsedOption {
     }
 }
 
-enum OptionValue {
+enum OptionValue: Sendable {
     case identifier(String)
     case integer(negative: Bool, magnitude: UInt64)
     case float(Double)
     case string([UInt8])
-    case aggregate
+    /// A text-format message value: the tokens between its braces.
+    case aggregate([Token])
 
     /// The form `FieldDescriptorProto.default_value` uses (bytes C-escaped, numbers in decimal).
     var descriptorText: String {
