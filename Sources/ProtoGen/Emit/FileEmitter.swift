@@ -27,9 +27,12 @@ struct FileEmitter {
             p.line("// message's `unknownFields`, kept byte-exact and written back when it is encoded.")
         }
         p.line()
-        if withServices { p.line("\(importAccess)import H2RPC") }
         let embedDescriptor = options.descriptors && descriptor != nil
-        if !file.messages.isEmpty || !file.enums.isEmpty || embedDescriptor { p.line("\(importAccess)import ProtoWire") }
+        var modules: Set<String> = []
+        if withServices { modules.insert("H2RPC") }
+        if !file.messages.isEmpty || !file.enums.isEmpty || embedDescriptor { modules.insert("ProtoWire") }
+        modules.formUnion(importedModules(file))
+        for module in modules.sorted() { p.line("\(importAccess)import \(module)") }
         let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
         for decl in file.enums {
             p.line()
@@ -64,6 +67,20 @@ struct FileEmitter {
             }
         }
         return p.text
+    }
+
+    /// Modules holding the Swift of the files `file` can use (its imports and what they import
+    /// publicly), by `options.moduleMappings`.
+    private func importedModules(_ file: FileDecl) -> Set<String> {
+        var modules: Set<String> = []
+        var seen: Set<String> = []
+        func visit(_ name: String) {
+            guard seen.insert(name).inserted else { return }
+            if let module = options.moduleMappings[name] { modules.insert(module) }
+            for decl in registry.file(name)?.imports ?? [] where decl.isPublic { visit(decl.path) }
+        }
+        for decl in file.imports { visit(decl.path) }
+        return modules
     }
 
     private func declaresExtensions(_ file: FileDecl) -> Bool {
