@@ -8,9 +8,12 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// Linux only: EventIO is built on epoll, eventfd and accept4, so no Apple platform is declared. A
+// macOS port would need a kqueue event loop in EventIO (behind its existing API) and then
+// `platforms: [.macOS(.v15)]` for the Swift 6 runtime features the code uses (Duration, Mutex,
+// typed throws in the standard library).
 let package = Package(
     name: "h2rpc",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "ProtoWire", targets: ["ProtoWire"]),
         .library(name: "ProtoGen", targets: ["ProtoGen"]),
