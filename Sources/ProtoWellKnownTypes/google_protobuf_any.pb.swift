@@ -153,6 +153,13 @@ extension Google_Protobuf_AnyMessage: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_AnyMessage: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoString.isDefault(self.typeURL) { writer.write("type_url", self.typeURL) }
+        if !ProtoBytes.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
 /// `google/protobuf/any.proto` as compiled, for server reflection.
 public enum Google_Protobuf_Any_ProtoFile {
     /// The file's name, serialized `FileDescriptorProto` (the bytes protoc's `--descriptor_set_out`

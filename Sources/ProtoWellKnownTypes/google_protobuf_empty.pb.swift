@@ -37,6 +37,10 @@ extension Google_Protobuf_Empty: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Empty: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {}
+}
+
 /// `google/protobuf/empty.proto` as compiled, for server reflection.
 public enum Google_Protobuf_Empty_ProtoFile {
     /// The file's name, serialized `FileDescriptorProto` (the bytes protoc's `--descriptor_set_out`

@@ -239,6 +239,12 @@ extension Google_Protobuf_FieldMask: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_FieldMask: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.paths { writer.write("paths", value) }
+    }
+}
+
 /// `google/protobuf/field_mask.proto` as compiled, for server reflection.
 public enum Google_Protobuf_FieldMask_ProtoFile {
     /// The file's name, serialized `FileDescriptorProto` (the bytes protoc's `--descriptor_set_out`

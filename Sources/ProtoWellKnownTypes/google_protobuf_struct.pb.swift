@@ -26,6 +26,14 @@ public enum Google_Protobuf_NullValue: ProtoEnum {
         case .unrecognized(let value): value
         }
     }
+
+    /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+    public static func protoName(of rawValue: Int32) -> String? {
+        switch rawValue {
+        case 0: "NULL_VALUE"
+        default: nil
+        }
+    }
 }
 
 /// `Struct` represents a structured data value, consisting of fields
@@ -69,6 +77,18 @@ extension Google_Protobuf_Struct: ProtoMessage {
             case 1: try reader.readMap(ProtoString.self, ProtoMessageType<Google_Protobuf_Value>.self, field, into: &self.fields)
             default: break
             }
+        }
+    }
+}
+
+extension Google_Protobuf_Struct: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        for key in ProtoTextWriter.sortedKeys(self.fields) {
+            writer.beginMessage("fields")
+            if !ProtoString.isDefault(key) { writer.write("key", key) }
+            let value = self.fields[key]!
+            writer.write("value", message: value)
+            writer.endMessage()
         }
     }
 }
@@ -153,6 +173,20 @@ extension Google_Protobuf_Value: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Value: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        switch self.kind {
+        case .nullValue(let value)?: writer.write("null_value", enum: value)
+        case .numberValue(let value)?: writer.write("number_value", value)
+        case .stringValue(let value)?: writer.write("string_value", value)
+        case .boolValue(let value)?: writer.write("bool_value", value)
+        case .structValue(let value)?: writer.write("struct_value", message: value)
+        case .listValue(let value)?: writer.write("list_value", message: value)
+        case nil: break
+        }
+    }
+}
+
 /// `ListValue` is a wrapper around a repeated field of values.
 ///
 /// The JSON representation for `ListValue` is JSON array.
@@ -190,6 +224,12 @@ extension Google_Protobuf_ListValue: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_ListValue: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.values { writer.write("values", message: value) }
     }
 }
 

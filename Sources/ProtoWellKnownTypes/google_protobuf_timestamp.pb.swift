@@ -141,6 +141,13 @@ extension Google_Protobuf_Timestamp: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Timestamp: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoInt64.isDefault(self.seconds) { writer.write("seconds", self.seconds) }
+        if !ProtoInt32.isDefault(self.nanos) { writer.write("nanos", self.nanos) }
+    }
+}
+
 /// `google/protobuf/timestamp.proto` as compiled, for server reflection.
 public enum Google_Protobuf_Timestamp_ProtoFile {
     /// The file's name, serialized `FileDescriptorProto` (the bytes protoc's `--descriptor_set_out`

@@ -43,6 +43,12 @@ extension Google_Protobuf_DoubleValue: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_DoubleValue: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoDouble.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
 /// Wrapper message for `float`.
 ///
 /// The JSON representation for `FloatValue` is JSON number.
@@ -80,6 +86,12 @@ extension Google_Protobuf_FloatValue: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_FloatValue: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoFloat.isDefault(self.value) { writer.write("value", self.value) }
     }
 }
 
@@ -123,6 +135,12 @@ extension Google_Protobuf_Int64Value: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Int64Value: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoInt64.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
 /// Wrapper message for `uint64`.
 ///
 /// The JSON representation for `UInt64Value` is JSON string.
@@ -160,6 +178,12 @@ extension Google_Protobuf_UInt64Value: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_UInt64Value: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoUInt64.isDefault(self.value) { writer.write("value", self.value) }
     }
 }
 
@@ -203,6 +227,12 @@ extension Google_Protobuf_Int32Value: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Int32Value: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoInt32.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
 /// Wrapper message for `uint32`.
 ///
 /// The JSON representation for `UInt32Value` is JSON number.
@@ -240,6 +270,12 @@ extension Google_Protobuf_UInt32Value: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_UInt32Value: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoUInt32.isDefault(self.value) { writer.write("value", self.value) }
     }
 }
 
@@ -283,6 +319,12 @@ extension Google_Protobuf_BoolValue: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_BoolValue: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoBool.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
 /// Wrapper message for `string`.
 ///
 /// The JSON representation for `StringValue` is JSON string.
@@ -323,6 +365,12 @@ extension Google_Protobuf_StringValue: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_StringValue: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoString.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
 /// Wrapper message for `bytes`.
 ///
 /// The JSON representation for `BytesValue` is JSON string.
@@ -360,6 +408,12 @@ extension Google_Protobuf_BytesValue: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_BytesValue: ProtoTextFormattable {
+    public func writeText(to writer: inout ProtoTextWriter) {
+        if !ProtoBytes.isDefault(self.value) { writer.write("value", self.value) }
     }
 }
 

@@ -9,6 +9,14 @@ public protocol ProtoClosedEnum: Sendable, Hashable, CaseIterable {
     init?(rawValue: Int32)
     /// The number on the wire.
     var rawValue: Int32 { get }
+    /// The name the `.proto` file gives `rawValue` (the first one declared, for aliases). Text format
+    /// prints it.
+    static func protoName(of rawValue: Int32) -> String?
+}
+
+extension ProtoClosedEnum {
+    /// No names known: text format prints numbers.
+    public static func protoName(of rawValue: Int32) -> String? { nil }
 }
 
 /// A closed enum field: a varint of the int32 value (sign-extended to 64 bits when negative).

@@ -5,4 +5,12 @@ public protocol ProtoEnum: Sendable, Hashable {
     init(rawValue: Int32)
     /// The number on the wire.
     var rawValue: Int32 { get }
+    /// The name the `.proto` file gives `rawValue` (the first one declared, for aliases); nil for a
+    /// number it does not name. Text format prints it.
+    static func protoName(of rawValue: Int32) -> String?
+}
+
+extension ProtoEnum {
+    /// No names known: text format prints numbers.
+    public static func protoName(of rawValue: Int32) -> String? { nil }
 }

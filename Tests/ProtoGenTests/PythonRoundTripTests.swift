@@ -105,6 +105,33 @@ import Testing
         var random = SeededRandom(state: 7)
         try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich2(&random) }, protoName: "rich.v2.Rich2")
     }
+
+    /// `description` is protobuf text format: for random messages (every field kind, nested and
+    /// recursive messages, maps, oneofs, unknown enum numbers, groups) it equals python's
+    /// `text_format.MessageToString` character for character.
+    private func textMatchesPython<M: ProtoMessage & ProtoTextFormattable>(_ type: M.Type, protoName: String) throws {
+        let dir = try ProcessRunner.temporaryDirectory()
+        let desc = try descriptorSet(in: dir)
+        let generated = try python(["gen", desc, protoName, "200", "20261203", dir + "/py.bin"])
+        try #require(generated.status == 0, "python gen: \(generated.stderr)")
+        let text = try python(["text", desc, protoName, dir + "/py.bin", dir + "/py.txt"])
+        try #require(text.status == 0, "python text: \(text.stderr)")
+        let messages = try Self.readRecords(dir + "/py.bin"), texts = try Self.readRecords(dir + "/py.txt")
+        try #require(messages.count == 200 && texts.count == 200)
+        var differing = 0
+        for (bytes, expected) in zip(messages, texts) {
+            let ours = try M(serializedBytes: bytes).description
+            if ours != String(decoding: expected, as: UTF8.self) {
+                differing += 1
+                if differing <= 2 { Issue.record("ours:\n\(ours)\npython:\n\(String(decoding: expected, as: UTF8.self))") }
+            }
+        }
+        #expect(differing == 0)
+    }
+
+    @Test func proto3TextFormat() throws { try textMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
+    @Test func proto2TextFormat() throws { try textMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
+    @Test func legacyTextFormat() throws { try textMatchesPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy") }
 }
 
 /// proto2 `[default = …]`: an unset field reads its default. Python sets every such field explicitly

@@ -74,6 +74,15 @@ extension Google_Protobuf_Compiler_Version: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Compiler_Version: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.major { writer.write("major", value) }
+        if let value = self.minor { writer.write("minor", value) }
+        if let value = self.patch { writer.write("patch", value) }
+        if let value = self.suffix { writer.write("suffix", value) }
+    }
+}
+
 /// An encoded CodeGeneratorRequest is written to the plugin's stdin.
 struct Google_Protobuf_Compiler_CodeGeneratorRequest: Sendable, Hashable {
     /// The .proto files that were explicitly listed on the command-line.
@@ -138,6 +147,15 @@ extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.fileToGenerate { writer.write("file_to_generate", value) }
+        if let value = self.parameter { writer.write("parameter", value) }
+        if let value = self.compilerVersion { writer.write("compiler_version", message: value) }
+        for value in self.protoFile { writer.write("proto_file", message: value) }
+    }
+}
+
 /// The plugin writes an encoded CodeGeneratorResponse to stdout.
 struct Google_Protobuf_Compiler_CodeGeneratorResponse: Sendable, Hashable {
     /// Set when the .proto input could not be turned into code.
@@ -173,6 +191,15 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: Sendable, Hashable {
     enum Feature: Int32, ProtoClosedEnum {
         case none = 0
         case proto3Optional = 1
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 0: "FEATURE_NONE"
+            case 1: "FEATURE_PROTO3_OPTIONAL"
+            default: nil
+            }
+        }
     }
 
     /// One generated file.
@@ -239,6 +266,14 @@ extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.error { writer.write("error", value) }
+        if let value = self.supportedFeatures { writer.write("supported_features", value) }
+        for value in self.file { writer.write("file", message: value) }
+    }
+}
+
 extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -264,5 +299,13 @@ extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.insertionPoint { writer.write("insertion_point", value) }
+        if let value = self.content { writer.write("content", value) }
     }
 }

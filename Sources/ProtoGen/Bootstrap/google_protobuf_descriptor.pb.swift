@@ -41,6 +41,12 @@ extension Google_Protobuf_FileDescriptorSet: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_FileDescriptorSet: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.file { writer.write("file", message: value) }
+    }
+}
+
 /// Describes a complete .proto file.
 struct Google_Protobuf_FileDescriptorProto: Sendable, Hashable {
     /// file name, relative to root of source tree
@@ -152,6 +158,23 @@ extension Google_Protobuf_FileDescriptorProto: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_FileDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.`package` { writer.write("package", value) }
+        for value in self.dependency { writer.write("dependency", value) }
+        for value in self.messageType { writer.write("message_type", message: value) }
+        for value in self.enumType { writer.write("enum_type", message: value) }
+        for value in self.service { writer.write("service", message: value) }
+        for value in self.`extension` { writer.write("extension", message: value) }
+        if let value = self.options { writer.write("options", message: value) }
+        if let value = self.sourceCodeInfo { writer.write("source_code_info", message: value) }
+        for value in self.publicDependency { writer.write("public_dependency", value) }
+        for value in self.weakDependency { writer.write("weak_dependency", value) }
+        if let value = self.syntax { writer.write("syntax", value) }
     }
 }
 
@@ -293,6 +316,21 @@ extension Google_Protobuf_DescriptorProto: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_DescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        for value in self.field { writer.write("field", message: value) }
+        for value in self.nestedType { writer.write("nested_type", message: value) }
+        for value in self.enumType { writer.write("enum_type", message: value) }
+        for value in self.extensionRange { writer.write("extension_range", message: value) }
+        for value in self.`extension` { writer.write("extension", message: value) }
+        if let value = self.options { writer.write("options", message: value) }
+        for value in self.oneofDecl { writer.write("oneof_decl", message: value) }
+        for value in self.reservedRange { writer.write("reserved_range", message: value) }
+        for value in self.reservedName { writer.write("reserved_name", value) }
+    }
+}
+
 extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -318,6 +356,13 @@ extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.start { writer.write("start", value) }
+        if let value = self.end { writer.write("end", value) }
+    }
+}
+
 extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -340,6 +385,13 @@ extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.start { writer.write("start", value) }
+        if let value = self.end { writer.write("end", value) }
     }
 }
 
@@ -453,6 +505,31 @@ struct Google_Protobuf_FieldDescriptorProto: Sendable, Hashable {
         case sint32 = 17
         /// Uses ZigZag encoding.
         case sint64 = 18
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 1: "TYPE_DOUBLE"
+            case 2: "TYPE_FLOAT"
+            case 3: "TYPE_INT64"
+            case 4: "TYPE_UINT64"
+            case 5: "TYPE_INT32"
+            case 6: "TYPE_FIXED64"
+            case 7: "TYPE_FIXED32"
+            case 8: "TYPE_BOOL"
+            case 9: "TYPE_STRING"
+            case 10: "TYPE_GROUP"
+            case 11: "TYPE_MESSAGE"
+            case 12: "TYPE_BYTES"
+            case 13: "TYPE_UINT32"
+            case 14: "TYPE_ENUM"
+            case 15: "TYPE_SFIXED32"
+            case 16: "TYPE_SFIXED64"
+            case 17: "TYPE_SINT32"
+            case 18: "TYPE_SINT64"
+            default: nil
+            }
+        }
     }
 
     /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
@@ -461,6 +538,16 @@ struct Google_Protobuf_FieldDescriptorProto: Sendable, Hashable {
         case optional = 1
         case required = 2
         case repeated = 3
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 1: "LABEL_OPTIONAL"
+            case 2: "LABEL_REQUIRED"
+            case 3: "LABEL_REPEATED"
+            default: nil
+            }
+        }
     }
 }
 
@@ -516,6 +603,22 @@ extension Google_Protobuf_FieldDescriptorProto: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_FieldDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.extendee { writer.write("extendee", value) }
+        if let value = self.number { writer.write("number", value) }
+        if let value = self.label { writer.write("label", closedEnum: value) }
+        if let value = self.type { writer.write("type", closedEnum: value) }
+        if let value = self.typeName { writer.write("type_name", value) }
+        if let value = self.defaultValue { writer.write("default_value", value) }
+        if let value = self.options { writer.write("options", message: value) }
+        if let value = self.oneofIndex { writer.write("oneof_index", value) }
+        if let value = self.jsonName { writer.write("json_name", value) }
+        if let value = self.proto3Optional { writer.write("proto3_optional", value) }
+    }
+}
+
 /// Describes a oneof.
 struct Google_Protobuf_OneofDescriptorProto: Sendable, Hashable {
     var name: String?
@@ -564,6 +667,13 @@ extension Google_Protobuf_OneofDescriptorProto: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_OneofDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.options { writer.write("options", message: value) }
     }
 }
 
@@ -658,6 +768,16 @@ extension Google_Protobuf_EnumDescriptorProto: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_EnumDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        for value in self.value { writer.write("value", message: value) }
+        if let value = self.options { writer.write("options", message: value) }
+        for value in self.reservedRange { writer.write("reserved_range", message: value) }
+        for value in self.reservedName { writer.write("reserved_name", value) }
+    }
+}
+
 extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -680,6 +800,13 @@ extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.start { writer.write("start", value) }
+        if let value = self.end { writer.write("end", value) }
     }
 }
 
@@ -743,6 +870,14 @@ extension Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_EnumValueDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.number { writer.write("number", value) }
+        if let value = self.options { writer.write("options", message: value) }
+    }
+}
+
 /// Describes a service.
 struct Google_Protobuf_ServiceDescriptorProto: Sendable, Hashable {
     var name: String?
@@ -795,6 +930,14 @@ extension Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_ServiceDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        for value in self.method { writer.write("method", message: value) }
+        if let value = self.options { writer.write("options", message: value) }
     }
 }
 
@@ -895,6 +1038,17 @@ extension Google_Protobuf_MethodDescriptorProto: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_MethodDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.inputType { writer.write("input_type", value) }
+        if let value = self.outputType { writer.write("output_type", value) }
+        if let value = self.options { writer.write("options", message: value) }
+        if let value = self._clientStreaming { writer.write("client_streaming", value) }
+        if let value = self._serverStreaming { writer.write("server_streaming", value) }
     }
 }
 
@@ -1085,6 +1239,16 @@ struct Google_Protobuf_FileOptions: Sendable, Hashable {
         case speed = 1
         case codeSize = 2
         case liteRuntime = 3
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 1: "SPEED"
+            case 2: "CODE_SIZE"
+            case 3: "LITE_RUNTIME"
+            default: nil
+            }
+        }
     }
 }
 
@@ -1164,6 +1328,31 @@ extension Google_Protobuf_FileOptions: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_FileOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.javaPackage { writer.write("java_package", value) }
+        if let value = self.javaOuterClassname { writer.write("java_outer_classname", value) }
+        if let value = self._optimizeFor { writer.write("optimize_for", closedEnum: value) }
+        if let value = self._javaMultipleFiles { writer.write("java_multiple_files", value) }
+        if let value = self.goPackage { writer.write("go_package", value) }
+        if let value = self._ccGenericServices { writer.write("cc_generic_services", value) }
+        if let value = self._javaGenericServices { writer.write("java_generic_services", value) }
+        if let value = self._pyGenericServices { writer.write("py_generic_services", value) }
+        if let value = self.javaGenerateEqualsAndHash { writer.write("java_generate_equals_and_hash", value) }
+        if let value = self._deprecated { writer.write("deprecated", value) }
+        if let value = self._javaStringCheckUtf8 { writer.write("java_string_check_utf8", value) }
+        if let value = self._ccEnableArenas { writer.write("cc_enable_arenas", value) }
+        if let value = self.objcClassPrefix { writer.write("objc_class_prefix", value) }
+        if let value = self.csharpNamespace { writer.write("csharp_namespace", value) }
+        if let value = self.swiftPrefix { writer.write("swift_prefix", value) }
+        if let value = self.phpClassPrefix { writer.write("php_class_prefix", value) }
+        if let value = self.phpNamespace { writer.write("php_namespace", value) }
+        if let value = self._phpGenericServices { writer.write("php_generic_services", value) }
+        if let value = self.phpMetadataNamespace { writer.write("php_metadata_namespace", value) }
+        if let value = self.rubyPackage { writer.write("ruby_package", value) }
     }
 }
 
@@ -1248,6 +1437,15 @@ extension Google_Protobuf_MessageOptions: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_MessageOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._messageSetWireFormat { writer.write("message_set_wire_format", value) }
+        if let value = self._noStandardDescriptorAccessor { writer.write("no_standard_descriptor_accessor", value) }
+        if let value = self._deprecated { writer.write("deprecated", value) }
+        if let value = self.mapEntry { writer.write("map_entry", value) }
     }
 }
 
@@ -1342,6 +1540,16 @@ struct Google_Protobuf_FieldOptions: Sendable, Hashable {
         case string = 0
         case cord = 1
         case stringPiece = 2
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 0: "STRING"
+            case 1: "CORD"
+            case 2: "STRING_PIECE"
+            default: nil
+            }
+        }
     }
 
     /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
@@ -1350,6 +1558,16 @@ struct Google_Protobuf_FieldOptions: Sendable, Hashable {
         case jsNormal = 0
         case jsString = 1
         case jsNumber = 2
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 0: "JS_NORMAL"
+            case 1: "JS_STRING"
+            case 2: "JS_NUMBER"
+            default: nil
+            }
+        }
     }
 }
 
@@ -1393,6 +1611,18 @@ extension Google_Protobuf_FieldOptions: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_FieldOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._ctype { writer.write("ctype", closedEnum: value) }
+        if let value = self.packed { writer.write("packed", value) }
+        if let value = self._deprecated { writer.write("deprecated", value) }
+        if let value = self._lazy { writer.write("lazy", value) }
+        if let value = self._jstype { writer.write("jstype", closedEnum: value) }
+        if let value = self._weak { writer.write("weak", value) }
+        if let value = self._unverifiedLazy { writer.write("unverified_lazy", value) }
+    }
+}
+
 struct Google_Protobuf_OneofOptions: Sendable, Hashable {
     var unknownFields = ProtoUnknownFields()
 
@@ -1418,6 +1648,10 @@ extension Google_Protobuf_OneofOptions: ProtoMessage {
     mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while try reader.nextField(unknown: &self.unknownFields) != nil {}
     }
+}
+
+extension Google_Protobuf_OneofOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {}
 }
 
 struct Google_Protobuf_EnumOptions: Sendable, Hashable {
@@ -1476,6 +1710,13 @@ extension Google_Protobuf_EnumOptions: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_EnumOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.allowAlias { writer.write("allow_alias", value) }
+        if let value = self._deprecated { writer.write("deprecated", value) }
+    }
+}
+
 struct Google_Protobuf_EnumValueOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
@@ -1519,6 +1760,12 @@ extension Google_Protobuf_EnumValueOptions: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_EnumValueOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._deprecated { writer.write("deprecated", value) }
     }
 }
 
@@ -1568,6 +1815,12 @@ extension Google_Protobuf_ServiceOptions: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_ServiceOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._deprecated { writer.write("deprecated", value) }
+    }
+}
+
 struct Google_Protobuf_MethodOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
@@ -1612,6 +1865,16 @@ struct Google_Protobuf_MethodOptions: Sendable, Hashable {
         case noSideEffects = 1
         /// idempotent, but may have side effects
         case idempotent = 2
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 0: "IDEMPOTENCY_UNKNOWN"
+            case 1: "NO_SIDE_EFFECTS"
+            case 2: "IDEMPOTENT"
+            default: nil
+            }
+        }
     }
 }
 
@@ -1637,6 +1900,13 @@ extension Google_Protobuf_MethodOptions: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_MethodOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._deprecated { writer.write("deprecated", value) }
+        if let value = self._idempotencyLevel { writer.write("idempotency_level", closedEnum: value) }
     }
 }
 
@@ -1707,6 +1977,12 @@ extension Google_Protobuf_SourceCodeInfo: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_SourceCodeInfo: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.location { writer.write("location", message: value) }
+    }
+}
+
 extension Google_Protobuf_SourceCodeInfo.Location: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -1738,5 +2014,15 @@ extension Google_Protobuf_SourceCodeInfo.Location: ProtoMessage {
             default: break
             }
         }
+    }
+}
+
+extension Google_Protobuf_SourceCodeInfo.Location: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.path { writer.write("path", value) }
+        for value in self.span { writer.write("span", value) }
+        if let value = self.leadingComments { writer.write("leading_comments", value) }
+        if let value = self.trailingComments { writer.write("trailing_comments", value) }
+        for value in self.leadingDetachedComments { writer.write("leading_detached_comments", value) }
     }
 }

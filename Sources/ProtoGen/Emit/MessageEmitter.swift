@@ -32,6 +32,8 @@ struct MessageEmitter {
             p.line()
             emitDecode(plans, message: message, oneofs: oneofs, into: &p)
         }
+        p.line()
+        emitText(plans, message: message, qualifiedName: qualifiedName, syntax: syntax, into: &p)
         for nested in message.messages where !nested.isMapEntry {
             emitCodecExtensions(nested, qualifiedName: qualifiedName + "." + SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
         }
@@ -79,13 +81,13 @@ struct MessageEmitter {
     }
 
     /// Indexes of oneofs that are real (not the synthetic ones of proto3 `optional`).
-    private func realOneofs(_ message: MessageDecl) -> [Int] {
+    func realOneofs(_ message: MessageDecl) -> [Int] {
         message.oneofs.indices.filter { index in
             message.fields.contains { $0.oneofIndex == index && !$0.proto3Optional }
         }
     }
 
-    private func oneofProperty(_ message: MessageDecl, _ index: Int) -> String {
+    func oneofProperty(_ message: MessageDecl, _ index: Int) -> String {
         SwiftNaming.escaped(SwiftNaming.propertyName(message.oneofs[index].name))
     }
 
@@ -155,12 +157,12 @@ struct MessageEmitter {
     // MARK: coding
 
     /// Fields in number order, with runs of one oneof's members grouped (they share one `switch`).
-    private enum Step {
+    enum Step {
         case field(FieldPlan)
         case oneof(Int, [FieldPlan], complete: Bool)
     }
 
-    private func steps(_ plans: [FieldPlan], message: MessageDecl) -> [Step] {
+    func steps(_ plans: [FieldPlan], message: MessageDecl) -> [Step] {
         var steps: [Step] = []
         for plan in plans.sorted(by: { $0.field.number < $1.field.number }) {
             if case .oneofMember(let index) = plan.kind {

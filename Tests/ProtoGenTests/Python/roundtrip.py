@@ -10,6 +10,9 @@ Records files hold messages as a 4-byte little-endian length followed by the ser
                                    as unknown fields)
   check DESC TYPE A B              parse both files; every pair of messages must be equal
   reencode DESC TYPE IN OUT        parse each message and serialize it again
+  text DESC TYPE IN OUT            each message's text_format.MessageToString, UTF-8, as records
+                                   (extensions cleared first: the Swift side keeps them as unknown
+                                   fields, which text format does not print)
   defaults DESC TYPE OUT           one message with every field that declares a default set to it
                                    (required fields without one set to their type's zero)
 """
@@ -17,7 +20,7 @@ import random
 import struct
 import sys
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, text_format
 from google.protobuf.descriptor import FieldDescriptor as FD
 
 
@@ -278,6 +281,22 @@ def main(argv):
             if not is_message(f) and not is_repeated(f) and (f.has_default_value or is_required(f)):
                 setattr(m, f.name, f.default_value)
         write_records(argv[4], [m.SerializeToString()])
+        return 0
+    if cmd == "text":
+        cls = load(argv[2], argv[3])
+        def clear_extensions(m):
+            for f, v in m.ListFields():
+                if f.is_extension:
+                    m.ClearExtension(f)
+                elif is_message(f) and is_repeated(f) and not (f.message_type.GetOptions().map_entry):
+                    for x in v:
+                        clear_extensions(x)
+                elif is_message(f) and not is_repeated(f):
+                    clear_extensions(v)
+            return m
+
+        write_records(argv[5], [text_format.MessageToString(clear_extensions(cls.FromString(r))).encode()
+                                for r in read_records(argv[4])])
         return 0
     if cmd == "reencode":
         cls = load(argv[2], argv[3])
