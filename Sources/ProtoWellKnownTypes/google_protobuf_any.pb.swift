@@ -160,6 +160,23 @@ extension Google_Protobuf_AnyMessage: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_AnyMessage: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoString.isDefault(self.typeURL) { writer.write("typeUrl", "type_url", self.typeURL) }
+        if writer.emitsDefaults || !ProtoBytes.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "typeUrl", "type_url": try reader.member(key).read(value, into: &self.typeURL)
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// `google/protobuf/any.proto` as compiled, for server reflection.
 public enum Google_Protobuf_Any_ProtoFile {
     /// The file's name, serialized `FileDescriptorProto` (the bytes protoc's `--descriptor_set_out`

@@ -41,6 +41,18 @@ extension Google_Protobuf_Empty: ProtoTextFormattable {
     public func writeText(to writer: inout ProtoTextWriter) {}
 }
 
+extension Google_Protobuf_Empty: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {}
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, _) in object {
+            switch key {
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// `google/protobuf/empty.proto` as compiled, for server reflection.
 public enum Google_Protobuf_Empty_ProtoFile {
     /// The file's name, serialized `FileDescriptorProto` (the bytes protoc's `--descriptor_set_out`

@@ -245,6 +245,21 @@ extension Google_Protobuf_FieldMask: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_FieldMask: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("paths", "paths", repeated: self.paths)
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "paths": try reader.member(key).read(value, into: &self.paths)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// `google/protobuf/field_mask.proto` as compiled, for server reflection.
 public enum Google_Protobuf_FieldMask_ProtoFile {
     /// The file's name, serialized `FileDescriptorProto` (the bytes protoc's `--descriptor_set_out`

@@ -34,6 +34,14 @@ public enum Google_Protobuf_NullValue: ProtoEnum {
         default: nil
         }
     }
+
+    /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+    public static func protoValue(named name: String) -> Int32? {
+        switch name {
+        case "NULL_VALUE": 0
+        default: nil
+        }
+    }
 }
 
 /// `Struct` represents a structured data value, consisting of fields
@@ -89,6 +97,21 @@ extension Google_Protobuf_Struct: ProtoTextFormattable {
             let value = self.fields[key]!
             writer.write("value", message: value)
             writer.endMessage()
+        }
+    }
+}
+
+extension Google_Protobuf_Struct: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("fields", "fields", messageMap: self.fields)
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "fields": try reader.member(key).read(value, into: &self.fields)
+            default: try reader.unknown(key)
+            }
         }
     }
 }
@@ -187,6 +210,34 @@ extension Google_Protobuf_Value: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_Value: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        switch self.kind {
+        case .nullValue(let value)?: writer.write("nullValue", "null_value", enum: value)
+        case .numberValue(let value)?: writer.write("numberValue", "number_value", value)
+        case .stringValue(let value)?: writer.write("stringValue", "string_value", value)
+        case .boolValue(let value)?: writer.write("boolValue", "bool_value", value)
+        case .structValue(let value)?: writer.write("structValue", "struct_value", message: value)
+        case .listValue(let value)?: writer.write("listValue", "list_value", message: value)
+        case nil: break
+        }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "nullValue", "null_value": try reader.member(key).read(value, into: &self.kind, as: OneOf_Kind.nullValue)
+            case "numberValue", "number_value": try reader.member(key).read(value, into: &self.kind, as: OneOf_Kind.numberValue)
+            case "stringValue", "string_value": try reader.member(key).read(value, into: &self.kind, as: OneOf_Kind.stringValue)
+            case "boolValue", "bool_value": try reader.member(key).read(value, into: &self.kind, as: OneOf_Kind.boolValue)
+            case "structValue", "struct_value": try reader.member(key).read(value, into: &self.kind, as: OneOf_Kind.structValue)
+            case "listValue", "list_value": try reader.member(key).read(value, into: &self.kind, as: OneOf_Kind.listValue)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// `ListValue` is a wrapper around a repeated field of values.
 ///
 /// The JSON representation for `ListValue` is JSON array.
@@ -230,6 +281,21 @@ extension Google_Protobuf_ListValue: ProtoMessage {
 extension Google_Protobuf_ListValue: ProtoTextFormattable {
     public func writeText(to writer: inout ProtoTextWriter) {
         for value in self.values { writer.write("values", message: value) }
+    }
+}
+
+extension Google_Protobuf_ListValue: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("values", "values", repeatedMessage: self.values)
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "values": try reader.member(key).read(value, into: &self.values)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 

@@ -148,6 +148,23 @@ extension Google_Protobuf_Timestamp: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_Timestamp: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoInt64.isDefault(self.seconds) { writer.write("seconds", "seconds", self.seconds) }
+        if writer.emitsDefaults || !ProtoInt32.isDefault(self.nanos) { writer.write("nanos", "nanos", self.nanos) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "seconds": try reader.member(key).read(value, into: &self.seconds)
+            case "nanos": try reader.member(key).read(value, into: &self.nanos)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// `google/protobuf/timestamp.proto` as compiled, for server reflection.
 public enum Google_Protobuf_Timestamp_ProtoFile {
     /// The file's name, serialized `FileDescriptorProto` (the bytes protoc's `--descriptor_set_out`

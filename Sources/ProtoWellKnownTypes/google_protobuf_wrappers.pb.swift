@@ -49,6 +49,21 @@ extension Google_Protobuf_DoubleValue: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_DoubleValue: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoDouble.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Wrapper message for `float`.
 ///
 /// The JSON representation for `FloatValue` is JSON number.
@@ -92,6 +107,21 @@ extension Google_Protobuf_FloatValue: ProtoMessage {
 extension Google_Protobuf_FloatValue: ProtoTextFormattable {
     public func writeText(to writer: inout ProtoTextWriter) {
         if !ProtoFloat.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
+extension Google_Protobuf_FloatValue: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoFloat.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -141,6 +171,21 @@ extension Google_Protobuf_Int64Value: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_Int64Value: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoInt64.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Wrapper message for `uint64`.
 ///
 /// The JSON representation for `UInt64Value` is JSON string.
@@ -184,6 +229,21 @@ extension Google_Protobuf_UInt64Value: ProtoMessage {
 extension Google_Protobuf_UInt64Value: ProtoTextFormattable {
     public func writeText(to writer: inout ProtoTextWriter) {
         if !ProtoUInt64.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
+extension Google_Protobuf_UInt64Value: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoUInt64.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -233,6 +293,21 @@ extension Google_Protobuf_Int32Value: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_Int32Value: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoInt32.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Wrapper message for `uint32`.
 ///
 /// The JSON representation for `UInt32Value` is JSON number.
@@ -276,6 +351,21 @@ extension Google_Protobuf_UInt32Value: ProtoMessage {
 extension Google_Protobuf_UInt32Value: ProtoTextFormattable {
     public func writeText(to writer: inout ProtoTextWriter) {
         if !ProtoUInt32.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
+extension Google_Protobuf_UInt32Value: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoUInt32.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -325,6 +415,21 @@ extension Google_Protobuf_BoolValue: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_BoolValue: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoBool.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Wrapper message for `string`.
 ///
 /// The JSON representation for `StringValue` is JSON string.
@@ -371,6 +476,21 @@ extension Google_Protobuf_StringValue: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_StringValue: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoString.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Wrapper message for `bytes`.
 ///
 /// The JSON representation for `BytesValue` is JSON string.
@@ -414,6 +534,21 @@ extension Google_Protobuf_BytesValue: ProtoMessage {
 extension Google_Protobuf_BytesValue: ProtoTextFormattable {
     public func writeText(to writer: inout ProtoTextWriter) {
         if !ProtoBytes.isDefault(self.value) { writer.write("value", self.value) }
+    }
+}
+
+extension Google_Protobuf_BytesValue: ProtoJSONCodable {
+    public func writeJSON(to writer: inout ProtoJSONWriter) {
+        if writer.emitsDefaults || !ProtoBytes.isDefault(self.value) { writer.write("value", "value", self.value) }
+    }
+
+    public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "value": try reader.member(key).read(value, into: &self.value)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 

@@ -8,9 +8,14 @@ public protocol ProtoEnum: Sendable, Hashable {
     /// The name the `.proto` file gives `rawValue` (the first one declared, for aliases); nil for a
     /// number it does not name. Text format prints it.
     static func protoName(of rawValue: Int32) -> String?
+    /// The number of the value the `.proto` file names `name` (aliases included); nil for other
+    /// names. The JSON mapping reads it.
+    static func protoValue(named name: String) -> Int32?
 }
 
 extension ProtoEnum {
     /// No names known: text format prints numbers.
     public static func protoName(of rawValue: Int32) -> String? { nil }
+    /// No names known: JSON accepts numbers only.
+    public static func protoValue(named name: String) -> Int32? { nil }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProtoWire
 import ProtoWellKnownTypes
 import Testing
 
@@ -65,5 +66,49 @@ import Testing
     @Test func subNanosecondDurationTruncatesTowardZero() {
         let d = Google_Protobuf_Duration(Duration(secondsComponent: -2, attosecondsComponent: -999_999_999_999_999_999))
         #expect(d.seconds == -2 && d.nanos == -999_999_999)
+    }
+
+    /// The special JSON forms, compared with python's json_format for the same values, and read back.
+    @Test func specialJSONFormsMatchPython() throws {
+        var ts = Google_Protobuf_Timestamp()
+        ts.seconds = -1
+        ts.nanos = 250_000_000
+        var d1 = Google_Protobuf_Duration()
+        d1.seconds = -1
+        d1.nanos = -500_000_000
+        var d2 = Google_Protobuf_Duration()
+        d2.nanos = -1000
+        var mask = Google_Protobuf_FieldMask()
+        mask.paths = ["foo_bar", "baz.qux_quux"]
+        let value = Google_Protobuf_Value.with {
+            $0.kind = .structValue(.with {
+                $0.fields = ["b": .with { $0.kind = .boolValue(true) }, "a": .with { $0.kind = .listValue(.with {
+                    $0.values = [.with { $0.kind = .stringValue("x") }, .with { $0.kind = .nullValue(.nullValue) }, .with { $0.kind = .numberValue(1.5) }]
+                }) }]
+            })
+        }
+        var wrapped = Google_Protobuf_Int64Value()
+        wrapped.value = -9_007_199_254_740_993
+        let ours = [try ts.jsonString(), try d1.jsonString(), try d2.jsonString(), try mask.jsonString(), try value.jsonString(), try wrapped.jsonString()]
+        let script = """
+            import json
+            from google.protobuf import json_format, timestamp_pb2, duration_pb2, field_mask_pb2, struct_pb2, wrappers_pb2
+            v = struct_pb2.Value(); v.struct_value.update({"b": True, "a": ["x", None, 1.5]})
+            for m in [timestamp_pb2.Timestamp(seconds=-1, nanos=250000000), duration_pb2.Duration(seconds=-1, nanos=-500000000),
+                      duration_pb2.Duration(nanos=-1000), field_mask_pb2.FieldMask(paths=["foo_bar", "baz.qux_quux"]), v,
+                      wrappers_pb2.Int64Value(value=-9007199254740993)]:
+                print(json.dumps(json_format.MessageToDict(m), separators=(",", ":"), sort_keys=True))
+            """
+        let result = try ProcessRunner.run(try ProcessRunner.which("python3"), ["-c", script])
+        try #require(result.status == 0, "python: \(result.stderr)")
+        let theirs = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(ours == theirs)
+        #expect(try Google_Protobuf_Timestamp(jsonString: "\"1969-12-31T23:59:59.250Z\"") == ts)
+        #expect(try Google_Protobuf_Timestamp(jsonString: "\"1970-01-01T01:59:59.250+02:00\"") == ts)
+        #expect(try Google_Protobuf_Duration(jsonString: "\"-1.5s\"") == d1)
+        #expect(try Google_Protobuf_FieldMask(jsonString: "\"fooBar,baz.quxQuux\"") == mask)
+        #expect(try Google_Protobuf_Value(jsonString: ours[4]) == value)
+        #expect(throws: ProtoJSONError.self) { try Google_Protobuf_Timestamp(jsonString: "\"1970-01-01t00:00:00Z\"") }
+        #expect(throws: ProtoJSONError.self) { try Google_Protobuf_Duration(jsonString: "\"1\"") }
     }
 }

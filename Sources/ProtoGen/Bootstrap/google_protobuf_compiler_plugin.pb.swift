@@ -83,6 +83,27 @@ extension Google_Protobuf_Compiler_Version: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_Compiler_Version: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.major { writer.write("major", "major", value) }
+        if let value = self.minor { writer.write("minor", "minor", value) }
+        if let value = self.patch { writer.write("patch", "patch", value) }
+        if let value = self.suffix { writer.write("suffix", "suffix", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "major": try reader.member(key).read(value, into: &self.major)
+            case "minor": try reader.member(key).read(value, into: &self.minor)
+            case "patch": try reader.member(key).read(value, into: &self.patch)
+            case "suffix": try reader.member(key).read(value, into: &self.suffix)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// An encoded CodeGeneratorRequest is written to the plugin's stdin.
 struct Google_Protobuf_Compiler_CodeGeneratorRequest: Sendable, Hashable {
     /// The .proto files that were explicitly listed on the command-line.
@@ -156,6 +177,27 @@ extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("fileToGenerate", "file_to_generate", repeated: self.fileToGenerate)
+        if let value = self.parameter { writer.write("parameter", "parameter", value) }
+        if let value = self.compilerVersion { writer.write("compilerVersion", "compiler_version", message: value) }
+        writer.write("protoFile", "proto_file", repeatedMessage: self.protoFile)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "fileToGenerate", "file_to_generate": try reader.member(key).read(value, into: &self.fileToGenerate)
+            case "parameter": try reader.member(key).read(value, into: &self.parameter)
+            case "compilerVersion", "compiler_version": try reader.member(key).read(value, into: &self.compilerVersion)
+            case "protoFile", "proto_file": try reader.member(key).read(value, into: &self.protoFile)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// The plugin writes an encoded CodeGeneratorResponse to stdout.
 struct Google_Protobuf_Compiler_CodeGeneratorResponse: Sendable, Hashable {
     /// Set when the .proto input could not be turned into code.
@@ -197,6 +239,15 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: Sendable, Hashable {
             switch rawValue {
             case 0: "FEATURE_NONE"
             case 1: "FEATURE_PROTO3_OPTIONAL"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "FEATURE_NONE": 0
+            case "FEATURE_PROTO3_OPTIONAL": 1
             default: nil
             }
         }
@@ -274,6 +325,25 @@ extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.error { writer.write("error", "error", value) }
+        if let value = self.supportedFeatures { writer.write("supportedFeatures", "supported_features", value) }
+        writer.write("file", "file", repeatedMessage: self.file)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "error": try reader.member(key).read(value, into: &self.error)
+            case "supportedFeatures", "supported_features": try reader.member(key).read(value, into: &self.supportedFeatures)
+            case "file": try reader.member(key).read(value, into: &self.file)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -307,5 +377,24 @@ extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoTextFormatta
         if let value = self.name { writer.write("name", value) }
         if let value = self.insertionPoint { writer.write("insertion_point", value) }
         if let value = self.content { writer.write("content", value) }
+    }
+}
+
+extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.insertionPoint { writer.write("insertionPoint", "insertion_point", value) }
+        if let value = self.content { writer.write("content", "content", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "insertionPoint", "insertion_point": try reader.member(key).read(value, into: &self.insertionPoint)
+            case "content": try reader.member(key).read(value, into: &self.content)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }

@@ -47,6 +47,21 @@ extension Google_Protobuf_FileDescriptorSet: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_FileDescriptorSet: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("file", "file", repeatedMessage: self.file)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "file": try reader.member(key).read(value, into: &self.file)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Describes a complete .proto file.
 struct Google_Protobuf_FileDescriptorProto: Sendable, Hashable {
     /// file name, relative to root of source tree
@@ -175,6 +190,43 @@ extension Google_Protobuf_FileDescriptorProto: ProtoTextFormattable {
         for value in self.publicDependency { writer.write("public_dependency", value) }
         for value in self.weakDependency { writer.write("weak_dependency", value) }
         if let value = self.syntax { writer.write("syntax", value) }
+    }
+}
+
+extension Google_Protobuf_FileDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.`package` { writer.write("package", "package", value) }
+        writer.write("dependency", "dependency", repeated: self.dependency)
+        writer.write("messageType", "message_type", repeatedMessage: self.messageType)
+        writer.write("enumType", "enum_type", repeatedMessage: self.enumType)
+        writer.write("service", "service", repeatedMessage: self.service)
+        writer.write("extension", "extension", repeatedMessage: self.`extension`)
+        if let value = self.options { writer.write("options", "options", message: value) }
+        if let value = self.sourceCodeInfo { writer.write("sourceCodeInfo", "source_code_info", message: value) }
+        writer.write("publicDependency", "public_dependency", repeated: self.publicDependency)
+        writer.write("weakDependency", "weak_dependency", repeated: self.weakDependency)
+        if let value = self.syntax { writer.write("syntax", "syntax", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "package": try reader.member(key).read(value, into: &self.`package`)
+            case "dependency": try reader.member(key).read(value, into: &self.dependency)
+            case "messageType", "message_type": try reader.member(key).read(value, into: &self.messageType)
+            case "enumType", "enum_type": try reader.member(key).read(value, into: &self.enumType)
+            case "service": try reader.member(key).read(value, into: &self.service)
+            case "extension": try reader.member(key).read(value, into: &self.`extension`)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "sourceCodeInfo", "source_code_info": try reader.member(key).read(value, into: &self.sourceCodeInfo)
+            case "publicDependency", "public_dependency": try reader.member(key).read(value, into: &self.publicDependency)
+            case "weakDependency", "weak_dependency": try reader.member(key).read(value, into: &self.weakDependency)
+            case "syntax": try reader.member(key).read(value, into: &self.syntax)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -331,6 +383,39 @@ extension Google_Protobuf_DescriptorProto: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_DescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        writer.write("field", "field", repeatedMessage: self.field)
+        writer.write("nestedType", "nested_type", repeatedMessage: self.nestedType)
+        writer.write("enumType", "enum_type", repeatedMessage: self.enumType)
+        writer.write("extensionRange", "extension_range", repeatedMessage: self.extensionRange)
+        writer.write("extension", "extension", repeatedMessage: self.`extension`)
+        if let value = self.options { writer.write("options", "options", message: value) }
+        writer.write("oneofDecl", "oneof_decl", repeatedMessage: self.oneofDecl)
+        writer.write("reservedRange", "reserved_range", repeatedMessage: self.reservedRange)
+        writer.write("reservedName", "reserved_name", repeated: self.reservedName)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "field": try reader.member(key).read(value, into: &self.field)
+            case "nestedType", "nested_type": try reader.member(key).read(value, into: &self.nestedType)
+            case "enumType", "enum_type": try reader.member(key).read(value, into: &self.enumType)
+            case "extensionRange", "extension_range": try reader.member(key).read(value, into: &self.extensionRange)
+            case "extension": try reader.member(key).read(value, into: &self.`extension`)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "oneofDecl", "oneof_decl": try reader.member(key).read(value, into: &self.oneofDecl)
+            case "reservedRange", "reserved_range": try reader.member(key).read(value, into: &self.reservedRange)
+            case "reservedName", "reserved_name": try reader.member(key).read(value, into: &self.reservedName)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -363,6 +448,23 @@ extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.start { writer.write("start", "start", value) }
+        if let value = self.end { writer.write("end", "end", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "start": try reader.member(key).read(value, into: &self.start)
+            case "end": try reader.member(key).read(value, into: &self.end)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -392,6 +494,23 @@ extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoTextFormattable {
     func writeText(to writer: inout ProtoTextWriter) {
         if let value = self.start { writer.write("start", value) }
         if let value = self.end { writer.write("end", value) }
+    }
+}
+
+extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.start { writer.write("start", "start", value) }
+        if let value = self.end { writer.write("end", "end", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "start": try reader.member(key).read(value, into: &self.start)
+            case "end": try reader.member(key).read(value, into: &self.end)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -530,6 +649,31 @@ struct Google_Protobuf_FieldDescriptorProto: Sendable, Hashable {
             default: nil
             }
         }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "TYPE_DOUBLE": 1
+            case "TYPE_FLOAT": 2
+            case "TYPE_INT64": 3
+            case "TYPE_UINT64": 4
+            case "TYPE_INT32": 5
+            case "TYPE_FIXED64": 6
+            case "TYPE_FIXED32": 7
+            case "TYPE_BOOL": 8
+            case "TYPE_STRING": 9
+            case "TYPE_GROUP": 10
+            case "TYPE_MESSAGE": 11
+            case "TYPE_BYTES": 12
+            case "TYPE_UINT32": 13
+            case "TYPE_ENUM": 14
+            case "TYPE_SFIXED32": 15
+            case "TYPE_SFIXED64": 16
+            case "TYPE_SINT32": 17
+            case "TYPE_SINT64": 18
+            default: nil
+            }
+        }
     }
 
     /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
@@ -545,6 +689,16 @@ struct Google_Protobuf_FieldDescriptorProto: Sendable, Hashable {
             case 1: "LABEL_OPTIONAL"
             case 2: "LABEL_REQUIRED"
             case 3: "LABEL_REPEATED"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "LABEL_OPTIONAL": 1
+            case "LABEL_REQUIRED": 2
+            case "LABEL_REPEATED": 3
             default: nil
             }
         }
@@ -619,6 +773,41 @@ extension Google_Protobuf_FieldDescriptorProto: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_FieldDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.extendee { writer.write("extendee", "extendee", value) }
+        if let value = self.number { writer.write("number", "number", value) }
+        if let value = self.label { writer.write("label", "label", closedEnum: value) }
+        if let value = self.type { writer.write("type", "type", closedEnum: value) }
+        if let value = self.typeName { writer.write("typeName", "type_name", value) }
+        if let value = self.defaultValue { writer.write("defaultValue", "default_value", value) }
+        if let value = self.options { writer.write("options", "options", message: value) }
+        if let value = self.oneofIndex { writer.write("oneofIndex", "oneof_index", value) }
+        if let value = self.jsonName { writer.write("jsonName", "json_name", value) }
+        if let value = self.proto3Optional { writer.write("proto3Optional", "proto3_optional", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "extendee": try reader.member(key).read(value, into: &self.extendee)
+            case "number": try reader.member(key).read(value, into: &self.number)
+            case "label": try reader.member(key).read(value, into: &self.label)
+            case "type": try reader.member(key).read(value, into: &self.type)
+            case "typeName", "type_name": try reader.member(key).read(value, into: &self.typeName)
+            case "defaultValue", "default_value": try reader.member(key).read(value, into: &self.defaultValue)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "oneofIndex", "oneof_index": try reader.member(key).read(value, into: &self.oneofIndex)
+            case "jsonName", "json_name": try reader.member(key).read(value, into: &self.jsonName)
+            case "proto3Optional", "proto3_optional": try reader.member(key).read(value, into: &self.proto3Optional)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Describes a oneof.
 struct Google_Protobuf_OneofDescriptorProto: Sendable, Hashable {
     var name: String?
@@ -674,6 +863,23 @@ extension Google_Protobuf_OneofDescriptorProto: ProtoTextFormattable {
     func writeText(to writer: inout ProtoTextWriter) {
         if let value = self.name { writer.write("name", value) }
         if let value = self.options { writer.write("options", message: value) }
+    }
+}
+
+extension Google_Protobuf_OneofDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.options { writer.write("options", "options", message: value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -778,6 +984,29 @@ extension Google_Protobuf_EnumDescriptorProto: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_EnumDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        writer.write("value", "value", repeatedMessage: self.value)
+        if let value = self.options { writer.write("options", "options", message: value) }
+        writer.write("reservedRange", "reserved_range", repeatedMessage: self.reservedRange)
+        writer.write("reservedName", "reserved_name", repeated: self.reservedName)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "value": try reader.member(key).read(value, into: &self.value)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "reservedRange", "reserved_range": try reader.member(key).read(value, into: &self.reservedRange)
+            case "reservedName", "reserved_name": try reader.member(key).read(value, into: &self.reservedName)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -807,6 +1036,23 @@ extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoTextFormat
     func writeText(to writer: inout ProtoTextWriter) {
         if let value = self.start { writer.write("start", value) }
         if let value = self.end { writer.write("end", value) }
+    }
+}
+
+extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.start { writer.write("start", "start", value) }
+        if let value = self.end { writer.write("end", "end", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "start": try reader.member(key).read(value, into: &self.start)
+            case "end": try reader.member(key).read(value, into: &self.end)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -878,6 +1124,25 @@ extension Google_Protobuf_EnumValueDescriptorProto: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_EnumValueDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.number { writer.write("number", "number", value) }
+        if let value = self.options { writer.write("options", "options", message: value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "number": try reader.member(key).read(value, into: &self.number)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Describes a service.
 struct Google_Protobuf_ServiceDescriptorProto: Sendable, Hashable {
     var name: String?
@@ -938,6 +1203,25 @@ extension Google_Protobuf_ServiceDescriptorProto: ProtoTextFormattable {
         if let value = self.name { writer.write("name", value) }
         for value in self.method { writer.write("method", message: value) }
         if let value = self.options { writer.write("options", message: value) }
+    }
+}
+
+extension Google_Protobuf_ServiceDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        writer.write("method", "method", repeatedMessage: self.method)
+        if let value = self.options { writer.write("options", "options", message: value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "method": try reader.member(key).read(value, into: &self.method)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -1049,6 +1333,31 @@ extension Google_Protobuf_MethodDescriptorProto: ProtoTextFormattable {
         if let value = self.options { writer.write("options", message: value) }
         if let value = self._clientStreaming { writer.write("client_streaming", value) }
         if let value = self._serverStreaming { writer.write("server_streaming", value) }
+    }
+}
+
+extension Google_Protobuf_MethodDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.inputType { writer.write("inputType", "input_type", value) }
+        if let value = self.outputType { writer.write("outputType", "output_type", value) }
+        if let value = self.options { writer.write("options", "options", message: value) }
+        if let value = self._clientStreaming { writer.write("clientStreaming", "client_streaming", value) }
+        if let value = self._serverStreaming { writer.write("serverStreaming", "server_streaming", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "inputType", "input_type": try reader.member(key).read(value, into: &self.inputType)
+            case "outputType", "output_type": try reader.member(key).read(value, into: &self.outputType)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "clientStreaming", "client_streaming": try reader.member(key).read(value, into: &self._clientStreaming)
+            case "serverStreaming", "server_streaming": try reader.member(key).read(value, into: &self._serverStreaming)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -1249,6 +1558,16 @@ struct Google_Protobuf_FileOptions: Sendable, Hashable {
             default: nil
             }
         }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "SPEED": 1
+            case "CODE_SIZE": 2
+            case "LITE_RUNTIME": 3
+            default: nil
+            }
+        }
     }
 }
 
@@ -1356,6 +1675,59 @@ extension Google_Protobuf_FileOptions: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_FileOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.javaPackage { writer.write("javaPackage", "java_package", value) }
+        if let value = self.javaOuterClassname { writer.write("javaOuterClassname", "java_outer_classname", value) }
+        if let value = self._optimizeFor { writer.write("optimizeFor", "optimize_for", closedEnum: value) }
+        if let value = self._javaMultipleFiles { writer.write("javaMultipleFiles", "java_multiple_files", value) }
+        if let value = self.goPackage { writer.write("goPackage", "go_package", value) }
+        if let value = self._ccGenericServices { writer.write("ccGenericServices", "cc_generic_services", value) }
+        if let value = self._javaGenericServices { writer.write("javaGenericServices", "java_generic_services", value) }
+        if let value = self._pyGenericServices { writer.write("pyGenericServices", "py_generic_services", value) }
+        if let value = self.javaGenerateEqualsAndHash { writer.write("javaGenerateEqualsAndHash", "java_generate_equals_and_hash", value) }
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+        if let value = self._javaStringCheckUtf8 { writer.write("javaStringCheckUtf8", "java_string_check_utf8", value) }
+        if let value = self._ccEnableArenas { writer.write("ccEnableArenas", "cc_enable_arenas", value) }
+        if let value = self.objcClassPrefix { writer.write("objcClassPrefix", "objc_class_prefix", value) }
+        if let value = self.csharpNamespace { writer.write("csharpNamespace", "csharp_namespace", value) }
+        if let value = self.swiftPrefix { writer.write("swiftPrefix", "swift_prefix", value) }
+        if let value = self.phpClassPrefix { writer.write("phpClassPrefix", "php_class_prefix", value) }
+        if let value = self.phpNamespace { writer.write("phpNamespace", "php_namespace", value) }
+        if let value = self._phpGenericServices { writer.write("phpGenericServices", "php_generic_services", value) }
+        if let value = self.phpMetadataNamespace { writer.write("phpMetadataNamespace", "php_metadata_namespace", value) }
+        if let value = self.rubyPackage { writer.write("rubyPackage", "ruby_package", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "javaPackage", "java_package": try reader.member(key).read(value, into: &self.javaPackage)
+            case "javaOuterClassname", "java_outer_classname": try reader.member(key).read(value, into: &self.javaOuterClassname)
+            case "optimizeFor", "optimize_for": try reader.member(key).read(value, into: &self._optimizeFor)
+            case "javaMultipleFiles", "java_multiple_files": try reader.member(key).read(value, into: &self._javaMultipleFiles)
+            case "goPackage", "go_package": try reader.member(key).read(value, into: &self.goPackage)
+            case "ccGenericServices", "cc_generic_services": try reader.member(key).read(value, into: &self._ccGenericServices)
+            case "javaGenericServices", "java_generic_services": try reader.member(key).read(value, into: &self._javaGenericServices)
+            case "pyGenericServices", "py_generic_services": try reader.member(key).read(value, into: &self._pyGenericServices)
+            case "javaGenerateEqualsAndHash", "java_generate_equals_and_hash": try reader.member(key).read(value, into: &self.javaGenerateEqualsAndHash)
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            case "javaStringCheckUtf8", "java_string_check_utf8": try reader.member(key).read(value, into: &self._javaStringCheckUtf8)
+            case "ccEnableArenas", "cc_enable_arenas": try reader.member(key).read(value, into: &self._ccEnableArenas)
+            case "objcClassPrefix", "objc_class_prefix": try reader.member(key).read(value, into: &self.objcClassPrefix)
+            case "csharpNamespace", "csharp_namespace": try reader.member(key).read(value, into: &self.csharpNamespace)
+            case "swiftPrefix", "swift_prefix": try reader.member(key).read(value, into: &self.swiftPrefix)
+            case "phpClassPrefix", "php_class_prefix": try reader.member(key).read(value, into: &self.phpClassPrefix)
+            case "phpNamespace", "php_namespace": try reader.member(key).read(value, into: &self.phpNamespace)
+            case "phpGenericServices", "php_generic_services": try reader.member(key).read(value, into: &self._phpGenericServices)
+            case "phpMetadataNamespace", "php_metadata_namespace": try reader.member(key).read(value, into: &self.phpMetadataNamespace)
+            case "rubyPackage", "ruby_package": try reader.member(key).read(value, into: &self.rubyPackage)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 struct Google_Protobuf_MessageOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var messageSetWireFormat: Bool {
@@ -1446,6 +1818,27 @@ extension Google_Protobuf_MessageOptions: ProtoTextFormattable {
         if let value = self._noStandardDescriptorAccessor { writer.write("no_standard_descriptor_accessor", value) }
         if let value = self._deprecated { writer.write("deprecated", value) }
         if let value = self.mapEntry { writer.write("map_entry", value) }
+    }
+}
+
+extension Google_Protobuf_MessageOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._messageSetWireFormat { writer.write("messageSetWireFormat", "message_set_wire_format", value) }
+        if let value = self._noStandardDescriptorAccessor { writer.write("noStandardDescriptorAccessor", "no_standard_descriptor_accessor", value) }
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+        if let value = self.mapEntry { writer.write("mapEntry", "map_entry", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "messageSetWireFormat", "message_set_wire_format": try reader.member(key).read(value, into: &self._messageSetWireFormat)
+            case "noStandardDescriptorAccessor", "no_standard_descriptor_accessor": try reader.member(key).read(value, into: &self._noStandardDescriptorAccessor)
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            case "mapEntry", "map_entry": try reader.member(key).read(value, into: &self.mapEntry)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -1550,6 +1943,16 @@ struct Google_Protobuf_FieldOptions: Sendable, Hashable {
             default: nil
             }
         }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "STRING": 0
+            case "CORD": 1
+            case "STRING_PIECE": 2
+            default: nil
+            }
+        }
     }
 
     /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
@@ -1565,6 +1968,16 @@ struct Google_Protobuf_FieldOptions: Sendable, Hashable {
             case 0: "JS_NORMAL"
             case 1: "JS_STRING"
             case 2: "JS_NUMBER"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "JS_NORMAL": 0
+            case "JS_STRING": 1
+            case "JS_NUMBER": 2
             default: nil
             }
         }
@@ -1623,6 +2036,33 @@ extension Google_Protobuf_FieldOptions: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_FieldOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._ctype { writer.write("ctype", "ctype", closedEnum: value) }
+        if let value = self.packed { writer.write("packed", "packed", value) }
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+        if let value = self._lazy { writer.write("lazy", "lazy", value) }
+        if let value = self._jstype { writer.write("jstype", "jstype", closedEnum: value) }
+        if let value = self._weak { writer.write("weak", "weak", value) }
+        if let value = self._unverifiedLazy { writer.write("unverifiedLazy", "unverified_lazy", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "ctype": try reader.member(key).read(value, into: &self._ctype)
+            case "packed": try reader.member(key).read(value, into: &self.packed)
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            case "lazy": try reader.member(key).read(value, into: &self._lazy)
+            case "jstype": try reader.member(key).read(value, into: &self._jstype)
+            case "weak": try reader.member(key).read(value, into: &self._weak)
+            case "unverifiedLazy", "unverified_lazy": try reader.member(key).read(value, into: &self._unverifiedLazy)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 struct Google_Protobuf_OneofOptions: Sendable, Hashable {
     var unknownFields = ProtoUnknownFields()
 
@@ -1652,6 +2092,18 @@ extension Google_Protobuf_OneofOptions: ProtoMessage {
 
 extension Google_Protobuf_OneofOptions: ProtoTextFormattable {
     func writeText(to writer: inout ProtoTextWriter) {}
+}
+
+extension Google_Protobuf_OneofOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {}
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, _) in object {
+            switch key {
+            default: try reader.unknown(key)
+            }
+        }
+    }
 }
 
 struct Google_Protobuf_EnumOptions: Sendable, Hashable {
@@ -1717,6 +2169,23 @@ extension Google_Protobuf_EnumOptions: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_EnumOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.allowAlias { writer.write("allowAlias", "allow_alias", value) }
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "allowAlias", "allow_alias": try reader.member(key).read(value, into: &self.allowAlias)
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 struct Google_Protobuf_EnumValueOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
@@ -1769,6 +2238,21 @@ extension Google_Protobuf_EnumValueOptions: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_EnumValueOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 struct Google_Protobuf_ServiceOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
@@ -1818,6 +2302,21 @@ extension Google_Protobuf_ServiceOptions: ProtoMessage {
 extension Google_Protobuf_ServiceOptions: ProtoTextFormattable {
     func writeText(to writer: inout ProtoTextWriter) {
         if let value = self._deprecated { writer.write("deprecated", value) }
+    }
+}
+
+extension Google_Protobuf_ServiceOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -1875,6 +2374,16 @@ struct Google_Protobuf_MethodOptions: Sendable, Hashable {
             default: nil
             }
         }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "IDEMPOTENCY_UNKNOWN": 0
+            case "NO_SIDE_EFFECTS": 1
+            case "IDEMPOTENT": 2
+            default: nil
+            }
+        }
     }
 }
 
@@ -1907,6 +2416,23 @@ extension Google_Protobuf_MethodOptions: ProtoTextFormattable {
     func writeText(to writer: inout ProtoTextWriter) {
         if let value = self._deprecated { writer.write("deprecated", value) }
         if let value = self._idempotencyLevel { writer.write("idempotency_level", closedEnum: value) }
+    }
+}
+
+extension Google_Protobuf_MethodOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+        if let value = self._idempotencyLevel { writer.write("idempotencyLevel", "idempotency_level", closedEnum: value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            case "idempotencyLevel", "idempotency_level": try reader.member(key).read(value, into: &self._idempotencyLevel)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
@@ -1983,6 +2509,21 @@ extension Google_Protobuf_SourceCodeInfo: ProtoTextFormattable {
     }
 }
 
+extension Google_Protobuf_SourceCodeInfo: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("location", "location", repeatedMessage: self.location)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "location": try reader.member(key).read(value, into: &self.location)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 extension Google_Protobuf_SourceCodeInfo.Location: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
@@ -2024,5 +2565,28 @@ extension Google_Protobuf_SourceCodeInfo.Location: ProtoTextFormattable {
         if let value = self.leadingComments { writer.write("leading_comments", value) }
         if let value = self.trailingComments { writer.write("trailing_comments", value) }
         for value in self.leadingDetachedComments { writer.write("leading_detached_comments", value) }
+    }
+}
+
+extension Google_Protobuf_SourceCodeInfo.Location: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("path", "path", repeated: self.path)
+        writer.write("span", "span", repeated: self.span)
+        if let value = self.leadingComments { writer.write("leadingComments", "leading_comments", value) }
+        if let value = self.trailingComments { writer.write("trailingComments", "trailing_comments", value) }
+        writer.write("leadingDetachedComments", "leading_detached_comments", repeated: self.leadingDetachedComments)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "path": try reader.member(key).read(value, into: &self.path)
+            case "span": try reader.member(key).read(value, into: &self.span)
+            case "leadingComments", "leading_comments": try reader.member(key).read(value, into: &self.leadingComments)
+            case "trailingComments", "trailing_comments": try reader.member(key).read(value, into: &self.trailingComments)
+            case "leadingDetachedComments", "leading_detached_comments": try reader.member(key).read(value, into: &self.leadingDetachedComments)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }

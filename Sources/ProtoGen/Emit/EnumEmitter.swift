@@ -78,6 +78,14 @@ struct EnumEmitter {
             p.line("default: nil")
             p.line("}")
         }
+        p.line()
+        p.line("/// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.")
+        p.block("\(access)static func protoValue(named name: String) -> Int32? {") { p in
+            p.line("switch name {")
+            for value in decl.values { p.line("case \"\(value.name)\": \(value.number)") }
+            p.line("default: nil")
+            p.line("}")
+        }
     }
 
     /// A closed enum: a raw-value Swift enum, aliases as static constants.

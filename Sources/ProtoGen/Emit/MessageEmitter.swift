@@ -34,6 +34,8 @@ struct MessageEmitter {
         }
         p.line()
         emitText(plans, message: message, qualifiedName: qualifiedName, syntax: syntax, into: &p)
+        p.line()
+        emitJSON(plans, message: message, qualifiedName: qualifiedName, syntax: syntax, into: &p)
         for nested in message.messages where !nested.isMapEntry {
             emitCodecExtensions(nested, qualifiedName: qualifiedName + "." + SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
         }
@@ -90,6 +92,8 @@ struct MessageEmitter {
     func oneofProperty(_ message: MessageDecl, _ index: Int) -> String {
         SwiftNaming.escaped(SwiftNaming.propertyName(message.oneofs[index].name))
     }
+
+    func oneofTypeName(_ message: MessageDecl, _ index: Int) -> String { oneofType(message, index) }
 
     private func oneofType(_ message: MessageDecl, _ index: Int) -> String {
         "OneOf_" + SwiftNaming.upperCamel(message.oneofs[index].name)
