@@ -1,5 +1,6 @@
 // The shared codec anchors: order.bin and small.bin are the bytes swift-protobuf, C++, Go and python
-// produce for one Order and one Small (../shared/anchors/CODEC.md). Ours must read and write exactly them.
+// produce for one Order and one Small (Fixtures/anchors: codec.proto, order.bin, small.bin). Ours must
+// read and write exactly them.
 import Foundation
 import ProtoWire
 import Testing
