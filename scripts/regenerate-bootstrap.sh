@@ -13,7 +13,7 @@ python3 scripts/embed-well-known-protos.py
 swift build --product protoc-gen-h2rpc 2>&1 | grep -E 'error|warning: ' || true
 bin="$(swift build --show-bin-path)/protoc-gen-h2rpc"
 out=Sources/ProtoGen/Bootstrap
-"$bin" --proto_path Protos --swift_out "$out" --visibility internal --services false \
+"$bin" --proto_path Protos --swift_out "$out" --visibility internal --services false --descriptors false \
     --file-naming PathToUnderscores \
     google/protobuf/descriptor.proto google/protobuf/compiler/plugin.proto
 echo "regenerated WellKnownProtos.swift and $out"

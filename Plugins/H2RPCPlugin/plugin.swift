@@ -1,25 +1,57 @@
 // SwiftPM build-tool plugin: generates Swift for a target's .proto files at build time with
 // protoc-gen-h2rpc in standalone mode — no protoc and no configuration file needed.
 //
-// The target's folder is the proto path: `import "a/b.proto"` finds `<target>/a/b.proto`.
-// The well-known types (`google/protobuf/*.proto`) are built into the generator; when a target's
-// files import them, their Swift is generated into the target too. Declarations are public, and
-// output files are named after the proto path with `/` as `_` (`a_b.pb.swift`) so that base names
-// stay unique within the target.
+// The target's folder is the proto path: `import "a/b.proto"` finds `<target>/a/b.proto`. The folders
+// of the targets it depends on that hold .proto files come next, so a .proto may import one of a
+// dependency's (`import "base/v1/base.proto"`); the generated code then imports that target's module
+// instead of declaring its types again.
+//
+// The well-known types (`google/protobuf/*.proto`) are built into the generator. When the target
+// depends (directly or through another target) on h2rpc's ProtoWellKnownTypes library, generated code
+// imports it for any, duration, empty, field_mask, struct, timestamp and wrappers; other imported
+// google/protobuf files (descriptor.proto, compiler/plugin.proto), and all of them in a target
+// without that dependency, are generated into the target. Declarations are public, and output files
+// are named after the proto path with `/` as `_` (`a_b.pb.swift`) so that base names stay unique.
 import Foundation
 import PackagePlugin
 
 @main
 struct H2RPCPlugin: BuildToolPlugin {
+    /// The library target whose module holds the generated well-known types.
+    static let wellKnownTypesModule = "ProtoWellKnownTypes"
+    static let wellKnownTypeFiles: Set<String> = [
+        "google/protobuf/any.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto",
+        "google/protobuf/field_mask.proto", "google/protobuf/struct.proto", "google/protobuf/timestamp.proto",
+        "google/protobuf/wrappers.proto",
+    ]
+
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
         let root = target.directoryURL
         let protos = target.sourceFiles(withSuffix: "proto").map(\.url)
         if protos.isEmpty { return [] }
+        let dependencies = target.recursiveTargetDependencies
+        let sharedWellKnownTypes = dependencies.contains { $0.name == Self.wellKnownTypesModule }
+
+        var arguments = ["--proto_path", root.path(percentEncoded: false)]
+        var inputs = protos
+        // Dependency targets' .proto files: found through their folders, generated in their modules.
+        for case let dependency as SourceModuleTarget in dependencies where dependency.name != Self.wellKnownTypesModule {
+            let files = dependency.sourceFiles(withSuffix: "proto").map(\.url)
+            if files.isEmpty { continue }
+            arguments += ["--proto_path", dependency.directoryURL.path(percentEncoded: false)]
+            for url in files {
+                arguments += ["--proto-module", relativePath(url, to: dependency.directoryURL) + "=" + dependency.moduleName]
+            }
+            inputs += files
+        }
+        if sharedWellKnownTypes { arguments += ["--well-known-types-module", Self.wellKnownTypesModule] }
+
         var names: [String] = protos.map { relativePath($0, to: root) }
         var wellKnown: [String] = []
         for url in protos {
             for name in Self.wellKnownImports(of: url) where !names.contains(name) && !wellKnown.contains(name) {
+                if sharedWellKnownTypes && Self.wellKnownTypeFiles.contains(name) { continue }
                 wellKnown.append(name)
             }
         }
@@ -33,13 +65,12 @@ struct H2RPCPlugin: BuildToolPlugin {
             outDir.appending(path: String(name.dropLast(".proto".count)).replacingOccurrences(of: "/", with: "_") + ".pb.swift")
         }
         let tool = try context.tool(named: "protoc-gen-h2rpc")
-        let arguments = ["--proto_path", root.path(percentEncoded: false),
-                         "--swift_out", outDir.path(percentEncoded: false),
-                         "--visibility", "public", "--file-naming", "PathToUnderscores"] + names
+        arguments += ["--swift_out", outDir.path(percentEncoded: false),
+                      "--visibility", "public", "--file-naming", "PathToUnderscores"] + names
         return [
             .buildCommand(
                 displayName: "Generating Swift for \(names.count) .proto file(s) of \(target.name)",
-                executable: tool.url, arguments: arguments, inputFiles: protos, outputFiles: outputs)
+                executable: tool.url, arguments: arguments, inputFiles: inputs, outputFiles: outputs)
         ]
     }
 

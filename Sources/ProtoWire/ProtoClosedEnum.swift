@@ -9,6 +9,19 @@ public protocol ProtoClosedEnum: Sendable, Hashable, CaseIterable {
     init?(rawValue: Int32)
     /// The number on the wire.
     var rawValue: Int32 { get }
+    /// The name the `.proto` file gives `rawValue` (the first one declared, for aliases). Text format
+    /// prints it.
+    static func protoName(of rawValue: Int32) -> String?
+    /// The number of the value the `.proto` file names `name` (aliases included); nil for other
+    /// names. The JSON mapping reads it.
+    static func protoValue(named name: String) -> Int32?
+}
+
+extension ProtoClosedEnum {
+    /// No names known: text format prints numbers.
+    public static func protoName(of rawValue: Int32) -> String? { nil }
+    /// No names known: JSON accepts numbers only.
+    public static func protoValue(named name: String) -> Int32? { nil }
 }
 
 /// A closed enum field: a varint of the int32 value (sign-extended to 64 bits when negative).

@@ -10,7 +10,9 @@ import Darwin
 enum StandaloneMode {
     static let usage = """
         usage: protoc-gen-h2rpc [--proto_path DIR]... --swift_out DIR [--visibility internal|public|package]
-                                [--services true|false] [--file-naming FullPath|PathToUnderscores] file.proto...
+                                [--services true|false] [--file-naming FullPath|PathToUnderscores]
+                                [--descriptors true|false] [--well-known-types-module MODULE]
+                                [--proto-module a/b.proto=MODULE]... file.proto...
                (with no arguments it runs as a protoc plugin: protoc --plugin=protoc-gen-h2rpc --h2rpc_out=DIR ...)
         """
 
@@ -48,6 +50,17 @@ enum StandaloneMode {
             case "--services":
                 guard let v = value(flag), v == "true" || v == "false" else { return fail("--services takes true or false\n" + usage) }
                 options.services = v == "true"
+            case "--well-known-types-module":
+                guard let v = value(flag), !v.isEmpty else { return fail("--well-known-types-module needs a module name\n" + usage) }
+                options.useWellKnownTypes(from: v)
+            case "--proto-module":
+                guard let v = value(flag), let eq = v.lastIndex(of: "="), eq != v.startIndex, v.index(after: eq) != v.endIndex else {
+                    return fail("--proto-module takes a/b.proto=Module\n" + usage)
+                }
+                options.moduleMappings[String(v[..<eq])] = String(v[v.index(after: eq)...])
+            case "--descriptors":
+                guard let v = value(flag), v == "true" || v == "false" else { return fail("--descriptors takes true or false\n" + usage) }
+                options.descriptors = v == "true"
             case "--file-naming":
                 guard let v = value(flag), let naming = GeneratorOptions.FileNaming(rawValue: v) else {
                     return fail("--file-naming takes FullPath or PathToUnderscores\n" + usage)
@@ -75,8 +88,8 @@ enum StandaloneMode {
                 try FileIO.write(output.content, to: outDir + "/" + output.name)
             }
             return 0
-        } catch let error as ProtoGenError {
-            return fail(error.description)
+        } catch let errors as ProtoGenErrors {
+            return fail(errors.description)
         } catch {
             return fail("protoc-gen-h2rpc: \(error)")
         }

@@ -7,7 +7,9 @@ import Testing
 /// input each time: it must reject it too, and where `sameAsProtoc` (most cases) it must print our
 /// exact line — so the expected texts below are protoc's, not only ours.
 @Suite struct BadInputTests {
-    /// Generates from in-memory files and returns the error's description; checks protoc agrees.
+    /// Generates from in-memory files and returns the errors, one `file:line:column: message` line
+    /// each (protoc's form); checks protoc rejects the input too and, where `sameAsProtoc`, prints
+    /// each of our lines.
     private func error(_ sources: [String: String], _ file: String, sameAsProtoc: Bool = true,
                        sourceLocation: SourceLocation = #_sourceLocation) -> String? {
         let ours: String?
@@ -15,7 +17,7 @@ import Testing
             _ = try Generator.generate(sources: sources, files: [file])
             ours = nil
         } catch {
-            ours = error.description
+            ours = error.errors.map(\.protocDescription).joined(separator: "\n")
         }
         do {
             let dir = try ProcessRunner.temporaryDirectory()
@@ -29,8 +31,10 @@ import Testing
                                                ["-I", dir, "--descriptor_set_out=/dev/null", file], currentDirectory: dir)
             #expect(protoc.status != 0, "protoc accepts what we reject: \(ours ?? "-")", sourceLocation: sourceLocation)
             if sameAsProtoc, let ours {
-                #expect(protoc.stderr.split(separator: "\n").contains { $0 == ours },
-                        "protoc says:\n\(protoc.stderr)", sourceLocation: sourceLocation)
+                let protocLines = protoc.stderr.split(separator: "\n")
+                for line in ours.split(separator: "\n") {
+                    #expect(protocLines.contains(line), "protoc says:\n\(protoc.stderr)", sourceLocation: sourceLocation)
+                }
             }
         } catch {
             Issue.record("running protoc: \(error)", sourceLocation: sourceLocation)
@@ -149,7 +153,38 @@ import Testing
         #expect(error(innermost, "x.proto")
                 == "x.proto:6:3: \"A.Q\" is resolved to \"x.Outer.A.Q\", which is not defined. The innermost scope is searched first in name resolution. Consider using a leading '.'(i.e., \".A.Q\") to start from the outermost scope.")
         #expect(error(["s.proto": "syntax = \"proto3\";\nservice S {\n  rpc M(E) returns (E);\n}\nenum E { Z = 0; }\n"], "s.proto")
-                == "s.proto:3:9: \"E\" is not a message type.")
+                == "s.proto:3:9: \"E\" is not a message type.\ns.proto:3:21: \"E\" is not a message type.")
+    }
+
+    /// After a syntax error the parser skips the rest of the statement and goes on, as protoc does.
+    @Test func everySyntaxErrorOfAFile() {
+        let text = "syntax = \"proto3\";\npackage p;\nmessage N {\n  int32 x = 1\n}\nmessage O {\n  int32 y = ;\n  int32 z = 2;\n}\n"
+        #expect(error(["multi.proto": text], "multi.proto") == "multi.proto:5:1: Expected \";\".\nmulti.proto:7:13: Expected field number.")
+    }
+
+    /// Unknown types and failed checks are all reported, not only the first (protoc prints the same
+    /// lines in its own order).
+    @Test func everyResolutionAndCheckErrorOfAFile() {
+        let text = """
+            syntax = "proto3";
+            package p;
+            message M {
+              Bogus a = 1;
+              int32 b = 1;
+              Other c = 3;
+              int32 d = 19000;
+            }
+            service S { rpc X(Nope) returns (M); }
+
+            """
+        let lines = error(["multi2.proto": text], "multi2.proto")?.split(separator: "\n").sorted()
+        #expect(lines == [
+            "multi2.proto:4:3: \"Bogus\" is not defined.",
+            "multi2.proto:5:13: Field number 1 has already been used in \"p.M\" by field \"a\".",
+            "multi2.proto:6:3: \"Other\" is not defined.",
+            "multi2.proto:7:13: Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.",
+            "multi2.proto:9:19: \"Nope\" is not defined.",
+        ])
     }
 
     @Test func proto2EnumInProto3() {
@@ -206,14 +241,27 @@ import Testing
                 == "e.proto:6:13: \"p.M\" does not declare 100 as an extension number.")
     }
 
-    /// The executable reports the same way and exits with status 1.
+    /// The executable prints every error as a compiler diagnostic (`/abs/path:line:column: error: …`,
+    /// the form SwiftPM and IDEs show) and exits with status 1.
     @Test func commandLineExitStatus() throws {
         let dir = try ProcessRunner.temporaryDirectory()
-        try "syntax = \"proto3\";\nmessage M {\n  Missing m = 1;\n}\n".write(toFile: dir + "/bad.proto", atomically: true, encoding: .utf8)
+        try "syntax = \"proto3\";\nmessage M {\n  Missing m = 1;\n  Gone g = 2;\n}\n".write(toFile: dir + "/bad.proto", atomically: true, encoding: .utf8)
         let result = try ProcessRunner.run(try ProcessRunner.generatorPath(),
                                            ["--proto_path", dir, "--swift_out", dir + "/out", "bad.proto"])
         #expect(result.status == 1)
-        #expect(result.stderr == "bad.proto:3:3: \"Missing\" is not defined.\n")
+        #expect(result.stderr == "\(dir)/bad.proto:3:3: error: \"Missing\" is not defined.\n\(dir)/bad.proto:4:3: error: \"Gone\" is not defined.\n")
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/bad.pb.swift"))
+    }
+
+    /// A relative proto path is reported as an absolute path (from the current directory).
+    @Test func relativeProtoPathGivesAbsolutePaths() throws {
+        let dir = try ProcessRunner.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/protos/sub", withIntermediateDirectories: true)
+        try "syntax = \"proto3\";\nimport \"sub/dep.proto\";\nmessage M {\n  dep.D d = 1;\n}\n".write(toFile: dir + "/protos/top.proto", atomically: true, encoding: .utf8)
+        try "syntax = \"proto3\";\npackage dep;\nmessage D { Nothing n = 1; }\n".write(toFile: dir + "/protos/sub/dep.proto", atomically: true, encoding: .utf8)
+        let result = try ProcessRunner.run(try ProcessRunner.generatorPath(),
+                                           ["--proto_path", "./protos", "--swift_out", "out", "top.proto"], currentDirectory: dir)
+        #expect(result.status == 1)
+        #expect(result.stderr == "\(dir)/protos/sub/dep.proto:3:13: error: \"Nothing\" is not defined.\n")
     }
 }

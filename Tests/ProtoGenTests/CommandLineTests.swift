@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ProtoGen
+
 /// protoc-gen-h2rpc's standalone command line.
 @Suite struct CommandLineTests {
     @Test func generatesIntoTheOutputFolder() throws {
@@ -45,5 +47,34 @@ import Testing
         let help = try ProcessRunner.run(generator, ["--help"])
         #expect(help.status == 0)
         #expect(String(decoding: help.stdout, as: UTF8.self).contains("--proto_path"))
+    }
+
+    /// Files mapped to another module are imported from it, also through a public import.
+    @Test func moduleMappingsBecomeImports() throws {
+        let dir = try ProcessRunner.temporaryDirectory()
+        try "syntax = \"proto3\";\npackage a;\nimport public \"google/protobuf/timestamp.proto\";\nmessage A { int32 x = 1; }\n"
+            .write(toFile: dir + "/a.proto", atomically: true, encoding: .utf8)
+        try "syntax = \"proto3\";\nimport \"a.proto\";\nmessage B { a.A a = 1; google.protobuf.Timestamp t = 2; }\n"
+            .write(toFile: dir + "/b.proto", atomically: true, encoding: .utf8)
+        let result = try ProcessRunner.run(try ProcessRunner.generatorPath(), [
+            "-I", dir, "--swift_out", dir + "/out", "--visibility", "public",
+            "--well-known-types-module", "ProtoWellKnownTypes", "--proto-module", "a.proto=ModuleA", "b.proto",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: dir + "/out/b.pb.swift", encoding: .utf8)
+        #expect(text.contains("public import ModuleA\npublic import ProtoWellKnownTypes\npublic import ProtoWire\n"))
+        #expect(text.contains("dependencies: [A_ProtoFile.descriptor],"))
+        let bad = try ProcessRunner.run(try ProcessRunner.generatorPath(), ["-I", dir, "--swift_out", dir, "--proto-module", "a.proto", "b.proto"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("--proto-module takes a/b.proto=Module"))
+    }
+
+    @Test func pluginParametersMapModules() throws {
+        let options = try GeneratorOptions(parameter: "WellKnownTypesModule=WKT,ProtoModule=x/y.proto:Y,Descriptors=false")
+        #expect(options.moduleMappings["google/protobuf/timestamp.proto"] == "WKT")
+        #expect(options.moduleMappings["x/y.proto"] == "Y")
+        #expect(options.moduleMappings.count == 8)
+        #expect(!options.descriptors)
+        #expect(throws: GeneratorOptionError.self) { try GeneratorOptions(parameter: "ProtoModule=x.proto") }
     }
 }

@@ -1,3 +1,4 @@
+import ProtoWellKnownTypes
 import ProtoWire
 import Testing
 

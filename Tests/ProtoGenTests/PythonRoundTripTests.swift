@@ -105,6 +105,69 @@ import Testing
         var random = SeededRandom(state: 7)
         try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich2(&random) }, protoName: "rich.v2.Rich2")
     }
+
+    /// `description` is protobuf text format: for random messages (every field kind, nested and
+    /// recursive messages, maps, oneofs, unknown enum numbers, groups) it equals python's
+    /// `text_format.MessageToString` character for character.
+    private func textMatchesPython<M: ProtoMessage & ProtoTextFormattable>(_ type: M.Type, protoName: String) throws {
+        let dir = try ProcessRunner.temporaryDirectory()
+        let desc = try descriptorSet(in: dir)
+        let generated = try python(["gen", desc, protoName, "200", "20261203", dir + "/py.bin"])
+        try #require(generated.status == 0, "python gen: \(generated.stderr)")
+        let text = try python(["text", desc, protoName, dir + "/py.bin", dir + "/py.txt"])
+        try #require(text.status == 0, "python text: \(text.stderr)")
+        let messages = try Self.readRecords(dir + "/py.bin"), texts = try Self.readRecords(dir + "/py.txt")
+        try #require(messages.count == 200 && texts.count == 200)
+        var differing = 0
+        for (bytes, expected) in zip(messages, texts) {
+            let ours = try M(serializedBytes: bytes).description
+            if ours != String(decoding: expected, as: UTF8.self) {
+                differing += 1
+                if differing <= 2 { Issue.record("ours:\n\(ours)\npython:\n\(String(decoding: expected, as: UTF8.self))") }
+            }
+        }
+        #expect(differing == 0)
+    }
+
+    /// protobuf JSON both ways against python's json_format on random messages: python's JSON
+    /// parses to the message python wrote, and python parses our JSON (canonical, and with defaults
+    /// written) to the message we had. Equality is checked by python on the binary forms, unknown
+    /// fields aside (the proto2 messages carry undeclared closed-enum numbers, which JSON drops).
+    private func jsonMatchesPython<M: ProtoJSONCodable>(_ type: M.Type, protoName: String) throws {
+        let dir = try ProcessRunner.temporaryDirectory()
+        let desc = try descriptorSet(in: dir)
+        let generated = try python(["gen", desc, protoName, "200", "20261204", dir + "/py.bin"])
+        try #require(generated.status == 0, "python gen: \(generated.stderr)")
+        // python → JSON → us → binary → python compares.
+        let toJSON = try python(["tojson", desc, protoName, dir + "/py.bin", dir + "/py.json"])
+        try #require(toJSON.status == 0, "python tojson: \(toJSON.stderr)")
+        var fromPython: [[UInt8]] = []
+        for json in try Self.readRecords(dir + "/py.json") {
+            fromPython.append(try M(jsonString: String(decoding: json, as: UTF8.self)).serializedBytes())
+        }
+        try Self.writeRecords(fromPython, to: dir + "/swift.bin")
+        let check = try python(["check", desc, protoName, dir + "/py.bin", dir + "/swift.bin", "nounknown"])
+        #expect(check.status == 0, "python → JSON → Swift: \(check.stdout.count > 0 ? String(decoding: check.stdout, as: UTF8.self) : check.stderr)")
+        // us → JSON (both option sets) → python → binary → python compares with what we had.
+        let messages = try Self.readRecords(dir + "/py.bin").map { bytes throws in try M(serializedBytes: bytes) }
+        for options in [ProtoJSONEncodingOptions(), ProtoJSONEncodingOptions(alwaysPrintFieldsWithoutPresence: true, preserveProtoFieldNames: true)] {
+            var texts: [[UInt8]] = []
+            for message in messages { texts.append(Array(try message.jsonString(options: options).utf8)) }
+            try Self.writeRecords(texts, to: dir + "/swift.json")
+            let parsed = try python(["fromjson", desc, protoName, dir + "/swift.json", dir + "/py2.bin"])
+            try #require(parsed.status == 0, "python fromjson: \(parsed.stderr)")
+            try Self.writeRecords(messages.map { $0.serializedBytes() }, to: dir + "/swift2.bin")
+            let check2 = try python(["check", desc, protoName, dir + "/swift2.bin", dir + "/py2.bin", "nounknown"])
+            #expect(check2.status == 0, "Swift → JSON → python: \(String(decoding: check2.stdout, as: UTF8.self))")
+        }
+    }
+
+    @Test func proto3JSON() throws { try jsonMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
+    @Test func proto2JSON() throws { try jsonMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
+
+    @Test func proto3TextFormat() throws { try textMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
+    @Test func proto2TextFormat() throws { try textMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
+    @Test func legacyTextFormat() throws { try textMatchesPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy") }
 }
 
 /// proto2 `[default = …]`: an unset field reads its default. Python sets every such field explicitly

@@ -4,7 +4,7 @@
 import ProtoWire
 
 /// The version number of protocol compiler.
-struct Google_Protobuf_Compiler_Version: ProtoMessage {
+struct Google_Protobuf_Compiler_Version: Sendable, Hashable {
     var major: Int32?
     var minor: Int32?
     var patch: Int32?
@@ -41,7 +41,9 @@ struct Google_Protobuf_Compiler_Version: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_Compiler_Version: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoInt32.self, self.major, field: 1)
@@ -72,8 +74,38 @@ struct Google_Protobuf_Compiler_Version: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Compiler_Version: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.major { writer.write("major", value) }
+        if let value = self.minor { writer.write("minor", value) }
+        if let value = self.patch { writer.write("patch", value) }
+        if let value = self.suffix { writer.write("suffix", value) }
+    }
+}
+
+extension Google_Protobuf_Compiler_Version: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.major { writer.write("major", "major", value) }
+        if let value = self.minor { writer.write("minor", "minor", value) }
+        if let value = self.patch { writer.write("patch", "patch", value) }
+        if let value = self.suffix { writer.write("suffix", "suffix", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "major": try reader.member(key).read(value, into: &self.major)
+            case "minor": try reader.member(key).read(value, into: &self.minor)
+            case "patch": try reader.member(key).read(value, into: &self.patch)
+            case "suffix": try reader.member(key).read(value, into: &self.suffix)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// An encoded CodeGeneratorRequest is written to the plugin's stdin.
-struct Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
+struct Google_Protobuf_Compiler_CodeGeneratorRequest: Sendable, Hashable {
     /// The .proto files that were explicitly listed on the command-line.
     var fileToGenerate: [String] = []
     /// The generator parameter passed on the command-line.
@@ -103,7 +135,9 @@ struct Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.repeated(ProtoString.self, self.fileToGenerate, field: 1)
@@ -134,8 +168,38 @@ struct Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.fileToGenerate { writer.write("file_to_generate", value) }
+        if let value = self.parameter { writer.write("parameter", value) }
+        if let value = self.compilerVersion { writer.write("compiler_version", message: value) }
+        for value in self.protoFile { writer.write("proto_file", message: value) }
+    }
+}
+
+extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("fileToGenerate", "file_to_generate", repeated: self.fileToGenerate)
+        if let value = self.parameter { writer.write("parameter", "parameter", value) }
+        if let value = self.compilerVersion { writer.write("compilerVersion", "compiler_version", message: value) }
+        writer.write("protoFile", "proto_file", repeatedMessage: self.protoFile)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "fileToGenerate", "file_to_generate": try reader.member(key).read(value, into: &self.fileToGenerate)
+            case "parameter": try reader.member(key).read(value, into: &self.parameter)
+            case "compilerVersion", "compiler_version": try reader.member(key).read(value, into: &self.compilerVersion)
+            case "protoFile", "proto_file": try reader.member(key).read(value, into: &self.protoFile)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// The plugin writes an encoded CodeGeneratorResponse to stdout.
-struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
+struct Google_Protobuf_Compiler_CodeGeneratorResponse: Sendable, Hashable {
     /// Set when the .proto input could not be turned into code.
     var error: String?
     /// Bit set of Feature values the generator supports.
@@ -162,32 +226,6 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
         return message
     }
 
-    func encodedSize() -> Int {
-        var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.ifPresent(ProtoString.self, self.error, field: 1)
-        size += ProtoSize.ifPresent(ProtoUInt64.self, self.supportedFeatures, field: 2)
-        size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, self.file, field: 15)
-        return size
-    }
-
-    func encode(to writer: inout ProtoWriter) {
-        writer.writeIfPresent(ProtoString.self, self.error, field: 1)
-        writer.writeIfPresent(ProtoUInt64.self, self.supportedFeatures, field: 2)
-        writer.writeRepeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, self.file, field: 15)
-        writer.writeUnknown(self.unknownFields)
-    }
-
-    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-        while let field = try reader.nextField(unknown: &self.unknownFields) {
-            switch field.number {
-            case 1: try reader.read(ProtoString.self, field, into: &self.error)
-            case 2: try reader.read(ProtoUInt64.self, field, into: &self.supportedFeatures)
-            case 15: try reader.readRepeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, field, into: &self.file)
-            default: break
-            }
-        }
-    }
-
     /// Features a generator may support.
     ///
     /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
@@ -195,10 +233,28 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
     enum Feature: Int32, ProtoClosedEnum {
         case none = 0
         case proto3Optional = 1
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 0: "FEATURE_NONE"
+            case 1: "FEATURE_PROTO3_OPTIONAL"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "FEATURE_NONE": 0
+            case "FEATURE_PROTO3_OPTIONAL": 1
+            default: nil
+            }
+        }
     }
 
     /// One generated file.
-    struct File: ProtoMessage {
+    struct File: Sendable, Hashable {
         /// Path relative to the output directory.
         var name: String?
         /// Insertion point into a file of an earlier generator (unused by protoc-gen-h2rpc).
@@ -230,30 +286,114 @@ struct Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
             try populate(&message)
             return message
         }
+    }
+}
 
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
-            size += ProtoSize.ifPresent(ProtoString.self, self.insertionPoint, field: 2)
-            size += ProtoSize.ifPresent(ProtoString.self, self.content, field: 15)
-            return size
+extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoString.self, self.error, field: 1)
+        size += ProtoSize.ifPresent(ProtoUInt64.self, self.supportedFeatures, field: 2)
+        size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, self.file, field: 15)
+        return size
+    }
+
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoString.self, self.error, field: 1)
+        writer.writeIfPresent(ProtoUInt64.self, self.supportedFeatures, field: 2)
+        writer.writeRepeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, self.file, field: 15)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoString.self, field, into: &self.error)
+            case 2: try reader.read(ProtoUInt64.self, field, into: &self.supportedFeatures)
+            case 15: try reader.readRepeated(ProtoMessageType<Google_Protobuf_Compiler_CodeGeneratorResponse.File>.self, field, into: &self.file)
+            default: break
+            }
         }
+    }
+}
 
-        func encode(to writer: inout ProtoWriter) {
-            writer.writeIfPresent(ProtoString.self, self.name, field: 1)
-            writer.writeIfPresent(ProtoString.self, self.insertionPoint, field: 2)
-            writer.writeIfPresent(ProtoString.self, self.content, field: 15)
-            writer.writeUnknown(self.unknownFields)
+extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.error { writer.write("error", value) }
+        if let value = self.supportedFeatures { writer.write("supported_features", value) }
+        for value in self.file { writer.write("file", message: value) }
+    }
+}
+
+extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.error { writer.write("error", "error", value) }
+        if let value = self.supportedFeatures { writer.write("supportedFeatures", "supported_features", value) }
+        writer.write("file", "file", repeatedMessage: self.file)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "error": try reader.member(key).read(value, into: &self.error)
+            case "supportedFeatures", "supported_features": try reader.member(key).read(value, into: &self.supportedFeatures)
+            case "file": try reader.member(key).read(value, into: &self.file)
+            default: try reader.unknown(key)
+            }
         }
+    }
+}
 
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.read(ProtoString.self, field, into: &self.name)
-                case 2: try reader.read(ProtoString.self, field, into: &self.insertionPoint)
-                case 15: try reader.read(ProtoString.self, field, into: &self.content)
-                default: break
-                }
+extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
+        size += ProtoSize.ifPresent(ProtoString.self, self.insertionPoint, field: 2)
+        size += ProtoSize.ifPresent(ProtoString.self, self.content, field: 15)
+        return size
+    }
+
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoString.self, self.name, field: 1)
+        writer.writeIfPresent(ProtoString.self, self.insertionPoint, field: 2)
+        writer.writeIfPresent(ProtoString.self, self.content, field: 15)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoString.self, field, into: &self.name)
+            case 2: try reader.read(ProtoString.self, field, into: &self.insertionPoint)
+            case 15: try reader.read(ProtoString.self, field, into: &self.content)
+            default: break
+            }
+        }
+    }
+}
+
+extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.insertionPoint { writer.write("insertion_point", value) }
+        if let value = self.content { writer.write("content", value) }
+    }
+}
+
+extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.insertionPoint { writer.write("insertionPoint", "insertion_point", value) }
+        if let value = self.content { writer.write("content", "content", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "insertionPoint", "insertion_point": try reader.member(key).read(value, into: &self.insertionPoint)
+            case "content": try reader.member(key).read(value, into: &self.content)
+            default: try reader.unknown(key)
             }
         }
     }

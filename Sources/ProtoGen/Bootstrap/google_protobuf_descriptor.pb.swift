@@ -5,7 +5,7 @@ import ProtoWire
 
 /// The protocol compiler can output a FileDescriptorSet containing the .proto
 /// files it parses.
-struct Google_Protobuf_FileDescriptorSet: ProtoMessage {
+struct Google_Protobuf_FileDescriptorSet: Sendable, Hashable {
     var file: [Google_Protobuf_FileDescriptorProto] = []
     var unknownFields = ProtoUnknownFields()
 
@@ -17,7 +17,9 @@ struct Google_Protobuf_FileDescriptorSet: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_FileDescriptorSet: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_FileDescriptorProto>.self, self.file, field: 1)
@@ -39,8 +41,29 @@ struct Google_Protobuf_FileDescriptorSet: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_FileDescriptorSet: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.file { writer.write("file", message: value) }
+    }
+}
+
+extension Google_Protobuf_FileDescriptorSet: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("file", "file", repeatedMessage: self.file)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "file": try reader.member(key).read(value, into: &self.file)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Describes a complete .proto file.
-struct Google_Protobuf_FileDescriptorProto: ProtoMessage {
+struct Google_Protobuf_FileDescriptorProto: Sendable, Hashable {
     /// file name, relative to root of source tree
     var name: String?
     /// e.g. "foo", "foo.bar", etc.
@@ -96,7 +119,9 @@ struct Google_Protobuf_FileDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_FileDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -151,8 +176,62 @@ struct Google_Protobuf_FileDescriptorProto: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_FileDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.`package` { writer.write("package", value) }
+        for value in self.dependency { writer.write("dependency", value) }
+        for value in self.messageType { writer.write("message_type", message: value) }
+        for value in self.enumType { writer.write("enum_type", message: value) }
+        for value in self.service { writer.write("service", message: value) }
+        for value in self.`extension` { writer.write("extension", message: value) }
+        if let value = self.options { writer.write("options", message: value) }
+        if let value = self.sourceCodeInfo { writer.write("source_code_info", message: value) }
+        for value in self.publicDependency { writer.write("public_dependency", value) }
+        for value in self.weakDependency { writer.write("weak_dependency", value) }
+        if let value = self.syntax { writer.write("syntax", value) }
+    }
+}
+
+extension Google_Protobuf_FileDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.`package` { writer.write("package", "package", value) }
+        writer.write("dependency", "dependency", repeated: self.dependency)
+        writer.write("messageType", "message_type", repeatedMessage: self.messageType)
+        writer.write("enumType", "enum_type", repeatedMessage: self.enumType)
+        writer.write("service", "service", repeatedMessage: self.service)
+        writer.write("extension", "extension", repeatedMessage: self.`extension`)
+        if let value = self.options { writer.write("options", "options", message: value) }
+        if let value = self.sourceCodeInfo { writer.write("sourceCodeInfo", "source_code_info", message: value) }
+        writer.write("publicDependency", "public_dependency", repeated: self.publicDependency)
+        writer.write("weakDependency", "weak_dependency", repeated: self.weakDependency)
+        if let value = self.syntax { writer.write("syntax", "syntax", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "package": try reader.member(key).read(value, into: &self.`package`)
+            case "dependency": try reader.member(key).read(value, into: &self.dependency)
+            case "messageType", "message_type": try reader.member(key).read(value, into: &self.messageType)
+            case "enumType", "enum_type": try reader.member(key).read(value, into: &self.enumType)
+            case "service": try reader.member(key).read(value, into: &self.service)
+            case "extension": try reader.member(key).read(value, into: &self.`extension`)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "sourceCodeInfo", "source_code_info": try reader.member(key).read(value, into: &self.sourceCodeInfo)
+            case "publicDependency", "public_dependency": try reader.member(key).read(value, into: &self.publicDependency)
+            case "weakDependency", "weak_dependency": try reader.member(key).read(value, into: &self.weakDependency)
+            case "syntax": try reader.member(key).read(value, into: &self.syntax)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Describes a message type.
-struct Google_Protobuf_DescriptorProto: ProtoMessage {
+struct Google_Protobuf_DescriptorProto: Sendable, Hashable {
     var name: String?
     var field: [Google_Protobuf_FieldDescriptorProto] = []
     var `extension`: [Google_Protobuf_FieldDescriptorProto] = []
@@ -184,6 +263,63 @@ struct Google_Protobuf_DescriptorProto: ProtoMessage {
         return message
     }
 
+    struct ExtensionRange: Sendable, Hashable {
+        /// Inclusive.
+        var start: Int32?
+        /// Exclusive.
+        var end: Int32?
+        var unknownFields = ProtoUnknownFields()
+
+        init() {}
+
+        /// Whether `start` is set.
+        var hasStart: Bool { self.start != nil }
+        /// Unsets `start`.
+        mutating func clearStart() { self.start = nil }
+
+        /// Whether `end` is set.
+        var hasEnd: Bool { self.end != nil }
+        /// Unsets `end`.
+        mutating func clearEnd() { self.end = nil }
+
+        /// A message built by `populate`.
+        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
+            var message = Self()
+            try populate(&message)
+            return message
+        }
+    }
+
+    /// Range of reserved tag numbers.
+    struct ReservedRange: Sendable, Hashable {
+        /// Inclusive.
+        var start: Int32?
+        /// Exclusive.
+        var end: Int32?
+        var unknownFields = ProtoUnknownFields()
+
+        init() {}
+
+        /// Whether `start` is set.
+        var hasStart: Bool { self.start != nil }
+        /// Unsets `start`.
+        mutating func clearStart() { self.start = nil }
+
+        /// Whether `end` is set.
+        var hasEnd: Bool { self.end != nil }
+        /// Unsets `end`.
+        mutating func clearEnd() { self.end = nil }
+
+        /// A message built by `populate`.
+        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
+            var message = Self()
+            try populate(&message)
+            return message
+        }
+    }
+}
+
+extension Google_Protobuf_DescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -230,111 +366,156 @@ struct Google_Protobuf_DescriptorProto: ProtoMessage {
             }
         }
     }
+}
 
-    struct ExtensionRange: ProtoMessage {
-        /// Inclusive.
-        var start: Int32?
-        /// Exclusive.
-        var end: Int32?
-        var unknownFields = ProtoUnknownFields()
+extension Google_Protobuf_DescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        for value in self.field { writer.write("field", message: value) }
+        for value in self.nestedType { writer.write("nested_type", message: value) }
+        for value in self.enumType { writer.write("enum_type", message: value) }
+        for value in self.extensionRange { writer.write("extension_range", message: value) }
+        for value in self.`extension` { writer.write("extension", message: value) }
+        if let value = self.options { writer.write("options", message: value) }
+        for value in self.oneofDecl { writer.write("oneof_decl", message: value) }
+        for value in self.reservedRange { writer.write("reserved_range", message: value) }
+        for value in self.reservedName { writer.write("reserved_name", value) }
+    }
+}
 
-        init() {}
+extension Google_Protobuf_DescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        writer.write("field", "field", repeatedMessage: self.field)
+        writer.write("nestedType", "nested_type", repeatedMessage: self.nestedType)
+        writer.write("enumType", "enum_type", repeatedMessage: self.enumType)
+        writer.write("extensionRange", "extension_range", repeatedMessage: self.extensionRange)
+        writer.write("extension", "extension", repeatedMessage: self.`extension`)
+        if let value = self.options { writer.write("options", "options", message: value) }
+        writer.write("oneofDecl", "oneof_decl", repeatedMessage: self.oneofDecl)
+        writer.write("reservedRange", "reserved_range", repeatedMessage: self.reservedRange)
+        writer.write("reservedName", "reserved_name", repeated: self.reservedName)
+    }
 
-        /// Whether `start` is set.
-        var hasStart: Bool { self.start != nil }
-        /// Unsets `start`.
-        mutating func clearStart() { self.start = nil }
-
-        /// Whether `end` is set.
-        var hasEnd: Bool { self.end != nil }
-        /// Unsets `end`.
-        mutating func clearEnd() { self.end = nil }
-
-        /// A message built by `populate`.
-        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
-            var message = Self()
-            try populate(&message)
-            return message
-        }
-
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
-            return size
-        }
-
-        func encode(to writer: inout ProtoWriter) {
-            writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
-            writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
-            writer.writeUnknown(self.unknownFields)
-        }
-
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
-                case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
-                default: break
-                }
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "field": try reader.member(key).read(value, into: &self.field)
+            case "nestedType", "nested_type": try reader.member(key).read(value, into: &self.nestedType)
+            case "enumType", "enum_type": try reader.member(key).read(value, into: &self.enumType)
+            case "extensionRange", "extension_range": try reader.member(key).read(value, into: &self.extensionRange)
+            case "extension": try reader.member(key).read(value, into: &self.`extension`)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "oneofDecl", "oneof_decl": try reader.member(key).read(value, into: &self.oneofDecl)
+            case "reservedRange", "reserved_range": try reader.member(key).read(value, into: &self.reservedRange)
+            case "reservedName", "reserved_name": try reader.member(key).read(value, into: &self.reservedName)
+            default: try reader.unknown(key)
             }
         }
     }
+}
 
-    /// Range of reserved tag numbers.
-    struct ReservedRange: ProtoMessage {
-        /// Inclusive.
-        var start: Int32?
-        /// Exclusive.
-        var end: Int32?
-        var unknownFields = ProtoUnknownFields()
+extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
+        return size
+    }
 
-        init() {}
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
+        writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
+        writer.writeUnknown(self.unknownFields)
+    }
 
-        /// Whether `start` is set.
-        var hasStart: Bool { self.start != nil }
-        /// Unsets `start`.
-        mutating func clearStart() { self.start = nil }
-
-        /// Whether `end` is set.
-        var hasEnd: Bool { self.end != nil }
-        /// Unsets `end`.
-        mutating func clearEnd() { self.end = nil }
-
-        /// A message built by `populate`.
-        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
-            var message = Self()
-            try populate(&message)
-            return message
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
+            case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
+            default: break
+            }
         }
+    }
+}
 
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
-            return size
+extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.start { writer.write("start", value) }
+        if let value = self.end { writer.write("end", value) }
+    }
+}
+
+extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.start { writer.write("start", "start", value) }
+        if let value = self.end { writer.write("end", "end", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "start": try reader.member(key).read(value, into: &self.start)
+            case "end": try reader.member(key).read(value, into: &self.end)
+            default: try reader.unknown(key)
+            }
         }
+    }
+}
 
-        func encode(to writer: inout ProtoWriter) {
-            writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
-            writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
-            writer.writeUnknown(self.unknownFields)
+extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
+        return size
+    }
+
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
+        writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
+            case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
+            default: break
+            }
         }
+    }
+}
 
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
-                case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
-                default: break
-                }
+extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.start { writer.write("start", value) }
+        if let value = self.end { writer.write("end", value) }
+    }
+}
+
+extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.start { writer.write("start", "start", value) }
+        if let value = self.end { writer.write("end", "end", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "start": try reader.member(key).read(value, into: &self.start)
+            case "end": try reader.member(key).read(value, into: &self.end)
+            default: try reader.unknown(key)
             }
         }
     }
 }
 
 /// Describes a field within a message.
-struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
+struct Google_Protobuf_FieldDescriptorProto: Sendable, Hashable {
     var name: String?
     var number: Int32?
     var label: Google_Protobuf_FieldDescriptorProto.Label?
@@ -419,6 +600,112 @@ struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
         return message
     }
 
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum TypeEnum: Int32, ProtoClosedEnum {
+        case double = 1
+        case float = 2
+        case int64 = 3
+        case uint64 = 4
+        case int32 = 5
+        case fixed64 = 6
+        case fixed32 = 7
+        case bool = 8
+        case string = 9
+        /// proto2 only.
+        case group = 10
+        case message = 11
+        case bytes = 12
+        case uint32 = 13
+        case `enum` = 14
+        case sfixed32 = 15
+        case sfixed64 = 16
+        /// Uses ZigZag encoding.
+        case sint32 = 17
+        /// Uses ZigZag encoding.
+        case sint64 = 18
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 1: "TYPE_DOUBLE"
+            case 2: "TYPE_FLOAT"
+            case 3: "TYPE_INT64"
+            case 4: "TYPE_UINT64"
+            case 5: "TYPE_INT32"
+            case 6: "TYPE_FIXED64"
+            case 7: "TYPE_FIXED32"
+            case 8: "TYPE_BOOL"
+            case 9: "TYPE_STRING"
+            case 10: "TYPE_GROUP"
+            case 11: "TYPE_MESSAGE"
+            case 12: "TYPE_BYTES"
+            case 13: "TYPE_UINT32"
+            case 14: "TYPE_ENUM"
+            case 15: "TYPE_SFIXED32"
+            case 16: "TYPE_SFIXED64"
+            case 17: "TYPE_SINT32"
+            case 18: "TYPE_SINT64"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "TYPE_DOUBLE": 1
+            case "TYPE_FLOAT": 2
+            case "TYPE_INT64": 3
+            case "TYPE_UINT64": 4
+            case "TYPE_INT32": 5
+            case "TYPE_FIXED64": 6
+            case "TYPE_FIXED32": 7
+            case "TYPE_BOOL": 8
+            case "TYPE_STRING": 9
+            case "TYPE_GROUP": 10
+            case "TYPE_MESSAGE": 11
+            case "TYPE_BYTES": 12
+            case "TYPE_UINT32": 13
+            case "TYPE_ENUM": 14
+            case "TYPE_SFIXED32": 15
+            case "TYPE_SFIXED64": 16
+            case "TYPE_SINT32": 17
+            case "TYPE_SINT64": 18
+            default: nil
+            }
+        }
+    }
+
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum Label: Int32, ProtoClosedEnum {
+        case optional = 1
+        case required = 2
+        case repeated = 3
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 1: "LABEL_OPTIONAL"
+            case 2: "LABEL_REQUIRED"
+            case 3: "LABEL_REPEATED"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "LABEL_OPTIONAL": 1
+            case "LABEL_REQUIRED": 2
+            case "LABEL_REPEATED": 3
+            default: nil
+            }
+        }
+    }
+}
+
+extension Google_Protobuf_FieldDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -468,44 +755,61 @@ struct Google_Protobuf_FieldDescriptorProto: ProtoMessage {
             }
         }
     }
+}
 
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum TypeEnum: Int32, ProtoClosedEnum {
-        case double = 1
-        case float = 2
-        case int64 = 3
-        case uint64 = 4
-        case int32 = 5
-        case fixed64 = 6
-        case fixed32 = 7
-        case bool = 8
-        case string = 9
-        /// proto2 only.
-        case group = 10
-        case message = 11
-        case bytes = 12
-        case uint32 = 13
-        case `enum` = 14
-        case sfixed32 = 15
-        case sfixed64 = 16
-        /// Uses ZigZag encoding.
-        case sint32 = 17
-        /// Uses ZigZag encoding.
-        case sint64 = 18
+extension Google_Protobuf_FieldDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.extendee { writer.write("extendee", value) }
+        if let value = self.number { writer.write("number", value) }
+        if let value = self.label { writer.write("label", closedEnum: value) }
+        if let value = self.type { writer.write("type", closedEnum: value) }
+        if let value = self.typeName { writer.write("type_name", value) }
+        if let value = self.defaultValue { writer.write("default_value", value) }
+        if let value = self.options { writer.write("options", message: value) }
+        if let value = self.oneofIndex { writer.write("oneof_index", value) }
+        if let value = self.jsonName { writer.write("json_name", value) }
+        if let value = self.proto3Optional { writer.write("proto3_optional", value) }
+    }
+}
+
+extension Google_Protobuf_FieldDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.extendee { writer.write("extendee", "extendee", value) }
+        if let value = self.number { writer.write("number", "number", value) }
+        if let value = self.label { writer.write("label", "label", closedEnum: value) }
+        if let value = self.type { writer.write("type", "type", closedEnum: value) }
+        if let value = self.typeName { writer.write("typeName", "type_name", value) }
+        if let value = self.defaultValue { writer.write("defaultValue", "default_value", value) }
+        if let value = self.options { writer.write("options", "options", message: value) }
+        if let value = self.oneofIndex { writer.write("oneofIndex", "oneof_index", value) }
+        if let value = self.jsonName { writer.write("jsonName", "json_name", value) }
+        if let value = self.proto3Optional { writer.write("proto3Optional", "proto3_optional", value) }
     }
 
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum Label: Int32, ProtoClosedEnum {
-        case optional = 1
-        case required = 2
-        case repeated = 3
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "extendee": try reader.member(key).read(value, into: &self.extendee)
+            case "number": try reader.member(key).read(value, into: &self.number)
+            case "label": try reader.member(key).read(value, into: &self.label)
+            case "type": try reader.member(key).read(value, into: &self.type)
+            case "typeName", "type_name": try reader.member(key).read(value, into: &self.typeName)
+            case "defaultValue", "default_value": try reader.member(key).read(value, into: &self.defaultValue)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "oneofIndex", "oneof_index": try reader.member(key).read(value, into: &self.oneofIndex)
+            case "jsonName", "json_name": try reader.member(key).read(value, into: &self.jsonName)
+            case "proto3Optional", "proto3_optional": try reader.member(key).read(value, into: &self.proto3Optional)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
 /// Describes a oneof.
-struct Google_Protobuf_OneofDescriptorProto: ProtoMessage {
+struct Google_Protobuf_OneofDescriptorProto: Sendable, Hashable {
     var name: String?
     var options: Google_Protobuf_OneofOptions?
     var unknownFields = ProtoUnknownFields()
@@ -528,7 +832,9 @@ struct Google_Protobuf_OneofDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_OneofDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -553,8 +859,32 @@ struct Google_Protobuf_OneofDescriptorProto: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_OneofDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.options { writer.write("options", message: value) }
+    }
+}
+
+extension Google_Protobuf_OneofDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.options { writer.write("options", "options", message: value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Describes an enum type.
-struct Google_Protobuf_EnumDescriptorProto: ProtoMessage {
+struct Google_Protobuf_EnumDescriptorProto: Sendable, Hashable {
     var name: String?
     var value: [Google_Protobuf_EnumValueDescriptorProto] = []
     var options: Google_Protobuf_EnumOptions?
@@ -581,6 +911,36 @@ struct Google_Protobuf_EnumDescriptorProto: ProtoMessage {
         return message
     }
 
+    /// Range of reserved numeric values; both ends inclusive.
+    struct EnumReservedRange: Sendable, Hashable {
+        /// Inclusive.
+        var start: Int32?
+        /// Inclusive.
+        var end: Int32?
+        var unknownFields = ProtoUnknownFields()
+
+        init() {}
+
+        /// Whether `start` is set.
+        var hasStart: Bool { self.start != nil }
+        /// Unsets `start`.
+        mutating func clearStart() { self.start = nil }
+
+        /// Whether `end` is set.
+        var hasEnd: Bool { self.end != nil }
+        /// Unsets `end`.
+        mutating func clearEnd() { self.end = nil }
+
+        /// A message built by `populate`.
+        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
+            var message = Self()
+            try populate(&message)
+            return message
+        }
+    }
+}
+
+extension Google_Protobuf_EnumDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -612,61 +972,92 @@ struct Google_Protobuf_EnumDescriptorProto: ProtoMessage {
             }
         }
     }
+}
 
-    /// Range of reserved numeric values; both ends inclusive.
-    struct EnumReservedRange: ProtoMessage {
-        /// Inclusive.
-        var start: Int32?
-        /// Inclusive.
-        var end: Int32?
-        var unknownFields = ProtoUnknownFields()
+extension Google_Protobuf_EnumDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        for value in self.value { writer.write("value", message: value) }
+        if let value = self.options { writer.write("options", message: value) }
+        for value in self.reservedRange { writer.write("reserved_range", message: value) }
+        for value in self.reservedName { writer.write("reserved_name", value) }
+    }
+}
 
-        init() {}
+extension Google_Protobuf_EnumDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        writer.write("value", "value", repeatedMessage: self.value)
+        if let value = self.options { writer.write("options", "options", message: value) }
+        writer.write("reservedRange", "reserved_range", repeatedMessage: self.reservedRange)
+        writer.write("reservedName", "reserved_name", repeated: self.reservedName)
+    }
 
-        /// Whether `start` is set.
-        var hasStart: Bool { self.start != nil }
-        /// Unsets `start`.
-        mutating func clearStart() { self.start = nil }
-
-        /// Whether `end` is set.
-        var hasEnd: Bool { self.end != nil }
-        /// Unsets `end`.
-        mutating func clearEnd() { self.end = nil }
-
-        /// A message built by `populate`.
-        static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
-            var message = Self()
-            try populate(&message)
-            return message
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "value": try reader.member(key).read(value, into: &self.value)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "reservedRange", "reserved_range": try reader.member(key).read(value, into: &self.reservedRange)
+            case "reservedName", "reserved_name": try reader.member(key).read(value, into: &self.reservedName)
+            default: try reader.unknown(key)
+            }
         }
+    }
+}
 
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
-            size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
-            return size
+extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.start, field: 1)
+        size += ProtoSize.ifPresent(ProtoInt32.self, self.end, field: 2)
+        return size
+    }
+
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
+        writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
+            case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
+            default: break
+            }
         }
+    }
+}
 
-        func encode(to writer: inout ProtoWriter) {
-            writer.writeIfPresent(ProtoInt32.self, self.start, field: 1)
-            writer.writeIfPresent(ProtoInt32.self, self.end, field: 2)
-            writer.writeUnknown(self.unknownFields)
-        }
+extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.start { writer.write("start", value) }
+        if let value = self.end { writer.write("end", value) }
+    }
+}
 
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.read(ProtoInt32.self, field, into: &self.start)
-                case 2: try reader.read(ProtoInt32.self, field, into: &self.end)
-                default: break
-                }
+extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.start { writer.write("start", "start", value) }
+        if let value = self.end { writer.write("end", "end", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "start": try reader.member(key).read(value, into: &self.start)
+            case "end": try reader.member(key).read(value, into: &self.end)
+            default: try reader.unknown(key)
             }
         }
     }
 }
 
 /// Describes a value within an enum.
-struct Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
+struct Google_Protobuf_EnumValueDescriptorProto: Sendable, Hashable {
     var name: String?
     var number: Int32?
     var options: Google_Protobuf_EnumValueOptions?
@@ -695,7 +1086,9 @@ struct Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -723,8 +1116,35 @@ struct Google_Protobuf_EnumValueDescriptorProto: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_EnumValueDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.number { writer.write("number", value) }
+        if let value = self.options { writer.write("options", message: value) }
+    }
+}
+
+extension Google_Protobuf_EnumValueDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.number { writer.write("number", "number", value) }
+        if let value = self.options { writer.write("options", "options", message: value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "number": try reader.member(key).read(value, into: &self.number)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Describes a service.
-struct Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
+struct Google_Protobuf_ServiceDescriptorProto: Sendable, Hashable {
     var name: String?
     var method: [Google_Protobuf_MethodDescriptorProto] = []
     var options: Google_Protobuf_ServiceOptions?
@@ -748,7 +1168,9 @@ struct Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -776,8 +1198,35 @@ struct Google_Protobuf_ServiceDescriptorProto: ProtoMessage {
     }
 }
 
+extension Google_Protobuf_ServiceDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        for value in self.method { writer.write("method", message: value) }
+        if let value = self.options { writer.write("options", message: value) }
+    }
+}
+
+extension Google_Protobuf_ServiceDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        writer.write("method", "method", repeatedMessage: self.method)
+        if let value = self.options { writer.write("options", "options", message: value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "method": try reader.member(key).read(value, into: &self.method)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
 /// Describes a method of a service.
-struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
+struct Google_Protobuf_MethodDescriptorProto: Sendable, Hashable {
     var name: String?
     /// Input and output type names, fully qualified.
     var inputType: String?
@@ -837,7 +1286,9 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_MethodDescriptorProto: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.name, field: 1)
@@ -874,7 +1325,43 @@ struct Google_Protobuf_MethodDescriptorProto: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_FileOptions: ProtoMessage {
+extension Google_Protobuf_MethodDescriptorProto: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.name { writer.write("name", value) }
+        if let value = self.inputType { writer.write("input_type", value) }
+        if let value = self.outputType { writer.write("output_type", value) }
+        if let value = self.options { writer.write("options", message: value) }
+        if let value = self._clientStreaming { writer.write("client_streaming", value) }
+        if let value = self._serverStreaming { writer.write("server_streaming", value) }
+    }
+}
+
+extension Google_Protobuf_MethodDescriptorProto: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.name { writer.write("name", "name", value) }
+        if let value = self.inputType { writer.write("inputType", "input_type", value) }
+        if let value = self.outputType { writer.write("outputType", "output_type", value) }
+        if let value = self.options { writer.write("options", "options", message: value) }
+        if let value = self._clientStreaming { writer.write("clientStreaming", "client_streaming", value) }
+        if let value = self._serverStreaming { writer.write("serverStreaming", "server_streaming", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "name": try reader.member(key).read(value, into: &self.name)
+            case "inputType", "input_type": try reader.member(key).read(value, into: &self.inputType)
+            case "outputType", "output_type": try reader.member(key).read(value, into: &self.outputType)
+            case "options": try reader.member(key).read(value, into: &self.options)
+            case "clientStreaming", "client_streaming": try reader.member(key).read(value, into: &self._clientStreaming)
+            case "serverStreaming", "server_streaming": try reader.member(key).read(value, into: &self._serverStreaming)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
+struct Google_Protobuf_FileOptions: Sendable, Hashable {
     var javaPackage: String?
     var javaOuterClassname: String?
     /// Reads `false` (the .proto default) when unset.
@@ -1053,6 +1540,38 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
         return message
     }
 
+    /// Generated classes can be optimized for speed or code size.
+    ///
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum OptimizeMode: Int32, ProtoClosedEnum {
+        case speed = 1
+        case codeSize = 2
+        case liteRuntime = 3
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 1: "SPEED"
+            case 2: "CODE_SIZE"
+            case 3: "LITE_RUNTIME"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "SPEED": 1
+            case "CODE_SIZE": 2
+            case "LITE_RUNTIME": 3
+            default: nil
+            }
+        }
+    }
+}
+
+extension Google_Protobuf_FileOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoString.self, self.javaPackage, field: 1)
@@ -1129,19 +1648,87 @@ struct Google_Protobuf_FileOptions: ProtoMessage {
             }
         }
     }
+}
 
-    /// Generated classes can be optimized for speed or code size.
-    ///
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum OptimizeMode: Int32, ProtoClosedEnum {
-        case speed = 1
-        case codeSize = 2
-        case liteRuntime = 3
+extension Google_Protobuf_FileOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.javaPackage { writer.write("java_package", value) }
+        if let value = self.javaOuterClassname { writer.write("java_outer_classname", value) }
+        if let value = self._optimizeFor { writer.write("optimize_for", closedEnum: value) }
+        if let value = self._javaMultipleFiles { writer.write("java_multiple_files", value) }
+        if let value = self.goPackage { writer.write("go_package", value) }
+        if let value = self._ccGenericServices { writer.write("cc_generic_services", value) }
+        if let value = self._javaGenericServices { writer.write("java_generic_services", value) }
+        if let value = self._pyGenericServices { writer.write("py_generic_services", value) }
+        if let value = self.javaGenerateEqualsAndHash { writer.write("java_generate_equals_and_hash", value) }
+        if let value = self._deprecated { writer.write("deprecated", value) }
+        if let value = self._javaStringCheckUtf8 { writer.write("java_string_check_utf8", value) }
+        if let value = self._ccEnableArenas { writer.write("cc_enable_arenas", value) }
+        if let value = self.objcClassPrefix { writer.write("objc_class_prefix", value) }
+        if let value = self.csharpNamespace { writer.write("csharp_namespace", value) }
+        if let value = self.swiftPrefix { writer.write("swift_prefix", value) }
+        if let value = self.phpClassPrefix { writer.write("php_class_prefix", value) }
+        if let value = self.phpNamespace { writer.write("php_namespace", value) }
+        if let value = self._phpGenericServices { writer.write("php_generic_services", value) }
+        if let value = self.phpMetadataNamespace { writer.write("php_metadata_namespace", value) }
+        if let value = self.rubyPackage { writer.write("ruby_package", value) }
     }
 }
 
-struct Google_Protobuf_MessageOptions: ProtoMessage {
+extension Google_Protobuf_FileOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.javaPackage { writer.write("javaPackage", "java_package", value) }
+        if let value = self.javaOuterClassname { writer.write("javaOuterClassname", "java_outer_classname", value) }
+        if let value = self._optimizeFor { writer.write("optimizeFor", "optimize_for", closedEnum: value) }
+        if let value = self._javaMultipleFiles { writer.write("javaMultipleFiles", "java_multiple_files", value) }
+        if let value = self.goPackage { writer.write("goPackage", "go_package", value) }
+        if let value = self._ccGenericServices { writer.write("ccGenericServices", "cc_generic_services", value) }
+        if let value = self._javaGenericServices { writer.write("javaGenericServices", "java_generic_services", value) }
+        if let value = self._pyGenericServices { writer.write("pyGenericServices", "py_generic_services", value) }
+        if let value = self.javaGenerateEqualsAndHash { writer.write("javaGenerateEqualsAndHash", "java_generate_equals_and_hash", value) }
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+        if let value = self._javaStringCheckUtf8 { writer.write("javaStringCheckUtf8", "java_string_check_utf8", value) }
+        if let value = self._ccEnableArenas { writer.write("ccEnableArenas", "cc_enable_arenas", value) }
+        if let value = self.objcClassPrefix { writer.write("objcClassPrefix", "objc_class_prefix", value) }
+        if let value = self.csharpNamespace { writer.write("csharpNamespace", "csharp_namespace", value) }
+        if let value = self.swiftPrefix { writer.write("swiftPrefix", "swift_prefix", value) }
+        if let value = self.phpClassPrefix { writer.write("phpClassPrefix", "php_class_prefix", value) }
+        if let value = self.phpNamespace { writer.write("phpNamespace", "php_namespace", value) }
+        if let value = self._phpGenericServices { writer.write("phpGenericServices", "php_generic_services", value) }
+        if let value = self.phpMetadataNamespace { writer.write("phpMetadataNamespace", "php_metadata_namespace", value) }
+        if let value = self.rubyPackage { writer.write("rubyPackage", "ruby_package", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "javaPackage", "java_package": try reader.member(key).read(value, into: &self.javaPackage)
+            case "javaOuterClassname", "java_outer_classname": try reader.member(key).read(value, into: &self.javaOuterClassname)
+            case "optimizeFor", "optimize_for": try reader.member(key).read(value, into: &self._optimizeFor)
+            case "javaMultipleFiles", "java_multiple_files": try reader.member(key).read(value, into: &self._javaMultipleFiles)
+            case "goPackage", "go_package": try reader.member(key).read(value, into: &self.goPackage)
+            case "ccGenericServices", "cc_generic_services": try reader.member(key).read(value, into: &self._ccGenericServices)
+            case "javaGenericServices", "java_generic_services": try reader.member(key).read(value, into: &self._javaGenericServices)
+            case "pyGenericServices", "py_generic_services": try reader.member(key).read(value, into: &self._pyGenericServices)
+            case "javaGenerateEqualsAndHash", "java_generate_equals_and_hash": try reader.member(key).read(value, into: &self.javaGenerateEqualsAndHash)
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            case "javaStringCheckUtf8", "java_string_check_utf8": try reader.member(key).read(value, into: &self._javaStringCheckUtf8)
+            case "ccEnableArenas", "cc_enable_arenas": try reader.member(key).read(value, into: &self._ccEnableArenas)
+            case "objcClassPrefix", "objc_class_prefix": try reader.member(key).read(value, into: &self.objcClassPrefix)
+            case "csharpNamespace", "csharp_namespace": try reader.member(key).read(value, into: &self.csharpNamespace)
+            case "swiftPrefix", "swift_prefix": try reader.member(key).read(value, into: &self.swiftPrefix)
+            case "phpClassPrefix", "php_class_prefix": try reader.member(key).read(value, into: &self.phpClassPrefix)
+            case "phpNamespace", "php_namespace": try reader.member(key).read(value, into: &self.phpNamespace)
+            case "phpGenericServices", "php_generic_services": try reader.member(key).read(value, into: &self._phpGenericServices)
+            case "phpMetadataNamespace", "php_metadata_namespace": try reader.member(key).read(value, into: &self.phpMetadataNamespace)
+            case "rubyPackage", "ruby_package": try reader.member(key).read(value, into: &self.rubyPackage)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
+struct Google_Protobuf_MessageOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var messageSetWireFormat: Bool {
         get { self._messageSetWireFormat ?? false }
@@ -1192,7 +1779,9 @@ struct Google_Protobuf_MessageOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_MessageOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._messageSetWireFormat, field: 1)
@@ -1223,7 +1812,37 @@ struct Google_Protobuf_MessageOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_FieldOptions: ProtoMessage {
+extension Google_Protobuf_MessageOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._messageSetWireFormat { writer.write("message_set_wire_format", value) }
+        if let value = self._noStandardDescriptorAccessor { writer.write("no_standard_descriptor_accessor", value) }
+        if let value = self._deprecated { writer.write("deprecated", value) }
+        if let value = self.mapEntry { writer.write("map_entry", value) }
+    }
+}
+
+extension Google_Protobuf_MessageOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._messageSetWireFormat { writer.write("messageSetWireFormat", "message_set_wire_format", value) }
+        if let value = self._noStandardDescriptorAccessor { writer.write("noStandardDescriptorAccessor", "no_standard_descriptor_accessor", value) }
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+        if let value = self.mapEntry { writer.write("mapEntry", "map_entry", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "messageSetWireFormat", "message_set_wire_format": try reader.member(key).read(value, into: &self._messageSetWireFormat)
+            case "noStandardDescriptorAccessor", "no_standard_descriptor_accessor": try reader.member(key).read(value, into: &self._noStandardDescriptorAccessor)
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            case "mapEntry", "map_entry": try reader.member(key).read(value, into: &self.mapEntry)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
+struct Google_Protobuf_FieldOptions: Sendable, Hashable {
     /// Reads `.string` (the .proto default) when unset.
     var ctype: Google_Protobuf_FieldOptions.CType {
         get { self._ctype ?? .string }
@@ -1308,6 +1927,64 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
         return message
     }
 
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum CType: Int32, ProtoClosedEnum {
+        case string = 0
+        case cord = 1
+        case stringPiece = 2
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 0: "STRING"
+            case 1: "CORD"
+            case 2: "STRING_PIECE"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "STRING": 0
+            case "CORD": 1
+            case "STRING_PIECE": 2
+            default: nil
+            }
+        }
+    }
+
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum JSType: Int32, ProtoClosedEnum {
+        case jsNormal = 0
+        case jsString = 1
+        case jsNumber = 2
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 0: "JS_NORMAL"
+            case 1: "JS_STRING"
+            case 2: "JS_NUMBER"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "JS_NORMAL": 0
+            case "JS_STRING": 1
+            case "JS_NUMBER": 2
+            default: nil
+            }
+        }
+    }
+}
+
+extension Google_Protobuf_FieldOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoClosedEnumType<Google_Protobuf_FieldOptions.CType>.self, self._ctype, field: 1)
@@ -1345,25 +2022,48 @@ struct Google_Protobuf_FieldOptions: ProtoMessage {
             }
         }
     }
+}
 
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum CType: Int32, ProtoClosedEnum {
-        case string = 0
-        case cord = 1
-        case stringPiece = 2
-    }
-
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum JSType: Int32, ProtoClosedEnum {
-        case jsNormal = 0
-        case jsString = 1
-        case jsNumber = 2
+extension Google_Protobuf_FieldOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._ctype { writer.write("ctype", closedEnum: value) }
+        if let value = self.packed { writer.write("packed", value) }
+        if let value = self._deprecated { writer.write("deprecated", value) }
+        if let value = self._lazy { writer.write("lazy", value) }
+        if let value = self._jstype { writer.write("jstype", closedEnum: value) }
+        if let value = self._weak { writer.write("weak", value) }
+        if let value = self._unverifiedLazy { writer.write("unverified_lazy", value) }
     }
 }
 
-struct Google_Protobuf_OneofOptions: ProtoMessage {
+extension Google_Protobuf_FieldOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._ctype { writer.write("ctype", "ctype", closedEnum: value) }
+        if let value = self.packed { writer.write("packed", "packed", value) }
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+        if let value = self._lazy { writer.write("lazy", "lazy", value) }
+        if let value = self._jstype { writer.write("jstype", "jstype", closedEnum: value) }
+        if let value = self._weak { writer.write("weak", "weak", value) }
+        if let value = self._unverifiedLazy { writer.write("unverifiedLazy", "unverified_lazy", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "ctype": try reader.member(key).read(value, into: &self._ctype)
+            case "packed": try reader.member(key).read(value, into: &self.packed)
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            case "lazy": try reader.member(key).read(value, into: &self._lazy)
+            case "jstype": try reader.member(key).read(value, into: &self._jstype)
+            case "weak": try reader.member(key).read(value, into: &self._weak)
+            case "unverifiedLazy", "unverified_lazy": try reader.member(key).read(value, into: &self._unverifiedLazy)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
+struct Google_Protobuf_OneofOptions: Sendable, Hashable {
     var unknownFields = ProtoUnknownFields()
 
     init() {}
@@ -1374,7 +2074,9 @@ struct Google_Protobuf_OneofOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_OneofOptions: ProtoMessage {
     func encodedSize() -> Int {
         ProtoSize.unknown(self.unknownFields)
     }
@@ -1388,7 +2090,23 @@ struct Google_Protobuf_OneofOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_EnumOptions: ProtoMessage {
+extension Google_Protobuf_OneofOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {}
+}
+
+extension Google_Protobuf_OneofOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {}
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, _) in object {
+            switch key {
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
+struct Google_Protobuf_EnumOptions: Sendable, Hashable {
     /// Allows several names for one value.
     var allowAlias: Bool?
     /// Reads `false` (the .proto default) when unset.
@@ -1417,7 +2135,9 @@ struct Google_Protobuf_EnumOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_EnumOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self.allowAlias, field: 2)
@@ -1442,7 +2162,31 @@ struct Google_Protobuf_EnumOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_EnumValueOptions: ProtoMessage {
+extension Google_Protobuf_EnumOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self.allowAlias { writer.write("allow_alias", value) }
+        if let value = self._deprecated { writer.write("deprecated", value) }
+    }
+}
+
+extension Google_Protobuf_EnumOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self.allowAlias { writer.write("allowAlias", "allow_alias", value) }
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "allowAlias", "allow_alias": try reader.member(key).read(value, into: &self.allowAlias)
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
+struct Google_Protobuf_EnumValueOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
         get { self._deprecated ?? false }
@@ -1464,7 +2208,9 @@ struct Google_Protobuf_EnumValueOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_EnumValueOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 1)
@@ -1486,7 +2232,28 @@ struct Google_Protobuf_EnumValueOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_ServiceOptions: ProtoMessage {
+extension Google_Protobuf_EnumValueOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._deprecated { writer.write("deprecated", value) }
+    }
+}
+
+extension Google_Protobuf_EnumValueOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
+struct Google_Protobuf_ServiceOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
         get { self._deprecated ?? false }
@@ -1508,7 +2275,9 @@ struct Google_Protobuf_ServiceOptions: ProtoMessage {
         try populate(&message)
         return message
     }
+}
 
+extension Google_Protobuf_ServiceOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 33)
@@ -1530,7 +2299,28 @@ struct Google_Protobuf_ServiceOptions: ProtoMessage {
     }
 }
 
-struct Google_Protobuf_MethodOptions: ProtoMessage {
+extension Google_Protobuf_ServiceOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._deprecated { writer.write("deprecated", value) }
+    }
+}
+
+extension Google_Protobuf_ServiceOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            default: try reader.unknown(key)
+            }
+        }
+    }
+}
+
+struct Google_Protobuf_MethodOptions: Sendable, Hashable {
     /// Reads `false` (the .proto default) when unset.
     var deprecated: Bool {
         get { self._deprecated ?? false }
@@ -1564,6 +2354,40 @@ struct Google_Protobuf_MethodOptions: ProtoMessage {
         return message
     }
 
+    /// Whether a method has side effects.
+    ///
+    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
+    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
+    enum IdempotencyLevel: Int32, ProtoClosedEnum {
+        case idempotencyUnknown = 0
+        /// implies idempotent
+        case noSideEffects = 1
+        /// idempotent, but may have side effects
+        case idempotent = 2
+
+        /// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.
+        static func protoName(of rawValue: Int32) -> String? {
+            switch rawValue {
+            case 0: "IDEMPOTENCY_UNKNOWN"
+            case 1: "NO_SIDE_EFFECTS"
+            case 2: "IDEMPOTENT"
+            default: nil
+            }
+        }
+
+        /// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.
+        static func protoValue(named name: String) -> Int32? {
+            switch name {
+            case "IDEMPOTENCY_UNKNOWN": 0
+            case "NO_SIDE_EFFECTS": 1
+            case "IDEMPOTENT": 2
+            default: nil
+            }
+        }
+    }
+}
+
+extension Google_Protobuf_MethodOptions: ProtoMessage {
     func encodedSize() -> Int {
         var size = ProtoSize.unknown(self.unknownFields)
         size += ProtoSize.ifPresent(ProtoBool.self, self._deprecated, field: 33)
@@ -1586,22 +2410,34 @@ struct Google_Protobuf_MethodOptions: ProtoMessage {
             }
         }
     }
+}
 
-    /// Whether a method has side effects.
-    ///
-    /// Closed (proto2): only the numbers declared here are values. A field of this type that arrives
-    /// with another number keeps that record in the message's `unknownFields` and stays as it was.
-    enum IdempotencyLevel: Int32, ProtoClosedEnum {
-        case idempotencyUnknown = 0
-        /// implies idempotent
-        case noSideEffects = 1
-        /// idempotent, but may have side effects
-        case idempotent = 2
+extension Google_Protobuf_MethodOptions: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        if let value = self._deprecated { writer.write("deprecated", value) }
+        if let value = self._idempotencyLevel { writer.write("idempotency_level", closedEnum: value) }
+    }
+}
+
+extension Google_Protobuf_MethodOptions: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
+        if let value = self._idempotencyLevel { writer.write("idempotencyLevel", "idempotency_level", closedEnum: value) }
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "deprecated": try reader.member(key).read(value, into: &self._deprecated)
+            case "idempotencyLevel", "idempotency_level": try reader.member(key).read(value, into: &self._idempotencyLevel)
+            default: try reader.unknown(key)
+            }
+        }
     }
 }
 
 /// Where each element of a .proto file was written, and its comments.
-struct Google_Protobuf_SourceCodeInfo: ProtoMessage {
+struct Google_Protobuf_SourceCodeInfo: Sendable, Hashable {
     var location: [Google_Protobuf_SourceCodeInfo.Location] = []
     var unknownFields = ProtoUnknownFields()
 
@@ -1614,27 +2450,7 @@ struct Google_Protobuf_SourceCodeInfo: ProtoMessage {
         return message
     }
 
-    func encodedSize() -> Int {
-        var size = ProtoSize.unknown(self.unknownFields)
-        size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, self.location, field: 1)
-        return size
-    }
-
-    func encode(to writer: inout ProtoWriter) {
-        writer.writeRepeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, self.location, field: 1)
-        writer.writeUnknown(self.unknownFields)
-    }
-
-    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-        while let field = try reader.nextField(unknown: &self.unknownFields) {
-            switch field.number {
-            case 1: try reader.readRepeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, field, into: &self.location)
-            default: break
-            }
-        }
-    }
-
-    struct Location: ProtoMessage {
+    struct Location: Sendable, Hashable {
         /// Path from the FileDescriptorProto to the element: alternating field numbers and indexes.
         var path: [Int32] = []
         /// [start line, start column, end line, end column], 0-based; 3 items when on one line.
@@ -1662,36 +2478,114 @@ struct Google_Protobuf_SourceCodeInfo: ProtoMessage {
             try populate(&message)
             return message
         }
+    }
+}
 
-        func encodedSize() -> Int {
-            var size = ProtoSize.unknown(self.unknownFields)
-            size += ProtoSize.packed(ProtoInt32.self, self.path, field: 1)
-            size += ProtoSize.packed(ProtoInt32.self, self.span, field: 2)
-            size += ProtoSize.ifPresent(ProtoString.self, self.leadingComments, field: 3)
-            size += ProtoSize.ifPresent(ProtoString.self, self.trailingComments, field: 4)
-            size += ProtoSize.repeated(ProtoString.self, self.leadingDetachedComments, field: 6)
-            return size
+extension Google_Protobuf_SourceCodeInfo: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.repeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, self.location, field: 1)
+        return size
+    }
+
+    func encode(to writer: inout ProtoWriter) {
+        writer.writeRepeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, self.location, field: 1)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.readRepeated(ProtoMessageType<Google_Protobuf_SourceCodeInfo.Location>.self, field, into: &self.location)
+            default: break
+            }
         }
+    }
+}
 
-        func encode(to writer: inout ProtoWriter) {
-            writer.writePacked(ProtoInt32.self, self.path, field: 1)
-            writer.writePacked(ProtoInt32.self, self.span, field: 2)
-            writer.writeIfPresent(ProtoString.self, self.leadingComments, field: 3)
-            writer.writeIfPresent(ProtoString.self, self.trailingComments, field: 4)
-            writer.writeRepeated(ProtoString.self, self.leadingDetachedComments, field: 6)
-            writer.writeUnknown(self.unknownFields)
+extension Google_Protobuf_SourceCodeInfo: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.location { writer.write("location", message: value) }
+    }
+}
+
+extension Google_Protobuf_SourceCodeInfo: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("location", "location", repeatedMessage: self.location)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "location": try reader.member(key).read(value, into: &self.location)
+            default: try reader.unknown(key)
+            }
         }
+    }
+}
 
-        mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
-            while let field = try reader.nextField(unknown: &self.unknownFields) {
-                switch field.number {
-                case 1: try reader.readRepeated(ProtoInt32.self, field, into: &self.path)
-                case 2: try reader.readRepeated(ProtoInt32.self, field, into: &self.span)
-                case 3: try reader.read(ProtoString.self, field, into: &self.leadingComments)
-                case 4: try reader.read(ProtoString.self, field, into: &self.trailingComments)
-                case 6: try reader.readRepeated(ProtoString.self, field, into: &self.leadingDetachedComments)
-                default: break
-                }
+extension Google_Protobuf_SourceCodeInfo.Location: ProtoMessage {
+    func encodedSize() -> Int {
+        var size = ProtoSize.unknown(self.unknownFields)
+        size += ProtoSize.packed(ProtoInt32.self, self.path, field: 1)
+        size += ProtoSize.packed(ProtoInt32.self, self.span, field: 2)
+        size += ProtoSize.ifPresent(ProtoString.self, self.leadingComments, field: 3)
+        size += ProtoSize.ifPresent(ProtoString.self, self.trailingComments, field: 4)
+        size += ProtoSize.repeated(ProtoString.self, self.leadingDetachedComments, field: 6)
+        return size
+    }
+
+    func encode(to writer: inout ProtoWriter) {
+        writer.writePacked(ProtoInt32.self, self.path, field: 1)
+        writer.writePacked(ProtoInt32.self, self.span, field: 2)
+        writer.writeIfPresent(ProtoString.self, self.leadingComments, field: 3)
+        writer.writeIfPresent(ProtoString.self, self.trailingComments, field: 4)
+        writer.writeRepeated(ProtoString.self, self.leadingDetachedComments, field: 6)
+        writer.writeUnknown(self.unknownFields)
+    }
+
+    mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
+        while let field = try reader.nextField(unknown: &self.unknownFields) {
+            switch field.number {
+            case 1: try reader.readRepeated(ProtoInt32.self, field, into: &self.path)
+            case 2: try reader.readRepeated(ProtoInt32.self, field, into: &self.span)
+            case 3: try reader.read(ProtoString.self, field, into: &self.leadingComments)
+            case 4: try reader.read(ProtoString.self, field, into: &self.trailingComments)
+            case 6: try reader.readRepeated(ProtoString.self, field, into: &self.leadingDetachedComments)
+            default: break
+            }
+        }
+    }
+}
+
+extension Google_Protobuf_SourceCodeInfo.Location: ProtoTextFormattable {
+    func writeText(to writer: inout ProtoTextWriter) {
+        for value in self.path { writer.write("path", value) }
+        for value in self.span { writer.write("span", value) }
+        if let value = self.leadingComments { writer.write("leading_comments", value) }
+        if let value = self.trailingComments { writer.write("trailing_comments", value) }
+        for value in self.leadingDetachedComments { writer.write("leading_detached_comments", value) }
+    }
+}
+
+extension Google_Protobuf_SourceCodeInfo.Location: ProtoJSONCodable {
+    func writeJSON(to writer: inout ProtoJSONWriter) {
+        writer.write("path", "path", repeated: self.path)
+        writer.write("span", "span", repeated: self.span)
+        if let value = self.leadingComments { writer.write("leadingComments", "leading_comments", value) }
+        if let value = self.trailingComments { writer.write("trailingComments", "trailing_comments", value) }
+        writer.write("leadingDetachedComments", "leading_detached_comments", repeated: self.leadingDetachedComments)
+    }
+
+    mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
+        for (key, value) in object {
+            switch key {
+            case "path": try reader.member(key).read(value, into: &self.path)
+            case "span": try reader.member(key).read(value, into: &self.span)
+            case "leadingComments", "leading_comments": try reader.member(key).read(value, into: &self.leadingComments)
+            case "trailingComments", "trailing_comments": try reader.member(key).read(value, into: &self.trailingComments)
+            case "leadingDetachedComments", "leading_detached_comments": try reader.member(key).read(value, into: &self.leadingDetachedComments)
+            default: try reader.unknown(key)
             }
         }
     }

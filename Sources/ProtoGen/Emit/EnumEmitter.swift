@@ -62,6 +62,29 @@ struct EnumEmitter {
                 p.line("case .unrecognized(let value): value")
                 p.line("}")
             }
+            emitProtoName(decl, canonical: canonical, into: &p)
+        }
+    }
+
+    /// `static func protoName(of:)`: the `.proto` name of each number (text format prints it).
+    private func emitProtoName(_ decl: EnumDecl, canonical: [Int32: Int], into p: inout CodePrinter) {
+        p.line()
+        p.line("/// The `.proto` name of `rawValue` (the first declared, for aliases); nil for other numbers.")
+        p.block("\(access)static func protoName(of rawValue: Int32) -> String? {") { p in
+            p.line("switch rawValue {")
+            for (i, value) in decl.values.enumerated() where canonical[value.number] == i {
+                p.line("case \(value.number): \"\(value.name)\"")
+            }
+            p.line("default: nil")
+            p.line("}")
+        }
+        p.line()
+        p.line("/// The number of the value named `name` in the `.proto` file (aliases too); nil for other names.")
+        p.block("\(access)static func protoValue(named name: String) -> Int32? {") { p in
+            p.line("switch name {")
+            for value in decl.values { p.line("case \"\(value.name)\": \(value.number)") }
+            p.line("default: nil")
+            p.line("}")
         }
     }
 
@@ -81,6 +104,7 @@ struct EnumEmitter {
                 p.line("case \(names[i]) = \(value.number)")
             }
             emitAliases(decl, names: names, canonical: canonical, swiftName: swiftName, into: &p)
+            emitProtoName(decl, canonical: canonical, into: &p)
         }
     }
 

@@ -14,7 +14,8 @@ struct FileEmitter {
         options.visibility == .internal ? "" : options.visibility.rawValue + " "
     }
 
-    func emit(_ file: FileDecl) -> String {
+    /// `descriptor`: the file's serialized `FileDescriptorProto`, embedded when `options.descriptors`.
+    func emit(_ file: FileDecl, descriptor: [UInt8]? = nil) -> String {
         var p = CodePrinter()
         let withServices = options.services && !file.services.isEmpty
         let importAccess = options.visibility == .internal ? "" : options.visibility.rawValue + " "
@@ -26,8 +27,12 @@ struct FileEmitter {
             p.line("// message's `unknownFields`, kept byte-exact and written back when it is encoded.")
         }
         p.line()
-        if withServices { p.line("\(importAccess)import H2RPC") }
-        if !file.messages.isEmpty || !file.enums.isEmpty { p.line("\(importAccess)import ProtoWire") }
+        let embedDescriptor = options.descriptors && descriptor != nil
+        var modules: Set<String> = []
+        if withServices { modules.insert("H2RPC") }
+        if !file.messages.isEmpty || !file.enums.isEmpty || embedDescriptor { modules.insert("ProtoWire") }
+        modules.formUnion(importedModules(file))
+        for module in modules.sorted() { p.line("\(importAccess)import \(module)") }
         let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
         for decl in file.enums {
             p.line()
@@ -40,11 +45,16 @@ struct FileEmitter {
             messages.emit(message, swiftName: prefix + SwiftNaming.typeName(message.name), syntax: file.syntax, into: &p)
         }
         if withServices {
-            let services = ServiceEmitter(registry: registry, access: access, package: file.package)
+            let services = ServiceEmitter(registry: registry, access: access, package: file.package,
+                                          fileNamespace: embedDescriptor ? DescriptorEmitter.namespace(for: file.name) : nil)
             for service in file.services {
                 p.line()
                 services.emit(service, swiftName: prefix + SwiftNaming.typeName(service.name), into: &p)
             }
+        }
+        if embedDescriptor, let descriptor {
+            p.line()
+            DescriptorEmitter(access: access).emit(file, serialized: descriptor, into: &p)
         }
         if needsBox(file) {
             p.line()
@@ -57,6 +67,20 @@ struct FileEmitter {
             }
         }
         return p.text
+    }
+
+    /// Modules holding the Swift of the files `file` can use (its imports and what they import
+    /// publicly), by `options.moduleMappings`.
+    private func importedModules(_ file: FileDecl) -> Set<String> {
+        var modules: Set<String> = []
+        var seen: Set<String> = []
+        func visit(_ name: String) {
+            guard seen.insert(name).inserted else { return }
+            if let module = options.moduleMappings[name] { modules.insert(module) }
+            for decl in registry.file(name)?.imports ?? [] where decl.isPublic { visit(decl.path) }
+        }
+        for decl in file.imports { visit(decl.path) }
+        return modules
     }
 
     private func declaresExtensions(_ file: FileDecl) -> Bool {

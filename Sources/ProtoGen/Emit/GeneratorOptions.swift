@@ -24,15 +24,35 @@ public struct GeneratorOptions: Sendable, Hashable {
     public var services = true
     /// How output files are named.
     public var fileNaming: FileNaming = .fullPath
+    /// Embed each file's serialized `FileDescriptorProto` (`<File>_ProtoFile.descriptor`, for reflection).
+    public var descriptors = true
+    /// `.proto` files (as `import` lines name them) whose Swift lives in another module → that module:
+    /// generated code that uses them imports the module instead of expecting the types alongside.
+    public var moduleMappings: [String: String] = [:]
+
+    /// The well-known types this package ships generated in its `ProtoWellKnownTypes` library.
+    public static let wellKnownTypeFiles = [
+        "google/protobuf/any.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto",
+        "google/protobuf/field_mask.proto", "google/protobuf/struct.proto", "google/protobuf/timestamp.proto",
+        "google/protobuf/wrappers.proto",
+    ]
+
+    /// Maps the well-known types (`wellKnownTypeFiles`) to `module`.
+    public mutating func useWellKnownTypes(from module: String) {
+        for name in Self.wellKnownTypeFiles { moduleMappings[name] = module }
+    }
 
     /// Options with the given choices; the defaults match protoc-gen-h2rpc with no parameters.
-    public init(visibility: Visibility = .internal, services: Bool = true, fileNaming: FileNaming = .fullPath) {
+    public init(visibility: Visibility = .internal, services: Bool = true, fileNaming: FileNaming = .fullPath,
+                descriptors: Bool = true) {
         self.visibility = visibility
         self.services = services
         self.fileNaming = fileNaming
+        self.descriptors = descriptors
     }
 
-    /// Parses protoc's parameter string: `Visibility=Public,Services=false,FileNaming=PathToUnderscores`.
+    /// Parses protoc's parameter string: `Visibility=Public,Services=false,FileNaming=PathToUnderscores,Descriptors=false`,
+    /// `WellKnownTypesModule=ProtoWellKnownTypes`, `ProtoModule=a/b.proto:ModuleA` (repeatable).
     /// - Throws: a message naming the first unknown key or value.
     public init(parameter: String) throws(GeneratorOptionError) {
         self.init()
@@ -49,6 +69,21 @@ public struct GeneratorOptions: Sendable, Hashable {
                 case "true", "": services = true
                 case "false": services = false
                 default: throw GeneratorOptionError("Unknown Services value \"\(value)\" (true, false).")
+                }
+            case "wellknowntypesmodule":
+                guard !value.isEmpty else { throw GeneratorOptionError("WellKnownTypesModule needs a module name.") }
+                useWellKnownTypes(from: value)
+            case "protomodule":
+                let parts = value.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw GeneratorOptionError("ProtoModule takes file.proto:Module, not \"\(value)\".")
+                }
+                moduleMappings[parts[0]] = parts[1]
+            case "descriptors":
+                switch value.lowercased() {
+                case "true", "": descriptors = true
+                case "false": descriptors = false
+                default: throw GeneratorOptionError("Unknown Descriptors value \"\(value)\" (true, false).")
                 }
             case "filenaming":
                 guard let v = FileNaming(rawValue: value) else { throw GeneratorOptionError("Unknown FileNaming \"\(value)\" (FullPath, PathToUnderscores).") }

@@ -1,22 +1,53 @@
-/// Emits a message as a Swift struct conforming to `ProtoMessage`: stored properties, `with`,
-/// `hasX`/`clearX()` for explicit presence, and size/encode/decode bodies that call ProtoWire's
-/// generic field helpers, one line per field.
+/// Emits a message as a Swift struct (stored properties, `with`, `hasX`/`clearX()` for explicit
+/// presence, oneof enums, nested types), then its `ProtoMessage` conformance in an extension after
+/// it: size/encode/decode bodies that call ProtoWire's generic field helpers, one line per field.
 struct MessageEmitter {
     let registry: TypeRegistry
     let access: String
     /// Message full name → numbers of fields stored boxed (the message contains itself through them).
     let boxedFields: [String: Set<Int>]
 
+    /// The struct of a top-level message (its nested types inside it), then the codec extensions of
+    /// it and of each nested message, outermost first.
     func emit(_ message: MessageDecl, swiftName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+        emitStruct(message, swiftName: swiftName, syntax: syntax, into: &p)
+        emitCodecExtensions(message, qualifiedName: swiftName, syntax: syntax, into: &p)
+    }
+
+    private func plans(_ message: MessageDecl, syntax: ProtoSyntax) -> [FieldPlan] {
         let boxed = boxedFields[message.fullName] ?? []
-        let plans = message.fields.map {
+        return message.fields.map {
             FieldPlan($0, in: message, syntax: syntax, registry: registry, boxed: boxed.contains($0.number))
         }
+    }
+
+    private func emitCodecExtensions(_ message: MessageDecl, qualifiedName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+        let plans = plans(message, syntax: syntax)
+        let oneofs = realOneofs(message)
+        p.line()
+        p.block("extension \(qualifiedName): ProtoMessage {") { p in
+            emitSize(plans, message: message, oneofs: oneofs, into: &p)
+            p.line()
+            emitEncode(plans, message: message, oneofs: oneofs, into: &p)
+            p.line()
+            emitDecode(plans, message: message, oneofs: oneofs, into: &p)
+        }
+        p.line()
+        emitText(plans, message: message, qualifiedName: qualifiedName, syntax: syntax, into: &p)
+        p.line()
+        emitJSON(plans, message: message, qualifiedName: qualifiedName, syntax: syntax, into: &p)
+        for nested in message.messages where !nested.isMapEntry {
+            emitCodecExtensions(nested, qualifiedName: qualifiedName + "." + SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
+        }
+    }
+
+    private func emitStruct(_ message: MessageDecl, swiftName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+        let plans = plans(message, syntax: syntax)
         let oneofs = realOneofs(message)
 
         p.docComment(message.comments)
         if message.deprecated { p.line(CodePrinter.deprecatedNote) }
-        p.block("\(access)struct \(swiftName): ProtoMessage {") { p in
+        p.block("\(access)struct \(swiftName): Sendable, Hashable {") { p in
             emitProperties(plans, message: message, oneofs: oneofs, into: &p)
             p.line("\(access)var unknownFields = ProtoUnknownFields()")
             for plan in plans where plan.boxed {
@@ -36,12 +67,6 @@ struct MessageEmitter {
                 p.line("try populate(&message)")
                 p.line("return message")
             }
-            p.line()
-            emitSize(plans, message: message, oneofs: oneofs, into: &p)
-            p.line()
-            emitEncode(plans, message: message, oneofs: oneofs, into: &p)
-            p.line()
-            emitDecode(plans, message: message, oneofs: oneofs, into: &p)
             for index in oneofs {
                 p.line()
                 emitOneofEnum(index, message: message, plans: plans, into: &p)
@@ -52,21 +77,23 @@ struct MessageEmitter {
             }
             for nested in message.messages where !nested.isMapEntry {
                 p.line()
-                emit(nested, swiftName: SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
+                emitStruct(nested, swiftName: SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
             }
         }
     }
 
     /// Indexes of oneofs that are real (not the synthetic ones of proto3 `optional`).
-    private func realOneofs(_ message: MessageDecl) -> [Int] {
+    func realOneofs(_ message: MessageDecl) -> [Int] {
         message.oneofs.indices.filter { index in
             message.fields.contains { $0.oneofIndex == index && !$0.proto3Optional }
         }
     }
 
-    private func oneofProperty(_ message: MessageDecl, _ index: Int) -> String {
+    func oneofProperty(_ message: MessageDecl, _ index: Int) -> String {
         SwiftNaming.escaped(SwiftNaming.propertyName(message.oneofs[index].name))
     }
+
+    func oneofTypeName(_ message: MessageDecl, _ index: Int) -> String { oneofType(message, index) }
 
     private func oneofType(_ message: MessageDecl, _ index: Int) -> String {
         "OneOf_" + SwiftNaming.upperCamel(message.oneofs[index].name)
@@ -134,12 +161,12 @@ struct MessageEmitter {
     // MARK: coding
 
     /// Fields in number order, with runs of one oneof's members grouped (they share one `switch`).
-    private enum Step {
+    enum Step {
         case field(FieldPlan)
         case oneof(Int, [FieldPlan], complete: Bool)
     }
 
-    private func steps(_ plans: [FieldPlan], message: MessageDecl) -> [Step] {
+    func steps(_ plans: [FieldPlan], message: MessageDecl) -> [Step] {
         var steps: [Step] = []
         for plan in plans.sorted(by: { $0.field.number < $1.field.number }) {
             if case .oneofMember(let index) = plan.kind {

@@ -4,6 +4,8 @@ struct ServiceEmitter {
     let registry: TypeRegistry
     let access: String
     let package: String
+    /// The file's `<File>_ProtoFile` namespace when descriptors are embedded.
+    var fileNamespace: String?
 
     func emit(_ service: ServiceDecl, swiftName: String, into p: inout CodePrinter) {
         let serviceName = package.isEmpty ? service.name : package + "." + service.name
@@ -12,6 +14,11 @@ struct ServiceEmitter {
         p.block("\(access)enum \(swiftName) {") { p in
             p.line("/// The service's full name, as in method paths.")
             p.line("\(access)static let serviceName = \"\(serviceName)\"")
+            if let fileNamespace {
+                p.line()
+                p.line("/// The descriptor of the `.proto` file that declares the service (for server reflection).")
+                p.line("\(access)static var fileDescriptor: ProtoFileDescriptor { \(fileNamespace).descriptor }")
+            }
             p.line()
             p.line("/// Method paths (`/\(serviceName)/Method`).")
             p.block("\(access)enum Method {") { p in

@@ -15,9 +15,11 @@ struct TypeRegistry {
 
     private(set) var messages: [String: MessageInfo] = [:]
     private(set) var enums: [String: EnumInfo] = [:]
+    private var files: [String: FileDecl] = [:]
 
     init(files: [FileDecl]) {
         for file in files {
+            self.files[file.name] = file
             let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
             for message in file.messages { add(message, swiftName: prefix + SwiftNaming.typeName(message.name), syntax: file.syntax) }
             for decl in file.enums {
@@ -39,6 +41,7 @@ struct TypeRegistry {
     }
 
     func message(_ typeName: String) -> MessageInfo? { messages[typeName] }
+    func file(_ name: String) -> FileDecl? { files[name] }
     func enumInfo(_ typeName: String) -> EnumInfo? { enums[typeName] }
 
     /// The map entry type behind a repeated message field, when it is one.

@@ -31,6 +31,8 @@ struct FileDecl: Sendable {
     /// extend). Checked as protoc checks them; no Swift is generated for them: on the wire they stay
     /// unknown fields of the extended message, byte-exact.
     var extensions: [FieldDecl] = []
+    /// `option …;` statements as written, for the embedded descriptor (standalone front end only).
+    var options: [ParsedOption] = []
 }
 
 struct ImportDecl: Sendable {
@@ -65,6 +67,7 @@ struct MessageDecl: Sendable {
     var extensionRanges: [ClosedRange<Int>] = []
     /// Fields of `extend` blocks nested in this message.
     var extensions: [FieldDecl] = []
+    var options: [ParsedOption] = []
     var comments = ProtoComments()
     var position = SourcePosition.unknown
 }
@@ -112,6 +115,8 @@ struct FieldDecl: Sendable {
     var jsonName: String?
     /// For an extension: the extended message, as written until resolved to a full name with a leading dot.
     var extendee = ""
+    /// `[…]` options as written, except `default` and `json_name` (descriptor fields of their own).
+    var options: [ParsedOption] = []
     var comments = ProtoComments()
     var position = SourcePosition.unknown
     var numberPosition = SourcePosition.unknown
@@ -122,6 +127,7 @@ struct FieldDecl: Sendable {
 
 struct OneofDecl: Sendable {
     var name: String
+    var options: [ParsedOption] = []
     var comments = ProtoComments()
     var position = SourcePosition.unknown
 }
@@ -134,6 +140,7 @@ struct EnumDecl: Sendable {
     var deprecated = false
     var reservedRanges: [ClosedRange<Int>] = []
     var reservedNames: [String] = []
+    var options: [ParsedOption] = []
     var comments = ProtoComments()
     var position = SourcePosition.unknown
 }
@@ -142,6 +149,7 @@ struct EnumValueDecl: Sendable {
     var name: String
     var number: Int32
     var deprecated = false
+    var options: [ParsedOption] = []
     var comments = ProtoComments()
     var position = SourcePosition.unknown
     var numberPosition = SourcePosition.unknown
@@ -152,6 +160,7 @@ struct ServiceDecl: Sendable {
     var fullName: String
     var methods: [MethodDecl] = []
     var deprecated = false
+    var options: [ParsedOption] = []
     var comments = ProtoComments()
     var position = SourcePosition.unknown
 }
@@ -164,6 +173,9 @@ struct MethodDecl: Sendable {
     var clientStreaming = false
     var serverStreaming = false
     var deprecated = false
+    var options: [ParsedOption] = []
+    /// Written with a `{ … }` body (protoc then records options, even empty ones).
+    var hasBody = false
     var comments = ProtoComments()
     var position = SourcePosition.unknown
     var inputPosition = SourcePosition.unknown

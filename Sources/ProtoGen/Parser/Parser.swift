@@ -15,6 +15,10 @@ struct Parser {
     static let maxNesting = 64
     /// Inside an `extend` block, where map fields are not allowed.
     private var inExtend = false
+    /// Errors met so far; after each, the parser skips the rest of the statement and goes on (as protoc does).
+    private var errors: [ProtoGenError] = []
+    /// The tokenizer could not go on (a lexical error while skipping): parsing stops.
+    private var aborted = false
 
     init(text: String, fileName: String) {
         self.tokenizer = Tokenizer(text: text, fileName: fileName)
@@ -22,9 +26,55 @@ struct Parser {
     }
 
     /// Parses the whole file.
-    static func parse(text: String, fileName: String) throws(ProtoGenError) -> FileDecl {
+    /// - Throws: every syntax error of the file (parsing resumes after the statement of each).
+    static func parse(text: String, fileName: String) throws(ProtoGenErrors) -> FileDecl {
         var parser = Parser(text: text, fileName: fileName)
-        return try parser.parseFile()
+        var file = FileDecl(name: fileName)
+        do {
+            file = try parser.parseFile()
+        } catch {
+            if !parser.aborted { parser.errors.append(error) }
+        }
+        if !parser.errors.isEmpty { throw ProtoGenErrors(parser.errors) }
+        return file
+    }
+
+    // MARK: error recovery
+
+    /// Records `error` and skips the rest of the statement it happened in (protoc's `SkipStatement`):
+    /// through the next `;`, or a whole `{ … }` block, or up to (not past) a `}` that closes the
+    /// enclosing block. Always moves past the token at `start` so that recovery cannot loop.
+    /// - Throws: `error` again when the tokenizer cannot go on; parsing then stops.
+    private mutating func recover(from error: ProtoGenError, statementStart start: SourcePosition) throws(ProtoGenError) {
+        errors.append(error)
+        do {
+            if current.position == start && current.kind != .end && !lookingAt(";") && !lookingAt("{") {
+                try tokenizer.next()
+            }
+            while current.kind != .end {
+                if lookingAt(";") { try tokenizer.next(); return }
+                if lookingAt("{") { try tokenizer.next(); try skipRestOfBlock(); return }
+                if lookingAt("}") { return }
+                try tokenizer.next()
+            }
+        } catch {
+            errors.append(error)
+            aborted = true
+            throw error
+        }
+    }
+
+    /// Skips tokens through the `}` that closes the current block.
+    private mutating func skipRestOfBlock() throws(ProtoGenError) {
+        var depth = 1
+        while current.kind != .end {
+            if lookingAt("{") { depth += 1 }
+            if lookingAt("}") {
+                depth -= 1
+                if depth == 0 { try tokenizer.next(); return }
+            }
+            try tokenizer.next()
+        }
     }
 
     // MARK: token helpers
@@ -137,7 +187,14 @@ struct Parser {
         file.syntax = syntax
 
         while current.kind != .end {
-            try parseTopLevelStatement(&file)
+            let start = current.position
+            do {
+                try parseTopLevelStatement(&file)
+            } catch {
+                if aborted { throw error }
+                try recover(from: error, statementStart: start)
+                if lookingAt("}") { try tokenizer.next() }  // an unmatched `}` at top level
+            }
         }
         return file
     }
@@ -167,6 +224,7 @@ struct Parser {
             try consumeEndOfDeclaration(";")
         } else if lookingAt("option") {
             let option = try parseOptionStatement()
+            file.options.append(option)
             switch option.name {
             case "swift_prefix": file.swiftPrefix = try option.stringValue(self)
             case "deprecated": file.deprecated = try option.boolValue(self)
@@ -208,7 +266,13 @@ struct Parser {
         message.comments = try consumeEndOfDeclaration("{")
         while !(try tryConsumeEndOfDeclaration("}")) {
             if current.kind == .end { throw error("Reached end of input in message definition (missing '}').") }
-            try parseMessageStatement(&message)
+            let start = current.position
+            do {
+                try parseMessageStatement(&message)
+            } catch {
+                if aborted { throw error }
+                try recover(from: error, statementStart: start)
+            }
         }
         addSyntheticOneofs(&message)
         return message
@@ -243,6 +307,7 @@ struct Parser {
             message.messages += groups
         } else if lookingAt("option") {
             let option = try parseOptionStatement()
+            message.options.append(option)
             if option.name == "deprecated" { message.deprecated = try option.boolValue(self) }
         } else if lookingAt("oneof") {
             try parseOneof(&message)
@@ -263,7 +328,7 @@ struct Parser {
             if current.kind == .end { throw error("Reached end of input in oneof definition (missing '}').") }
             if try tryConsumeEndOfDeclaration(";") { continue }
             if lookingAt("option") {
-                _ = try parseOptionStatement()
+                message.oneofs[index].options.append(try parseOptionStatement())
                 continue
             }
             if lookingAt("required") || lookingAt("optional") || lookingAt("repeated") {
@@ -344,6 +409,7 @@ struct Parser {
 
         if lookingAt("[") {
             for option in try parseFieldOptionList() {
+                if option.name != "default" && option.name != "json_name" { field.options.append(option) }
                 switch option.name {
                 case "packed": field.packed = try option.boolValue(self)
                 case "deprecated": field.deprecated = try option.boolValue(self)
@@ -503,6 +569,7 @@ struct Parser {
             if try tryConsumeEndOfDeclaration(";") { continue }
             if lookingAt("option") {
                 let option = try parseOptionStatement()
+                decl.options.append(option)
                 switch option.name {
                 case "allow_alias": decl.allowAlias = try option.boolValue(self)
                 case "deprecated": decl.deprecated = try option.boolValue(self)
@@ -519,7 +586,8 @@ struct Parser {
                 var value = EnumValueDecl(name: valueName, number: Int32(number), position: valuePosition)
                 value.numberPosition = numberPosition
                 if lookingAt("[") {
-                    for option in try parseFieldOptionList() where option.name == "deprecated" {
+                    value.options = try parseFieldOptionList()
+                    for option in value.options where option.name == "deprecated" {
                         value.deprecated = try option.boolValue(self)
                     }
                 }
@@ -543,6 +611,7 @@ struct Parser {
             if try tryConsumeEndOfDeclaration(";") { continue }
             if lookingAt("option") {
                 let option = try parseOptionStatement()
+                service.options.append(option)
                 if option.name == "deprecated" { service.deprecated = try option.boolValue(self) }
             } else if lookingAt("rpc") {
                 service.methods.append(try parseMethod())
@@ -580,11 +649,13 @@ struct Parser {
         method.outputType = output.1
         try consume(")")
         if lookingAt("{") {
+            method.hasBody = true
             method.comments = try consumeEndOfDeclaration("{")
             while !(try tryConsumeEndOfDeclaration("}")) {
                 if current.kind == .end { throw error("Reached end of input in method options (missing '}').") }
                 if try tryConsumeEndOfDeclaration(";") { continue }
                 let option = try parseOptionStatement()
+                method.options.append(option)
                 if option.name == "deprecated" { method.deprecated = try option.boolValue(self) }
             }
         } else {
@@ -638,8 +709,7 @@ struct Parser {
 
     private mutating func parseOptionValue() throws(ProtoGenError) -> OptionValue {
         if lookingAt("{") {
-            try skipAggregate()
-            return .aggregate
+            return .aggregate(try skipAggregate())
         }
         let negative = try tryConsume("-")
         switch current.kind {
@@ -663,20 +733,24 @@ struct Parser {
         }
     }
 
-    /// Text-format message values of custom options: skipped, braces balanced.
-    private mutating func skipAggregate() throws(ProtoGenError) {
+    /// Text-format message values of custom options: skipped, braces balanced; returns the tokens
+    /// inside the outer braces (the descriptor builder encodes them).
+    private mutating func skipAggregate() throws(ProtoGenError) -> [Token] {
         var depth = 0
+        var tokens: [Token] = []
         repeat {
             if current.kind == .end { throw error("Unexpected end of input in aggregate value.") }
             if lookingAt("{") || lookingAt("<") { depth += 1 }
             if lookingAt("}") || lookingAt(">") { depth -= 1 }
+            tokens.append(current)
             try tokenizer.next()
         } while depth > 0
+        return Array(tokens.dropFirst().dropLast())
     }
 }
 
 /// An option as written: its name (`deprecated`, `(my.opt).field`) and value.
-struct ParsedOption {
+struct ParsedOption: Sendable {
     var name: String
     var value: OptionValue
     var position: SourcePosition
@@ -698,12 +772,13 @@ struct ParsedOption {
     }
 }
 
-enum OptionValue {
+enum OptionValue: Sendable {
     case identifier(String)
     case integer(negative: Bool, magnitude: UInt64)
     case float(Double)
     case string([UInt8])
-    case aggregate
+    /// A text-format message value: the tokens between its braces.
+    case aggregate([Token])
 
     /// The form `FieldDescriptorProto.default_value` uses (bytes C-escaped, numbers in decimal).
     var descriptorText: String {

@@ -14,7 +14,17 @@ public enum PluginRunner {
             let request = try Google_Protobuf_Compiler_CodeGeneratorRequest(serializedBytes: requestBytes)
             let options = try GeneratorOptions(parameter: request.parameter ?? "")
             let files = request.protoFile.map(DescriptorConverter.convert)
-            for output in Generator.emit(all: files, toGenerate: request.fileToGenerate, options: options) {
+            var descriptors: [String: [UInt8]] = [:]
+            if options.descriptors {
+                // protoc's own bytes for each file, without source info (field 9): what
+                // `--descriptor_set_out` writes.
+                for bytes in RawProto.lengthDelimitedFields(15, in: requestBytes) ?? [] {
+                    guard let records = RawProto.records(bytes[...]) else { continue }
+                    let kept = records.filter { $0.number != 9 }.flatMap(\.record)
+                    if let name = try? Google_Protobuf_FileDescriptorProto(serializedBytes: kept).name { descriptors[name] = kept }
+                }
+            }
+            for output in Generator.emit(all: files, toGenerate: request.fileToGenerate, options: options, descriptors: descriptors) {
                 var file = Google_Protobuf_Compiler_CodeGeneratorResponse.File()
                 file.name = output.name
                 file.content = output.content

@@ -15,21 +15,29 @@ struct Resolver {
         return visible
     }
 
-    func resolve(_ file: inout FileDecl) throws(ProtoGenError) {
+    /// Resolves every type name of `file`; each name that does not resolve adds an error to `errors`
+    /// (and stays unresolved), so that one pass reports them all.
+    func resolve(_ file: inout FileDecl, errors: inout [ProtoGenError]) {
         let visible = visibleFiles(of: file)
         for index in file.messages.indices {
-            try resolve(&file.messages[index], in: file, visible: visible)
+            resolve(&file.messages[index], in: file, visible: visible, errors: &errors)
         }
         for index in file.extensions.indices {
-            try resolveExtension(&file.extensions[index], scope: file.package, in: file, visible: visible)
+            do {
+                try resolveExtension(&file.extensions[index], scope: file.package, in: file, visible: visible)
+            } catch { errors.append(error) }
         }
         for s in file.services.indices {
             for m in file.services[s].methods.indices {
                 var method = file.services[s].methods[m]
-                method.inputType = try resolveMessage(method.inputType, scope: file.services[s].fullName,
-                                                      at: method.inputPosition, in: file, visible: visible)
-                method.outputType = try resolveMessage(method.outputType, scope: file.services[s].fullName,
-                                                       at: method.outputPosition, in: file, visible: visible)
+                do {
+                    method.inputType = try resolveMessage(method.inputType, scope: file.services[s].fullName,
+                                                          at: method.inputPosition, in: file, visible: visible)
+                } catch { errors.append(error) }
+                do {
+                    method.outputType = try resolveMessage(method.outputType, scope: file.services[s].fullName,
+                                                           at: method.outputPosition, in: file, visible: visible)
+                } catch { errors.append(error) }
                 file.services[s].methods[m] = method
             }
         }
@@ -59,23 +67,31 @@ struct Resolver {
         return "." + fullName
     }
 
-    private func resolve(_ message: inout MessageDecl, in file: FileDecl, visible: Set<String>) throws(ProtoGenError) {
+    private func resolve(_ message: inout MessageDecl, in file: FileDecl, visible: Set<String>, errors: inout [ProtoGenError]) {
         for index in message.fields.indices where message.fields[index].type == nil {
             let field = message.fields[index]
-            let (fullName, symbol) = try lookup(field.typeName, scope: message.fullName, at: field.typePosition,
+            let fullName: String, symbol: SymbolTable.Symbol
+            do {
+                (fullName, symbol) = try lookup(field.typeName, scope: message.fullName, at: field.typePosition,
                                                 in: file, visible: visible)
+            } catch {
+                errors.append(error)
+                continue
+            }
             message.fields[index].type = symbol.kind == .message ? .message : .enum
             message.fields[index].typeName = "." + fullName
             if symbol.kind == .enumType && file.syntax == .proto3 && !symbol.isProto3Enum {
-                throw ProtoGenError(file: file.name, at: field.typePosition,
-                                    "Enum type \"\(fullName)\" is not a proto3 enum, but is used in \"\(message.fullName)\" which is a proto3 message type.")
+                errors.append(ProtoGenError(file: file.name, at: field.typePosition,
+                                            "Enum type \"\(fullName)\" is not a proto3 enum, but is used in \"\(message.fullName)\" which is a proto3 message type."))
             }
         }
         for index in message.messages.indices {
-            try resolve(&message.messages[index], in: file, visible: visible)
+            resolve(&message.messages[index], in: file, visible: visible, errors: &errors)
         }
         for index in message.extensions.indices {
-            try resolveExtension(&message.extensions[index], scope: message.fullName, in: file, visible: visible)
+            do {
+                try resolveExtension(&message.extensions[index], scope: message.fullName, in: file, visible: visible)
+            } catch { errors.append(error) }
         }
     }
 

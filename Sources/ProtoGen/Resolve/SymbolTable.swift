@@ -16,33 +16,37 @@ struct SymbolTable {
     /// Package name (and each of its prefixes) → files that declare it.
     private var packageFiles: [String: Set<String>] = [:]
 
+    /// Names defined twice, each an error at the second definition.
+    private(set) var errors: [ProtoGenError] = []
+
     /// Adds every definition of `file`; a name defined twice is an error at the second definition.
-    mutating func add(_ file: FileDecl) throws(ProtoGenError) {
+    mutating func add(_ file: FileDecl) {
         if !file.package.isEmpty {
             var prefix = ""
             for part in file.package.split(separator: ".") {
                 prefix = prefix.isEmpty ? String(part) : prefix + "." + part
                 if let existing = symbols[prefix], existing.kind != .package {
-                    throw ProtoGenError(file: file.name, line: 1, column: 1,
-                                        message: "\"\(prefix)\" is already defined (as something other than a package) in file \"\(existing.file)\".")
+                    errors.append(ProtoGenError(file: file.name, line: 1, column: 1,
+                                                message: "\"\(prefix)\" is already defined (as something other than a package) in file \"\(existing.file)\"."))
+                    continue
                 }
                 packageFiles[prefix, default: []].insert(file.name)
                 symbols[prefix] = Symbol(kind: .package, file: file.name, position: .unknown)
             }
         }
         let proto3 = file.syntax == .proto3
-        for message in file.messages { try addMessage(message, file: file.name, scope: file.package, proto3: proto3) }
-        for decl in file.enums { try addEnum(decl, file: file.name, scope: file.package, proto3: proto3) }
+        for message in file.messages { addMessage(message, file: file.name, scope: file.package, proto3: proto3) }
+        for decl in file.enums { addEnum(decl, file: file.name, scope: file.package, proto3: proto3) }
         for service in file.services {
-            try define(service.fullName, Symbol(kind: .service, file: file.name, position: service.position), scope: file.package, name: service.name)
+            define(service.fullName, Symbol(kind: .service, file: file.name, position: service.position), scope: file.package, name: service.name)
             for method in service.methods {
-                try define(service.fullName + "." + method.name, Symbol(kind: .method, file: file.name, position: method.position),
+                define(service.fullName + "." + method.name, Symbol(kind: .method, file: file.name, position: method.position),
                            scope: service.fullName, name: method.name)
             }
         }
         // Extensions are named in the scope of their `extend` block, after the file's types (protoc's order).
         for field in file.extensions {
-            try define(Self.join(file.package, field.name), Symbol(kind: .field, file: file.name, position: field.namePosition),
+            define(Self.join(file.package, field.name), Symbol(kind: .field, file: file.name, position: field.namePosition),
                        scope: file.package, name: field.name)
         }
     }
@@ -51,41 +55,42 @@ struct SymbolTable {
         scope.isEmpty ? name : scope + "." + name
     }
 
-    private mutating func define(_ fullName: String, _ symbol: Symbol, scope: String, name: String) throws(ProtoGenError) {
+    private mutating func define(_ fullName: String, _ symbol: Symbol, scope: String, name: String) {
         if let existing = symbols[fullName] {
             let place = existing.file == symbol.file
                 ? (scope.isEmpty ? "" : " in \"\(scope)\"")
                 : " in file \"\(existing.file)\""
-            throw ProtoGenError(file: symbol.file, at: symbol.position, "\"\(name)\" is already defined\(place).")
+            errors.append(ProtoGenError(file: symbol.file, at: symbol.position, "\"\(name)\" is already defined\(place)."))
+            return
         }
         symbols[fullName] = symbol
     }
 
-    private mutating func addMessage(_ message: MessageDecl, file: String, scope: String, proto3: Bool) throws(ProtoGenError) {
-        try define(message.fullName, Symbol(kind: .message, file: file, position: message.position), scope: scope, name: message.name)
-        for nested in message.messages { try addMessage(nested, file: file, scope: message.fullName, proto3: proto3) }
-        for decl in message.enums { try addEnum(decl, file: file, scope: message.fullName, proto3: proto3) }
+    private mutating func addMessage(_ message: MessageDecl, file: String, scope: String, proto3: Bool) {
+        define(message.fullName, Symbol(kind: .message, file: file, position: message.position), scope: scope, name: message.name)
+        for nested in message.messages { addMessage(nested, file: file, scope: message.fullName, proto3: proto3) }
+        for decl in message.enums { addEnum(decl, file: file, scope: message.fullName, proto3: proto3) }
         for field in message.fields {
-            try define(message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.position),
+            define(message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.position),
                        scope: message.fullName, name: field.name)
         }
         for field in message.extensions {
-            try define(message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.namePosition),
+            define(message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.namePosition),
                        scope: message.fullName, name: field.name)
         }
         for oneof in message.oneofs where !oneof.name.hasPrefix("_") || !message.fields.contains(where: { $0.proto3Optional && "_" + $0.name == oneof.name }) {
-            try define(message.fullName + "." + oneof.name, Symbol(kind: .oneof, file: file, position: oneof.position),
+            define(message.fullName + "." + oneof.name, Symbol(kind: .oneof, file: file, position: oneof.position),
                        scope: message.fullName, name: oneof.name)
         }
     }
 
-    private mutating func addEnum(_ decl: EnumDecl, file: String, scope: String, proto3: Bool) throws(ProtoGenError) {
+    private mutating func addEnum(_ decl: EnumDecl, file: String, scope: String, proto3: Bool) {
         var symbol = Symbol(kind: .enumType, file: file, position: decl.position)
         symbol.isProto3Enum = proto3
-        try define(decl.fullName, symbol, scope: scope, name: decl.name)
+        define(decl.fullName, symbol, scope: scope, name: decl.name)
         // Enum values are siblings of their enum (C++ scoping), so two enums in one scope cannot share a value name.
         for value in decl.values {
-            try define(Self.join(scope, value.name), Symbol(kind: .enumValue, file: file, position: value.position),
+            define(Self.join(scope, value.name), Symbol(kind: .enumValue, file: file, position: value.position),
                        scope: scope, name: value.name)
         }
     }

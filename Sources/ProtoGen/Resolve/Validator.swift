@@ -7,21 +7,26 @@ struct Validator {
     /// Every enum of every loaded file by full name (map values must have 0 first).
     var enums: [String: EnumDecl] = [:]
 
-    private func fail(_ position: SourcePosition, _ message: String) -> ProtoGenError {
-        ProtoGenError(file: file.name, at: position, message)
+    /// Problems found, in the order found.
+    private(set) var errors: [ProtoGenError] = []
+
+    private mutating func report(_ position: SourcePosition, _ message: String) {
+        errors.append(ProtoGenError(file: file.name, at: position, message))
     }
 
-    func validate() throws(ProtoGenError) {
-        for message in file.messages { try validate(message) }
-        for decl in file.enums { try validate(decl) }
-        try validateExtensions()
+    /// Checks the whole file; every problem found is in `errors` (after the first problem of a field
+    /// or enum value, the checks go on with the next one).
+    mutating func validate() {
+        for message in file.messages { validate(message) }
+        for decl in file.enums { validate(decl) }
+        validateExtensions()
     }
 
     /// protoc's checks of extension fields: numbers as for fields, within one of the extendee's
     /// `extensions` ranges (also for the `google.protobuf.*Options` messages, which declare
     /// `1000 to max`), not `required`, and not used twice for one extendee in this file (protoc only
     /// warns when another file used the number).
-    private func validateExtensions() throws(ProtoGenError) {
+    private mutating func validateExtensions() {
         var all: [(field: FieldDecl, scope: String)] = []
         func collect(_ message: MessageDecl) {
             all += message.extensions.map { ($0, message.fullName) }
@@ -34,95 +39,113 @@ struct Validator {
             let number = field.number
             let fullName = scope.isEmpty ? field.name : scope + "." + field.name
             let extendee = String(field.extendee.dropFirst())
-            if number <= 0 { throw fail(field.numberPosition, "Field numbers must be positive integers.") }
-            if number > 536_870_911 { throw fail(field.numberPosition, "Field numbers cannot be greater than 536870911.") }
+            if number <= 0 { report(field.numberPosition, "Field numbers must be positive integers."); continue }
+            if number > 536_870_911 { report(field.numberPosition, "Field numbers cannot be greater than 536870911."); continue }
             if (19_000...19_999).contains(number) {
-                throw fail(field.numberPosition, "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+                report(field.numberPosition, "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+                continue
             }
             if let target = messages[extendee], !target.extensionRanges.contains(where: { $0.contains(number) }) {
-                throw fail(field.numberPosition, "\"\(extendee)\" does not declare \(number) as an extension number.")
+                report(field.numberPosition, "\"\(extendee)\" does not declare \(number) as an extension number.")
+                continue
             }
             if let other = used[extendee]?[number] {
-                throw fail(field.numberPosition, "Extension number \(number) has already been used in \"\(extendee)\" by extension \"\(other)\".")
+                report(field.numberPosition, "Extension number \(number) has already been used in \"\(extendee)\" by extension \"\(other)\".")
+                continue
             }
             used[extendee, default: [:]][number] = fullName
-            if field.label == .required { throw fail(field.typePosition, "The extension \(fullName) cannot be required.") }
+            if field.label == .required { report(field.typePosition, "The extension \(fullName) cannot be required."); continue }
             if field.packed == true, field.label != .repeated || !(field.type?.isPackable ?? false) {
-                throw fail(field.position, "[packed = true] can only be specified for repeated primitive fields.")
+                report(field.position, "[packed = true] can only be specified for repeated primitive fields.")
+                continue
             }
         }
     }
 
-    private func validate(_ message: MessageDecl) throws(ProtoGenError) {
+    private mutating func validate(_ message: MessageDecl) {
         if file.syntax == .proto3, !message.extensionRanges.isEmpty {
-            throw fail(message.position, "Extension ranges are not allowed in proto3.")
+            report(message.position, "Extension ranges are not allowed in proto3.")
         }
         var byNumber: [Int: String] = [:]
         for field in message.fields {
             let number = field.number
-            if number <= 0 { throw fail(field.numberPosition, "Field numbers must be positive integers.") }
-            if number > 536_870_911 { throw fail(field.numberPosition, "Field numbers cannot be greater than 536870911.") }
+            if number <= 0 { report(field.numberPosition, "Field numbers must be positive integers."); continue }
+            if number > 536_870_911 { report(field.numberPosition, "Field numbers cannot be greater than 536870911."); continue }
             if (19_000...19_999).contains(number) {
-                throw fail(field.numberPosition, "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+                report(field.numberPosition, "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+                continue
             }
             if let other = byNumber[number] {
-                throw fail(field.numberPosition, "Field number \(number) has already been used in \"\(message.fullName)\" by field \"\(other)\".")
+                report(field.numberPosition, "Field number \(number) has already been used in \"\(message.fullName)\" by field \"\(other)\".")
+                continue
             }
             byNumber[number] = field.name
             if message.reservedRanges.contains(where: { $0.contains(number) }) {
-                throw fail(field.numberPosition, "Field \"\(field.name)\" uses reserved number \(number).")
+                report(field.numberPosition, "Field \"\(field.name)\" uses reserved number \(number).")
+                continue
             }
             if message.reservedNames.contains(field.name) {
-                throw fail(field.namePosition, "Field name \"\(field.name)\" is reserved.")
+                report(field.namePosition, "Field name \"\(field.name)\" is reserved.")
+                continue
             }
             if message.extensionRanges.contains(where: { $0.contains(number) }) {
-                throw fail(field.numberPosition, "Extension range \(number) includes field \"\(field.name)\" (\(number)).")
+                report(field.numberPosition, "Extension range \(number) includes field \"\(field.name)\" (\(number)).")
+                continue
             }
             if field.packed == true, field.label != .repeated || !(field.type?.isPackable ?? false) {
-                throw fail(field.position, "[packed = true] can only be specified for repeated primitive fields.")
+                report(field.position, "[packed = true] can only be specified for repeated primitive fields.")
+                continue
             }
             if field.type == .message, let entry = messages[String(field.typeName.dropFirst())], entry.isMapEntry,
                field.label == .repeated, message.messages.contains(where: { $0.fullName == entry.fullName }) {
                 let key = entry.fields[0]
                 switch key.type {
-                case .float, .double, .bytes, .message, .group, nil:
-                    throw fail(field.position, "Key in map fields cannot be float/double, bytes or message types.")
+                case nil: break  // not resolved: the resolver has reported it
+                case .float, .double, .bytes, .message, .group:
+                    report(field.position, "Key in map fields cannot be float/double, bytes or message types.")
+                    continue
                 case .enum:
-                    throw fail(field.position, "Key in map fields cannot be enum types.")
+                    report(field.position, "Key in map fields cannot be enum types.")
+                    continue
                 default: break
                 }
                 let value = entry.fields[1]
                 if value.type == .enum, let first = enums[String(value.typeName.dropFirst())]?.values.first, first.number != 0 {
-                    throw fail(field.position, "Enum value in map must define 0 as the first value.")
+                    report(field.position, "Enum value in map must define 0 as the first value.")
+                    continue
                 }
             }
         }
-        for nested in message.messages { try validate(nested) }
-        for decl in message.enums { try validate(decl) }
+        for nested in message.messages { validate(nested) }
+        for decl in message.enums { validate(decl) }
     }
 
-    private func validate(_ decl: EnumDecl) throws(ProtoGenError) {
+    private mutating func validate(_ decl: EnumDecl) {
         guard let first = decl.values.first else {
-            throw fail(decl.position, "Enums must contain at least one value.")
+            report(decl.position, "Enums must contain at least one value.")
+            return
         }
         if file.syntax == .proto3, first.number != 0 {
-            throw fail(first.numberPosition, "The first enum value must be zero in proto3.")
+            report(first.numberPosition, "The first enum value must be zero in proto3.")
         }
         var byNumber: [Int32: String] = [:]
         for value in decl.values {
             if let other = byNumber[value.number], !decl.allowAlias {
-                throw fail(value.numberPosition, "\"\(value.name)\" uses the same enum value as \"\(other)\". If this is intended, set 'option allow_alias = true;' to the enum definition.")
+                report(value.numberPosition, "\"\(value.name)\" uses the same enum value as \"\(other)\". If this is intended, set 'option allow_alias = true;' to the enum definition.")
+                continue
             }
             if byNumber[value.number] == nil { byNumber[value.number] = value.name }
             if decl.reservedRanges.contains(where: { $0.contains(Int(value.number)) }) {
-                throw fail(value.numberPosition, "Enum value \"\(value.name)\" uses reserved number \(value.number).")
+                report(value.numberPosition, "Enum value \"\(value.name)\" uses reserved number \(value.number).")
+                continue
             }
             if decl.reservedNames.contains(value.name) {
-                throw fail(value.position, "Enum value \"\(value.name)\" is reserved.")
+                report(value.position, "Enum value \"\(value.name)\" is reserved.")
+                continue
             }
         }
         if decl.allowAlias, byNumber.count == decl.values.count {
-            throw fail(decl.position, "\"\(decl.fullName)\" declares 'option allow_alias = true;', but does not have any aliases.")
+            report(decl.position, "\"\(decl.fullName)\" declares 'option allow_alias = true;', but does not have any aliases.")
         }
     }
 }

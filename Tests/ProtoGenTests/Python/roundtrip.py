@@ -8,8 +8,15 @@ Records files hold messages as a 4-byte little-endian length followed by the ser
   gen DESC TYPE COUNT SEED OUT     random messages (every field kind, unknown enum values for open enums,
                                    records of undeclared numbers for closed enums, which python keeps
                                    as unknown fields)
-  check DESC TYPE A B              parse both files; every pair of messages must be equal
+  check DESC TYPE A B [nounknown]  parse both files; every pair of messages must be equal (with
+                                   "nounknown", unknown fields discarded first: JSON has none)
   reencode DESC TYPE IN OUT        parse each message and serialize it again
+  text DESC TYPE IN OUT            each message's text_format.MessageToString, UTF-8, as records
+                                   (extensions cleared first: the Swift side keeps them as unknown
+                                   fields, which text format does not print)
+  tojson DESC TYPE IN OUT [defaults]   each message's json_format.MessageToJson (UTF-8 records); with
+                                   "defaults", always_print_fields_with_no_presence
+  fromjson DESC TYPE IN OUT        json_format.Parse of each JSON record, serialized
   defaults DESC TYPE OUT           one message with every field that declares a default set to it
                                    (required fields without one set to their type's zero)
 """
@@ -17,7 +24,7 @@ import random
 import struct
 import sys
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory, text_format
 from google.protobuf.descriptor import FieldDescriptor as FD
 
 
@@ -135,6 +142,11 @@ def rand_scalar(rng, f):
 
 def fill(rng, msg, depth):
     d = msg.DESCRIPTOR
+    if d.full_name == "google.protobuf.Timestamp":
+        # Only valid instants have a JSON form.
+        msg.seconds = rng.randrange(-62135596800, 253402300800)
+        msg.nanos = rng.choice([0, rng.randrange(0, 1000) * 1000000, rng.randrange(0, 10**9)])
+        return
     chosen_oneof = {}
     for o in d.oneofs:
         if getattr(o, "has_presence", True) and len(o.fields) == 1 and o.name.startswith("_"):
@@ -260,6 +272,9 @@ def main(argv):
         bad = 0
         for i, (x, y) in enumerate(zip(a, b)):
             mx, my = cls.FromString(x), cls.FromString(y)
+            if len(argv) > 6 and argv[6] == "nounknown":
+                mx.DiscardUnknownFields()
+                my.DiscardUnknownFields()
             # Equality covers unknown fields (upb compares them); the bytes python writes back
             # must be the same too, unknown fields in the same order.
             if mx != my or mx.SerializeToString(deterministic=True) != my.SerializeToString(deterministic=True):
@@ -278,6 +293,32 @@ def main(argv):
             if not is_message(f) and not is_repeated(f) and (f.has_default_value or is_required(f)):
                 setattr(m, f.name, f.default_value)
         write_records(argv[4], [m.SerializeToString()])
+        return 0
+    if cmd == "text":
+        cls = load(argv[2], argv[3])
+        def clear_extensions(m):
+            for f, v in m.ListFields():
+                if f.is_extension:
+                    m.ClearExtension(f)
+                elif is_message(f) and is_repeated(f) and not (f.message_type.GetOptions().map_entry):
+                    for x in v:
+                        clear_extensions(x)
+                elif is_message(f) and not is_repeated(f):
+                    clear_extensions(v)
+            return m
+
+        write_records(argv[5], [text_format.MessageToString(clear_extensions(cls.FromString(r))).encode()
+                                for r in read_records(argv[4])])
+        return 0
+    if cmd == "tojson":
+        cls = load(argv[2], argv[3])
+        defaults = len(argv) > 6 and argv[6] == "defaults"
+        write_records(argv[5], [json_format.MessageToJson(cls.FromString(r), always_print_fields_with_no_presence=defaults).encode()
+                                for r in read_records(argv[4])])
+        return 0
+    if cmd == "fromjson":
+        cls = load(argv[2], argv[3])
+        write_records(argv[5], [json_format.Parse(r.decode(), cls()).SerializeToString() for r in read_records(argv[4])])
         return 0
     if cmd == "reencode":
         cls = load(argv[2], argv[3])

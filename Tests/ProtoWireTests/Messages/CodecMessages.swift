@@ -29,11 +29,13 @@ enum Codec_Status: ProtoEnum {
     }
 }
 
-struct Codec_Stamp: ProtoMessage {
+struct Codec_Stamp: Sendable, Hashable {
     var seconds: Int64 = 0
     var nanos: Int32 = 0
     var unknownFields = ProtoUnknownFields()
+}
 
+extension Codec_Stamp: ProtoMessage {
     func encodedSize() -> Int {
         ProtoSize.nonDefault(ProtoInt64.self, seconds, field: 1)
             + ProtoSize.nonDefault(ProtoInt32.self, nanos, field: 2)
@@ -57,13 +59,15 @@ struct Codec_Stamp: ProtoMessage {
     }
 }
 
-struct Codec_LineItem: ProtoMessage {
+struct Codec_LineItem: Sendable, Hashable {
     var sku = ""
     var quantity: Int32 = 0
     var price: Double = 0
     var tags: [String] = []
     var unknownFields = ProtoUnknownFields()
+}
 
+extension Codec_LineItem: ProtoMessage {
     func encodedSize() -> Int {
         ProtoSize.nonDefault(ProtoString.self, sku, field: 1)
             + ProtoSize.nonDefault(ProtoInt32.self, quantity, field: 2)
@@ -93,7 +97,7 @@ struct Codec_LineItem: ProtoMessage {
     }
 }
 
-struct Codec_Order: ProtoMessage {
+struct Codec_Order: Sendable, Hashable {
     enum OneOf_Payment: Hashable, Sendable {
         case cardToken(String)
         case accountID(Int64)
@@ -119,7 +123,9 @@ struct Codec_Order: ProtoMessage {
     var total: Double = 0
     var payment: OneOf_Payment?
     var unknownFields = ProtoUnknownFields()
+}
 
+extension Codec_Order: ProtoMessage {
     func encodedSize() -> Int {
         var n = ProtoSize.nonDefault(ProtoInt64.self, id, field: 1)
         n += ProtoSize.nonDefault(ProtoString.self, customer, field: 2)
@@ -203,12 +209,14 @@ struct Codec_Order: ProtoMessage {
     }
 }
 
-struct Codec_Small: ProtoMessage {
+struct Codec_Small: Sendable, Hashable {
     var a: Int32 = 0
     var b = ""
     var c = false
     var unknownFields = ProtoUnknownFields()
+}
 
+extension Codec_Small: ProtoMessage {
     func encodedSize() -> Int {
         ProtoSize.nonDefault(ProtoInt32.self, a, field: 1)
             + ProtoSize.nonDefault(ProtoString.self, b, field: 2)
