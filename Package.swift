@@ -76,7 +76,9 @@ let package = Package(
             swiftSettings: strict),
         // google.rpc.Status details (google/rpc/error_details.proto, generated at build time from
         // Protos/google/rpc) and their conversions to and from RPCError.
-        .target(name: "H2RPCRichErrors", dependencies: ["H2RPC", "ProtoWire"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
+        .target(
+            name: "H2RPCRichErrors", dependencies: ["H2RPC", "ProtoWire", "ProtoWellKnownTypes"], swiftSettings: strict,
+            plugins: ["H2RPCPlugin"]),
         // RPCServer as a swift-service-lifecycle Service.
         .target(
             name: "H2RPCServiceLifecycle",

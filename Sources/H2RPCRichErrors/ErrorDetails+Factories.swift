@@ -1,3 +1,5 @@
+import ProtoWellKnownTypes
+
 // Shorthands for the common details, so that a handler writes
 // `.badRequest(violations: [("name", "must not be empty")])` instead of filling the messages field by field.
 

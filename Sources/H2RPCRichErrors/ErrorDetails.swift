@@ -1,5 +1,6 @@
 public import H2RPC
 public import ProtoWire
+import ProtoWellKnownTypes
 
 /// One detail of a rich error, decoded: a message of google/rpc/error_details.proto, or any other
 /// packed message as is.

@@ -1,5 +1,6 @@
 public import H2RPC
 public import ProtoWire
+public import ProtoWellKnownTypes
 
 /// A message of google/rpc/error_details.proto: knows its full name, so it packs into and
 /// unpacks from an ``RPCError/Detail`` without spelling the type URL.
