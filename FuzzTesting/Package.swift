@@ -3,6 +3,7 @@
 //   swift build -c release --package-path FuzzTesting --sanitize=fuzzer --sanitize=address
 // - FuzzProtoWire: ProtoWire decoding.
 // - FuzzRequestPath: the gRPC server's request path (headers, deframing, decompression).
+// - FuzzH2Session: an HTTP/2 server session (nghttp2 through H2) fed raw client bytes after the preface.
 // The modules' sources are compiled here directly (Sources/X is a link to ../Sources/X) rather than
 // through the h2rpc package, so that the fuzzer build instruments exactly those modules and builds
 // nothing else of h2rpc (its executables and plugins do not build with -sanitize=fuzzer).
@@ -26,5 +27,6 @@ let package = Package(
             exclude: ["H2RPC.docc"]),
         .executableTarget(name: "FuzzProtoWire", dependencies: ["ProtoWire"]),
         .executableTarget(name: "FuzzRequestPath", dependencies: ["H2RPC"]),
+        .executableTarget(name: "FuzzH2Session", dependencies: ["H2", "EventIO"]),
     ]
 )

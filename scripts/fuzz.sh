@@ -5,6 +5,7 @@
 # Targets, their seeds and the folder of inputs that once crashed them (replayed by `swift test`):
 #   ProtoWire    protobuf decoding          FuzzTesting/Seeds              Tests/ProtoWireTests/Fixtures/fuzz-regressions
 #   RequestPath  gRPC request path          FuzzTesting/Seeds-RequestPath  Tests/H2RPCTests/Fixtures/fuzz-regressions
+#   H2Session    HTTP/2 server session      FuzzTesting/Seeds-H2Session    Tests/H2Tests/Fixtures/fuzz-regressions
 # A new crash, hang or leak is copied into the target's regressions folder and fails the run: commit
 # it with the fix. FUZZ_RUNS=N runs N inputs per target instead of a time bound (for long local runs).
 set -euo pipefail
@@ -12,13 +13,20 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(ProtoWire RequestPath)
+[ ${#targets[@]} -gt 0 ] || targets=(ProtoWire RequestPath H2Session)
 
-seeds_of() { case "$1" in ProtoWire) echo FuzzTesting/Seeds ;; RequestPath) echo FuzzTesting/Seeds-RequestPath ;; esac; }
+seeds_of() {
+    case "$1" in
+    ProtoWire) echo FuzzTesting/Seeds ;;
+    RequestPath) echo FuzzTesting/Seeds-RequestPath ;;
+    H2Session) echo FuzzTesting/Seeds-H2Session ;;
+    esac
+}
 regressions_of() {
     case "$1" in
     ProtoWire) echo Tests/ProtoWireTests/Fixtures/fuzz-regressions ;;
     RequestPath) echo Tests/H2RPCTests/Fixtures/fuzz-regressions ;;
+    H2Session) echo Tests/H2Tests/Fixtures/fuzz-regressions ;;
     esac
 }
 
@@ -29,7 +37,7 @@ failed=0
 for target in "${targets[@]}"; do
     seeds=$(seeds_of "$target")
     regressions=$(regressions_of "$target")
-    [ -n "$seeds" ] || { echo "fuzz: unknown target $target (ProtoWire, RequestPath)"; exit 2; }
+    [ -n "$seeds" ] || { echo "fuzz: unknown target $target (ProtoWire, RequestPath, H2Session)"; exit 2; }
     swift build -c release --package-path FuzzTesting --sanitize=fuzzer --sanitize=address \
         -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp --product "Fuzz$target" 2>&1 \
         | grep -E 'error:|Build of product' || true
