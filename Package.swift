@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "EventIO", targets: ["EventIO"]),
         .library(name: "H2", targets: ["H2"]),
         .library(name: "H2RPC", targets: ["H2RPC"]),
+        .library(name: "H2RPCReflection", targets: ["H2RPCReflection"]),
         .library(name: "BenchProto", targets: ["BenchProto"]),
         .library(name: "InteropProto", targets: ["InteropProto"]),
         .executable(name: "protoc-gen-h2rpc", targets: ["protoc-gen-h2rpc"]),
@@ -93,6 +94,11 @@ let package = Package(
         // protoc plugin and standalone code generator; the build plugin runs it.
         .executableTarget(name: "protoc-gen-h2rpc", dependencies: ["ProtoGen"], swiftSettings: strict),
         .plugin(name: "H2RPCPlugin", capability: .buildTool(), dependencies: ["protoc-gen-h2rpc"]),
+        // Server reflection (grpc.reflection.v1 and v1alpha) over the descriptors generated code embeds;
+        // its .proto files are compiled by the build plugin.
+        .target(
+            name: "H2RPCReflection", dependencies: ["H2RPC", "ProtoWire"], swiftSettings: strict,
+            plugins: ["H2RPCPlugin"]),
         // Generated at build time by H2RPCPlugin from Protos/bench.proto (symlinked into the target).
         .target(name: "BenchProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         // Generated at build time by H2RPCPlugin from Protos/grpc/testing/*.proto (the gRPC interop protos).
@@ -100,7 +106,7 @@ let package = Package(
         // gRPC interop test server and client, with the flags other implementations' interop binaries take.
         .executableTarget(
             name: "interop-server",
-            dependencies: ["H2RPC", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["H2RPC", "H2RPCReflection", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(
             name: "interop-client",
@@ -129,6 +135,10 @@ let package = Package(
         .testTarget(
             name: "RPCBenchTests", dependencies: ["RPCBenchCore", "RPCBenchServer", "rpcbench", "rpcbench-server"],
             swiftSettings: strict),
+        // The reflection lookups over descriptors the build plugin embeds for the .proto files in the test's folder.
+        .testTarget(
+            name: "H2RPCReflectionTests", dependencies: ["H2RPCReflection", "ProtoWire", "H2RPC"], swiftSettings: strict,
+            plugins: ["H2RPCPlugin"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
         .testTarget(
             name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),

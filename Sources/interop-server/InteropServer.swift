@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import EventIO
 import H2RPC
+import H2RPCReflection
 import InteropProto
 import Glibc
 
@@ -32,7 +33,9 @@ struct InteropServer: AsyncParsableCommand {
         health.setStatus(.serving, for: Grpc_Testing_TestService.serviceName)
         // The id names the port asked for; with port 0 that is not the bound one, so pass --server_id then.
         let service = TestServiceImplementation(serverID: serverID ?? "\(host):\(port)")
-        let server = RPCServer(services: [service, health])
+        // Reflection lets grpcurl and grpcio's reflection client discover TestService without its .proto files.
+        let reflection = ReflectionService(services: [service], files: [Grpc_Testing_TestService.fileDescriptor])
+        let server = RPCServer(services: [service, health, reflection])
         let bound = try await server.start(host: host, port: port)
         print("interop-server listening on \(host):\(bound)")
         await waitForTermination()
