@@ -7,16 +7,13 @@ cd "$(dirname "$0")/../.."
 python3 -c 'import grpc_reflection' || { echo "52-reflection: python grpcio-reflection is required"; exit 1; }
 swift build --product interop-server >/dev/null
 bin=$(swift build --show-bin-path)
-log=$(mktemp)
-"$bin/interop-server" --port 0 >"$log" 2>&1 &
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+"$bin/interop-server" --port "$port" >/dev/null 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
-port=""
+trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
-    port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$log")
-    [ -n "$port" ] && break
+    python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$port)))" && break
     sleep 0.1
 done
-[ -n "$port" ] || { echo "52-reflection: interop-server did not start: $(cat "$log")"; exit 1; }
 timeout 60 python3 Tests/InteropTests/python/reflection_client.py --server_port "$port"
 echo "52-reflection: grpcio's reflection client discovered and called our services"
