@@ -52,8 +52,8 @@ struct SubchannelStateMachine: Sendable {
     mutating func connectFailed() -> Action? {
         guard state == .connecting else { return nil }
         state = .transientFailure
-        let delay = nextBackoff * (1 + backoff.jitter * random())
-        nextBackoff = min(nextBackoff * backoff.multiplier, backoff.maximum)
+        let delay = Duration(inSeconds: nextBackoff.inSeconds * (1 + backoff.jitter * random()))
+        nextBackoff = min(Duration(inSeconds: nextBackoff.inSeconds * backoff.multiplier), backoff.maximum)
         return .scheduleBackoff(delay)
     }
 

@@ -102,7 +102,7 @@ public final class NameResolver: Sendable {
                 case .failure:
                     // Retried after the backoff even without a request.
                     try await sleep(backoff)
-                    backoff = min(backoff * 1.6, configuration.maximumFailureBackoff)
+                    backoff = min(Duration(inSeconds: backoff.inSeconds * 1.6), configuration.maximumFailureBackoff)
                 }
             } catch {
                 break  // cancelled while waiting
