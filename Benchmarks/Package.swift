@@ -21,7 +21,7 @@ let package = Package(
         .target(
             name: "GeneratedMessages", dependencies: [.product(name: "ProtoWire", package: "h2rpc")],
             plugins: [.plugin(name: "H2RPCPlugin", package: "h2rpc")]),
-        // Encode/decode of ../shared/anchors Order and Small: ProtoWire against swift-protobuf.
+        // Encode/decode of the codec anchors Order and Small: ProtoWire against swift-protobuf.
         .executableTarget(
             name: "codec-bench",
             dependencies: [

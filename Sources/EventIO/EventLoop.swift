@@ -35,7 +35,7 @@ public final class EventLoop: @unchecked Sendable {
         case isolatedJob(UnownedJob)
     }
 
-    struct Inbox: ~Copyable {
+    struct Inbox {
         var work: [Work] = []
         var shutDown = false
     }
@@ -44,7 +44,7 @@ public final class EventLoop: @unchecked Sendable {
     public let index: Int
     let epollFD: Int32
     let wakeFD: Int32
-    private let inbox = Mutex(Inbox())
+    private let inbox = LockedValue(Inbox())
     private let threadID = Atomic<UInt>(0)
     private let finished = Atomic<Bool>(false)
 
@@ -81,9 +81,14 @@ public final class EventLoop: @unchecked Sendable {
     let threadName: String
     /// How long the loop polls (`epoll_wait` with timeout 0) before it blocks; 0: it blocks at once.
     let busyPollNanoseconds: UInt64
+    /// The time of the loop's timers and timestamps.
+    package let clock: LoopClock
 
-    init(index: Int, name: String, readBufferSize: Int, busyPoll: Duration? = nil) throws(IOError) {
+    init(
+        index: Int, name: String, readBufferSize: Int, busyPoll: Duration? = nil, clock: LoopClock = .system
+    ) throws(IOError) {
         self.index = index
+        self.clock = clock
         self.threadName = String(name.prefix(15))
         self.busyPollNanoseconds = busyPoll?.nanosecondsClamped ?? 0
         let ep = try Syscall.call("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
@@ -104,6 +109,7 @@ public final class EventLoop: @unchecked Sendable {
         _ = epoll_ctl(ep, EPOLL_CTL_ADD, wake, &event)
         _taskExecutor = LoopTaskExecutor(loop: self)
         _serialExecutor = LoopSerialExecutor(loop: self)
+        clock.attach(self)
     }
 
     deinit {
@@ -149,6 +155,17 @@ public final class EventLoop: @unchecked Sendable {
     public func executeOnLoop(_ body: @escaping () -> Void) {
         preconditionInEventLoop()
         local.append(.closure(body))
+    }
+
+    /// Runs `body` on the loop thread and returns its result. Any thread except the loop's own
+    /// (it would wait for itself). `body` always runs, also after the loop shut down, so this
+    /// returns; it does not return early on cancellation, since it has no result to return then.
+    package func submit<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+        precondition(!inEventLoop, "EventLoop.submit called on its own loop")
+        let result: Result<T, E> = await withUnsafeContinuation { continuation in
+            execute { continuation.resume(returning: Result { () throws(E) -> T in try body() }) }
+        }
+        return try result.get()
     }
 
     func enqueueJob(_ job: UnownedJob, isolated: Bool) {
@@ -248,13 +265,22 @@ public final class EventLoop: @unchecked Sendable {
     public func schedule(after delay: Duration, _ body: @escaping () -> Void) -> LoopTimer {
         preconditionInEventLoop()
         let timer = LoopTimer(body)
-        let deadline = Syscall.monotonicNanoseconds() &+ delay.nanosecondsClamped
+        let deadline = clock.now() &+ delay.nanosecondsClamped
         timers.push(deadline: deadline, timer: timer)
         return timer
     }
 
-    /// Nanoseconds on the monotonic clock: cheap timestamps for idle checks.
-    public static func monotonicNanoseconds() -> UInt64 { Syscall.monotonicNanoseconds() }
+    /// Nanoseconds on the loop's clock (monotonic; a manual clock's time in tests): cheap
+    /// timestamps for idle checks, comparable with the deadlines of `schedule(after:)`. Any thread.
+    @inline(__always)
+    package func monotonicNanoseconds() -> UInt64 { clock.now() }
+
+    /// The epoll_wait timeout the timers allow: -1 without timers; with a manual clock, 0 when one
+    /// is due and -1 otherwise (the clock's `advance` runs them).
+    private func timerTimeout() -> Int32 {
+        let timeout = timers.timeoutMilliseconds(now: clock.now())
+        return clock.isManual && timeout > 0 ? -1 : timeout
+    }
 
     // MARK: - Registration
 
@@ -299,12 +325,12 @@ public final class EventLoop: @unchecked Sendable {
             runWork()
             runEndOfTurn()
             if stopping { break }
-            var timeout: Int32 = local.isEmpty ? timers.timeoutMilliseconds(now: Syscall.monotonicNanoseconds()) : 0
+            var timeout: Int32 = local.isEmpty ? timerTimeout() : 0
             var count: Int32 = 0
             if timeout != 0 && busyPollNanoseconds > 0 {
                 count = busyPoll(events, maxEvents)
                 // Nothing came while spinning: block, for as long as the timers now allow.
-                if count == 0 { timeout = timers.timeoutMilliseconds(now: Syscall.monotonicNanoseconds()) }
+                if count == 0 { timeout = timerTimeout() }
             }
             if count == 0 { count = epoll_wait(epollFD, events, Int32(maxEvents), timeout) }
             if count < 0 {
@@ -324,7 +350,7 @@ public final class EventLoop: @unchecked Sendable {
                     handler.handleEvents(event.events)
                 }
             }
-            if !timers.isEmpty { runTimers() }
+            if !timers.isEmpty { runDueTimers() }
         }
         // Shutting down: close every registered descriptor, then run what that queued.
         for case let handler? in handlers { handler.closeForShutdown() }
@@ -344,7 +370,7 @@ public final class EventLoop: @unchecked Sendable {
     private func busyPoll(_ events: UnsafeMutablePointer<epoll_event>, _ maxEvents: Int) -> Int32 {
         let start = Syscall.monotonicNanoseconds()
         var end = start &+ busyPollNanoseconds
-        if let due = timers.firstDeadline, due < end { end = due }
+        if !clock.isManual, let due = timers.firstDeadline, due < end { end = due }
         while true {
             let count = epoll_wait(epollFD, events, Int32(maxEvents), 0)
             if count != 0 { return count }
@@ -354,8 +380,10 @@ public final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func runTimers() {
-        let now = Syscall.monotonicNanoseconds()
+    /// Fires the timers that are due. Loop thread only.
+    func runDueTimers() {
+        preconditionInEventLoop()
+        let now = clock.now()
         while let timer = timers.popExpired(now: now) {
             timer.fire()
         }

@@ -59,10 +59,10 @@ struct CompareCommand: AsyncParsableCommand {
                         }
                     }
                 } catch {
-                    server.stop()
+                    await server.stop()
                     throw error
                 }
-                server.stop()
+                await server.stop()
             }
             progress?.clear()
             let report = BenchReport(results: results, machine: .current(), duration: options.duration, warmup: options.warmup)

@@ -33,37 +33,6 @@ import Testing
         }
     }
 
-    @Test func timersFireInDeadlineOrderAndCancelledOnesDoNot() async throws {
-        let group = try EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
-        let fired = Locked<[Int]>([])
-        await withUnsafeContinuation { (done: UnsafeContinuation<Void, Never>) in
-            loop.execute {
-                loop.schedule(after: .milliseconds(30)) { fired.withLock { $0.append(3) } }
-                loop.schedule(after: .milliseconds(10)) { fired.withLock { $0.append(1) } }
-                let cancelled = loop.schedule(after: .milliseconds(20)) { fired.withLock { $0.append(99) } }
-                loop.schedule(after: .milliseconds(20)) { fired.withLock { $0.append(2) } }
-                cancelled.cancel()
-                loop.schedule(after: .milliseconds(60)) { done.resume() }
-            }
-        }
-        #expect(fired.withLock { $0 } == [1, 2, 3])
-    }
-
-    @Test func timerDoesNotFireEarly() async throws {
-        let group = try EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
-        let elapsed = await withUnsafeContinuation { (done: UnsafeContinuation<UInt64, Never>) in
-            loop.execute {
-                let start = EventLoop.monotonicNanoseconds()
-                loop.schedule(after: .milliseconds(25)) { done.resume(returning: EventLoop.monotonicNanoseconds() - start) }
-            }
-        }
-        #expect(elapsed >= 25_000_000)
-    }
-
     @Test func tasksPreferringTheLoopRunOnItsThreadAcrossAwaits() async throws {
         let group = try EventLoopGroup(loopCount: 2)
         defer { group.shutdown() }

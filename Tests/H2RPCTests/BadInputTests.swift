@@ -102,12 +102,12 @@ import Testing
                 port: port, headers: requestHeaders("/test.Echo/Chat"), body: framed(EchoMessage(text: "sleep")), endStream: false,
                 recorder: recorder)
             #expect(await probe.waitFor("sleeping"))
-            #expect(server.activeRPCs == 1)
+            #expect(server.activeRPCCount == 1)
             connection.close(.noError)  // the client goes away without ending its stream
             #expect(await probe.waitFor("cancelled"))
             var drained = false
             for _ in 0..<400 where !drained {
-                drained = server.activeRPCs == 0 && server.connectionCount == 0
+                drained = server.activeRPCCount == 0 && server.connectionCount == 0
                 if !drained { try await Task.sleep(for: .milliseconds(5)) }
             }
             #expect(drained)

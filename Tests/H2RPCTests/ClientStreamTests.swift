@@ -1,11 +1,14 @@
 import EventIO
+import H2
 import Testing
 @testable import H2RPC
 
 /// ClientStream fed with response events on a real loop and an in-memory stream.
 @Suite struct ClientStreamTests {
     let group: EventLoopGroup
-    init() throws { group = try EventLoopGroup(loopCount: 1) }
+    /// The loop's clock: deadlines pass only when a test advances it.
+    let clock = LoopClock.manual()
+    init() throws { group = try EventLoopGroup(loopCount: 1, clock: clock) }
 
     static let okHead = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"), HeaderField("x-h", "v")]
 
@@ -51,7 +54,7 @@ import Testing
             stream.receivedHead([HeaderField(":status", "404"), HeaderField("content-type", "text/html")])
             stream.receivedEnd(trailers: nil)
         }
-        let end = await call.end.get()
+        let end = try await call.end.wait()
         #expect(end.error?.code == .unimplemented)
     }
 
@@ -59,27 +62,30 @@ import Testing
         let (stream, call, _) = await make()
         await onLoop(stream.loop) {
             stream.receivedHead(Self.okHead)
-            stream.closed(resetCode: 8, reason: nil)
+            stream.closed(resetCode: .cancel, reason: nil)
         }
-        #expect(await call.end.get().error?.code == .cancelled)
+        #expect(try await call.end.wait().error?.code == .cancelled)
 
         let (s2, c2, io2) = await make()
         c2.cancel()
-        #expect(await c2.end.get().error?.code == .cancelled)
-        #expect(io2.events == [.reset(8)])
+        #expect(try await c2.end.wait().error?.code == .cancelled)
+        #expect(io2.events == [.reset(.cancel)])
         _ = s2
     }
 
     @Test func connectionLossIsUnavailable() async throws {
         let (stream, call, _) = await make()
         await onLoop(stream.loop) { stream.closed(resetCode: nil, reason: "connection closed: peer vanished") }
-        #expect(await call.end.get().error?.code == .unavailable)
+        #expect(try await call.end.wait().error?.code == .unavailable)
     }
 
     @Test func deadlineResetsStreamAndReportsDeadlineExceeded() async throws {
         let (_, call, io) = await make(timeout: .milliseconds(20))
-        #expect(await call.end.get().error?.code == .deadlineExceeded)
-        #expect(io.events == [.reset(8)])
+        await clock.advance(by: .milliseconds(19))
+        #expect(call.end.value == nil)  // not before its time
+        await clock.advance(by: .milliseconds(1))
+        #expect(try await call.end.wait().error?.code == .deadlineExceeded)
+        #expect(io.events == [.reset(.cancel)])
     }
 
     @Test func oversizedResponseIsResourceExhaustedAndCancelsStream() async throws {
@@ -88,8 +94,8 @@ import Testing
             stream.receivedHead(Self.okHead)
             framed(EchoMessage(text: String(repeating: "z", count: 64))).withUnsafeBytes { stream.receivedData($0) }
         }
-        #expect(await call.end.get().error?.code == .resourceExhausted)
-        #expect(io.events == [.reset(8)])
+        #expect(try await call.end.wait().error?.code == .resourceExhausted)
+        #expect(io.events == [.reset(.cancel)])
     }
 
     @Test func truncatedResponseBeforeOKTrailersIsInternal() async throws {
@@ -99,7 +105,7 @@ import Testing
             ([0, 0, 0, 0, 9, 1] as [UInt8]).withUnsafeBytes { stream.receivedData($0) }
             stream.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
         }
-        #expect(await call.end.get().error?.code == .internal)
+        #expect(try await call.end.wait().error?.code == .internal)
     }
 
     @Test func invalidResponseProtobufIsInternal() async throws {
@@ -121,13 +127,14 @@ import Testing
         let (_, call, io) = await make()
         try await call.send(EchoMessage(text: "q"), compressed: nil, endStream: false)
         call.halfClose()
-        try await Task.sleep(for: .milliseconds(20))
+        await onLoop(group.next()) {}  // the half-close was queued on the (only) loop before this
         #expect(io.events == [.data(framed(EchoMessage(text: "q")), endStream: false), .data([], endStream: true)])
     }
 
     @Test func finishedCallsLeaveNothingBehind() async throws {
         weak var stream: ClientStream?
         weak var call: ClientCall?
+        let loop = group.next()
         do {
             let (s, c, _) = await make()
             stream = s
@@ -141,7 +148,8 @@ import Testing
             let m: EchoMessage = try await c.receiveSingle()
             #expect(m.text == "a")
         }
-        for _ in 0..<400 where stream != nil || call != nil { try await Task.sleep(for: .milliseconds(5)) }
+        // The loop has finished the turn that delivered the end (and dropped what it held for it).
+        await onLoop(loop) {}
         #expect(stream == nil)
         #expect(call == nil)
     }

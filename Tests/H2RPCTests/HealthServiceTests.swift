@@ -1,4 +1,5 @@
 import EventIO
+import H2
 import Testing
 @testable import H2RPC
 
@@ -53,26 +54,6 @@ import Testing
         health.setStatus(.notServing, for: "svc")
         for _ in 0..<200 where try statuses().count < 3 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(try statuses() == [.serviceUnknown, .serving, .notServing])
-        await onLoop(stream.loop) { stream.receivedReset(code: 8) }
-    }
-}
-
-@Suite struct ConnectionBackoffTests {
-    func close(_ d: Duration, _ seconds: Double) -> Bool {
-        abs(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 - seconds) < 1e-6
-    }
-
-    @Test func growsByMultiplierUpToTheCapAndResets() {
-        var b = ConnectionBackoff()
-        #expect(close(b.nextDelay(random: 0), 1))
-        #expect(close(b.nextDelay(random: 0), 1.6))
-        #expect(close(b.nextDelay(random: 0), 2.56))
-        for _ in 0..<20 { _ = b.nextDelay(random: 0) }
-        #expect(close(b.nextDelay(random: 0), 120))
-        #expect(b.connectTimeout == .seconds(120))
-        b.reset()
-        #expect(close(b.nextDelay(random: 1), 1.2))
-        #expect(b.connectTimeout == .seconds(20))
-        #expect(close(b.nextDelay(random: -1), 1.6 * 0.8))
+        await onLoop(stream.loop) { stream.receivedReset(code: .cancel) }
     }
 }

@@ -14,34 +14,8 @@ import Testing
         channelConfiguration: RPCChannel.Configuration = .init(),
         _ body: (RPCServer, RPCChannel, Int) async throws -> Void
     ) async throws {
-        var config = RPCServer.Configuration()
-        config.loopCount = 1
-        configure(&config)
-        let server = RPCServer(services: [TestEchoService(probe: probe)], interceptors: interceptors, configuration: config)
-        let port = try await server.start(host: "127.0.0.1", port: 0)
-        let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: channelConfiguration)
-        do {
-            try await body(server, channel, port)
-        } catch {
-            await channel.close()
-            await server.shutdown(gracePeriod: .seconds(1))
-            throw error
-        }
-        await channel.close()
-        await server.shutdown(gracePeriod: .seconds(1))
-    }
-
-    func expectStatus(_ code: StatusCode, _ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            Issue.record("expected \(code), the call succeeded")
-        } catch let error as RPCError {
-            #expect(error.code == code, "\(error)")
-            return error
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
-        return nil
+        try await withEchoServer(
+            probe: probe, configure, interceptors: interceptors, channelConfiguration: channelConfiguration, body)
     }
 
     /// Waits (bounded) until `condition` holds.
@@ -238,7 +212,7 @@ import Testing
             call.cancel()
             _ = await expectStatus(.cancelled) { for try await _ in call.responses {} }
             #expect(await probe.waitFor("cancelled"))
-            #expect(await eventually { server.activeRPCs == 0 })
+            #expect(await eventually { server.activeRPCCount == 0 })
         }
     }
 
@@ -315,7 +289,7 @@ import Testing
             }
             sleeper.cancel()
             _ = try? await sleeper.value
-            #expect(await eventually { server.activeRPCs == 0 })
+            #expect(await eventually { server.activeRPCCount == 0 })
             let ok = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "x"), as: EchoMessage.self)
             #expect(ok.text == "x")
         }
@@ -463,8 +437,8 @@ import Testing
             tcp.start(delegate: SilentPeer())
         }
         var cc = RPCChannel.Configuration()
-        cc.keepaliveInterval = .milliseconds(50)
-        cc.keepaliveTimeout = .milliseconds(100)
+        cc.keepAliveInterval = .milliseconds(50)
+        cc.keepAliveTimeout = .milliseconds(100)
         let channel = try RPCChannel(target: "127.0.0.1:\(listener.localAddress.port)", configuration: cc)
         let started = ContinuousClock.now
         _ = await expectStatus(.unavailable) {

@@ -1,3 +1,4 @@
+import EventIO
 import Testing
 @testable import H2RPC
 
@@ -44,20 +45,34 @@ import Testing
     @Test func suspendedConsumerIsResumedByPush() async throws {
         let inbox = MessageInbox<Int>()
         async let got = inbox.next()
-        try await Task.sleep(for: .milliseconds(10))
+        // Whether the consumer is already waiting or not, the push reaches it.
         inbox.push(42)
         #expect(try await got == 42)
     }
 
-    @Test func cancellingTheConsumerRunsOnCancel() async throws {
-        final class Fired: Sendable { let shot = OneShot<Bool>() }
-        let fired = Fired()
-        let inbox = MessageInbox<Int>(onCancel: { fired.shot.fulfill(true) })
+    /// A cancelled consumer of an empty inbox throws CANCELLED and runs the cancel action, whether
+    /// the cancellation comes before or during its wait.
+    @Test func cancellingTheConsumerRunsOnCancelAndThrowsCancelled() async throws {
+        let fired = Promise<Void>()
+        let inbox = MessageInbox<Int>(onCancel: { fired.complete(()) })
         let task = Task { try await inbox.next() }
-        try await Task.sleep(for: .milliseconds(10))
         task.cancel()
-        #expect(await fired.shot.get())
-        inbox.finish(RPCError(code: .cancelled, message: "c"))
+        try await fired.wait()
         await #expect(throws: RPCError.self) { try await task.value }
+        do {
+            _ = try await task.value
+        } catch let error as RPCError {
+            #expect(error.code == .cancelled)
+        }
+    }
+
+    @Test func anElementAlreadyThereIsReturnedToACancelledConsumer() async throws {
+        let inbox = MessageInbox<Int>()
+        inbox.push(7)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await inbox.next()
+        }
+        #expect(try await task.value == 7)
     }
 }

@@ -1,4 +1,5 @@
 import EventIO
+import H2
 import Testing
 @testable import H2RPC
 
@@ -8,7 +9,9 @@ import Testing
     let group: EventLoopGroup
     let probe = HandlerProbe()
 
-    init() throws { group = try EventLoopGroup(loopCount: 1) }
+    /// The loop's clock: deadlines pass only when a test advances it.
+    let clock = LoopClock.manual()
+    init() throws { group = try EventLoopGroup(loopCount: 1, clock: clock) }
 
     func makeStream(_ configure: (inout RPCServer.Configuration) -> Void = { _ in }) async -> (ServerStream, RecordingStreamIO) {
         var config = RPCServer.Configuration()
@@ -147,7 +150,7 @@ import Testing
         let completed = HandlerProbe()
         await onLoop(stream.loop) {
             stream.onComplete = { completed.note("done") }
-            stream.receivedReset(code: 8)
+            stream.receivedReset(code: .cancel)
         }
         #expect(await probe.waitFor("cancelled"))
         #expect(await completed.waitFor("done"))
@@ -159,6 +162,10 @@ import Testing
         await deliver(
             stream, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-timeout", "50m")]),
             data: framed(EchoMessage(text: "sleep")))
+        #expect(await probe.waitFor("sleeping"))
+        await clock.advance(by: .milliseconds(49))
+        #expect(io.end == nil)  // not before its time
+        await clock.advance(by: .milliseconds(1))
         let end = try #require(await io.waitForEnd())
         #expect(end.error?.code == .deadlineExceeded)
         #expect(await probe.waitFor("cancelled"))
@@ -179,9 +186,9 @@ import Testing
         await deliver(s2, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage()))
         let end2 = try #require(await io2.waitForEnd())
         #expect(end2.error?.code == .resourceExhausted)
-        #expect(core.activeRPCs == 1)
-        await onLoop(loop) { s1.receivedReset(code: 8) }
-        #expect(core.activeRPCs == 0)
+        #expect(core.activeRPCCount == 1)
+        await onLoop(loop) { s1.receivedReset(code: .cancel) }
+        #expect(core.activeRPCCount == 0)
     }
 
     @Test func bidiEchoesEachMessageAndEndsOK() async throws {
@@ -219,13 +226,11 @@ import Testing
         #expect(try io.messages().count == 1)
     }
 
-    /// Waits (bounded) until `isGone` holds.
-    func released(_ isGone: () -> Bool) async -> Bool {
-        for _ in 0..<400 {
-            if isGone() { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return isGone()
+    /// A promise completed when `stream`'s call is over (response ended, handler returned).
+    func completion(of stream: ServerStream) async -> Promise<Void> {
+        let done = Promise<Void>()
+        await onLoop(stream.loop) { stream.onComplete = { done.complete(()) } }
+        return done
     }
 
     @Test func finishedCallsLeaveNothingBehind() async throws {
@@ -233,34 +238,43 @@ import Testing
         weak var reset: ServerStream?
         weak var timedOut: ServerStream?
         weak var rejected: ServerStream?
+        let loop = group.next()
         do {
             let (s1, io1) = await makeStream()
             completed = s1
+            let done1 = await completion(of: s1)
             await deliver(s1, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage(text: "x")))
             #expect(await io1.waitForEnd()?.error == nil)
 
             let (s2, _) = await makeStream()
             reset = s2
+            let done2 = await completion(of: s2)
             await deliver(s2, headers: requestHeaders("/test.Echo/Chat"), data: framed(EchoMessage(text: "sleep")), end: false)
             #expect(await probe.waitFor("sleeping"))
-            await onLoop(s2.loop) { s2.receivedReset(code: 8) }
+            await onLoop(s2.loop) { s2.receivedReset(code: .cancel) }
 
             let (s3, io3) = await makeStream()
             timedOut = s3
+            let done3 = await completion(of: s3)
             await deliver(
                 s3, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-timeout", "20m")]),
                 data: framed(EchoMessage(text: "sleep")))
+            await clock.advance(by: .milliseconds(20))
             #expect(await io3.waitForEnd()?.error?.code == .deadlineExceeded)
 
             let (s4, io4) = await makeStream()
             rejected = s4
+            let done4 = await completion(of: s4)
             await deliver(s4, headers: requestHeaders("/test.Echo/Nope"), data: framed(EchoMessage()))
             #expect(await io4.waitForEnd()?.error?.code == .unimplemented)
+            for done in [done1, done2, done3, done4] { try await done.wait() }
         }
-        // The server stream, its call and its handler's context are freed once the call is over.
-        #expect(await released { completed == nil })
-        #expect(await released { reset == nil })
-        #expect(await released { timedOut == nil })
-        #expect(await released { rejected == nil })
+        // The server stream, its call and its handler's context are freed once the call is over
+        // and the loop has finished the turn that ended it.
+        await onLoop(loop) {}
+        #expect(completed == nil)
+        #expect(reset == nil)
+        #expect(timedOut == nil)
+        #expect(rejected == nil)
     }
 }

@@ -91,9 +91,9 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
 
     /// Waits until `condition` holds for the frames received (or the connection closed and it still does not).
     func waitFor(_ what: String, seconds: Double = 5, _ condition: @escaping @Sendable (RawPeer) -> Bool) async throws {
-        let deadline = EventLoop.monotonicNanoseconds() + UInt64(seconds * 1e9)
+        let deadline = LoopClock.system.now() + UInt64(seconds * 1e9)
         while !condition(self) {
-            if EventLoop.monotonicNanoseconds() > deadline { throw TimeoutError(what: what) }
+            if LoopClock.system.now() > deadline { throw TimeoutError(what: what) }
             try await Task.sleep(for: .milliseconds(5))
         }
     }

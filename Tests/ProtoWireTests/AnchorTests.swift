@@ -1,5 +1,5 @@
-// The shared codec anchors: order.bin and small.bin are the bytes swift-protobuf, C++, Go and python
-// produce for one Order and one Small (../shared/anchors/CODEC.md). Ours must read and write exactly them.
+// The codec anchors: Fixtures/anchors/order.bin and small.bin are the bytes swift-protobuf, C++, Go and
+// python produce for one Order and one Small. Ours must read and write exactly them.
 import Foundation
 import ProtoWire
 import Testing

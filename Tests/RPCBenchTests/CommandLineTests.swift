@@ -5,73 +5,66 @@ import Testing
 
 /// The rpcbench executable's error paths: one line, non-zero status, no hang, no orphan child.
 @Suite(.serialized) struct CommandLineTests {
-    @Test func unknownScenarioIsAUsageError() throws {
-        let outcome = try RPCBenchProcess.run(["compare", "tcp", "--scenarios", "unary-1x1-16Q"])
+    @Test func unknownScenarioIsAUsageError() async throws {
+        let outcome = try await RPCBenchProcess.run(["compare", "tcp", "--scenarios", "unary-1x1-16Q"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr == "rpcbench: scenario 'unary-1x1-16Q': '16Q' is not a size (e.g. 16B, 4KiB)\n")
     }
 
-    @Test func unknownProtocolIsAUsageError() throws {
-        let outcome = try RPCBenchProcess.run(["compare", "tcp", "quic"])
+    @Test func unknownProtocolIsAUsageError() async throws {
+        let outcome = try await RPCBenchProcess.run(["compare", "tcp", "quic"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.hasPrefix("rpcbench: unknown protocol 'quic'"))
         #expect(outcome.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func openLoopDownloadIsRefused() throws {
-        let outcome = try RPCBenchProcess.run(["compare", "tcp", "--scenarios", "download-1x1-64KiB", "--rate", "100"])
+    @Test func openLoopDownloadIsRefused() async throws {
+        let outcome = try await RPCBenchProcess.run(["compare", "tcp", "--scenarios", "download-1x1-64KiB", "--rate", "100"])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("--rate applies to unary and pingpong"))
     }
 
-    @Test func portInUse() throws {
-        let (first, out, _) = try RPCBenchProcess.start(["serve", "--proto", "tcp", "--port", "0"])
-        defer { first.terminate(); first.waitUntilExit() }
-        let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+    @Test func portInUse() async throws {
+        let first = try RPCBenchProcess.start(["serve", "--proto", "tcp", "--port", "0"])
+        defer { first.signal(SIGKILL) }
+        let line = try await first.firstLine() ?? ""
         let port = try #require(ChildOutput.listeningPort(in: line), "no listening line in '\(line)'")
-        let second = try RPCBenchProcess.run(["serve", "--proto", "tcp", "--port", String(port)], timeout: 10)
+        let second = try await RPCBenchProcess.run(["serve", "--proto", "tcp", "--port", String(port)], timeout: .seconds(10))
         #expect(second.status == 1)
         #expect(second.stderr.hasPrefix("rpcbench: port \(port) on 127.0.0.1 is in use"))
         #expect(second.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func nothingListening() throws {
-        let outcome = try RPCBenchProcess.run(["load", "--proto", "tcp", "--target", "127.0.0.1:1", "--scenario", "unary-1x1-16B"])
+    @Test func nothingListening() async throws {
+        let outcome = try await RPCBenchProcess.run(["load", "--proto", "tcp", "--target", "127.0.0.1:1", "--scenario", "unary-1x1-16B"])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("rpcbench: nothing listens on 127.0.0.1:1"))
     }
 
-    @Test func aSilentServerTimesOut() throws {
+    @Test func aSilentServerTimesOut() async throws {
         // `nc -l` would do; our own tcp server does not answer a download request with a wrong size field,
         // so use a listener that accepts and never writes: a serve child of another protocol's port is not
         // needed — python's socket module is an independent one.
         let script = "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen();s.settimeout(30);print(s.getsockname()[1],flush=True)\nc,_=s.accept();time.sleep(30)"
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: PythonProcess.interpreter)
-        python.arguments = ["-c", script]
-        let out = Pipe()
-        python.standardOutput = out
-        try python.run()
-        defer { kill(python.processIdentifier, SIGKILL); python.waitUntilExit() }
-        let port = try #require(Int(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
-        let outcome = try RPCBenchProcess.run(
+        let python = try ChildProcess(executable: PythonProcess.interpreter, arguments: ["-c", script])
+        defer { python.signal(SIGKILL) }
+        let port = try #require(Int(try await python.firstLine() ?? ""))
+        let outcome = try await RPCBenchProcess.run(
             ["load", "--proto", "tcp", "--target", "127.0.0.1:\(port)", "--scenario", "unary-1x1-16B", "--reply-timeout", "1"],
-            timeout: 20)
+            timeout: .seconds(20))
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("no reply from the tcp server at 127.0.0.1:\(port) within 1.0 s"))
-        #expect(outcome.seconds < 10)
     }
 
-    @Test func compareRunsEndToEndAndWritesEveryOutput() throws {
+    @Test func compareRunsEndToEndAndWritesEveryOutput() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rpcbench-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("r.json").path, csv = dir.appendingPathComponent("r.csv").path
         let chart = dir.appendingPathComponent("r.svg").path
-        let outcome = try RPCBenchProcess.run(
+        let outcome = try await RPCBenchProcess.run(
             ["compare", "tcp", "--scenarios", "unary-1x1-16B,download-1x1-64KiB", "--duration", "0.3", "--warmup", "0.1",
-             "--json", json, "--csv", csv, "--chart", chart], timeout: 60)
+             "--json", json, "--csv", csv, "--chart", chart])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // Piped stdout: the table and nothing else (no progress line, no escape codes).
         #expect(!outcome.stdout.contains("\u{1B}"))
@@ -86,40 +79,42 @@ import Testing
         #expect(try String(contentsOfFile: chart, encoding: .utf8).hasPrefix("<svg"))
     }
 
-    @Test func sigintStopsTheChildServer() throws {
-        let (process, _, err) = try RPCBenchProcess.start(["compare", "tcp", "--duration", "30"])
-        var child: Int32?
-        for _ in 0..<200 where child == nil {
-            Thread.sleep(forTimeInterval: 0.05)
-            child = RPCBenchProcess.children(of: process.processIdentifier).first
+    /// The child server of rpcbench process `parent`, once it has one (its pid is not announced:
+    /// /proc is looked at again every 50 ms).
+    func childServer(of parent: Int32) async throws -> Int32? {
+        for _ in 0..<200 {
+            if let child = RPCBenchProcess.children(of: parent).first { return child }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        let server = try #require(child, "no child server appeared")
-        Thread.sleep(forTimeInterval: 0.5)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).hasSuffix("rpcbench: interrupted\n"))
-        Thread.sleep(forTimeInterval: 0.2)
-        #expect(!RPCBenchProcess.isAlive(server))
+        return nil
     }
 
-    @Test func aKilledParentLeavesNoOrphan() throws {
-        let (process, _, _) = try RPCBenchProcess.start(["compare", "tcp", "--duration", "30"])
-        var child: Int32?
-        for _ in 0..<200 where child == nil {
-            Thread.sleep(forTimeInterval: 0.05)
-            child = RPCBenchProcess.children(of: process.processIdentifier).first
+    /// Whether `pid` is gone within a few seconds (it is not our child: /proc is looked at again every 50 ms).
+    func exits(_ pid: Int32) async throws -> Bool {
+        for _ in 0..<100 {
+            if !RPCBenchProcess.isAlive(pid) { return true }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        let server = try #require(child, "no child server appeared")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        return !RPCBenchProcess.isAlive(pid)
+    }
+
+    @Test func sigintStopsTheChildServer() async throws {
+        let parent = try RPCBenchProcess.start(["compare", "tcp", "--duration", "30"])
+        let server = try #require(try await childServer(of: parent.pid), "no child server appeared")
+        parent.signal(SIGINT)
+        let outcome = try await parent.finished()
+        #expect(outcome.status == 130)
+        #expect(outcome.stderr.hasSuffix("rpcbench: interrupted\n"))
+        #expect(try await exits(server))
+    }
+
+    @Test func aKilledParentLeavesNoOrphan() async throws {
+        let parent = try RPCBenchProcess.start(["compare", "tcp", "--duration", "30"])
+        let server = try #require(try await childServer(of: parent.pid), "no child server appeared")
+        parent.signal(SIGKILL)
+        _ = try await parent.finished()
         // The child sees its stdin close and exits by itself.
-        var alive = true
-        for _ in 0..<100 where alive {
-            Thread.sleep(forTimeInterval: 0.05)
-            alive = RPCBenchProcess.isAlive(server)
-        }
-        #expect(!alive)
+        #expect(try await exits(server))
     }
 
     @Test func aServerThatExitsEarlyIsReported() async throws {

@@ -35,9 +35,9 @@ import Testing
     }
 
     @Test func ourClientAgainstPythonGrpcio() async throws {
-        let server = try PythonProcess.start(script: "grpc_echo_server.py")
+        let server = try await PythonProcess.start(script: "grpc_echo_server.py")
         // SIGKILL: a child of this test process may inherit SIGTERM blocked, and outlive the test.
-        defer { kill(server.process.processIdentifier, SIGKILL); server.process.waitUntilExit() }
+        defer { server.process.signal(SIGKILL) }
         for id in ["unary-1x4-16B", "pingpong-1x1-4KiB", "download-1x1-64KiB"] {
             let result = try await measure(id, port: server.port)
             #expect(result.calls > 0, "\(id)")
@@ -47,7 +47,7 @@ import Testing
     @Test func pythonGrpcioClientAgainstOurServer() async throws {
         let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
         defer { Task { await server.stop() } }
-        let outcome = try PythonProcess.run(script: "grpc_echo_client.py", arguments: [String(server.port)])
+        let outcome = try await PythonProcess.run(script: "grpc_echo_client.py", arguments: [String(server.port)])
         #expect(outcome.status == 0, "\(outcome.output)")
         #expect(outcome.output.contains("all as specified"))
     }
@@ -83,37 +83,21 @@ enum PythonProcess {
         return path.trimmingCharacters(in: .whitespacesAndNewlines)
     }()
 
-    static func start(script: String) throws -> (process: Process, port: Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: interpreter)
-        process.arguments = [scripts.appendingPathComponent(script).path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard let port = ChildOutput.listeningPort(in: text.split(separator: "\n").first.map(String.init) ?? "") else {
-            process.terminate()
-            throw BenchError.serverStart("python \(script): \(text)")
+    static func start(script: String) async throws -> (process: ChildProcess, port: Int) {
+        let process = try ChildProcess(
+            executable: interpreter, arguments: [scripts.appendingPathComponent(script).path], mergeOutput: true)
+        let line = try await process.firstLine() ?? ""
+        guard let port = ChildOutput.listeningPort(in: line) else {
+            process.signal(SIGKILL)
+            throw BenchError.serverStart("python \(script): \(line)")
         }
         return (process, port)
     }
 
-    static func run(script: String, arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: interpreter)
-        process.arguments = [scripts.appendingPathComponent(script).path] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func run(script: String, arguments: [String]) async throws -> (status: Int32, output: String) {
+        let process = try ChildProcess(
+            executable: interpreter, arguments: [scripts.appendingPathComponent(script).path] + arguments, mergeOutput: true)
+        let outcome = try await process.finished()
+        return (outcome.status, outcome.stdout)
     }
 }

@@ -7,7 +7,7 @@ import Testing
     @Test func nghttp2IsLinkedAndAtLeast152() throws {
         let info = try #require(nghttp2_version(0))
         let version = info.pointee.version_num
-        // 1.52.0 is 0x013400: Debian 12's libnghttp2, the API level DESIGN.md targets.
+        // 1.52.0 is 0x013400: Debian 12's libnghttp2, the oldest version the project supports.
         #expect(version >= 0x01_34_00)
         #expect(String(cString: info.pointee.version_str).hasPrefix("1."))
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Committed generated code must be what the generator makes today (house rule 7): the bootstrap
+# Committed generated code must be what the generator makes today: the bootstrap
 # descriptor types and the embedded well-known .proto sources are regenerated and must not differ.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

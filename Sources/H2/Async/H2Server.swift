@@ -1,5 +1,4 @@
 public import EventIO
-import Synchronization
 
 /// An HTTP/2 server (h2c, prior knowledge) that hands each request to an async handler running
 /// on the connection's event loop.
@@ -87,57 +86,60 @@ public final class H2Server: Sendable {
     /// Connections currently open.
     public var connectionCount: Int { registry.count }
 
-    /// Stops accepting, sends GOAWAY to every connection, lets streams in flight finish (up to
-    /// `H2Configuration.gracefulShutdownTimeout`), and returns when every connection is closed.
-    public func shutdown() async {
+    /// Stops accepting, sends GOAWAY to every connection, lets streams in flight finish, and
+    /// returns when every connection is closed. Connections still open after `gracePeriod` are
+    /// closed then; without one each connection closes itself after
+    /// `H2Configuration.gracefulShutdownTimeout`. When the task is cancelled it returns at once
+    /// (the connections carry on closing). Calling it again waits for the same end.
+    public func shutdown(gracePeriod: Duration? = nil) async {
         registry.beginShutdown()
         await listener.close()
         for connection in registry.all { connection.shutdownGracefully() }
-        await registry.waitUntilEmpty()
+        if let gracePeriod {
+            let registry = self.registry
+            let drained = await withTaskGroup(of: Bool.self) { tasks in
+                tasks.addTask { (try? await registry.waitUntilEmpty()) != nil }
+                tasks.addTask {
+                    try? await Task.sleep(for: gracePeriod)
+                    return false
+                }
+                let first = await tasks.next() ?? false
+                tasks.cancelAll()
+                return first
+            }
+            if drained { return }
+            for connection in registry.all { connection.close(.noError) }
+        }
+        try? await registry.waitUntilEmpty()
     }
 }
 
 /// The server's open connections; any thread.
-final class ConnectionRegistry: H2ConnectionDelegate, @unchecked Sendable {
+final class ConnectionRegistry: H2ConnectionDelegate, Sendable {
     private struct State {
         var connections: [ObjectIdentifier: H2Connection] = [:]
         var shuttingDown = false
-        var emptyWaiters: [UnsafeContinuation<Void, Never>] = []
     }
-    private let state = Mutex(State())
+    private let state = WaitableState(State())
 
     var count: Int { state.withLock { $0.connections.count } }
     var all: [H2Connection] { state.withLock { Array($0.connections.values) } }
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
     func add(_ connection: H2Connection) {
-        let box = UncheckedBox(connection)
-        state.withLock { $0.connections[ObjectIdentifier(box.value)] = box.value }
+        state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
     }
 
     func beginShutdown() { state.withLock { $0.shuttingDown = true } }
 
     func connection(_ connection: H2Connection, didClose error: H2Error?) {
-        let box = UncheckedBox(connection)
-        let waiters: [UnsafeContinuation<Void, Never>] = state.withLock { state in
-            state.connections.removeValue(forKey: ObjectIdentifier(box.value))
-            guard state.connections.isEmpty else { return [] }
-            let waiters = state.emptyWaiters
-            state.emptyWaiters.removeAll()
-            return waiters
-        }
-        for waiter in waiters { waiter.resume() }
+        state.update { $0.connections.removeValue(forKey: ObjectIdentifier(connection)) }
     }
 
-    func waitUntilEmpty() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            let now: Bool = state.withLock { state in
-                if state.connections.isEmpty { return true }
-                state.emptyWaiters.append(continuation)
-                return false
-            }
-            if now { continuation.resume() }
-        }
+    /// Returns once no connection is open.
+    /// - Throws: `CancellationError` when the task is cancelled first.
+    func waitUntilEmpty() async throws(CancellationError) {
+        try await state.wait { $0.connections.isEmpty ? () : nil }
     }
 }
 

@@ -106,7 +106,7 @@ final class NGHTTP2Session {
             nghttp2_session_set_local_window_size(
                 session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Int32(clamping: configuration.connectionWindowSize))
         }
-        let now = EventLoop.monotonicNanoseconds()
+        let now = loop.monotonicNanoseconds()
         startedAt = now
         lastReadAt = now
         lastActiveAt = now
@@ -178,7 +178,7 @@ final class NGHTTP2Session {
     func shutdownGracefully() {
         guard state == .open, let ng else { return }
         state = .goingAway
-        shutdownDeadline = EventLoop.monotonicNanoseconds() &+ nanoseconds(configuration.gracefulShutdownTimeout)
+        shutdownDeadline = loop.monotonicNanoseconds() &+ nanoseconds(configuration.gracefulShutdownTimeout)
         if role == .server {
             // Notice first (last id 2^31-1), then, one round trip later, the real last id.
             nghttp2_submit_shutdown_notice(ng)
@@ -218,7 +218,7 @@ final class NGHTTP2Session {
 
     func receive(_ bytes: Span<UInt8>) {
         guard state != .closed, let ng else { return }
-        lastReadAt = EventLoop.monotonicNanoseconds()
+        lastReadAt = loop.monotonicNanoseconds()
         let consumed: Int = bytes.withUnsafeBytes { raw in
             inputBase = UnsafeRawPointer(raw.baseAddress)
             inputCount = raw.count
@@ -277,7 +277,7 @@ final class NGHTTP2Session {
                 stream.delegate = nil
                 delegate?.stream(stream, didClose: code == 0 ? nil : .streamReset(H2ErrorCode(rawValue: code)))
                 if streams.isEmpty {
-                    lastActiveAt = EventLoop.monotonicNanoseconds()
+                    lastActiveAt = loop.monotonicNanoseconds()
                     closeIfDone()
                 }
             case .goAway(let code, let last):
@@ -286,7 +286,7 @@ final class NGHTTP2Session {
                 }
             case .pingAck(let id):
                 guard let ping = pings.removeValue(forKey: id) else { continue }
-                let rtt = EventLoop.monotonicNanoseconds() &- ping.sentAt
+                let rtt = loop.monotonicNanoseconds() &- ping.sentAt
                 ping.completion(.nanoseconds(Int64(clamping: rtt)))
             }
         }
@@ -496,7 +496,7 @@ final class NGHTTP2Session {
         withUnsafeBytes(of: &opaque) { raw in
             _ = nghttp2_submit_ping(ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
-        pings[id] = (EventLoop.monotonicNanoseconds(), completion)
+        pings[id] = (loop.monotonicNanoseconds(), completion)
         scheduleFlush()
     }
 
@@ -514,7 +514,7 @@ final class NGHTTP2Session {
 
     private func tick() {
         guard state != .closed else { return }
-        let now = EventLoop.monotonicNanoseconds()
+        let now = loop.monotonicNanoseconds()
         if let limit = configuration.headerReadTimeout {
             let budget = nanoseconds(limit)
             if role == .server && !peerSettingsReceived && now &- startedAt > budget {

@@ -40,7 +40,7 @@ enum SessionCallbacks {
             else { return 0 }
             stream = H2Stream(id: id, connection: connection)
             session.streams[id] = stream
-            stream.headStartedAt = EventLoop.monotonicNanoseconds()
+            stream.headStartedAt = session.loop.monotonicNanoseconds()
         }
         // One allocation for a typical block instead of one per doubling.
         stream.incoming.removeAll(keepingCapacity: true)

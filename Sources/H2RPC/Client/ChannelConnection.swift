@@ -14,7 +14,8 @@ final class ChannelConnection: Sendable {
     private struct Slot {
         var loop: EventLoop
         var connection: H2Connection?
-        var connecting: [UnsafeContinuation<Result<H2Connection, RPCError>, Never>]?
+        /// Set while a connection attempt runs: its outcome, for every call waiting for it.
+        var connecting: Promise<Result<H2Connection, RPCError>>?
         var backoff = ConnectionBackoff()
         var retryAfter: ContinuousClock.Instant?
         var lastError: RPCError?
@@ -74,10 +75,8 @@ final class ChannelConnection: Sendable {
                 // The caller runs on the connection's loop (its preferred executor): no hop needed.
                 result = Self.openStream(on: connection, call, headers, options.timeout, initialMessage, endStream)
             } else {
-                result = await withUnsafeContinuation { c in
-                    connection.loop.execute {
-                        c.resume(returning: Self.openStream(on: connection, call, headers, options.timeout, initialMessage, endStream))
-                    }
+                result = await connection.loop.submit {
+                    Self.openStream(on: connection, call, headers, options.timeout, initialMessage, endStream)
                 }
             }
             switch result {
@@ -138,56 +137,51 @@ final class ChannelConnection: Sendable {
 
     private enum Pick {
         case ready(Int, H2Connection)
-        case wait(Int)
-        case connect(Int)
+        case wait(Int, Promise<Result<H2Connection, RPCError>>, connect: EventLoop?)
         case fail(RPCError)
     }
 
+    /// A connection for the next call: an open one, or the outcome of the attempt in progress
+    /// (started here when none runs). Waiting honours task cancellation (CANCELLED); the attempt
+    /// carries on for the calls that follow.
     private func connection() async throws(RPCError) -> (Int, H2Connection) {
         let pick = state.withLock { s -> Pick in
             if s.closed { return .fail(RPCError(code: .unavailable, message: "channel is closed")) }
             let i = s.next % s.slots.count
             s.next &+= 1
             if let c = s.slots[i].connection { return .ready(i, c) }
-            if s.slots[i].connecting != nil { return .wait(i) }
+            if let attempt = s.slots[i].connecting { return .wait(i, attempt, connect: nil) }
             if let after = s.slots[i].retryAfter, ContinuousClock.now < after, let error = s.slots[i].lastError {
                 return .fail(error)
             }
-            s.slots[i].connecting = []
-            return .connect(i)
+            let attempt = Promise<Result<H2Connection, RPCError>>()
+            s.slots[i].connecting = attempt
+            return .wait(i, attempt, connect: s.slots[i].loop)
         }
         switch pick {
         case .ready(let i, let c):
             return (i, c)
         case .fail(let error):
             throw error
-        case .wait(let i):
-            let result = await withUnsafeContinuation { c in
-                let ready = state.withLock { s -> Result<H2Connection, RPCError>? in
-                    if let conn = s.slots[i].connection { return .success(conn) }
-                    if s.slots[i].connecting == nil {
-                        return .failure(s.slots[i].lastError ?? RPCError(code: .unavailable, message: "not connected"))
-                    }
-                    s.slots[i].connecting!.append(c)
-                    return nil
-                }
-                if let ready { c.resume(returning: ready) }
+        case .wait(let i, let attempt, let loop):
+            if let loop { Task { await self.connect(slot: i, on: loop, completing: attempt) } }
+            let result: Result<H2Connection, RPCError>
+            do {
+                result = try await attempt.wait()
+            } catch {
+                throw RPCError(code: .cancelled, message: "cancelled while connecting to \(authority)")
             }
-            return (i, try result.get())
-        case .connect(let i):
-            let loop = state.withLock { $0.slots[i].loop }
-            let result = await connect(slot: i, on: loop)
             return (i, try result.get())
         }
     }
 
-    private func connect(slot i: Int, on loop: EventLoop) async -> Result<H2Connection, RPCError> {
+    private func connect(slot i: Int, on loop: EventLoop, completing attempt: Promise<Result<H2Connection, RPCError>>) async {
         let result: Result<H2Connection, RPCError>
         do {
             let address = try SocketAddress(host: host, port: port)
             var h2 = H2Configuration()
-            h2.keepAliveInterval = configuration.keepaliveInterval
-            h2.keepAliveTimeout = configuration.keepaliveTimeout
+            h2.keepAliveInterval = configuration.keepAliveInterval
+            h2.keepAliveTimeout = configuration.keepAliveTimeout
             h2.idleTimeout = nil
             let delegate = ChannelConnectionDelegate(owner: self, slot: i)
             let connection = try await H2Connection.connect(
@@ -198,12 +192,11 @@ final class ChannelConnection: Sendable {
         } catch {
             result = .failure(RPCError(code: .unavailable, message: "cannot connect to \(authority): \(error)"))
         }
-        let (waiters, lateClose) = state.withLock { s -> ([UnsafeContinuation<Result<H2Connection, RPCError>, Never>], H2Connection?) in
-            let waiters = s.slots[i].connecting ?? []
+        let lateClose = state.withLock { s -> H2Connection? in
             s.slots[i].connecting = nil
             switch result {
             case .success(let c):
-                if s.closed { return (waiters, c) }
+                if s.closed { return c }
                 s.slots[i].connection = c
                 s.slots[i].backoff.reset()
                 s.slots[i].retryAfter = nil
@@ -212,12 +205,10 @@ final class ChannelConnection: Sendable {
                 s.slots[i].retryAfter = .now + s.slots[i].backoff.nextDelay()
                 s.slots[i].lastError = error
             }
-            return (waiters, nil)
+            return nil
         }
         lateClose?.close(.noError)
-        let delivered = lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed"))
-        for w in waiters { w.resume(returning: delivered) }
-        return delivered
+        attempt.complete(lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed")))
     }
 
     /// Stops using `connection` for new calls (GOAWAY or close); its streams carry on.

@@ -1,5 +1,6 @@
-import Synchronization
+import EventIO
 import ProtoWire
+import Synchronization
 
 /// What a client call needs from the transport: implemented by the H2-backed stream.
 protocol ClientCallTransport: Sendable {
@@ -24,13 +25,13 @@ struct CallEnd: Sendable {
 }
 
 /// The state of one client call shared between the event loop (which delivers head, messages and
-/// end) and the task(s) using the call. Transport-independent. Its queue, gate and one-shot values
-/// are stored inline: one allocation for all of them.
+/// end) and the task(s) using the call. Transport-independent. Every wait on it honours task
+/// cancellation: the call is cancelled and the wait throws CANCELLED.
 final class ClientCall: Sendable {
-    let responses: MessageQueue<ReceivedMessage>
+    let responses: MessageInbox<ReceivedMessage>
     let gate = FlowGate()
-    let head = OneShot<Result<ResponseHead, RPCError>>()
-    let end = OneShot<CallEnd>()
+    let head = Promise<Result<ResponseHead, RPCError>>()
+    let end = Promise<CallEnd>()
     let maxReceiveMessageSize: Int
     let maxSendMessageSize: Int
     let compression: CompressionAlgorithm
@@ -46,7 +47,7 @@ final class ClientCall: Sendable {
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
         self.compression = compression
-        self.responses = MessageQueue()
+        self.responses = MessageInbox()
         // Holds the call until it finishes (the inbox drops it then): cancelling a waiting reader cancels the call.
         responses.setOnCancel { self.cancel() }
     }
@@ -58,7 +59,7 @@ final class ClientCall: Sendable {
     // MARK: events from the transport (event loop)
 
     /// The response headers arrived (not Trailers-Only).
-    func receivedHead(_ head: ResponseHead) { self.head.fulfill(.success(head)) }
+    func receivedHead(_ head: ResponseHead) { self.head.complete(.success(head)) }
 
     /// A response message arrived.
     func receivedMessage(_ message: ReceivedMessage) { responses.push(message) }
@@ -72,8 +73,8 @@ final class ClientCall: Sendable {
         // Interceptors hear of the end before any waiting task can return from the call.
         observer?(callEnd)
         transportBox.withLock { $0 = nil }
-        end.fulfill(callEnd)
-        head.fulfill(callEnd.error.map { .failure($0) } ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity)))
+        end.complete(callEnd)
+        head.complete(callEnd.error.map { .failure($0) } ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity)))
         responses.finish(callEnd.error)
     }
 
@@ -90,18 +91,15 @@ final class ClientCall: Sendable {
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?, endStream: Bool) async throws(RPCError) {
         let framed = try frame(message, compressed: compressed)
         guard let transport else { throw endError() }
-        try await transport.sendMessage(framed, endStream: endStream)
+        try await send(framed: framed, on: transport, endStream: endStream)
     }
 
     func halfClose() { transport?.halfClose() }
 
-    func cancel() {
-        let status = RPCError(code: .cancelled, message: "cancelled by the client")
-        if let transport {
-            transport.cancel(status: status)
-        } else {
-            finished(CallEnd(error: status, trailingMetadata: Metadata()))
-        }
+    /// Ends the call with `status` at once (every waiter sees it) and resets its stream.
+    func cancel(status: RPCError = RPCError(code: .cancelled, message: "cancelled by the client")) {
+        transport?.cancel(status: status)
+        finished(CallEnd(error: status, trailingMetadata: Metadata()))
     }
 
     /// The next response message, nil after a clean end; throws the call's status when it failed.
@@ -109,15 +107,14 @@ final class ClientCall: Sendable {
         guard let raw = try await responses.next() else { return nil }
         gate.taken(raw.bytes.count)
         let encoding: CompressionAlgorithm
-        switch head.current {
+        switch head.value {
         case .success(let h): encoding = h.encoding
         default: encoding = .identity
         }
         do {
             return try decodeMessage(raw, encoding: encoding, limit: maxReceiveMessageSize) as M
         } catch {
-            transport?.cancel(status: error)
-            fail(error)
+            cancel(status: error)
             throw error
         }
     }
@@ -134,15 +131,41 @@ final class ClientCall: Sendable {
     }
 
     /// Response metadata, once the headers arrived; throws the call's error for Trailers-Only failures.
+    /// A cancelled wait cancels the call and throws CANCELLED.
     func initialMetadata() async throws(RPCError) -> Metadata {
-        try await head.get().get().metadata
+        let result: Result<ResponseHead, RPCError>
+        do {
+            result = try await head.wait()
+        } catch {
+            cancel()
+            throw RPCError(code: .cancelled, message: "cancelled while waiting for the response headers")
+        }
+        return try result.get().metadata
     }
 
-    /// Trailing metadata, once the call ended.
-    func trailingMetadata() async -> Metadata { await end.get().trailingMetadata }
+    /// Trailing metadata, once the call ended. A cancelled wait cancels the call, which ends it at
+    /// once (with no trailing metadata).
+    func trailingMetadata() async -> Metadata {
+        do {
+            return try await end.wait().trailingMetadata
+        } catch {
+            cancel()
+            return end.value?.trailingMetadata ?? Metadata()
+        }
+    }
+
+    /// Sends one framed request; a send cancelled while flow control holds it cancels the call.
+    private func send(framed: [UInt8], on transport: any ClientCallTransport, endStream: Bool) async throws(RPCError) {
+        do {
+            try await transport.sendMessage(framed, endStream: endStream)
+        } catch {
+            if error.code == .cancelled, Task.isCancelled { cancel(status: error) }
+            throw error
+        }
+    }
 
     private func endError() -> RPCError {
-        end.current?.error ?? RPCError(code: .unavailable, message: "call has no open stream")
+        end.value?.error ?? RPCError(code: .unavailable, message: "call has no open stream")
     }
 }
 
@@ -151,6 +174,6 @@ final class ClientCallOwner: Sendable {
     let call: ClientCall
     init(_ call: ClientCall) { self.call = call }
     deinit {
-        if call.end.current == nil { call.cancel() }
+        if call.end.value == nil { call.cancel() }
     }
 }

@@ -9,16 +9,40 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
 
     let loop: EventLoop
     let call: ClientCall
-    private(set) var io: (any RPCStreamIO)?
     private var deframer: MessageDeframer
-    private var headBlock: [HeaderField]?
-    private var headError: RPCError?
-    private var deadlineTimer: LoopTimer?
-    private var deadlineError: RPCError?
-    private var finished = false
-    private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
+    /// Where senders wait while flow control holds the stream; made when one first has to.
+    private var sendGate: SendGate?
     /// Received bytes not yet given back to flow control because the reader is behind.
     private var window = WithheldWindow()
+    private var phase = Phase.opening
+
+    /// What the call owns while its stream is open.
+    private struct Open {
+        let io: any RPCStreamIO
+        let deadlineTimer: LoopTimer?
+    }
+
+    private enum Phase {
+        /// Created; the stream is being opened (`attach` follows in the same loop turn).
+        case opening
+        /// The stream is open; no response head yet.
+        case awaitingHead(Open)
+        /// A gRPC response head arrived: messages, then trailers, follow.
+        case receiving(Open, head: [HeaderField])
+        /// The head was Trailers-Only (it carries `grpc-status`): END_STREAM follows.
+        case trailersOnly(Open, head: [HeaderField])
+        /// The head is not a gRPC response: the call fails with `error` at its first DATA or its end.
+        case notGRPC(Open, head: [HeaderField], error: RPCError)
+        /// The call ended (the stream may still close later): nothing more is sent or delivered.
+        case finished
+
+        var open: Open? {
+            switch self {
+            case .awaitingHead(let o), .receiving(let o, _), .trailersOnly(let o, _), .notGRPC(let o, _, _): o
+            case .opening, .finished: nil
+            }
+        }
+    }
 
     init(loop: EventLoop, call: ClientCall) {
         self.loop = loop
@@ -28,31 +52,36 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
 
     /// Binds the opened stream; starts the deadline timer. Loop thread.
     func attach(io: any RPCStreamIO, timeout: Duration?) {
-        self.io = io
+        guard case .opening = phase else { return }
+        let timer = timeout.map { timeout in loop.schedule(after: timeout) { self.deadlinePassed() } }
+        phase = .awaitingHead(Open(io: io, deadlineTimer: timer))
         call.attach(self)
-        if let timeout {
-            deadlineTimer = loop.schedule(after: timeout) { self.deadlinePassed() }
-        }
     }
 
     // MARK: - Events from H2 (loop thread)
 
     func receivedHead(_ headers: [HeaderField]) {
-        guard headBlock == nil else { return }
-        headBlock = headers
+        guard case .awaitingHead(let open) = phase else { return }
         // A block with grpc-status is Trailers-Only: its END_STREAM follows; the head then carries no messages.
-        if headers.contains(where: { $0.name == "grpc-status" }) { return }
+        if headers.contains(where: { $0.name == "grpc-status" }) {
+            phase = .trailersOnly(open, head: headers)
+            return
+        }
         switch ResponseStatus.parseHead(headers) {
-        case .success(let head): call.receivedHead(head)
-        case .failure(let error): headError = error
+        case .success(let head):
+            phase = .receiving(open, head: headers)
+            call.receivedHead(head)
+        case .failure(let error):
+            phase = .notGRPC(open, head: headers, error: error)
         }
     }
 
     func receivedData(_ bytes: UnsafeRawBufferPointer) {
-        guard !finished, headError == nil else {
-            io?.consume(bytes.count)
+        guard let open = phase.open else { return }
+        if case .notGRPC(_, _, let error) = phase {
             // Not a gRPC response: its body is not ours to parse.
-            if let headError { abort(headError) }
+            open.io.consume(bytes.count)
+            abort(error)
             return
         }
         do {
@@ -61,29 +90,32 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
                 call.receivedMessage(m)
             }
         } catch {
-            io?.consume(bytes.count)
+            open.io.consume(bytes.count)
             abort(error.status)
             return
         }
         let giveBack = window.received(bytes.count, gate: call.gate) { { self.onLoop { self.releaseWithheld() } } }
-        if giveBack > 0 { io?.consume(giveBack) }
+        if giveBack > 0 { open.io.consume(giveBack) }
     }
 
     private func releaseWithheld() {
         let withheld = window.release()
-        if withheld > 0 { io?.consume(withheld) }
+        if withheld > 0 { phase.open?.io.consume(withheld) }
     }
 
     func receivedEnd(trailers: [HeaderField]?) {
-        guard !finished else { return }
         var end: CallEnd
-        if let trailers {
+        switch (phase, trailers) {
+        case (.opening, _), (.finished, _):
+            return
+        case (_, let trailers?):
             end = ResponseStatus.parse(trailers)
-        } else if let head = headBlock {
-            // No trailers: a Trailers-Only head, or a non-gRPC response that ended after its head.
+        case (.receiving(_, let head), nil), (.trailersOnly(_, let head), nil):
             end = ResponseStatus.parse(head)
-            if !head.contains(where: { $0.name == "grpc-status" }), let headError { end.error = headError }
-        } else {
+        case (.notGRPC(_, _, let error), nil):
+            // A non-gRPC response that ended after its head.
+            end = CallEnd(error: error, trailingMetadata: Metadata())
+        case (.awaitingHead, nil):
             end = CallEnd(error: RPCError(code: .internal, message: "stream ended without a response"), trailingMetadata: Metadata())
         }
         if end.error == nil {
@@ -94,17 +126,15 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
         finish(end)
     }
 
-    /// The stream closed; `error` says why when it did not end normally.
-    func closed(resetCode: UInt32?, reason: String?) {
-        io = nil
-        guard !finished else { return }
-        if let deadlineError {
-            finish(CallEnd(error: deadlineError, trailingMetadata: Metadata()))
-            return
-        }
+    /// The stream closed: normally (`resetCode` and `reason` nil), reset by the server, or lost
+    /// with the connection (`reason`).
+    func closed(resetCode: H2ErrorCode?, reason: String?) {
+        guard phase.open != nil else { return }
         let error: RPCError
         if let resetCode {
-            error = RPCError(code: .forResetCode(resetCode), message: "stream reset by the server (HTTP/2 error code \(resetCode))")
+            error = RPCError(
+                code: .forResetCode(resetCode.rawValue),
+                message: "stream reset by the server (HTTP/2 error code \(resetCode.rawValue))")
         } else {
             error = RPCError(code: .unavailable, message: reason ?? "stream closed before the call ended")
         }
@@ -112,55 +142,41 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     }
 
     func outboundDrained() {
-        guard let io, io.bufferedOutboundBytes < Self.sendHighWater else { return }
-        resumeWriters(nil)
+        guard let io = phase.open?.io, io.bufferedOutboundBytes < Self.sendHighWater else { return }
+        sendGate?.open()
     }
 
     // MARK: - ClientCallTransport (any thread)
 
     func sendMessage(_ framed: [UInt8], endStream: Bool) async throws(RPCError) {
+        let outcome: SendOutcome
         if loop.inEventLoop {
             // The caller runs on this loop: send directly, suspend only while flow control holds the stream.
-            switch sendOnLoop(framed, endStream: endStream) {
-            case .failed(let error): throw error
-            case .sent: return
-            case .full:
-                let error: RPCError? = await withUnsafeContinuation { writeWaiters.append($0) }
-                if let error { throw error }
-            }
-            return
+            outcome = sendOnLoop(framed, endStream: endStream)
+        } else {
+            outcome = await loop.submit { self.sendOnLoop(framed, endStream: endStream) }
         }
-        let error: RPCError? = await withUnsafeContinuation { c in
-            loop.execute { [self] in
-                switch sendOnLoop(framed, endStream: endStream) {
-                case .failed(let error): c.resume(returning: error)
-                case .sent: c.resume(returning: nil)
-                case .full: writeWaiters.append(c)
-                }
-            }
+        switch outcome {
+        case .sent: return
+        case .full(let gate): try await gate.waitUntilOpen()
+        case .failed(let error): throw error
         }
-        if let error { throw error }
-    }
-
-    private enum SendOutcome {
-        case sent
-        case full
-        case failed(RPCError)
     }
 
     private func sendOnLoop(_ framed: [UInt8], endStream: Bool) -> SendOutcome {
-        guard !finished, let io else {
-            return .failed(call.end.current?.error ?? RPCError(code: .cancelled, message: "call is over"))
+        guard let io = phase.open?.io else {
+            return .failed(call.end.value?.error ?? RPCError(code: .cancelled, message: "call is over"))
         }
         io.sendData(framed, endStream: endStream)
-        return io.bufferedOutboundBytes >= Self.sendHighWater ? .full : .sent
+        guard io.bufferedOutboundBytes >= Self.sendHighWater else { return .sent }
+        let gate = sendGate ?? SendGate()
+        sendGate = gate
+        gate.close()
+        return .full(gate)
     }
 
     func halfClose() {
-        onLoop { [self] in
-            guard !finished, let io else { return }
-            io.sendData([], endStream: true)
-        }
+        onLoop { [self] in phase.open?.io.sendData([], endStream: true) }
     }
 
     func cancel(status: RPCError) {
@@ -170,38 +186,23 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
     // MARK: - Ending
 
     private func deadlinePassed() {
-        deadlineTimer = nil
-        guard !finished else { return }
-        deadlineError = RPCError(code: .deadlineExceeded, message: "deadline exceeded")
-        abort(deadlineError!)
+        abort(RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
     }
 
     /// Ends the call locally with `error` and resets the stream with CANCEL.
     private func abort(_ error: RPCError) {
-        guard !finished else { return }
-        io?.reset(code: H2ErrorCode.cancel.rawValue)
-        io = nil
+        guard let open = phase.open else { return }
+        open.io.reset(.cancel)
         finish(CallEnd(error: error, trailingMetadata: Metadata()))
     }
 
     private func finish(_ end: CallEnd) {
-        guard !finished else { return }
-        finished = true
-        deadlineTimer?.cancel()
-        deadlineTimer = nil
+        guard let open = phase.open else { return }
+        phase = .finished
+        open.deadlineTimer?.cancel()
         call.gate.clear()
-        var end = end
-        // A server that gave up on our deadline may answer CANCELLED; report the deadline (spec §9).
-        if let deadlineError, end.error != nil { end.error = deadlineError }
         call.finished(end)
-        resumeWriters(end.error ?? RPCError(code: .cancelled, message: "call is over"))
-    }
-
-    private func resumeWriters(_ error: RPCError?) {
-        guard !writeWaiters.isEmpty else { return }
-        let waiters = writeWaiters
-        writeWaiters = []
-        for w in waiters { w.resume(returning: error) }
+        sendGate?.end(end.error ?? RPCError(code: .cancelled, message: "call is over"))
     }
 
     private func onLoop(_ body: @escaping @Sendable () -> Void) {

@@ -1,11 +1,11 @@
 /// gRPC's connection backoff (`connection-backoff.md`): 1 s initial, ×1.6 per failure, ±20 %
-/// jitter, 120 s cap, at least 20 s to connect per attempt. Reset when the server's SETTINGS arrive.
+/// jitter, 120 s cap. Reset when a connection is established. Each attempt itself gives up after
+/// the transport's connect timeout (10 s).
 struct ConnectionBackoff: Sendable {
     var initial: Duration = .seconds(1)
     var multiplier = 1.6
     var jitter = 0.2
     var maximum: Duration = .seconds(120)
-    var minConnectTimeout: Duration = .seconds(20)
 
     /// The un-jittered backoff the next failure will wait.
     private(set) var current: Duration
@@ -17,9 +17,6 @@ struct ConnectionBackoff: Sendable {
         self.maximum = maximum
         current = initial
     }
-
-    /// Time an attempt may take to connect: max(backoff, MIN_CONNECT_TIMEOUT).
-    var connectTimeout: Duration { max(current, minConnectTimeout) }
 
     /// The wait after a failed attempt (jittered by `random` in -1…1), and grows the backoff.
     mutating func nextDelay(random: Double = Double.random(in: -1...1)) -> Duration {

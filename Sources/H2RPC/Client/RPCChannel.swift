@@ -11,9 +11,9 @@ public final class RPCChannel: Sendable {
         /// Largest request message sent.
         public var maxSendMessageSize: Int = Int(Int32.max)
         /// Interval of keepalive PINGs while the connection is open; nil: none.
-        public var keepaliveInterval: Duration? = nil
+        public var keepAliveInterval: Duration? = nil
         /// How long to wait for a keepalive PING's ACK before dropping the connection.
-        public var keepaliveTimeout: Duration = .seconds(20)
+        public var keepAliveTimeout: Duration = .seconds(20)
         /// HTTP/2 connections calls are spread over (round-robin); 1 multiplexes everything on one.
         public var connectionCount = 1
         /// First wait after a failed connection attempt (gRPC: 1 s), growing ×1.6 per failure.

@@ -17,9 +17,6 @@ struct FlowGate: ~Copyable, Sendable {
     /// Forgets the drain action (the stream ended); breaks the reference it holds to the stream.
     func clear() { drain.withLock { $0 = nil } }
 
-    /// Bytes of messages delivered but not yet taken.
-    var bufferedBytes: Int { buffered.load(ordering: .acquiring) }
-
     /// The stream delivered a message of `count` bytes.
     func added(_ count: Int) { buffered.add(count, ordering: .releasing) }
 

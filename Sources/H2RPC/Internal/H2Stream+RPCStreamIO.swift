@@ -10,9 +10,5 @@ extension H2Stream: RPCStreamIO {
         sendTrailers(H2Headers(headers))
     }
 
-    func reset(code: UInt32) {
-        reset(H2ErrorCode(rawValue: code))
-    }
-
     var bufferedOutboundBytes: Int { queuedOutboundBytes }
 }

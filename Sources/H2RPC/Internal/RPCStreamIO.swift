@@ -1,3 +1,5 @@
+import H2
+
 /// The operations H2RPC performs on one HTTP/2 stream. Loop thread only; implemented over H2's
 /// stream type, and by an in-memory recorder in unit tests.
 protocol RPCStreamIO: AnyObject {
@@ -8,7 +10,7 @@ protocol RPCStreamIO: AnyObject {
     /// Sends trailers (HEADERS with END_STREAM) after queued data.
     func sendTrailers(_ headers: [HeaderField])
     /// Resets the stream (RST_STREAM) with an HTTP/2 error code.
-    func reset(code: UInt32)
+    func reset(_ code: H2ErrorCode)
     /// Gives `byteCount` bytes of received DATA back to flow control (WINDOW_UPDATE).
     func consume(_ byteCount: Int)
     /// Bytes queued on this stream that the peer's window has not let out yet.

@@ -20,7 +20,7 @@ public struct RPCMethod: Sendable {
     /// The call kind.
     public let kind: Kind
     /// Runs the call to its end; returning normally means status OK.
-    let run: @Sendable (ServerContext) async throws -> Void
+    let run: @Sendable (ServerCall) async throws -> Void
 
     /// A unary method: `body` gets the one request and returns the one response.
     public static func unary<S: Sendable, Req: ProtoMessage, Resp: ProtoMessage>(
@@ -28,7 +28,7 @@ public struct RPCMethod: Sendable {
     ) -> RPCMethod {
         RPCMethod(path: path, kind: .unary) { call in
             let request: Req = try await call.receiveSingle()
-            let response = try await body(service, request, call)
+            let response = try await body(service, request, call.context)
             try await call.send(response, compressed: nil)
         }
     }
@@ -39,7 +39,7 @@ public struct RPCMethod: Sendable {
         _ body: @escaping @Sendable (S, RequestStream<Req>, ServerContext) async throws -> Resp
     ) -> RPCMethod {
         RPCMethod(path: path, kind: .clientStreaming) { call in
-            let response = try await body(service, RequestStream(call: call), call)
+            let response = try await body(service, RequestStream(call: call), call.context)
             try await call.send(response, compressed: nil)
         }
     }
@@ -51,7 +51,7 @@ public struct RPCMethod: Sendable {
     ) -> RPCMethod {
         RPCMethod(path: path, kind: .serverStreaming) { call in
             let request: Req = try await call.receiveSingle()
-            try await body(service, request, ResponseWriter(call: call), call)
+            try await body(service, request, ResponseWriter(call: call), call.context)
         }
     }
 
@@ -61,7 +61,7 @@ public struct RPCMethod: Sendable {
         _ body: @escaping @Sendable (S, RequestStream<Req>, ResponseWriter<Resp>, ServerContext) async throws -> Void
     ) -> RPCMethod {
         RPCMethod(path: path, kind: .bidiStreaming) { call in
-            try await body(service, RequestStream(call: call), ResponseWriter(call: call), call)
+            try await body(service, RequestStream(call: call), ResponseWriter(call: call), call.context)
         }
     }
 }

@@ -1,7 +1,6 @@
 import EventIO
 import H2
 import Logging
-import Synchronization
 
 /// A gRPC server: serves the given services over HTTP/2 (plaintext, h2c with prior knowledge).
 ///
@@ -11,14 +10,15 @@ import Synchronization
 /// ```
 public final class RPCServer: Sendable {
     let core: ServerCore
-    private let connections = ServerConnections()
-    private struct Running {
-        var group: EventLoopGroup?
-        var listener: TCPListener?
-        var stopped = false
-        var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    private enum Phase {
+        case idle
+        case serving(H2Server, EventLoopGroup)
+        case stopping
+        case stopped
     }
-    private let running = Mutex(Running())
+    private let state = LockedValue(Phase.idle)
+    /// Completed once the server has shut down.
+    private let stopped = Promise<Void>()
 
     /// A server for `services`, with `interceptors` around every call (first = outermost).
     public init(
@@ -28,18 +28,24 @@ public final class RPCServer: Sendable {
     }
 
     /// RPCs in flight right now.
-    public var activeRPCs: Int { core.activeRPCs }
+    public var activeRPCCount: Int { core.activeRPCCount }
 
     /// Open client connections right now.
-    public var connectionCount: Int { connections.count }
+    public var connectionCount: Int {
+        state.withLock { s in
+            if case .serving(let server, _) = s { return server.connectionCount }
+            return 0
+        }
+    }
 
     /// Starts listening on `host:port` (port 0: any free port) and returns the bound port.
-    /// - Throws: ``RPCError`` UNAVAILABLE when the address cannot be bound, FAILED_PRECONDITION when already started.
+    /// - Throws: ``RPCError`` UNAVAILABLE when the address cannot be bound, FAILED_PRECONDITION when
+    ///   already started, CANCELLED when the task is cancelled (nothing is left listening then).
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int) async throws(RPCError) -> Int {
-        let address: SocketAddress
+        if Task.isCancelled { throw RPCError(code: .cancelled, message: "server start cancelled") }
         do {
-            address = try SocketAddress(host: host, port: port)
+            _ = try SocketAddress(host: host, port: port)
         } catch {
             throw RPCError(code: .invalidArgument, message: "cannot use address \(host):\(port): \(error)")
         }
@@ -50,88 +56,77 @@ public final class RPCServer: Sendable {
         } catch {
             throw RPCError(code: .unavailable, message: "cannot start event loops: \(error)")
         }
-        var configured = H2Configuration()
-        configured.gracefulShutdownTimeout = core.configuration.shutdownGracePeriod
-        let h2 = configured
+        var h2 = H2Configuration()
+        h2.gracefulShutdownTimeout = core.configuration.shutdownGracePeriod
         let core = self.core
-        let connections = self.connections
-        let listener: TCPListener
+        let server: H2Server
         do {
-            listener = try TCPListener.bind(to: address, group: group) { tcp in
-                let delegate = ServerConnectionDelegate(connections: connections, logger: core.logger)
-                let connection = H2Connection.accept(tcp, configuration: h2, delegate: delegate) { stream, head in
-                    let call = ServerStream(loop: stream.loop, core: core, io: stream)
-                    call.receivedHeaders(head.fields, endStream: false)
-                    return call
-                }
-                if !connections.add(connection) { connection.close(.noError) }
+            server = try H2Server.start(host: host, port: port, group: group, configuration: h2) { stream, head in
+                let call = ServerStream(loop: stream.loop, core: core, io: stream)
+                call.receivedHeaders(head.fields, endStream: false)
+                return call
             }
         } catch {
             group.shutdown()
             throw RPCError(code: .unavailable, message: "cannot listen on \(host):\(port): \(error)")
         }
-        let alreadyRunning = running.withLock { r -> Bool in
-            if r.listener != nil || r.stopped { return true }
-            r.group = group
-            r.listener = listener
-            return false
+        let refusal = state.withLock { s -> RPCError? in
+            guard case .idle = s else {
+                return RPCError(code: .failedPrecondition, message: "server already started")
+            }
+            if Task.isCancelled { return RPCError(code: .cancelled, message: "server start cancelled") }
+            s = .serving(server, group)
+            return nil
         }
-        if alreadyRunning {
-            await listener.close()
+        if let refusal {
+            await server.shutdown(gracePeriod: .zero)
             group.shutdown()
-            throw RPCError(code: .failedPrecondition, message: "server already started")
+            throw refusal
         }
-        core.logger.info("serving on \(host):\(listener.localAddress.port)")
-        return listener.localAddress.port
+        core.logger.info("serving on \(host):\(server.localAddress.port)")
+        return server.localAddress.port
     }
 
     /// Starts on `host:port` and returns when the server has shut down (``shutdown(gracePeriod:)``).
+    /// Cancelling the task shuts the server down at once (calls in flight end) and throws CANCELLED.
     public func run(host: String = "127.0.0.1", port: Int) async throws(RPCError) {
         try await start(host: host, port: port)
-        await waitUntilShutDown()
+        do {
+            try await stopped.wait()
+        } catch {
+            await shutdown(gracePeriod: .zero)
+            throw RPCError(code: .cancelled, message: "server run cancelled")
+        }
     }
 
-    /// Returns once the server has shut down.
+    /// Returns once the server has shut down, or when the task is cancelled.
     public func waitUntilShutDown() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let done = running.withLock { r -> Bool in
-                if r.stopped { return true }
-                r.stopWaiters.append(c)
-                return false
-            }
-            if done { c.resume() }
-        }
+        try? await stopped.wait()
     }
 
     /// Graceful shutdown: stops accepting, sends GOAWAY on every connection, lets calls in flight
     /// finish for up to `gracePeriod` (default: the configuration's), then closes what is left.
     public func shutdown(gracePeriod: Duration? = nil) async {
-        let (listener, group) = running.withLock { r in (r.listener, r.group) }
-        await listener?.close()
-        let grace = gracePeriod ?? core.configuration.shutdownGracePeriod
-        let connections = self.connections
-        await withTaskGroup(of: Bool.self) { tasks in
-            tasks.addTask {
-                await connections.drain()
-                return true
+        let serving = state.withLock { s -> (H2Server, EventLoopGroup)? in
+            switch s {
+            case .serving(let server, let group):
+                s = .stopping
+                return (server, group)
+            case .idle:
+                s = .stopped
+                stopped.complete(())
+                return nil
+            case .stopping, .stopped:
+                return nil
             }
-            tasks.addTask {
-                try? await Task.sleep(for: grace)
-                return false
-            }
-            if await tasks.next() == false { connections.closeAll() }
-            tasks.cancelAll()
-            // The drain finishes once closeAll's connections report their close.
-            await tasks.waitForAll()
         }
-        group?.shutdown()
-        let waiters = running.withLock { r -> [CheckedContinuation<Void, Never>] in
-            r.stopped = true
-            r.listener = nil
-            r.group = nil
-            defer { r.stopWaiters = [] }
-            return r.stopWaiters
+        guard let (server, group) = serving else {
+            await waitUntilShutDown()
+            return
         }
-        for w in waiters { w.resume() }
+        await server.shutdown(gracePeriod: gracePeriod ?? core.configuration.shutdownGracePeriod)
+        group.shutdown()
+        state.withLock { $0 = .stopped }
+        stopped.complete(())
     }
 }

@@ -7,13 +7,13 @@ public struct RequestStream<Message: ProtoMessage>: AsyncSequence, Sendable {
     public typealias Element = Message
     public typealias Failure = RPCError
 
-    let call: ServerContext
+    let call: ServerCall
 
-    init(call: ServerContext) { self.call = call }
+    init(call: ServerCall) { self.call = call }
 
     /// Iterator over the requests.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let call: ServerContext
+        let call: ServerCall
 
         /// The next request, or nil after the client's half-close.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(RPCError) -> Message? {

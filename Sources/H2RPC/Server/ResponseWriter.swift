@@ -3,9 +3,9 @@ public import ProtoWire
 /// Sends the responses of a server- or bidi-streaming call. The first send also sends the
 /// response headers (with ``ServerContext/responseMetadata``).
 public struct ResponseWriter<Message: ProtoMessage>: Sendable {
-    let call: ServerContext
+    let call: ServerCall
 
-    init(call: ServerContext) { self.call = call }
+    init(call: ServerCall) { self.call = call }
 
     /// Sends one response, compressed when ``ServerContext/compressResponses`` is on and the
     /// client accepts a supported algorithm. Suspends while HTTP/2 flow control holds the stream.

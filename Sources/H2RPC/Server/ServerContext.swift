@@ -3,8 +3,8 @@ import Synchronization
 /// What a handler knows about its call and what it may set for the response: request metadata,
 /// deadline, cancellation, response and trailing metadata, response compression.
 ///
-/// It is also the call's own state (inbox of received messages, flow-control gate, limits, the
-/// stream to send on): one object per call instead of several (see `ServerContext+Call.swift`).
+/// The call's own machinery (received messages, flow control, the stream) lives in the internal
+/// `ServerCall`, which refers to its context; the context refers to nothing.
 public final class ServerContext: Sendable {
     /// `/package.Service/Method`.
     public let path: String
@@ -16,41 +16,20 @@ public final class ServerContext: Sendable {
     /// The algorithm the client compressed its messages with (`grpc-encoding`), identity when none.
     public let requestCompression: CompressionAlgorithm
 
-    struct Mutable {
+    private struct Mutable {
         var responseMetadata = Metadata()
         var trailingMetadata = Metadata()
         var compressResponses = false
         var lastRequestWasCompressed = false
         var cancelled = false
-        /// The `grpc-encoding` of the response headers, fixed at the first send.
-        var headerEncoding: CompressionAlgorithm?
     }
-    let state = Mutex(Mutable())
+    private let state = Mutex(Mutable())
 
-    // The call's state (internal).
-    /// Received messages, in order, until the client half-closes or the call fails.
-    let inbox = MessageQueue<ReceivedMessage>()
-    /// Holds back flow-control window while the handler is far behind.
-    let gate = FlowGate()
-    /// The client's `grpc-accept-encoding` values joined by commas ("" without one): read only
-    /// when a response is compressed.
-    let acceptEncoding: String
-    let maxReceiveMessageSize: Int
-    let maxSendMessageSize: Int
-    let outbound: any ServerCallOutbound
-
-    init(
-        path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, requestCompression: CompressionAlgorithm,
-        acceptEncoding: String = "", maxReceiveMessageSize: Int, maxSendMessageSize: Int, outbound: any ServerCallOutbound
-    ) {
+    init(path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, requestCompression: CompressionAlgorithm) {
         self.path = path
         self.requestMetadata = requestMetadata
         self.deadline = deadline
         self.requestCompression = requestCompression
-        self.acceptEncoding = acceptEncoding
-        self.maxReceiveMessageSize = maxReceiveMessageSize
-        self.maxSendMessageSize = maxSendMessageSize
-        self.outbound = outbound
     }
 
     /// Metadata sent in the response headers; set it before the first response is sent.

@@ -29,7 +29,7 @@ final class ServerCore: Sendable {
     var logger: Logger { configuration.logger }
 
     /// RPCs currently in flight.
-    var activeRPCs: Int { inFlight.load(ordering: .relaxed) }
+    var activeRPCCount: Int { inFlight.load(ordering: .relaxed) }
 
     /// Takes a slot for a new RPC; false when `maxConcurrentRPCs` are already running.
     func acquireSlot() -> Bool {

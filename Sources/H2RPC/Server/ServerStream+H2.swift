@@ -19,10 +19,10 @@ extension ServerStream: H2StreamDelegate {
         case nil:
             streamClosed()
         case .streamReset(let code)?:
-            receivedReset(code: code.rawValue)
+            receivedReset(code: code)
         case .some:
             // The connection went away under the call: for the server that is a cancellation (spec §9).
-            receivedReset(code: H2ErrorCode.cancel.rawValue)
+            receivedReset(code: .cancel)
         }
     }
 }
@@ -48,7 +48,7 @@ extension ClientStream: H2StreamDelegate {
     func stream(_ stream: H2Stream, didClose error: H2Error?) {
         switch error {
         case nil: closed(resetCode: nil, reason: nil)
-        case .streamReset(let code)?: closed(resetCode: code.rawValue, reason: nil)
+        case .streamReset(let code)?: closed(resetCode: code, reason: nil)
         case .some(let other): closed(resetCode: nil, reason: other.description)
         }
     }

@@ -1,4 +1,5 @@
 import EventIO
+import H2
 import Logging
 
 /// One server call on one HTTP/2 stream: checks the request head, routes it, feeds received
@@ -11,27 +12,57 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
 
     let loop: EventLoop
     let core: ServerCore
+    /// The HTTP/2 stream; nil once it closed or was reset (nothing can be sent on it then).
     private(set) var io: (any RPCStreamIO)?
-
-    private var head: RequestHead?
-    private var method: RPCMethod?
-    /// The call's state shared with the handler; nil before the head is accepted and after the call.
-    private var call: ServerContext?
     private var deframer: MessageDeframer
-    private var task: Task<Void, Never>?
-    private var deadlineTimer: LoopTimer?
-    private var holdsSlot = false
-    private var handlerStarted = false
-    private var headersSent = false
-    private var requestEnded = false
-    /// Set when the response side is closed; the status the call ended with.
-    private(set) var endStatus: RPCError?
-    private(set) var isClosed = false
-    private var writeWaiters: [UnsafeContinuation<RPCError?, Never>] = []
     /// Received bytes not yet given back to flow control because the handler is behind.
     private var window = WithheldWindow()
-    /// Called once when the call is over (closed and handler done), to let the connection forget it.
+    /// Where handlers wait while flow control holds the stream; made when one first has to.
+    private var sendGate: SendGate?
+    private var phase = Phase.awaitingHead
+    /// Called once when the call is over (response ended and handler done), to let the connection forget it.
     var onComplete: (() -> Void)?
+
+    /// What an accepted call owns until its response ends, among them a slot in the server's
+    /// count of RPCs in flight.
+    private struct Open {
+        let call: ServerCall
+        let method: RPCMethod
+        let contentType: String
+        let deadlineTimer: LoopTimer?
+    }
+
+    private enum Phase {
+        /// Before the request head.
+        case awaitingHead
+        /// Accepted; the handler starts once the request side ends (unary and server streaming).
+        case awaitingRequest(Open)
+        /// The handler runs; no response headers sent yet. The task is nil only while the
+        /// handler's first synchronous stretch runs (before `Task.immediate` returns it).
+        case handling(Open, Task<Void, Never>?)
+        /// The handler runs and the response headers went out.
+        case responding(Open, Task<Void, Never>?)
+        /// The response ended with `status`, or the stream went away; the handler still runs.
+        case draining(Task<Void, Never>?, status: RPCError)
+        /// Over: the response ended and no handler runs; late sends fail with `status`.
+        case finished(status: RPCError)
+
+        /// The accepted call while its response is open.
+        var open: Open? {
+            switch self {
+            case .awaitingRequest(let o), .handling(let o, _), .responding(let o, _): o
+            case .awaitingHead, .draining, .finished: nil
+            }
+        }
+
+        /// The handler's task while it runs.
+        var task: Task<Void, Never>? {
+            switch self {
+            case .handling(_, let t), .responding(_, let t), .draining(let t, _): t
+            case .awaitingHead, .awaitingRequest, .finished: nil
+            }
+        }
+    }
 
     init(loop: EventLoop, core: ServerCore, io: any RPCStreamIO) {
         self.loop = loop
@@ -44,45 +75,54 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
 
     /// The request header block arrived.
     func receivedHeaders(_ headers: [HeaderField], endStream: Bool) {
-        let parsed: RequestHead
+        guard case .awaitingHead = phase else { return }
+        let head: RequestHead
         switch RequestHead.parse(headers) {
         case .failure(let rejection):
-            reject(rejection)
+            refuse(rejection.status, httpStatus: rejection.httpStatus, contentType: "application/grpc", extra: rejection.extraHeaders)
             return
-        case .success(let h):
-            parsed = h
+        case .success(let parsed):
+            head = parsed
         }
-        head = parsed
-        guard let method = core.methods[parsed.path] else {
-            close(with: RequestHead.unimplemented(path: parsed.path, knownServices: core.serviceNames))
-            return
-        }
-        guard core.acquireSlot() else {
-            close(with: RPCError(code: .resourceExhausted, message: "server is at its limit of concurrent RPCs"))
+        guard let method = core.methods[head.path] else {
+            refuse(RequestHead.unimplemented(path: head.path, knownServices: core.serviceNames), contentType: head.contentType)
             return
         }
-        holdsSlot = true
         var deadline: ContinuousClock.Instant?
-        if let timeout = parsed.timeout {
+        if let timeout = head.timeout {
             guard timeout > .zero else {
-                close(with: RPCError(code: .deadlineExceeded, message: "deadline exceeded before the call started"))
+                refuse(
+                    RPCError(code: .deadlineExceeded, message: "deadline exceeded before the call started"),
+                    contentType: head.contentType)
                 return
             }
             deadline = .now + timeout
-            deadlineTimer = loop.schedule(after: timeout) { self.deadlinePassed() }
         }
-        self.method = method
-        self.call = ServerContext(
-            path: parsed.path, requestMetadata: parsed.metadata, deadline: deadline, requestCompression: parsed.encoding,
-            acceptEncoding: parsed.acceptEncoding, maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
+        guard core.acquireSlot() else {
+            refuse(
+                RPCError(code: .resourceExhausted, message: "server is at its limit of concurrent RPCs"),
+                contentType: head.contentType)
+            return
+        }
+        let context = ServerContext(
+            path: head.path, requestMetadata: head.metadata, deadline: deadline, requestCompression: head.encoding)
+        let call = ServerCall(
+            context: context, acceptEncoding: head.acceptEncoding,
+            maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
             maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self)
-        if method.kind == .clientStreaming || method.kind == .bidiStreaming { startHandler() }
+        let timer = head.timeout.map { timeout in loop.schedule(after: timeout) { self.deadlinePassed() } }
+        let open = Open(call: call, method: method, contentType: head.contentType, deadlineTimer: timer)
+        if method.kind == .clientStreaming || method.kind == .bidiStreaming {
+            startHandler(open)
+        } else {
+            phase = .awaitingRequest(open)
+        }
         if endStream { receivedEnd() }
     }
 
     /// DATA bytes arrived (valid only during the call: they are copied into the deframer).
     func receivedData(_ bytes: UnsafeRawBufferPointer) {
-        guard !isClosed, let call else {
+        guard let call = phase.open?.call else {
             io?.consume(bytes.count)
             return
         }
@@ -108,72 +148,72 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
 
     /// The client half-closed (END_STREAM).
     func receivedEnd() {
-        requestEnded = true
-        guard !isClosed, let call else { return }
+        guard let open = phase.open else { return }
         do {
             try deframer.finish()
         } catch {
             fail(error.status)
             return
         }
-        call.inbox.finish()
-        if !handlerStarted { startHandler() }
+        open.call.inbox.finish()
+        if case .awaitingRequest = phase { startHandler(open) }
     }
 
     /// The client reset the stream (RST_STREAM), or the connection went away.
-    func receivedReset(code: UInt32) {
-        let error = RPCError(code: .cancelled, message: "call cancelled by the client (HTTP/2 error code \(code))")
+    func receivedReset(code: H2ErrorCode) {
         io = nil  // the stream is gone: nothing more may be sent on it
-        closeState(with: error)
-        task?.cancel()
-        completeIfDone()
+        endResponse(
+            status: RPCError(code: .cancelled, message: "call cancelled by the client (HTTP/2 error code \(code.rawValue))"),
+            sending: false)
+        phase.task?.cancel()
     }
 
     /// The stream closed normally (both sides ended). A handler still running (it ignored a
     /// deadline or kept going after its status was sent) is cancelled: nothing it sends can go out.
     func streamClosed() {
         io = nil
-        if !isClosed { closeState(with: RPCError(code: .cancelled, message: "stream closed")) }
-        task?.cancel()
-        completeIfDone()
+        endResponse(status: RPCError(code: .cancelled, message: "stream closed"), sending: false)
+        phase.task?.cancel()
     }
 
     /// The stream's outbound queue drained below the high-water mark: wake waiting senders.
     func outboundDrained() {
         guard let io, io.bufferedOutboundBytes < Self.sendHighWater else { return }
-        resumeWriters(with: nil)
+        sendGate?.open()
     }
 
     // MARK: - Handler
 
-    private func startHandler() {
-        guard !handlerStarted, let method, let call else { return }
-        handlerStarted = true
-        // The task captures only `self` (a closure with one object reference allocates no context);
-        // the handler's method and call are handed over here, before the task starts.
-        handlerMethod = method
-        handlerCall = call
+    private func startHandler(_ open: Open) {
+        phase = .handling(open, nil)
+        let call = open.call
+        let method = open.method
+        let task: Task<Void, Never>
         if core.configuration.handlersOnEventLoop {
-            task = Task.immediate(executorPreference: loop.taskExecutor) { await self.runHandler() }
+            task = Task.immediate(executorPreference: loop.taskExecutor) { await self.runHandler(method, call) }
         } else {
-            task = Task { await self.runHandler() }
+            task = Task { await self.runHandler(method, call) }
+        }
+        // An immediate task may have run (or ended) the call before returning its handle.
+        switch phase {
+        case .handling(let o, nil): phase = .handling(o, task)
+        case .responding(let o, nil): phase = .responding(o, task)
+        case .draining(nil, let status):
+            phase = .draining(task, status: status)
+            task.cancel()
+        default: break
         }
     }
 
-    /// Set once by `startHandler` before the handler task starts, read only by that task.
-    private var handlerMethod: RPCMethod?
-    private var handlerCall: ServerContext?
-
     /// The handler task's body: runs the method (through the interceptors), then reports its status on the loop.
-    private func runHandler() async {
-        guard let method = handlerMethod, let call = handlerCall else { return }
+    private func runHandler(_ method: RPCMethod, _ call: ServerCall) async {
         let core = self.core
         var status: RPCError?
         do {
             if core.interceptors.isEmpty {
                 try await method.run(call)
             } else {
-                try await core.intercept(context: call) { try await method.run(call) }
+                try await core.intercept(context: call.context) { try await method.run(call) }
             }
         } catch let error as RPCError {
             status = error
@@ -183,7 +223,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             status = RPCError(code: .cancelled, message: "handler cancelled")
         } catch {
             // The error's text stays on the server: it may hold internals the client must not see.
-            core.logger.error("handler of \(call.path) failed: \(error)")
+            core.logger.error("handler of \(call.context.path) failed: \(error)")
             status = RPCError(code: .unknown, message: "handler failed")
         }
         if loop.inEventLoop {
@@ -195,129 +235,127 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     }
 
     private func handlerFinished(_ status: RPCError?) {
-        task = nil
-        if !isClosed { close(with: status) }
-        completeIfDone()
+        endResponse(status: status, sending: true)
+        if case .draining(_, let status) = phase {
+            phase = .finished(status: status)
+            complete()
+        }
     }
 
     private func deadlinePassed() {
-        deadlineTimer = nil
-        guard !isClosed else { return }
-        close(with: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
-        task?.cancel()
+        guard phase.open != nil else { return }
+        endResponse(status: RPCError(code: .deadlineExceeded, message: "deadline exceeded"), sending: true)
+        phase.task?.cancel()
     }
 
     /// Ends the call with a status from the library (bad message, size limit): trailers, then the
     /// handler is cancelled.
     private func fail(_ error: RPCError) {
-        close(with: error)
-        task?.cancel()
+        endResponse(status: error, sending: true)
+        phase.task?.cancel()
     }
 
     // MARK: - Sending (ServerCallOutbound)
 
     func sendMessage(_ framed: [UInt8], encoding: CompressionAlgorithm) async throws(RPCError) {
-        let error: RPCError?
+        let outcome: SendOutcome
         if loop.inEventLoop {
-            if let e = sendOnLoop(framed, encoding: encoding) { throw e }
-            guard let io, io.bufferedOutboundBytes >= Self.sendHighWater else { return }
-            error = await withUnsafeContinuation { writeWaiters.append($0) }
+            outcome = sendOnLoop(framed, encoding: encoding)
         } else {
-            error = await withUnsafeContinuation { c in
-                loop.execute { [self] in
-                    if let e = sendOnLoop(framed, encoding: encoding) {
-                        c.resume(returning: e)
-                    } else if let io, io.bufferedOutboundBytes >= Self.sendHighWater {
-                        writeWaiters.append(c)
-                    } else {
-                        c.resume(returning: nil)
-                    }
-                }
-            }
+            outcome = await loop.submit { self.sendOnLoop(framed, encoding: encoding) }
         }
-        if let error { throw error }
+        switch outcome {
+        case .sent: return
+        case .full(let gate): try await gate.waitUntilOpen()
+        case .failed(let error): throw error
+        }
     }
 
-    /// Sends one framed message (with the response headers first); the call's end status when closed.
-    private func sendOnLoop(_ framed: [UInt8], encoding: CompressionAlgorithm) -> RPCError? {
-        guard !isClosed, let io, let head, let context = call else {
-            return endStatus ?? RPCError(code: .cancelled, message: "call is over")
-        }
-        if !headersSent {
-            headersSent = true
-            io.sendHeaders(
+    /// Sends one framed message (with the response headers first).
+    private func sendOnLoop(_ framed: [UInt8], encoding: CompressionAlgorithm) -> SendOutcome {
+        switch phase {
+        case .handling(let open, let task):
+            io?.sendHeaders(
                 ResponseHeaders.head(
-                    contentType: head.contentType, encoding: encoding, metadata: context.responseMetadata),
+                    contentType: open.contentType, encoding: encoding, metadata: open.call.context.responseMetadata),
                 endStream: false)
+            phase = .responding(open, task)
+        case .responding:
+            break
+        case .draining(_, let status), .finished(let status):
+            return .failed(status)
+        case .awaitingHead, .awaitingRequest:
+            return .failed(RPCError(code: .internal, message: "no handler runs on this call"))
         }
+        guard let io else { return .sent }
         io.sendData(framed, endStream: false)
-        return nil
+        guard io.bufferedOutboundBytes >= Self.sendHighWater else { return .sent }
+        let gate = sendGate ?? SendGate()
+        sendGate = gate
+        gate.close()
+        return .full(gate)
     }
 
     // MARK: - Ending
 
-    private func reject(_ rejection: RequestRejection) {
-        isClosed = true
-        endStatus = rejection.status
+    /// Answers a request that is not served (bad head, unknown method, no slot, no time left)
+    /// with one Trailers-Only block; the call is over at once.
+    private func refuse(
+        _ status: RPCError, httpStatus: Int = 200, contentType: String, extra: [HeaderField] = []
+    ) {
         io?.sendHeaders(
             ResponseHeaders.trailersOnly(
-                httpStatus: rejection.httpStatus, contentType: "application/grpc", status: rejection.status.code,
-                message: rejection.status.message, metadata: Metadata(), extra: rejection.extraHeaders),
+                httpStatus: httpStatus, contentType: contentType, status: status.code, message: status.message,
+                metadata: status.trailingMetadata, extra: extra),
             endStream: true)
-        completeIfDone()
+        phase = .finished(status: status)
+        complete()
     }
 
-    /// Sends the status (trailers, or Trailers-Only when nothing was sent) and closes the response side.
-    private func close(with error: RPCError?) {
-        guard !isClosed else { return }
-        var metadata = call?.trailingMetadata ?? Metadata()
-        if let error { for entry in error.trailingMetadata { metadata.add(entry.key, value: entry.value) } }
-        let code = error?.code ?? .ok
-        let message = error?.message ?? ""
-        if headersSent {
-            io?.sendTrailers(ResponseHeaders.trailers(status: code, message: message, metadata: metadata))
+    /// Ends the response of an open call with `status` (nil: OK): with `sending`, the status goes
+    /// out as trailers (Trailers-Only when nothing was sent). Releases what the open call held.
+    private func endResponse(status: RPCError?, sending: Bool) {
+        let open: Open
+        let task: Task<Void, Never>?
+        let headersSent: Bool
+        let handlerRuns: Bool
+        switch phase {
+        case .awaitingRequest(let o): (open, task, headersSent, handlerRuns) = (o, nil, false, false)
+        case .handling(let o, let t): (open, task, headersSent, handlerRuns) = (o, t, false, true)
+        case .responding(let o, let t): (open, task, headersSent, handlerRuns) = (o, t, true, true)
+        case .awaitingHead, .draining, .finished: return
+        }
+        let call = open.call
+        if sending {
+            var metadata = call.context.trailingMetadata
+            if let status { for entry in status.trailingMetadata { metadata.add(entry.key, value: entry.value) } }
+            let code = status?.code ?? .ok
+            let message = status?.message ?? ""
+            if headersSent {
+                io?.sendTrailers(ResponseHeaders.trailers(status: code, message: message, metadata: metadata))
+            } else {
+                io?.sendHeaders(
+                    ResponseHeaders.trailersOnly(contentType: open.contentType, status: code, message: message, metadata: metadata),
+                    endStream: true)
+            }
+        }
+        let final = status ?? RPCError(code: .cancelled, message: "call is over")
+        call.context.markCancelled()
+        call.inbox.finish(final)
+        call.gate.clear()
+        open.deadlineTimer?.cancel()
+        core.releaseSlot()
+        if handlerRuns {
+            phase = .draining(task, status: final)
         } else {
-            io?.sendHeaders(
-                ResponseHeaders.trailersOnly(
-                    contentType: head?.contentType ?? "application/grpc", status: code, message: message, metadata: metadata),
-                endStream: true)
+            phase = .finished(status: final)
         }
-        closeState(with: error ?? RPCError(code: .cancelled, message: "call is over"))
-        if !handlerStarted { completeIfDone() }
+        sendGate?.end(final)
+        if !handlerRuns { complete() }
     }
 
-    private func closeState(with error: RPCError) {
-        if !isClosed {
-            isClosed = true
-            endStatus = error
-        }
-        call?.markCancelled()
-        call?.inbox.finish(error)
-        deadlineTimer?.cancel()
-        deadlineTimer = nil
-        call?.gate.clear()
-        if holdsSlot {
-            holdsSlot = false
-            core.releaseSlot()
-        }
-        resumeWriters(with: endStatus)
-    }
-
-    private func resumeWriters(with error: RPCError?) {
-        guard !writeWaiters.isEmpty else { return }
-        let waiters = writeWaiters
-        writeWaiters = []
-        for w in waiters { w.resume(returning: error) }
-    }
-
-    /// Once the response is closed and the handler has returned: drops the call, which refers back
-    /// to this stream as its outbound (a cycle that would otherwise keep both alive).
-    private func completeIfDone() {
-        guard isClosed, task == nil else { return }
-        call = nil
-        method = nil
-        handlerCall = nil
-        handlerMethod = nil
+    /// The call is over: tells the connection once.
+    private func complete() {
         guard let done = onComplete else { return }
         onComplete = nil
         done()

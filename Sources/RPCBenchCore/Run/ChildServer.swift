@@ -1,4 +1,5 @@
 public import RPCBenchServer
+import EventIO
 import Foundation
 import Synchronization
 
@@ -45,41 +46,55 @@ public final class ChildServer: Sendable {
         process.standardError = stderr
         process.standardInput = stdin
         let output = ChildOutput()
-        let listening = OneShot<Int>()
+        let listening = Promise<Result<Int, BenchError>>()
+        let exited = Promise<Void>()
+        // Reports an exit before listening once the child is gone and its stderr read to the end.
+        let reportEarlyExit: @Sendable (ChildOutput.Ending) -> Void = { ending in
+            let why = ending.lastStderrLine.map { ": \($0)" } ?? ""
+            listening.complete(.failure(.serverStart(
+                "the \(kind.rawValue) server exited with status \(ending.status) before listening\(why)")))
+        }
         stdout.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil; return }
-            if let port = output.appendStdout(data) { listening.fulfill(.success(port)) }
+            if let port = output.appendStdout(data) { listening.complete(.success(port)) }
         }
         stderr.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; return }
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                if let ending = output.stderrEnded() { reportEarlyExit(ending) }
+                return
+            }
             output.appendStderr(data)
         }
         process.terminationHandler = { process in
-            // Give the pipes a moment to deliver the child's last words.
-            Thread.sleep(forTimeInterval: 0.05)
-            let why = output.lastStderrLine.map { ": \($0)" } ?? ""
-            listening.fulfill(.failure(.serverStart(
-                "the \(kind.rawValue) server exited with status \(process.terminationStatus) before listening\(why)")))
+            exited.complete(())
+            if let ending = output.exited(status: process.terminationStatus) { reportEarlyExit(ending) }
         }
         do {
             try process.run()
         } catch {
             throw .serverStart("cannot start \(executable): \(error.localizedDescription)")
         }
-        let child = SendableProcess(process, keep: [stdin, stdout, stderr])
+        let child = SendableProcess(process, keep: [stdin, stdout, stderr], exited: exited)
         ChildRegistry.shared.add(child)
         let timer = Task {
-            try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-            listening.fulfill(.failure(.serverStart("the \(kind.rawValue) server did not report listening within \(Int(timeout)) s")))
+            try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+            listening.complete(.failure(.serverStart("the \(kind.rawValue) server did not report listening within \(Int(timeout)) s")))
         }
         defer { timer.cancel() }
+        let result: Result<Int, BenchError>
         do {
-            let bound = try await listening.wait()
-            return ChildServer(kind: kind, process: child, host: host, port: bound)
+            result = try await listening.wait()
         } catch {
-            child.stop()
+            result = .failure(.interrupted)
+        }
+        switch result {
+        case .success(let bound):
+            return ChildServer(kind: kind, process: child, host: host, port: bound)
+        case .failure(let error):
+            await child.stop()
             throw error
         }
     }
@@ -87,8 +102,8 @@ public final class ChildServer: Sendable {
     public var isRunning: Bool { process.value.isRunning }
 
     /// SIGTERM, then SIGKILL after a grace period; returns once the child is gone.
-    public func stop() {
-        process.stop()
+    public func stop() async {
+        await process.stop()
     }
 }
 
@@ -98,6 +113,14 @@ final class ChildOutput: Sendable {
         var stdout = ""
         var stderr = ""
         var port: Int?
+        var stderrEnded = false
+        var exitStatus: Int32?
+    }
+
+    /// How a child ended: its exit status and the last line it wrote to stderr.
+    struct Ending {
+        var status: Int32
+        var lastStderrLine: String?
     }
     private let state = Mutex(State())
 
@@ -124,8 +147,25 @@ final class ChildOutput: Sendable {
         }
     }
 
-    var lastStderrLine: String? {
-        state.withLock { $0.stderr.split(separator: "\n").last.map(String.init) }
+    /// Stderr reached its end; the ending once the child has exited too.
+    func stderrEnded() -> Ending? {
+        state.withLock { state in
+            state.stderrEnded = true
+            return Self.ending(state)
+        }
+    }
+
+    /// The child exited; the ending once its stderr has been read to the end too.
+    func exited(status: Int32) -> Ending? {
+        state.withLock { state in
+            state.exitStatus = status
+            return Self.ending(state)
+        }
+    }
+
+    private static func ending(_ state: State) -> Ending? {
+        guard state.stderrEnded, let status = state.exitStatus else { return nil }
+        return Ending(status: status, lastStderrLine: state.stderr.split(separator: "\n").last.map(String.init))
     }
 
     /// The port in `rpcbench: <proto> listening on <host>:<port>`.
@@ -142,21 +182,24 @@ final class ChildOutput: Sendable {
 final class SendableProcess: @unchecked Sendable {
     let value: Process
     private let keep: [Pipe]
+    /// Completed when the child has exited.
+    private let exited: Promise<Void>
 
-    init(_ process: Process, keep: [Pipe]) {
+    init(_ process: Process, keep: [Pipe], exited: Promise<Void>) {
         value = process
         self.keep = keep
+        self.exited = exited
     }
 
     var pid: Int32 { value.processIdentifier }
 
-    func stop() {
+    func stop() async {
         defer { ChildRegistry.shared.remove(self) }
         guard value.isRunning else { return }
         kill(pid, SIGTERM)
-        if waitForExit(seconds: 2) { return }
+        if await waitForExit(seconds: 2) { return }
         kill(pid, SIGKILL)
-        _ = waitForExit(seconds: 2)
+        _ = await waitForExit(seconds: 2)
     }
 
     /// Kills at once: for the signal handler and last-chance exit paths.
@@ -164,13 +207,19 @@ final class SendableProcess: @unchecked Sendable {
         if value.isRunning { kill(pid, SIGKILL) }
     }
 
-    private func waitForExit(seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while value.isRunning {
-            if Date() > deadline { return false }
-            Thread.sleep(forTimeInterval: 0.005)
+    /// Waits for the exit, up to `seconds`; false when the child is still running then.
+    private func waitForExit(seconds: Double) async -> Bool {
+        let exited = self.exited
+        return await withTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask { (try? await exited.wait()) != nil }
+            tasks.addTask {
+                try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                return false
+            }
+            let first = await tasks.next() ?? false
+            tasks.cancelAll()
+            return first
         }
-        return true
     }
 }
 

@@ -8,7 +8,7 @@ import Synchronization
 final class RawResponseRecorder: H2StreamDelegate, @unchecked Sendable {
     private let lock = Mutex<(head: [HeaderField]?, data: [UInt8], trailers: [HeaderField]?, closed: Bool, error: H2Error?)>(
         (nil, [], nil, false, nil))
-    let done = OneShot<Void>()
+    let done = Promise<Void>()
 
     var head: [HeaderField]? { lock.withLock { $0.head } }
     var data: [UInt8] { lock.withLock { $0.data } }
@@ -35,25 +35,11 @@ final class RawResponseRecorder: H2StreamDelegate, @unchecked Sendable {
             $0.closed = true
             $0.error = error
         }
-        done.fulfill(())
+        done.complete(())
     }
 
-    /// Waits (bounded) for the stream to close.
-    func waitClosed(timeout: Duration = .seconds(5)) async -> Bool {
-        await withTaskGroup(of: Bool.self) { g in
-            g.addTask {
-                await self.done.get()
-                return true
-            }
-            g.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let r = await g.next()!
-            g.cancelAll()
-            return r
-        }
-    }
+    /// Waits for the stream to close (false only when the waiting task is cancelled).
+    func waitClosed() async -> Bool { (try? await done.wait()) != nil }
 }
 
 /// Opens one raw stream to `port` and returns the connection and the stream.
@@ -63,16 +49,10 @@ func rawRequest(
     let group = try ClientEventLoops.shared(busyPoll: nil)
     let loop = group.next()
     let connection = try await H2Connection.connect(to: SocketAddress(host: "127.0.0.1", port: port), on: loop)
-    let stream: H2Stream = try await withCheckedThrowingContinuation { c in
-        loop.execute {
-            do {
-                let s = try connection.openStream(H2Headers(headers), endStream: body == nil && endStream, delegate: recorder)
-                if let body { s.sendData(body, endStream: endStream) }
-                c.resume(returning: s)
-            } catch {
-                c.resume(throwing: error)
-            }
-        }
+    let stream: H2Stream = try await loop.submit { () throws(H2Error) -> H2Stream in
+        let s = try connection.openStream(H2Headers(headers), endStream: body == nil && endStream, delegate: recorder)
+        if let body { s.sendData(body, endStream: endStream) }
+        return s
     }
     return (connection, stream)
 }

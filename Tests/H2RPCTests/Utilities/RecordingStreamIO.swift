@@ -1,4 +1,5 @@
 import EventIO
+import H2
 import Synchronization
 @testable import H2RPC
 
@@ -8,21 +9,27 @@ final class RecordingStreamIO: RPCStreamIO, @unchecked Sendable {
         case headers([HeaderField], endStream: Bool)
         case data([UInt8], endStream: Bool)
         case trailers([HeaderField])
-        case reset(UInt32)
+        case reset(H2ErrorCode)
     }
 
     private let recorded = Mutex<[Event]>([])
     private let consumedBytes = Atomic<Int>(0)
+    /// The status the response ended with, once it ended.
+    private let ended = Promise<CallEnd>()
     var events: [Event] { recorded.withLock { $0 } }
     var consumed: Int { consumedBytes.load(ordering: .relaxed) }
     var bufferedOutboundBytes: Int = 0
 
     func sendHeaders(_ headers: [HeaderField], endStream: Bool) {
         recorded.withLock { $0.append(.headers(headers, endStream: endStream)) }
+        if endStream { ended.complete(ResponseStatus.parse(headers)) }
     }
     func sendData(_ bytes: [UInt8], endStream: Bool) { recorded.withLock { $0.append(.data(bytes, endStream: endStream)) } }
-    func sendTrailers(_ headers: [HeaderField]) { recorded.withLock { $0.append(.trailers(headers)) } }
-    func reset(code: UInt32) { recorded.withLock { $0.append(.reset(code)) } }
+    func sendTrailers(_ headers: [HeaderField]) {
+        recorded.withLock { $0.append(.trailers(headers)) }
+        ended.complete(ResponseStatus.parse(headers))
+    }
+    func reset(_ code: H2ErrorCode) { recorded.withLock { $0.append(.reset(code)) } }
     func consume(_ byteCount: Int) { consumedBytes.add(byteCount, ordering: .relaxed) }
 
     /// The status the recorded response ended with (from trailers or Trailers-Only), if it ended.
@@ -46,20 +53,14 @@ final class RecordingStreamIO: RPCStreamIO, @unchecked Sendable {
         return out
     }
 
-    /// Waits (bounded) until the response ended.
-    func waitForEnd(timeout: Duration = .seconds(5)) async -> CallEnd? {
-        let limit = ContinuousClock.now + timeout
-        while ContinuousClock.now < limit {
-            if let e = end { return e }
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return nil
-    }
+    /// Waits until the response ended (trailers or Trailers-Only) and returns its status.
+    func waitForEnd() async -> CallEnd? { try? await ended.wait() }
 }
 
-/// Runs `body` on `loop` and returns its result.
+/// Runs `body` on `loop` and returns its result; the loop runs work in order, so this also waits
+/// for everything queued on the loop before it.
 func onLoop<T: Sendable>(_ loop: EventLoop, _ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { c in loop.execute { c.resume(returning: body()) } }
+    await loop.submit(body)
 }
 
 /// Request headers for `path`, plus `extra`.

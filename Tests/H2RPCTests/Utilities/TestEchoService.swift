@@ -1,3 +1,4 @@
+import EventIO
 import H2RPC
 import Synchronization
 
@@ -11,20 +12,15 @@ struct ChosenError: RPCErrorConvertible {
 
 /// Records what happened inside handlers, for assertions.
 final class HandlerProbe: Sendable {
-    private let events = Mutex<[String]>([])
+    private let events = WaitableState<[String]>([])
     /// Messages a flooding handler has sent so far.
     let sent = Atomic<Int>(0)
-    func note(_ e: String) { events.withLock { $0.append(e) } }
-    var all: [String] { events.withLock { $0 } }
+    func note(_ e: String) { events.update { $0.append(e) } }
+    var all: [String] { events.value }
 
-    /// Waits (bounded) until `event` was noted.
-    func waitFor(_ event: String, timeout: Duration = .seconds(5)) async -> Bool {
-        let end = ContinuousClock.now + timeout
-        while ContinuousClock.now < end {
-            if all.contains(event) { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return false
+    /// Waits until `event` was noted (false only when the waiting task is cancelled).
+    func waitFor(_ event: String) async -> Bool {
+        (try? await events.wait { $0.contains(event) ? true : nil }) ?? false
     }
 }
 
@@ -55,6 +51,14 @@ struct TestEchoService: RPCService {
                 var count: Int32 = 0
                 for try await _ in reqs { count += 1 }
                 return EchoMessage(text: "", number: count)
+            },
+            .clientStreaming(path: "/test.Echo/Stall", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
+                // Reads nothing and answers nothing until cancelled.
+                try await s.sleep(ctx)
+                return EchoMessage()
+            },
+            .serverStreaming(path: "/test.Echo/StallStream", service: self) { (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+                try await s.sleep(ctx)
             },
             .bidiStreaming(path: "/test.Echo/Chat", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
                 ctx.compressResponses = ctx.requestMetadata["x-compress"] == "yes"

@@ -34,7 +34,7 @@ enum ProcessRunner {
         return path
     }
 
-    /// Finds `name` on PATH; tests that need it fail (not skip) when it is missing (house rule 1).
+    /// Finds `name` on PATH; tests that need it fail (not skip) when it is missing.
     static func which(_ name: String) throws -> String {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let path = "\(dir)/\(name)"

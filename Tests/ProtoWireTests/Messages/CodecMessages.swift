@@ -1,4 +1,4 @@
-// Hand-written equivalents of ../shared/anchors/codec.proto (package codec), in the shape the
+// Hand-written equivalents of Fixtures/anchors/codec.proto (package codec), in the shape the
 // generator emits: the codec benchmark and the anchor tests use them until generated code exists.
 import ProtoWire
 

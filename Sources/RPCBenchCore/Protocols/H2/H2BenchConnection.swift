@@ -67,10 +67,10 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
                                (":authority", authority)]
         let result = await withoutActuallyEscaping(onMessage) { onMessage in
             // Called on the loop only while this call is suspended; dropped before it resumes.
-            let box = UnsafeSendableBox(onMessage)
+            let bound = LoopBound(onMessage, on: loop)
             return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Void, BenchError>, Never>) in
                 onLoop {
-                    let call = H2DownloadCall(size: messageSize, count: count, onMessage: box.value, continuation: continuation,
+                    let call = H2DownloadCall(size: messageSize, count: count, onMessage: bound.value, continuation: continuation,
                                               peer: self.authority)
                     do {
                         _ = try self.connection.openStream(head, endStream: true, delegate: call)

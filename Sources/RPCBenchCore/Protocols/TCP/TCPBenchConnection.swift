@@ -79,12 +79,12 @@ final class TCPBenchConnection: BenchConnection, TCPConnectionDelegate, @uncheck
         let request = TCPFraming.downloadRequest(size: messageSize, count: count)
         let result = await withoutActuallyEscaping(onMessage) { onMessage in
             // The closure is only called on the loop while this call is suspended, and dropped before it resumes.
-            let unsafeOnMessage = UnsafeSendableBox(onMessage)
+            let bound = LoopBound(onMessage, on: loop)
             return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Void, BenchError>, Never>) in
                 onLoop {
                     if let closedError = self.closedError { return continuation.resume(returning: .failure(closedError)) }
                     self.connection.write(request)
-                    self.waiters.append(.download(DownloadWaiter(remaining: count, onMessage: unsafeOnMessage.value, done: continuation)))
+                    self.waiters.append(.download(DownloadWaiter(remaining: count, onMessage: bound.value, done: continuation)))
                 }
             }
         }

@@ -1,4 +1,5 @@
 import ProtoWire
+import Synchronization
 
 /// What a server call needs from the transport to send: implemented by the H2-backed call.
 protocol ServerCallOutbound: Sendable {
@@ -8,15 +9,42 @@ protocol ServerCallOutbound: Sendable {
     func sendMessage(_ framed: [UInt8], encoding: CompressionAlgorithm) async throws(RPCError)
 }
 
-// The type-erased call a method body works on: decodes requests from the inbox, encodes and
-// sends responses.
-extension ServerContext {
+/// The internal side of one server call, shared by the connection's loop (which fills the inbox)
+/// and the handler's task (which reads requests and sends responses): received messages, the
+/// flow-control gate, the limits and the stream to send on. Handlers see only its `context`.
+final class ServerCall: Sendable {
+    /// What the handler sees.
+    let context: ServerContext
+    /// Received messages, in order, until the client half-closes or the call fails.
+    let inbox = MessageInbox<ReceivedMessage>()
+    /// Holds back flow-control window while the handler is far behind.
+    let gate = FlowGate()
+    /// The client's `grpc-accept-encoding` values joined by commas ("" without one): read only
+    /// when a response is compressed.
+    private let acceptEncoding: String
+    private let maxReceiveMessageSize: Int
+    private let maxSendMessageSize: Int
+    private let outbound: any ServerCallOutbound
+    /// The `grpc-encoding` of the response headers, fixed at the first send.
+    private let headerEncoding = Mutex<CompressionAlgorithm?>(nil)
+
+    init(
+        context: ServerContext, acceptEncoding: String = "", maxReceiveMessageSize: Int, maxSendMessageSize: Int,
+        outbound: any ServerCallOutbound
+    ) {
+        self.context = context
+        self.acceptEncoding = acceptEncoding
+        self.maxReceiveMessageSize = maxReceiveMessageSize
+        self.maxSendMessageSize = maxSendMessageSize
+        self.outbound = outbound
+    }
+
     /// The next request, or nil after half-close.
     func receive<M: ProtoMessage>() async throws(RPCError) -> M? {
         guard let raw = try await inbox.next() else { return nil }
         gate.taken(raw.bytes.count)
-        noteRequestCompressed(raw.compressed)
-        return try decodeMessage(raw, encoding: requestCompression, limit: maxReceiveMessageSize)
+        context.noteRequestCompressed(raw.compressed)
+        return try decodeMessage(raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)
     }
 
     /// Exactly one request (unary, server streaming). Zero or several: INTERNAL, as grpc-go does.
@@ -34,15 +62,16 @@ extension ServerContext {
     /// headers name an encoding only when the first response is compressed or compression is on;
     /// a compressed response after headers that said identity goes uncompressed.
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
-        let (compress, encoding) = state.withLock { s -> (Bool, CompressionAlgorithm) in
-            let compress = compressed ?? s.compressResponses
-            if let e = s.headerEncoding { return (compress, e) }
+        let compressResponses = context.compressResponses
+        let compress = compressed ?? compressResponses
+        let encoding = headerEncoding.withLock { e -> CompressionAlgorithm in
+            if let e { return e }
             let chosen =
-                compress || s.compressResponses
-                ? RequestHead.responseCompression(encoding: requestCompression, acceptEncoding: acceptEncoding)
+                compress || compressResponses
+                ? RequestHead.responseCompression(encoding: context.requestCompression, acceptEncoding: acceptEncoding)
                 : .identity
-            s.headerEncoding = chosen
-            return (compress, chosen)
+            e = chosen
+            return chosen
         }
         let framed = try MessageFramer.frame(
             serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
