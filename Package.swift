@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EventIO", targets: ["EventIO"]),
         .library(name: "H2", targets: ["H2"]),
         .library(name: "H2RPC", targets: ["H2RPC"]),
+        .library(name: "H2TLS", targets: ["H2TLS"]),
         .library(name: "BenchProto", targets: ["BenchProto"]),
         .library(name: "InteropProto", targets: ["InteropProto"]),
         .executable(name: "protoc-gen-h2rpc", targets: ["protoc-gen-h2rpc"]),
@@ -39,6 +40,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // OpenSSL 3 (TLS); only H2TLS imports it.
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
 
         // Protobuf wire format. No I/O, no dependencies.
         .target(name: "ProtoWire", swiftSettings: strict),
@@ -48,6 +53,8 @@ let package = Package(
         .target(name: "EventIO", dependencies: ["CEventIO"], swiftSettings: strict),
         // HTTP/2 through nghttp2.
         .target(name: "H2", dependencies: ["EventIO", "CNGHTTP2"], swiftSettings: strict),
+        // TLS through OpenSSL memory BIOs: ALPN h2, mutual TLS, certificate reload.
+        .target(name: "H2TLS", dependencies: ["EventIO", "COpenSSL"], swiftSettings: strict),
         // Plain HTTP/2 echo server: the target of the real-peer tests and rpcbench's h2 mode.
         .executableTarget(name: "h2-echo", dependencies: ["H2", "EventIO"], swiftSettings: strict),
         // gRPC on H2.
@@ -106,6 +113,7 @@ let package = Package(
         // Helpers the EventIO and H2 tests share (process census from /proc, timeouts, test bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "TLSTests", dependencies: ["H2TLS", "EventIO", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
     ]
 )
