@@ -11,10 +11,10 @@ enum IPAddressText {
         return inet_pton(AF_INET, name, &v4) == 1 || inet_pton(AF_INET6, name, &v6) == 1
     }
 
-    /// `"PRI * HTTP/2.0"` for printable bytes, else hex: `00 00 12 04 ...`.
+    /// `"PRI * HTTP/2.0"` (the first line) for printable bytes, else hex: `00 00 12 04 ...`.
     static func preview(_ bytes: [UInt8]) -> String {
         if !bytes.isEmpty && bytes.allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0x0D || $0 == 0x0A }) {
-            let text = String(decoding: bytes.map { $0 == 0x0D || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+            let text = String(decoding: bytes.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
             return "\"\(text)\""
         }
         return "first bytes " + bytes.prefix(8).map { byte in

@@ -27,6 +27,8 @@ public struct TLSError: Error, Sendable, Hashable, CustomStringConvertible {
         case unexpectedEndOfStream
         /// A certificate, key or CA bundle could not be loaded, or the key does not match the certificate.
         case configuration
+        /// The handshake did not finish in time.
+        case timedOut
         /// Any other handshake or record failure.
         case protocolFailure
     }

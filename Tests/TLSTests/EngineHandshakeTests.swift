@@ -106,14 +106,13 @@ import Testing
     }
 
     @Test func plaintextClientOnATLSPortIsNamed() throws {
-        var pump = try engines()
+        let pump = try engines()
         let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
         pump.server.receive(preface.span)
         let error = #expect(throws: TLSError.self) { try pump.server.handshake() }
         #expect(error?.kind == .peerNotTLS)
         #expect(error?.message.contains("plaintext") == true)
         #expect(error?.message.contains("PRI * HTTP/2.0") == true)
-        _ = pump
     }
 
     @Test func plaintextServerAnsweringATLSClientIsNamed() throws {
