@@ -12,7 +12,7 @@ protocol SelectableHandler: AnyObject {
 
 /// Something that runs once at the end of the current loop turn, after all events, timers
 /// and queued work of the turn: the place to flush output gathered during the turn.
-public protocol EndOfTurnHandler: AnyObject {
+package protocol EndOfTurnHandler: AnyObject {
     /// Called on the loop thread, once per registration.
     func endOfTurn()
 }
@@ -35,7 +35,7 @@ public final class EventLoop: @unchecked Sendable {
         case isolatedJob(UnownedJob)
     }
 
-    struct Inbox: ~Copyable {
+    struct Inbox {
         var work: [Work] = []
         var shutDown = false
     }
@@ -44,7 +44,7 @@ public final class EventLoop: @unchecked Sendable {
     public let index: Int
     let epollFD: Int32
     let wakeFD: Int32
-    private let inbox = Mutex(Inbox())
+    private let inbox = LockedValue(Inbox())
     private let threadID = Atomic<UInt>(0)
     private let finished = Atomic<Bool>(false)
 
@@ -53,7 +53,6 @@ public final class EventLoop: @unchecked Sendable {
     private var local: [LocalWork] = []
     private var localSpare: [LocalWork] = []
     private var handlers: [(any SelectableHandler)?] = []
-    private var registeredCount = 0
     private var endOfTurnHandlers: [any EndOfTurnHandler] = []
     private var endOfTurnSpare: [any EndOfTurnHandler] = []
     private var timers = TimerHeap()
@@ -81,9 +80,17 @@ public final class EventLoop: @unchecked Sendable {
     let threadName: String
     /// How long the loop polls (`epoll_wait` with timeout 0) before it blocks; 0: it blocks at once.
     let busyPollNanoseconds: UInt64
+    /// The time of the loop's timers and timestamps.
+    package let clock: LoopClock
+    /// Busy-poll windows the loop began, and those that ended with nothing to do (then it blocked).
+    /// Counted only with busy polling on (once per idle period, not per poll); tests wait on it.
+    package let busyPollWindows = WaitableState<(started: Int, expired: Int)>((0, 0))
 
-    init(index: Int, name: String, readBufferSize: Int, busyPoll: Duration? = nil) throws(IOError) {
+    init(
+        index: Int, name: String, readBufferSize: Int, busyPoll: Duration? = nil, clock: LoopClock = .system
+    ) throws(IOError) {
         self.index = index
+        self.clock = clock
         self.threadName = String(name.prefix(15))
         self.busyPollNanoseconds = busyPoll?.nanosecondsClamped ?? 0
         let ep = try Syscall.call("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
@@ -104,6 +111,7 @@ public final class EventLoop: @unchecked Sendable {
         _ = epoll_ctl(ep, EPOLL_CTL_ADD, wake, &event)
         _taskExecutor = LoopTaskExecutor(loop: self)
         _serialExecutor = LoopSerialExecutor(loop: self)
+        clock.attach(self)
     }
 
     deinit {
@@ -126,6 +134,8 @@ public final class EventLoop: @unchecked Sendable {
     var descriptors: [Int32] { [epollFD, wakeFD] }
 
     var hasStarted: Bool { threadID.load(ordering: .acquiring) != 0 }
+    /// True once the loop's thread has closed its descriptors and ended.
+    var hasFinished: Bool { finished.load(ordering: .acquiring) }
 
     /// Traps unless called on this loop's thread.
     @inline(__always)
@@ -149,6 +159,17 @@ public final class EventLoop: @unchecked Sendable {
     public func executeOnLoop(_ body: @escaping () -> Void) {
         preconditionInEventLoop()
         local.append(.closure(body))
+    }
+
+    /// Runs `body` on the loop thread and returns its result. Any thread except the loop's own
+    /// (it would wait for itself). `body` always runs, also after the loop shut down, so this
+    /// returns; it does not return early on cancellation, since it has no result to return then.
+    package func submit<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+        precondition(!inEventLoop, "EventLoop.submit called on its own loop")
+        let result: Result<T, E> = await withUnsafeContinuation { continuation in
+            execute { continuation.resume(returning: Result { () throws(E) -> T in try body() }) }
+        }
+        return try result.get()
     }
 
     func enqueueJob(_ job: UnownedJob, isolated: Bool) {
@@ -227,7 +248,7 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Calls `handler.endOfTurn()` once at the end of this loop turn. Loop thread only.
     /// Registering the same handler twice in a turn calls it twice: keep a flag.
-    public func runAtEndOfTurn(_ handler: any EndOfTurnHandler) {
+    package func runAtEndOfTurn(_ handler: any EndOfTurnHandler) {
         endOfTurnHandlers.append(handler)
     }
 
@@ -248,13 +269,22 @@ public final class EventLoop: @unchecked Sendable {
     public func schedule(after delay: Duration, _ body: @escaping () -> Void) -> LoopTimer {
         preconditionInEventLoop()
         let timer = LoopTimer(body)
-        let deadline = Syscall.monotonicNanoseconds() &+ delay.nanosecondsClamped
+        let deadline = clock.now() &+ delay.nanosecondsClamped
         timers.push(deadline: deadline, timer: timer)
         return timer
     }
 
-    /// Nanoseconds on the monotonic clock: cheap timestamps for idle checks.
-    public static func monotonicNanoseconds() -> UInt64 { Syscall.monotonicNanoseconds() }
+    /// Nanoseconds on the loop's clock (monotonic; a manual clock's time in tests): cheap
+    /// timestamps for idle checks, comparable with the deadlines of `schedule(after:)`. Any thread.
+    @inline(__always)
+    package func monotonicNanoseconds() -> UInt64 { clock.now() }
+
+    /// The epoll_wait timeout the timers allow: -1 without timers; with a manual clock, 0 when one
+    /// is due and -1 otherwise (the clock's `advance` runs them).
+    private func timerTimeout() -> Int32 {
+        let timeout = timers.timeoutMilliseconds(now: clock.now())
+        return clock.isManual && timeout > 0 ? -1 : timeout
+    }
 
     // MARK: - Registration
 
@@ -269,7 +299,6 @@ public final class EventLoop: @unchecked Sendable {
         event.data.u64 = UInt64(UInt32(bitPattern: fd))
         _ = try Syscall.call("epoll_ctl(ADD)") { epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) }
         handlers[index] = handler
-        registeredCount += 1
     }
 
     func modify(_ fd: Int32, events: UInt32) {
@@ -284,7 +313,6 @@ public final class EventLoop: @unchecked Sendable {
         guard index < handlers.count, handlers[index] != nil else { return }
         _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
         handlers[index] = nil
-        registeredCount -= 1
     }
 
     // MARK: - Thread
@@ -299,12 +327,12 @@ public final class EventLoop: @unchecked Sendable {
             runWork()
             runEndOfTurn()
             if stopping { break }
-            var timeout: Int32 = local.isEmpty ? timers.timeoutMilliseconds(now: Syscall.monotonicNanoseconds()) : 0
+            var timeout: Int32 = local.isEmpty ? timerTimeout() : 0
             var count: Int32 = 0
             if timeout != 0 && busyPollNanoseconds > 0 {
                 count = busyPoll(events, maxEvents)
                 // Nothing came while spinning: block, for as long as the timers now allow.
-                if count == 0 { timeout = timers.timeoutMilliseconds(now: Syscall.monotonicNanoseconds()) }
+                if count == 0 { timeout = timerTimeout() }
             }
             if count == 0 { count = epoll_wait(epollFD, events, Int32(maxEvents), timeout) }
             if count < 0 {
@@ -324,7 +352,7 @@ public final class EventLoop: @unchecked Sendable {
                     handler.handleEvents(event.events)
                 }
             }
-            if !timers.isEmpty { runTimers() }
+            if !timers.isEmpty { runDueTimers() }
         }
         // Shutting down: close every registered descriptor, then run what that queued.
         for case let handler? in handlers { handler.closeForShutdown() }
@@ -342,20 +370,27 @@ public final class EventLoop: @unchecked Sendable {
     /// a reply that comes within that window is handled without the thread sleeping and waking
     /// again (tens of µs on a virtual CPU). Returns the event count (0: none came; < 0: error).
     private func busyPoll(_ events: UnsafeMutablePointer<epoll_event>, _ maxEvents: Int) -> Int32 {
-        let start = Syscall.monotonicNanoseconds()
+        busyPollWindows.update { $0.started += 1 }
+        // The window is on the loop's clock, so that a test with a manual clock decides when it ends.
+        let start = clock.now()
         var end = start &+ busyPollNanoseconds
         if let due = timers.firstDeadline, due < end { end = due }
         while true {
             let count = epoll_wait(epollFD, events, Int32(maxEvents), 0)
             if count != 0 { return count }
-            if Syscall.monotonicNanoseconds() >= end { return 0 }
+            if clock.now() >= end {
+                busyPollWindows.update { $0.expired += 1 }
+                return 0
+            }
             // A peer that shares this CPU (the other end of a loopback call) gets to run.
             sched_yield()
         }
     }
 
-    private func runTimers() {
-        let now = Syscall.monotonicNanoseconds()
+    /// Fires the timers that are due. Loop thread only.
+    func runDueTimers() {
+        preconditionInEventLoop()
+        let now = clock.now()
         while let timer = timers.popExpired(now: now) {
             timer.fire()
         }
@@ -370,12 +405,6 @@ public final class EventLoop: @unchecked Sendable {
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }
-    }
-
-    /// Number of descriptors registered (listeners and connections). Loop thread only.
-    public var registeredDescriptorCount: Int {
-        preconditionInEventLoop()
-        return registeredCount
     }
 }
 

@@ -8,7 +8,7 @@ import Synchronization
 public final class EventLoopGroup: Sendable {
     /// The loops, in order.
     public let loops: [EventLoop]
-    private let threads: Mutex<[pthread_t]>
+    private let threads: LockedValue<[pthread_t]>
     private let nextIndex = Atomic<Int>(0)
     private static let groupCounter = Atomic<Int>(0)
     /// Prefix of the loop threads' names: `h2-<group>-<loop>`.
@@ -26,8 +26,16 @@ public final class EventLoopGroup: Sendable {
     ///     sleeping and waking again (tens of µs on a virtual CPU), but an idle loop burns its
     ///     core for up to this long after every burst of work.
     /// - Throws: `IOError` when epoll or eventfd descriptors cannot be created.
-    public init(
+    public convenience init(
         loopCount: Int = EventLoopGroup.coreCount, readBufferSize: Int = 256 * 1024, busyPoll: Duration? = nil
+    ) throws(IOError) {
+        try self.init(loopCount: loopCount, readBufferSize: readBufferSize, busyPoll: busyPoll, clock: .system)
+    }
+
+    /// Starts `loopCount` loop threads whose timers run on `clock` (tests pass a manual clock).
+    package init(
+        loopCount: Int = EventLoopGroup.coreCount, readBufferSize: Int = 256 * 1024, busyPoll: Duration? = nil,
+        clock: LoopClock
     ) throws(IOError) {
         precondition(loopCount > 0, "an event-loop group needs at least one loop")
         let number = Self.groupCounter.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -35,7 +43,9 @@ public final class EventLoopGroup: Sendable {
         var loops: [EventLoop] = []
         for index in 0..<loopCount {
             loops.append(
-                try EventLoop(index: index, name: "\(prefix)\(index)", readBufferSize: readBufferSize, busyPoll: busyPoll))
+                try EventLoop(
+                    index: index, name: "\(prefix)\(index)", readBufferSize: readBufferSize, busyPoll: busyPoll,
+                    clock: clock))
         }
         threadNamePrefix = prefix
         var threads: [pthread_t] = []
@@ -47,7 +57,7 @@ public final class EventLoopGroup: Sendable {
             while !loop.hasStarted { sched_yield() }
         }
         self.loops = loops
-        self.threads = Mutex(threads)
+        self.threads = LockedValue(threads)
     }
 
     /// The next loop, round-robin.

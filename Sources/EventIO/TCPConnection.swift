@@ -8,7 +8,9 @@ import Glibc
 /// buffer. Writes are queued and leave in one `sendmsg` (gathered iovecs) at the end of the
 /// loop turn. Methods are loop thread only unless documented otherwise.
 public final class TCPConnection: @unchecked Sendable {
-    private enum State { case idle, open, closing, closed }
+    /// closing: output still leaving; draining: output sent and our side shut (FIN sent), input
+    /// read and dropped until the peer closes or `drainTimeout` passes.
+    private enum State { case idle, open, closing, draining, closed }
 
     /// The loop that owns this connection.
     public let loop: EventLoop
@@ -19,7 +21,7 @@ public final class TCPConnection: @unchecked Sendable {
     public let localAddress: SocketAddress?
 
     private var state = State.idle
-    private var delegate: (any TCPConnectionDelegate)?
+    private var delegate: (any ByteStreamDelegate)?
     private var output = OutboundQueue()
     private var flushScheduled = false
     private var pollingWritable = false
@@ -47,6 +49,12 @@ public final class TCPConnection: @unchecked Sendable {
     /// Registers with the loop and starts delivering events to `delegate`, which the connection
     /// keeps until it closes. Loop thread only; call once.
     public func start(delegate: any TCPConnectionDelegate) {
+        start(delegate: TCPDelegateAdapter(delegate, connection: self))
+    }
+
+    /// Registers with the loop and starts delivering events to `delegate` (a protocol layer that
+    /// takes any `ByteStream`), which the connection keeps until it closes. Loop thread only; call once.
+    public func start(delegate: any ByteStreamDelegate) {
         loop.preconditionInEventLoop()
         precondition(state == .idle, "TCPConnection.start called twice")
         self.delegate = delegate
@@ -59,7 +67,14 @@ public final class TCPConnection: @unchecked Sendable {
     }
 
     /// True until the connection is closed.
-    public var isOpen: Bool { state == .open || state == .closing }
+    public var isOpen: Bool { state == .open || state == .closing || state == .draining }
+    /// Writes are queued while open and while queued output is still leaving before a close.
+    private var acceptsOutput: Bool { state == .open || state == .closing }
+
+    /// How long `closeAfterFlush()` keeps reading (and dropping) input after shutting down its side,
+    /// waiting for the peer to close, before it closes anyway.
+    public var drainTimeout: Duration = .seconds(1)
+    private var drainTimer: LoopTimer?
 
     /// `sendmsg` calls made so far: with batching, one per loop turn that had output. Loop thread only.
     public private(set) var writeSyscalls = 0
@@ -72,7 +87,7 @@ public final class TCPConnection: @unchecked Sendable {
     /// Queues a copy of `bytes`; they leave with everything else queued in this loop turn.
     public func write(_ bytes: Span<UInt8>) {
         loop.preconditionInEventLoop()
-        guard isOpen else { return }
+        guard acceptsOutput else { return }
         bytes.withUnsafeBytes { output.appendCopy($0, pool: loop.stagingPool) }
         didQueue()
     }
@@ -80,7 +95,7 @@ public final class TCPConnection: @unchecked Sendable {
     /// Queues `bytes` without copying them.
     public func write(_ bytes: [UInt8]) {
         loop.preconditionInEventLoop()
-        guard isOpen else { return }
+        guard acceptsOutput else { return }
         output.append(bytes)
         didQueue()
     }
@@ -89,7 +104,7 @@ public final class TCPConnection: @unchecked Sendable {
     public func write(_ bytes: [UInt8], range: Range<Int>) {
         loop.preconditionInEventLoop()
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside the array")
-        guard isOpen else { return }
+        guard acceptsOutput else { return }
         output.append(bytes, range: range)
         didQueue()
     }
@@ -101,13 +116,13 @@ public final class TCPConnection: @unchecked Sendable {
         }
         if isWritable && output.pendingBytes > highWaterMark {
             isWritable = false
-            delegate?.connectionWritabilityChanged(self)
+            delegate?.byteStreamWritabilityChanged()
         }
     }
 
     /// Writes what is queued now instead of at the end of the turn.
     public func flush() {
-        guard isOpen, !output.isEmpty else { return }
+        guard acceptsOutput, !output.isEmpty else { return }
         while !output.isEmpty {
             let count = output.gather(into: loop.iovecs, capacity: EventLoop.iovecCapacity)
             var message = msghdr()
@@ -136,9 +151,9 @@ public final class TCPConnection: @unchecked Sendable {
         }
         if !isWritable && output.pendingBytes <= lowWaterMark {
             isWritable = true
-            delegate?.connectionWritabilityChanged(self)
+            delegate?.byteStreamWritabilityChanged()
         }
-        if state == .closing && output.isEmpty { closeNow(error: nil) }
+        if state == .closing && output.isEmpty { shutDownAndDrain() }
     }
 
     // MARK: - Reading
@@ -182,8 +197,9 @@ public final class TCPConnection: @unchecked Sendable {
                 closeNow(error: nil)
                 return
             }
+            if state == .draining { continue }
             let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
-            delegate?.connection(self, didRead: bytes.span)
+            delegate?.byteStreamDidRead(bytes.span)
             if state != .open || readingPaused || count < buffer.count { return }
         }
     }
@@ -200,26 +216,41 @@ public final class TCPConnection: @unchecked Sendable {
         closeNow(error: nil)
     }
 
-    /// Closes once queued output has been written.
+    /// Closes once queued output has been written: then shuts down our side (the peer reads
+    /// everything up to a FIN), reads and drops input until the peer closes or `drainTimeout`
+    /// passes, and closes. (Closing with unread input would make the kernel send a reset, which can
+    /// destroy what the peer has not read yet, such as a final GOAWAY.)
     public func closeAfterFlush() {
         guard state == .open else { return }
         state = .closing
-        if output.isEmpty { closeNow(error: nil) } else if !flushScheduled && !pollingWritable {
+        if output.isEmpty { shutDownAndDrain() } else if !flushScheduled && !pollingWritable {
             flushScheduled = true
             loop.runAtEndOfTurn(self)
         }
+    }
+
+    private func shutDownAndDrain() {
+        state = .draining
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        if readingPaused {
+            readingPaused = false
+            loop.modify(fd, events: currentEvents())
+        }
+        drainTimer = loop.schedule(after: drainTimeout) { [weak self] in self?.closeNow(error: nil) }
     }
 
     func closeNow(error: IOError?) {
         guard state != .closed else { return }
         let wasRegistered = state != .idle
         state = .closed
+        drainTimer?.cancel()
+        drainTimer = nil
         if wasRegistered { loop.deregister(fd) }
         Syscall.close(fd)
         output.removeAll()
         let delegate = self.delegate
         self.delegate = nil
-        delegate?.connectionClosed(self, error: error)
+        delegate?.byteStreamClosed(error: error)
     }
 
     /// Reads an integer socket option, e.g. to check that `SocketOptions` took effect. Any thread.
@@ -228,6 +259,8 @@ public final class TCPConnection: @unchecked Sendable {
         return Int(SocketOptions.get(fd, level, option))
     }
 }
+
+extension TCPConnection: ByteStream {}
 
 extension TCPConnection: SelectableHandler {
     func handleEvents(_ events: UInt32) {
@@ -247,7 +280,7 @@ extension TCPConnection: SelectableHandler {
 }
 
 extension TCPConnection: EndOfTurnHandler {
-    public func endOfTurn() {
+    package func endOfTurn() {
         flushScheduled = false
         if !pollingWritable { flush() }
     }

@@ -13,3 +13,19 @@ extension TCPConnectionDelegate {
     /// Default: ignore writability changes.
     public func connectionWritabilityChanged(_ connection: TCPConnection) {}
 }
+
+/// Presents a `TCPConnectionDelegate` as the connection's `ByteStreamDelegate`.
+final class TCPDelegateAdapter: ByteStreamDelegate {
+    private let delegate: any TCPConnectionDelegate
+    /// The connection owns the adapter and outlives every call into it.
+    private unowned(unsafe) let connection: TCPConnection
+
+    init(_ delegate: any TCPConnectionDelegate, connection: TCPConnection) {
+        self.delegate = delegate
+        self.connection = connection
+    }
+
+    func byteStreamDidRead(_ bytes: Span<UInt8>) { delegate.connection(connection, didRead: bytes) }
+    func byteStreamWritabilityChanged() { delegate.connectionWritabilityChanged(connection) }
+    func byteStreamClosed(error: IOError?) { delegate.connectionClosed(connection, error: error) }
+}

@@ -8,7 +8,9 @@ public struct H2Configuration: Sendable, Hashable {
     public var connectionWindowSize: UInt32 = 16 << 20
     /// SETTINGS_MAX_FRAME_SIZE we accept (16 KiB … 16 MiB − 1).
     public var maxFrameSize: UInt32 = 1 << 17
-    /// SETTINGS_MAX_HEADER_LIST_SIZE we accept; larger request heads get 431 (server) or a reset.
+    /// SETTINGS_MAX_HEADER_LIST_SIZE we accept. A larger header block resets its stream
+    /// (RST_STREAM INTERNAL_ERROR, the rest of the block decoded without per-field work); a
+    /// connection that sends 8 of them gets GOAWAY ENHANCE_YOUR_CALM.
     public var maxHeaderListSize: UInt32 = 16_384
     /// Queued outbound bytes per stream above which the stream reports not writable.
     public var streamWriteHighWaterMark: Int = 1 << 20

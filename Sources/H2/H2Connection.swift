@@ -1,7 +1,8 @@
 public import EventIO
 
-/// An HTTP/2 connection over TCP (cleartext, prior knowledge), server or client role, driven by
-/// nghttp2 on its loop thread. Use `accept` on an accepted `TCPConnection` (server) or `connect` (client).
+/// An HTTP/2 connection (prior knowledge) over any `ByteStream` (a TCP connection, or a TLS or
+/// Unix-domain stream), server or client role, driven by nghttp2 on its loop thread. Use `accept`
+/// on an accepted stream (server), `connect(over:)` on a connected one, or `connect(to:)` for TCP (client).
 public final class H2Connection: @unchecked Sendable {
     /// Which side of the connection this is.
     public enum Role: Sendable { case server, client }
@@ -12,54 +13,76 @@ public final class H2Connection: @unchecked Sendable {
     /// Server or client.
     public var role: Role { session.role }
     /// The peer's address.
-    public var remoteAddress: SocketAddress? { session.tcp.remoteAddress }
+    public var remoteAddress: SocketAddress? { session.transport.remoteAddress }
+    /// The local address.
+    public var localAddress: SocketAddress? { session.transport.localAddress }
     /// Receives connection-level events. Loop thread only.
     public var delegate: (any H2ConnectionDelegate)? {
         get { session.delegate }
         set { session.delegate = newValue }
     }
 
-    private init(role: Role, tcp: TCPConnection, configuration: H2Configuration,
+    private init(role: Role, transport: any ByteStream, configuration: H2Configuration,
                  streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?) {
-        session = NGHTTP2Session(role: role, tcp: tcp, configuration: configuration, streamHandler: streamHandler)
+        session = NGHTTP2Session(
+            role: role, transport: transport, configuration: configuration, streamHandler: streamHandler)
         session.connection = self
     }
 
-    /// Serves HTTP/2 on an accepted, not yet started connection. `streamHandler` runs on the loop for
-    /// each new request with its head, and returns the delegate for the rest of the stream. Loop thread only.
+    /// Serves HTTP/2 on an accepted, not yet started byte stream (a `TCPConnection` from a
+    /// `TCPListener`, or a TLS stream over one). `streamHandler` runs on the loop for each new
+    /// request with its head, and returns the delegate for the rest of the stream. Loop thread only.
     @discardableResult
     public static func accept(
-        _ tcp: TCPConnection, configuration: H2Configuration = H2Configuration(),
+        _ transport: any ByteStream, configuration: H2Configuration = H2Configuration(),
         delegate: (any H2ConnectionDelegate)? = nil,
         streamHandler: @escaping (H2Stream, H2Headers) -> any H2StreamDelegate
     ) -> H2Connection {
-        let connection = H2Connection(role: .server, tcp: tcp, configuration: configuration, streamHandler: streamHandler)
+        let connection = H2Connection(
+            role: .server, transport: transport, configuration: configuration, streamHandler: streamHandler)
+        connection.session.delegate = delegate
+        connection.session.start()
+        return connection
+    }
+
+    /// Starts the client side of HTTP/2 (prior knowledge) on a connected, not yet started byte
+    /// stream: the connection preface leaves at once. Loop thread only.
+    public static func connect(
+        over transport: any ByteStream, configuration: H2Configuration = H2Configuration(),
+        delegate: (any H2ConnectionDelegate)? = nil
+    ) -> H2Connection {
+        transport.loop.preconditionInEventLoop()
+        let connection = H2Connection(role: .client, transport: transport, configuration: configuration, streamHandler: nil)
         connection.session.delegate = delegate
         connection.session.start()
         return connection
     }
 
     /// Opens a client connection (h2c with prior knowledge) to `address`.
-    /// - Throws: `H2Error.connectFailed` when the TCP connection cannot be made.
+    /// - Throws: `H2Error.connectFailed` when the TCP connection cannot be made; `.cancelled` when
+    ///   the task is cancelled first (a connection that completes afterwards is closed at once).
     public static func connect(
         to address: SocketAddress, on loop: EventLoop, configuration: H2Configuration = H2Configuration(),
         socketOptions: SocketOptions = SocketOptions(), delegate: (any H2ConnectionDelegate)? = nil
     ) async throws(H2Error) -> H2Connection {
-        let box = UncheckedBox(delegate)
+        let delegate = LoopBound(delegate, on: loop)
+        let promise = Promise<Result<H2Connection, H2Error>>()
         // The session starts on the loop as soon as the socket connects, so the connection preface
         // leaves at once, however long the calling task takes to resume.
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<H2Connection, H2Error>, Never>) in
-            TCPConnection.connect(to: address, on: loop, options: socketOptions) { result in
-                switch result {
-                case .success(let tcp):
-                    let connection = H2Connection(role: .client, tcp: tcp, configuration: configuration, streamHandler: nil)
-                    connection.session.delegate = box.value
-                    connection.session.start()
-                    continuation.resume(returning: .success(connection))
-                case .failure(let error):
-                    continuation.resume(returning: .failure(.connectFailed(error.description)))
-                }
+        TCPConnection.connect(to: address, on: loop, options: socketOptions) { result in
+            switch result {
+            case .success(let tcp):
+                let connection = H2Connection.connect(over: tcp, configuration: configuration, delegate: delegate.value)
+                if !promise.complete(.success(connection)) { connection.close(.cancel) }
+            case .failure(let error):
+                promise.complete(.failure(.connectFailed(error.description)))
             }
+        }
+        let result: Result<H2Connection, H2Error>
+        do {
+            result = try await promise.wait(abandoningOnCancel: true)
+        } catch {
+            throw .cancelled
         }
         return try result.get()
     }
@@ -104,11 +127,12 @@ public final class H2Connection: @unchecked Sendable {
             loop.execute { self.close(code) }
             return
         }
-        session.terminate(code, error: nil)
+        session.close(.terminate(code, nil))
     }
 }
 
-/// Carries a non-Sendable value to the loop that will use it.
+/// Carries a non-Sendable value to the loop that will use it, unchecked. Only `H2Server`'s
+/// connection registry still uses it; new code uses `LoopBound`, which checks.
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }

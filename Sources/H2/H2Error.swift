@@ -44,6 +44,8 @@ public enum H2Error: Error, Sendable, Hashable, CustomStringConvertible {
     case timedOut(String)
     /// Connecting the socket failed.
     case connectFailed(String)
+    /// The task waiting for the operation was cancelled.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -54,6 +56,7 @@ public enum H2Error: Error, Sendable, Hashable, CustomStringConvertible {
         case .connectionNotUsable: return "connection accepts no new streams"
         case .timedOut(let what): return "timed out: \(what)"
         case .connectFailed(let why): return "connect failed: \(why)"
+        case .cancelled: return "cancelled"
         }
     }
 }

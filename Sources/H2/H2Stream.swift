@@ -5,6 +5,10 @@ public import EventIO
 /// Events arrive through its `delegate` on the connection's loop thread. The send methods
 /// may be called from any thread (off the loop they hop onto it through the loop's queue);
 /// they queue frames that leave, together with every other stream's, at the end of the loop turn.
+///
+/// The stream owns its inbound state (the header block being received, whether its head was
+/// handed over) and its outbound state (queued DATA, trailers, whether it ended or was reset);
+/// the session changes them only through the methods below.
 public final class H2Stream: @unchecked Sendable {
     /// The stream id (odd: client-initiated).
     public let id: Int32
@@ -12,31 +16,37 @@ public final class H2Stream: @unchecked Sendable {
     public let connection: H2Connection
     /// Receives the stream's events; set by whoever owns the stream. Loop thread only.
     public var delegate: (any H2StreamDelegate)?
-    /// Free slot for the owner's state (e.g. a call object). Loop thread only.
-    public var context: AnyObject?
 
-    // Outbound state, read by the session's data provider.
-    var outbound = ChunkQueue()
-    var outboundBytes = 0
-    var localEnded = false
-    var pendingTrailers: H2Headers?
-    var headersSubmitted = false
-    var providerDeferred = false
-    var providerAttached = false
-    var resetSubmitted = false
-    var closed = false
+    // Outbound.
+    private var outbound = ChunkQueue()
+    private var pendingTrailers: H2Headers?
+    private var providerDeferred = false
+    /// Bytes queued by `sendData` that nghttp2 has not taken yet.
+    private(set) var outboundBytes = 0
+    /// Our side ended (END_STREAM queued, with or without trailers).
+    private(set) var localEnded = false
+    /// The head (request or response) was submitted.
+    private(set) var headersSubmitted = false
+    /// nghttp2 pulls this stream's DATA through the data provider.
+    private(set) var providerAttached = false
+    private(set) var resetSubmitted = false
+    /// nghttp2 closed the stream (or the connection closed); nothing more happens on it.
+    private(set) var closed = false
 
-    // Inbound state.
-    var incoming: [H2Header] = []
-    var incomingBytes = 0
-    var incomingTooLarge = false
-    var headStartedAt: UInt64 = 0
-    var receivedHead = false
-    var handedOver = false
+    // Inbound.
+    private var headerBlock: [H2Header] = []
+    private var headerBlockBytes = 0
+    private var headerBlockTooLarge = false
+    /// When the first header block of a request began arriving; 0 once it is complete.
+    private(set) var headStartedAt: UInt64 = 0
+    /// The response head arrived (client streams).
+    private(set) var receivedHead = false
+    /// The stream was handed to its delegate (server: the stream handler ran; client: from the start).
+    private(set) var handedOver = false
 
     /// False while more than `H2Configuration.streamWriteHighWaterMark` bytes are queued;
     /// `streamWritabilityChanged` tells the delegate when it turns true again. Loop thread only.
-    public internal(set) var isWritable = true
+    public private(set) var isWritable = true
 
     /// Bytes queued by `sendData` that nghttp2 has not taken yet. Loop thread only.
     public var queuedOutboundBytes: Int { outboundBytes }
@@ -49,8 +59,10 @@ public final class H2Stream: @unchecked Sendable {
     /// The loop that owns this stream.
     public var loop: EventLoop { connection.loop }
 
-    /// Sends the response head (server streams). With `endStream`, and nothing queued, the head
-    /// ends the stream (for a gRPC Trailers-Only response). Any thread.
+    // MARK: - Public sending API
+
+    /// Sends the head (the response head on server streams). With `endStream`, and nothing queued,
+    /// the head ends the stream (for a gRPC Trailers-Only response). Any thread.
     public func sendHeaders(_ head: H2Headers, endStream: Bool = false) {
         guard loop.inEventLoop else {
             loop.execute { self.sendHeaders(head, endStream: endStream) }
@@ -107,4 +119,157 @@ public final class H2Stream: @unchecked Sendable {
         }
         connection.session.consume(self, count)
     }
+
+    // MARK: - Outbound state (session side)
+
+    /// Marks the head submitted; returns false if it was already (or the stream is closed).
+    func beginHeaders(endStream: Bool) -> Bool {
+        guard !closed, !headersSubmitted else { return false }
+        headersSubmitted = true
+        if endStream { localEnded = true }
+        return true
+    }
+
+    /// True when the head alone ends the stream (no DATA, no trailers to follow).
+    var headEndsStream: Bool { localEnded && outboundBytes == 0 && pendingTrailers == nil }
+
+    /// The head left through nghttp2; `attached`: with the data provider.
+    func didSubmitHead(providerAttached attached: Bool) {
+        providerAttached = attached
+    }
+
+    /// A client stream's request was submitted with its head (and the provider unless `endStream`).
+    func requestSubmitted(endStream: Bool) {
+        headersSubmitted = true
+        providerAttached = !endStream
+        localEnded = endStream
+        handedOver = true
+    }
+
+    /// Queues `bytes` (and END_STREAM). Returns false if the stream cannot take them (closed or ended).
+    func enqueue(_ bytes: [UInt8], endStream: Bool, highWaterMark: Int) -> Bool {
+        guard !closed, !localEnded else { return false }
+        if !bytes.isEmpty {
+            outbound.append(bytes)
+            outboundBytes += bytes.count
+            if outboundBytes > highWaterMark { isWritable = false }
+        }
+        if endStream { localEnded = true }
+        return true
+    }
+
+    /// Queues trailers, which end the stream. Returns false if the stream cannot take them.
+    func enqueueTrailers(_ trailers: H2Headers) -> Bool {
+        guard !closed, !localEnded else { return false }
+        pendingTrailers = trailers
+        localEnded = true
+        return true
+    }
+
+    /// True (once) when nghttp2 must be told to pull DATA again: the provider deferred for lack of data.
+    func takeDeferral() -> Bool {
+        guard providerAttached && providerDeferred else { return false }
+        providerDeferred = false
+        return true
+    }
+
+    /// What the data provider sends next, given that nghttp2 allows up to `length` bytes.
+    enum NextFrame {
+        /// DATA with `count` bytes; `end`: the last frame (END_STREAM), `trailers`: the last DATA
+        /// frame, after which these trailers end the stream.
+        case data(count: Int, end: Bool, trailers: H2Headers?)
+        /// Nothing queued yet.
+        case deferred
+        /// The stream was reset: send nothing more.
+        case none
+    }
+
+    func nextFrame(upTo length: Int) -> NextFrame {
+        guard !resetSubmitted else { return .none }
+        let count = min(outboundBytes, length)
+        if outboundBytes == count && localEnded {
+            let trailers = pendingTrailers
+            pendingTrailers = nil
+            return .data(count: count, end: true, trailers: trailers)
+        }
+        if count == 0 {
+            providerDeferred = true
+            return .deferred
+        }
+        return .data(count: count, end: false, trailers: nil)
+    }
+
+    /// Writes the payload of a DATA frame of `length` queued bytes to `transport`. Returns nil if
+    /// the stream cannot (reset, or less queued), else whether it just became writable again.
+    func sendQueued(_ length: Int, to transport: any ByteStream, lowWaterMark: Int) -> Bool? {
+        guard !resetSubmitted, outboundBytes >= length else { return nil }
+        outbound.send(length, to: transport, referenceThreshold: 4096)
+        outboundBytes -= length
+        if !isWritable && outboundBytes <= lowWaterMark {
+            isWritable = true
+            return true
+        }
+        return false
+    }
+
+    /// Marks the stream reset and drops its queue. Returns false if it was already, or is closed.
+    func beginReset() -> Bool {
+        guard !closed, !resetSubmitted else { return false }
+        resetSubmitted = true
+        outbound.removeAll()
+        outboundBytes = 0
+        return true
+    }
+
+    /// Marks the stream closed; returns its delegate, which it lets go (the delegate hears the close last).
+    func markClosed() -> (any H2StreamDelegate)? {
+        closed = true
+        let delegate = self.delegate
+        self.delegate = nil
+        return delegate
+    }
+
+    // MARK: - Inbound state (session side)
+
+    /// A request's first header block began arriving at `now`.
+    func headStarted(at now: UInt64) { headStartedAt = now }
+
+    /// A header block begins: forget the previous one.
+    func beginHeaderBlock() {
+        // One allocation for a typical block instead of one per doubling.
+        headerBlock.removeAll(keepingCapacity: true)
+        headerBlock.reserveCapacity(12)
+        headerBlockBytes = 0
+        headerBlockTooLarge = false
+    }
+
+    /// Adds a field of `size` bytes (name + value + 32) unless the block passed `limit`; `field`
+    /// makes it only when kept. Returns false once the block is too large.
+    func addHeader(size: Int, limit: Int, _ field: (_ slot: Int) -> H2Header) -> Bool {
+        if headerBlockTooLarge { return false }
+        headerBlockBytes += size
+        if headerBlockBytes > limit {
+            headerBlockTooLarge = true
+            headerBlock.removeAll()
+            return false
+        }
+        headerBlock.append(field(headerBlock.count))
+        return true
+    }
+
+    /// The complete header block.
+    func takeHeaderBlock() -> [H2Header] {
+        let fields = headerBlock
+        headerBlock = []
+        return fields
+    }
+
+    /// A server stream's request head is complete and goes to its handler.
+    func markHandedOver() {
+        handedOver = true
+        headStartedAt = 0
+    }
+
+    /// A client stream's (final) response head arrived.
+    func markReceivedHead() { receivedHead = true }
 }

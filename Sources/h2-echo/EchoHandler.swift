@@ -11,14 +11,14 @@ enum EchoHandler {
         let path = request.head.path ?? "/"
         switch method {
         case "POST", "PUT":
-            response.sendHead([
+            response.sendHeaders([
                 (":status", "200"), ("content-type", request.head["content-type"] ?? "application/octet-stream"),
             ])
             for try await chunk in request.body { try await response.write(chunk) }
             response.finish()
         case "GET", "HEAD":
             if path.hasPrefix("/bytes/"), let count = Int(path.dropFirst("/bytes/".count)), count >= 0 {
-                response.sendHead([(":status", "200"), ("content-length", "\(count)")], endStream: method == "HEAD")
+                response.sendHeaders([(":status", "200"), ("content-length", "\(count)")], endStream: method == "HEAD")
                 guard method == "GET" else { return }
                 var left = count
                 while left > 0 {
@@ -28,14 +28,14 @@ enum EchoHandler {
                 }
                 response.finish()
             } else if path == "/" {
-                response.sendHead([(":status", "200"), ("content-type", "text/plain")])
+                response.sendHeaders([(":status", "200"), ("content-type", "text/plain")])
                 try await response.write(Array("h2-echo: POST echoes the body, GET /bytes/N sends N bytes\n".utf8))
                 response.finish()
             } else {
-                response.sendHead([(":status", "404"), ("content-length", "0")], endStream: true)
+                response.sendHeaders([(":status", "404"), ("content-length", "0")], endStream: true)
             }
         default:
-            response.sendHead([(":status", "405"), ("content-length", "0")], endStream: true)
+            response.sendHeaders([(":status", "405"), ("content-length", "0")], endStream: true)
         }
     }
 }

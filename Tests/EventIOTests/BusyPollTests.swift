@@ -3,27 +3,6 @@ import TestSupport
 import Glibc
 import Testing
 
-/// CPU time (user + system, in clock ticks of 10 ms) of this process's threads whose name starts with `prefix`.
-func threadCPUTicks(namedWithPrefix prefix: String) -> Int {
-    guard let tids = threadIDs(namedWithPrefix: prefix) else { return -1 }
-    var ticks = 0
-    for tid in tids {
-        guard let stat = readTextFile("/proc/self/task/\(tid)/stat"), let close = stat.lastIndex(of: ")") else { continue }
-        // After "pid (comm)": state is field 3, utime 14, stime 15 (proc(5)).
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        ticks += (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
-    }
-    return ticks
-}
-
-/// A group's loops after a burst of work, then idle for `idle`: the CPU ticks they used meanwhile.
-func idleCPUTicks(_ group: EventLoopGroup, idle: Duration) async throws -> Int {
-    for loop in group.loops { await onLoop(loop) {} }
-    let before = threadCPUTicks(namedWithPrefix: group.threadNamePrefix)
-    try await Task.sleep(for: idle)
-    return threadCPUTicks(namedWithPrefix: group.threadNamePrefix) - before
-}
-
 @Suite struct BusyPollTests {
     /// Everything a loop does still works while it polls: socket echo, timers, work from other
     /// threads, shutdown (the wake-up write is seen by a zero-timeout poll).
@@ -42,13 +21,10 @@ func idleCPUTicks(_ group: EventLoopGroup, idle: Duration) async throws -> Int {
         #expect(collector.bytes == expected)
 
         let loop = group.loops[1]
-        let elapsed = await withUnsafeContinuation { (done: UnsafeContinuation<UInt64, Never>) in
-            loop.execute {
-                let start = EventLoop.monotonicNanoseconds()
-                loop.schedule(after: .milliseconds(20)) { done.resume(returning: EventLoop.monotonicNanoseconds() - start) }
-            }
-        }
-        #expect(elapsed >= 20_000_000)
+        // A timer fires on a polling loop (the poll ends at the first timer's deadline).
+        let fired = Promise<Void>()
+        await loop.submit { _ = loop.schedule(after: .milliseconds(20)) { fired.complete(()) } }
+        try await withTimeout(10, "the timer on a polling loop") { try await fired.wait() }
 
         let ran = Locked<[Int: [Int]]>([:])
         await withTaskGroup(of: Void.self) { tasks in
@@ -63,33 +39,42 @@ func idleCPUTicks(_ group: EventLoopGroup, idle: Duration) async throws -> Int {
                 }
             }
         }
-        await onLoop(loop) {}
+        await loop.submit {}
         #expect(ran.withLock { $0 } == [0: Array(0..<2_000), 1: Array(0..<2_000), 2: Array(0..<2_000)])
 
-        await onLoop(client.loop) { client.close() }
+        await client.loop.submit { client.close() }
         await listener.close()
         let prefix = group.threadNamePrefix
         try await withTimeout(10, "shutdown of polling loops") { group.shutdown() }
         #expect(threadCount(namedWithPrefix: prefix) == 0)
     }
 
-    /// Off (the default), an idle loop sleeps: no CPU time while nothing happens.
-    @Test func withoutBusyPollIdleLoopsUseNoCPU() async throws {
-        let group = try EventLoopGroup(loopCount: 2)
+    /// Off (the default), an idle loop never polls: it blocks at once.
+    @Test func withoutBusyPollIdleLoopsDoNotPoll() async throws {
+        let group = try EventLoopGroup(loopCount: 1)
         defer { group.shutdown() }
-        #expect(try await idleCPUTicks(group, idle: .milliseconds(500)) <= 2)
+        let loop = group.loops[0]
+        for _ in 0..<10 { await loop.submit {} }
+        #expect(loop.busyPollWindows.value.started == 0)
     }
 
-    /// On, a loop polls after its last work for the window, then sleeps: with a window longer than
-    /// the idle time it keeps a core busy (it does poll), with a short one it soon stops.
-    @Test func busyPollSpinsForItsWindowOnly() async throws {
-        let long = try EventLoopGroup(loopCount: 1, busyPoll: .seconds(10))
-        #expect(try await idleCPUTicks(long, idle: .milliseconds(500)) >= 10)
-        // Shutdown wakes a loop in the middle of its window.
-        try await withTimeout(10, "shutdown while polling") { long.shutdown() }
-
-        let short = try EventLoopGroup(loopCount: 1, busyPoll: .milliseconds(5))
-        defer { short.shutdown() }
-        #expect(try await idleCPUTicks(short, idle: .milliseconds(500)) <= 5)
+    /// On, a loop polls after its last work for the window, then blocks. The loop runs on a
+    /// manual clock, so the window ends exactly when the test moves time past it.
+    @Test func busyPollPollsForItsWindowThenBlocks() async throws {
+        let clock = LoopClock.manual()
+        let group = try EventLoopGroup(loopCount: 1, busyPoll: .milliseconds(10), clock: clock)
+        let loop = group.loops[0]
+        await loop.submit {}
+        try await withTimeout(10, "a window begins") { try await loop.busyPollWindows.wait { $0.started >= 1 ? () : nil } }
+        // While the clock stands still the window does not end, however long the poll takes...
+        clock.move(by: .milliseconds(9))
+        // ...work from another thread is seen by the polling loop...
+        #expect(await loop.submit { 42 } == 42)
+        #expect(loop.busyPollWindows.value.expired == 0)
+        // ...and once the time passes the end of the window, the loop stops polling and blocks.
+        clock.move(by: .milliseconds(20))
+        try await withTimeout(10, "the window ends") { try await loop.busyPollWindows.wait { $0.expired >= 1 ? () : nil } }
+        // Shutdown wakes a blocked (or polling) loop.
+        try await withTimeout(10, "shutdown") { group.shutdown() }
     }
 }

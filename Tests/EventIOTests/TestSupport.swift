@@ -1,6 +1,5 @@
 import EventIO
 import Glibc
-import Synchronization
 import TestSupport
 
 /// Echoes every byte back.
@@ -17,37 +16,23 @@ final class Collector: TCPConnectionDelegate, @unchecked Sendable {
         var bytes: [UInt8] = []
         var closed = false
         var closeError: IOError?
-        var waiters: [(Int, UnsafeContinuation<Void, Never>)] = []
-        var closeWaiters: [UnsafeContinuation<Void, Never>] = []
         var writabilityChanges = 0
     }
-    private let state = Mutex(State())
+    private let state = WaitableState(State())
 
     func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {
-        let ready: [UnsafeContinuation<Void, Never>] = state.withLock { state in
-            bytes.withUnsafeBufferPointer { state.bytes.append(contentsOf: $0) }
-            let count = state.bytes.count
-            let ready = state.waiters.filter { $0.0 <= count }.map(\.1)
-            state.waiters.removeAll { $0.0 <= count }
-            return ready
-        }
-        for continuation in ready { continuation.resume() }
+        state.update { state in bytes.withUnsafeBufferPointer { state.bytes.append(contentsOf: $0) } }
     }
 
     func connectionWritabilityChanged(_ connection: TCPConnection) {
-        state.withLock { $0.writabilityChanges += 1 }
+        state.update { $0.writabilityChanges += 1 }
     }
 
     func connectionClosed(_ connection: TCPConnection, error: IOError?) {
-        let ready: [UnsafeContinuation<Void, Never>] = state.withLock { state in
+        state.update { state in
             state.closed = true
             state.closeError = error
-            let ready = state.closeWaiters + state.waiters.map(\.1)
-            state.closeWaiters.removeAll()
-            state.waiters.removeAll()
-            return ready
         }
-        for continuation in ready { continuation.resume() }
     }
 
     var bytes: [UInt8] { state.withLock { $0.bytes } }
@@ -55,22 +40,13 @@ final class Collector: TCPConnectionDelegate, @unchecked Sendable {
     var closeError: IOError? { state.withLock { $0.closeError } }
     var writabilityChanges: Int { state.withLock { $0.writabilityChanges } }
 
-    /// Returns once at least `count` bytes arrived or the connection closed; polls so that a timeout can cancel it.
+    /// Returns once at least `count` bytes arrived or the connection closed (a timeout around it cancels the wait).
     func waitForBytes(_ count: Int) async throws {
-        while !state.withLock({ $0.bytes.count >= count || $0.closed }) { try await Task.sleep(for: .milliseconds(2)) }
+        try await state.wait { $0.bytes.count >= count || $0.closed ? () : nil }
     }
 
     /// Returns once the connection closed.
     func waitForClose() async throws {
-        while !state.withLock({ $0.closed }) { try await Task.sleep(for: .milliseconds(2)) }
+        try await state.wait { $0.closed ? () : nil }
     }
 }
-
-/// Runs `body` on `loop` and returns its result.
-func onLoop<T: Sendable>(_ loop: EventLoop, _ body: @escaping @Sendable () -> T) async -> T {
-    await withUnsafeContinuation { continuation in
-        loop.execute { continuation.resume(returning: body()) }
-    }
-}
-
-/// Fails the test task with a clear message when `body` takes longer than `seconds`.

@@ -15,7 +15,7 @@ import Testing
                 running.withLock { $0 -= 1 }
                 finished.withLock { $0 += 1 }
             }
-            response.sendHead([(":status", "200")])
+            response.sendHeaders([(":status", "200")])
             for try await chunk in request.body { try await response.write(chunk) }
             response.finish()
         }

@@ -13,7 +13,7 @@ import Testing
         let group = try EventLoopGroup(loopCount: 1)
         let body = (0..<bodySize).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let server = try H2Server.start(port: 0, group: group) { _, response in
-            response.sendHead([(":status", "200")])
+            response.sendHeaders([(":status", "200")])
             try await response.write(body)
             response.finish()
         }

@@ -12,7 +12,7 @@ import Testing
         let connection = try await H2Connection.connect(to: listener.localAddress, on: group.loops[0])
         let recorder = StreamRecorder()
         let body = Array("hello, h2".utf8)
-        _ = try await onLoop(connection.loop) {
+        _ = try await connection.loop.submit {
             let stream = try connection.openStream(requestHead(port: port), delegate: recorder)
             stream.sendData(body, endStream: true)
             return stream.id
@@ -40,7 +40,7 @@ import Testing
         let connection = try await H2Connection.connect(to: listener.localAddress, on: group.loops[0])
         let recorders = (0..<100).map { _ in StreamRecorder() }
         let bodies = (0..<100).map { patternBytes(1000 + $0 * 700, seed: UInt32($0 + 1)) }
-        try await onLoop(connection.loop) {
+        try await connection.loop.submit {
             for index in 0..<100 {
                 let stream = try connection.openStream(requestHead("/s/\(index)", port: port), delegate: recorders[index])
                 stream.sendData(bodies[index], endStream: true)
@@ -57,7 +57,7 @@ import Testing
         }
         // Batching: 100 streams' HEADERS, DATA and trailers (300+ frames) left in far fewer sendmsg calls.
         let server = try #require(serverSocket.value)
-        let serverWrites = try await onLoop(server.loop) { server.writeSyscalls }
+        let serverWrites = await server.loop.submit { server.writeSyscalls }
         #expect(serverWrites < 100)
         connection.close()
         await listener.close()
@@ -75,7 +75,7 @@ import Testing
             to: listener.localAddress, on: group.loops[0], configuration: configuration)
         let recorder = StreamRecorder()
         let body = patternBytes(4 << 20, seed: 9)
-        try await onLoop(connection.loop) {
+        try await connection.loop.submit {
             let stream = try connection.openStream(requestHead(port: port), delegate: recorder)
             // In 64 KiB pieces, as a streaming writer would.
             var offset = 0
@@ -100,15 +100,15 @@ import Testing
         var configuration = H2Configuration()
         configuration.initialWindowSize = 256 * 1024
         configuration.streamWriteHighWaterMark = 512 * 1024
-        let received = Locked(0)
+        let received = WaitableState(0)
         let serverStream = Locked<H2Stream?>(nil)
         // The server reads but never consumes: the stream window stays shut after 256 KiB.
         final class NonConsumer: H2StreamDelegate {
-            let received: Locked<Int>
-            init(_ received: Locked<Int>) { self.received = received }
+            let received: WaitableState<Int>
+            init(_ received: WaitableState<Int>) { self.received = received }
             func stream(_ stream: H2Stream, didReceiveData bytes: Span<UInt8>) {
                 let count = bytes.count
-                received.withLock { $0 += count }
+                received.update { $0 += count }
             }
             func stream(_ stream: H2Stream, didReceiveEnd trailers: H2Headers?) {}
             func stream(_ stream: H2Stream, didClose error: H2Error?) {}
@@ -124,13 +124,13 @@ import Testing
         let recorder = StreamRecorder()
         let chunk = patternBytes(64 * 1024)
         // The writer sends while the stream says it is writable, as a suspending writer would.
-        let stream = try await onLoop(connection.loop) { () throws -> H2Stream in
+        let stream = try await connection.loop.submit { () throws -> H2Stream in
             let stream = try connection.openStream(requestHead(port: port), delegate: recorder)
             return stream
         }
         var written = 0
         for _ in 0..<1000 {
-            let (writable, queued) = try await onLoop(connection.loop) { () -> (Bool, Int) in
+            let (writable, queued) = await connection.loop.submit { () -> (Bool, Int) in
                 if stream.isWritable { stream.sendData(chunk) }
                 return (stream.isWritable, stream.queuedOutboundBytes)
             }
@@ -138,10 +138,11 @@ import Testing
                 #expect(queued <= configuration.streamWriteHighWaterMark + chunk.count)
                 break
             }
-            try await Task.sleep(for: .milliseconds(1))
         }
-        try await Task.sleep(for: .milliseconds(200))
-        let queued = try await onLoop(connection.loop) { stream.queuedOutboundBytes }
+        // The reader takes exactly one stream window and no more.
+        let window = Int(configuration.initialWindowSize)
+        try await withTimeout(10, "one window") { try await received.wait { $0 >= window ? () : nil } }
+        let queued = await connection.loop.submit { stream.queuedOutboundBytes }
         let serverReceived = received.value
         // Bounded: the reader holds at most one stream window, the writer at most its high-water mark.
         #expect(serverReceived <= Int(configuration.initialWindowSize))
@@ -151,8 +152,9 @@ import Testing
         // Consuming reopens the window and the writer drains.
         let server = try #require(serverStream.value)
         server.consume(serverReceived)
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(received.value > serverReceived)
+        try await withTimeout(10, "more after the window reopened") {
+            try await received.wait { $0 > serverReceived ? () : nil }
+        }
         stream.reset()
         connection.close()
         await listener.close()
@@ -169,11 +171,11 @@ import Testing
         let port = listener.localAddress.port
         let connection = try await H2Connection.connect(to: listener.localAddress, on: group.loops[0])
         let recorder = StreamRecorder()
-        let stream = try await onLoop(connection.loop) {
+        let stream = try await connection.loop.submit {
             try connection.openStream(requestHead(port: port), delegate: recorder)
         }
         stream.sendData([1, 2, 3])
-        try await Task.sleep(for: .milliseconds(50))
+        try await withTimeout(5, "the data at the server") { try await serverRecorder.wait { $0.data == [1, 2, 3] } }
         stream.reset(.cancel)
         try await withTimeout(5, "server close") { try await serverRecorder.waitForClose() }
         #expect(serverRecorder.record.error == .streamReset(.cancel))
@@ -189,11 +191,10 @@ import Testing
         defer { group.shutdown() }
         let listener = try startLoopServer(group)
         let connection = try await H2Connection.connect(to: listener.localAddress, on: group.loops[0])
-        let rtt: Duration? = await withUnsafeContinuation { continuation in
-            connection.loop.execute { connection.ping { continuation.resume(returning: $0) } }
-        }
-        let measured = try #require(rtt)
-        #expect(measured > .zero && measured < .seconds(5))
+        let rtt = Promise<Duration?>()
+        await connection.loop.submit { connection.ping { rtt.complete($0) } }
+        let measured = try #require(try await rtt.wait())
+        #expect(measured > .zero)
         connection.close()
         await listener.close()
     }

@@ -1,7 +1,6 @@
 import TestSupport
 import EventIO
 @testable import H2
-import Synchronization
 import Testing
 
 /// Frames submitted in a loop turn reach the kernel at the end of that turn: none waits for the next
@@ -18,8 +17,8 @@ import Testing
 
         let recorders = (0..<16).map { _ in StreamRecorder() }
         let bodies = (0..<16).map { patternBytes(16, seed: UInt32($0 + 1)) }
-        let pending = Locked<(submitted: Bool?, nextTurn: Bool?)>((nil, nil))
-        try await onLoop(connection.loop) {
+        let pending = WaitableState<(submitted: Bool?, nextTurn: Bool?)>((nil, nil))
+        try await connection.loop.submit {
             for index in 0..<16 {
                 let stream = try connection.openStream(requestHead("/f/\(index)", port: port), delegate: recorders[index])
                 stream.sendData(bodies[index], endStream: true)
@@ -27,11 +26,11 @@ import Testing
             let submitted = connection.hasPendingOutput
             connection.loop.schedule(after: .zero) {
                 let nextTurn = connection.hasPendingOutput
-                pending.withLock { $0 = (submitted, nextTurn) }
+                pending.update { $0 = (submitted, nextTurn) }
             }
         }
         try await withTimeout(10, "the zero-delay timer") {
-            while pending.value.nextTurn == nil { try await Task.sleep(for: .milliseconds(1)) }
+            try await pending.wait { $0.nextTurn == nil ? nil : () }
         }
         // Not vacuous: the frames were queued when the turn was still running.
         #expect(pending.value.submitted == true)
@@ -56,10 +55,10 @@ import Testing
         try await echoOnce(connection, port: port)
 
         let loop = connection.loop
-        let observations = Locked<[(submitted: Bool, nextTurn: Bool?)]>([])
-        let echoed = Locked<Int?>(nil)
-        // Unstructured, so that a hung chain cannot hang the test: it polls, and the connection's close
-        // below fails the stream the chain waits on.
+        let observations = WaitableState<[(submitted: Bool, nextTurn: Bool?)]>([])
+        let echoed = WaitableState<Int?>(nil)
+        // Unstructured, so that a hung chain cannot hang the test: the wait below times out, and the
+        // connection's close fails the stream the chain waits on.
         Task(executorPreference: loop.taskExecutor) {
             var count = 0
             for round in 0..<8 {
@@ -74,26 +73,26 @@ import Testing
                         delegate.fail(error)
                         return
                     }
-                    let index = observations.withLock { list in
+                    let index = observations.update { list in
                         list.append((connection.hasPendingOutput, nil))
                         return list.count - 1
                     }
                     loop.schedule(after: .zero) {
                         let nextTurn = connection.hasPendingOutput
-                        observations.withLock { $0[index].nextTurn = nextTurn }
+                        observations.update { $0[index].nextTurn = nextTurn }
                     }
                 }) else { break }
                 if reply == body { count += 1 }
             }
-            echoed.withLock { $0 = count }
+            echoed.update { $0 = count }
         }
         defer { connection.close() }
         try await withTimeout(10, "eight chained echoes") {
-            while echoed.value == nil { try await Task.sleep(for: .milliseconds(1)) }
+            try await echoed.wait { $0 == nil ? nil : () }
         }
         #expect(echoed.value == 8)
         try await withTimeout(10, "the last zero-delay timer") {
-            while observations.value.contains(where: { $0.nextTurn == nil }) { try await Task.sleep(for: .milliseconds(1)) }
+            try await observations.wait { $0.contains(where: { $0.nextTurn == nil }) ? nil : () }
         }
         let seen = observations.value
         #expect(seen.count == 8)
@@ -104,7 +103,7 @@ import Testing
 
     private func echoOnce(_ connection: H2Connection, port: Int) async throws {
         let recorder = StreamRecorder()
-        _ = try await onLoop(connection.loop) {
+        _ = try await connection.loop.submit {
             let stream = try connection.openStream(requestHead(port: port), delegate: recorder)
             stream.sendData([1, 2, 3], endStream: true)
             return stream.id

@@ -1,7 +1,6 @@
 import TestSupport
 import EventIO
 import H2
-import Synchronization
 
 /// A hand-written HTTP/2 peer over a raw TCP connection, for feeding a server bytes that a real
 /// client library would refuse to send.
@@ -23,8 +22,18 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
 
     static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 
+    /// What the peer has received so far, as a `waitFor` condition sees it.
+    struct Received: Sendable {
+        var bytes: [UInt8] = []
+        var isClosed = false
+        /// The error the connection closed with (nil: a clean close, e.g. the server's FIN).
+        var closeError: IOError?
+        /// Frames received so far (a trailing partial frame is left out).
+        var frames: [Frame] { RawPeer.parse(bytes) }
+    }
+
     let connection: TCPConnection
-    private let state = Mutex<(bytes: [UInt8], closed: Bool)>(([], false))
+    private let state = WaitableState(Received())
 
     private init(connection: TCPConnection) { self.connection = connection }
 
@@ -32,35 +41,33 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
     /// cannot delay them past the server's preface timeout).
     static func connect(
         to address: SocketAddress, on loop: EventLoop, options: SocketOptions = SocketOptions(),
-        sending initialBytes: [UInt8] = []
+        sending initialBytes: [UInt8] = [], pauseReading: Bool = false
     ) async throws -> RawPeer {
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<RawPeer, IOError>, Never>) in
-            TCPConnection.connect(to: address, on: loop, options: options) { result in
-                switch result {
-                case .success(let tcp):
-                    let peer = RawPeer(connection: tcp)
-                    tcp.start(delegate: peer)
-                    if !initialBytes.isEmpty { tcp.write(initialBytes) }
-                    continuation.resume(returning: .success(peer))
-                case .failure(let error):
-                    continuation.resume(returning: .failure(error))
-                }
-            }
+        let tcp = try await TCPConnection.connect(to: address, on: loop, options: options)
+        return await loop.submit {
+            let peer = RawPeer(connection: tcp)
+            tcp.start(delegate: peer)
+            if !initialBytes.isEmpty { tcp.write(initialBytes) }
+            if pauseReading { tcp.pauseReading() }
+            return peer
         }
-        return try result.get()
     }
 
     func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {
-        state.withLock { state in
-            for index in bytes.indices { state.bytes.append(bytes[index]) }
+        state.update { state in
+            bytes.withUnsafeBufferPointer { state.bytes.append(contentsOf: $0) }
         }
     }
 
     func connectionClosed(_ connection: TCPConnection, error: IOError?) {
-        state.withLock { $0.closed = true }
+        state.update { state in
+            state.isClosed = true
+            state.closeError = error
+        }
     }
 
-    var isClosed: Bool { state.withLock { $0.closed } }
+    var isClosed: Bool { state.withLock { $0.isClosed } }
+    var closeError: IOError? { state.withLock { $0.closeError } }
 
     func send(_ bytes: [UInt8]) {
         let tcp = connection
@@ -73,8 +80,9 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
     }
 
     /// Frames received so far (a trailing partial frame is left out).
-    var frames: [Frame] {
-        let bytes = state.withLock { $0.bytes }
+    var frames: [Frame] { Self.parse(state.withLock { $0.bytes }) }
+
+    static func parse(_ bytes: [UInt8]) -> [Frame] {
         var frames: [Frame] = []
         var offset = 0
         while offset + 9 <= bytes.count {
@@ -89,12 +97,12 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
         return frames
     }
 
-    /// Waits until `condition` holds for the frames received (or the connection closed and it still does not).
-    func waitFor(_ what: String, seconds: Double = 5, _ condition: @escaping @Sendable (RawPeer) -> Bool) async throws {
-        let deadline = EventLoop.monotonicNanoseconds() + UInt64(seconds * 1e9)
-        while !condition(self) {
-            if EventLoop.monotonicNanoseconds() > deadline { throw TimeoutError(what: what) }
-            try await Task.sleep(for: .milliseconds(5))
+    /// Waits until `condition` holds for what was received; checked again on every arrival. Fails
+    /// with `TimeoutError` after `seconds` (a guard against a hang, not a measurement).
+    func waitFor(_ what: String, seconds: Double = 10, _ condition: @escaping @Sendable (Received) -> Bool) async throws {
+        let state = self.state
+        try await withTimeout(seconds, what) {
+            try await state.wait { condition($0) ? () : nil }
         }
     }
 

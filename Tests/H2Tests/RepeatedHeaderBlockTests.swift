@@ -29,7 +29,7 @@ import Testing
         }
         for (index, (head, path)) in plan.enumerated() {
             let recorder = StreamRecorder()
-            _ = try await onLoop(connection.loop) {
+            _ = try await connection.loop.submit {
                 let stream = try connection.openStream(head, delegate: recorder)
                 stream.sendData(Array("x".utf8), endStream: true)
                 return stream.id

@@ -1,15 +1,6 @@
 import EventIO
 import H2
-import Synchronization
 import TestSupport
-
-/// Runs `body` on `loop` and returns its result.
-func onLoop<T: Sendable>(_ loop: EventLoop, _ body: @escaping @Sendable () throws -> T) async throws -> T {
-    let result: Result<T, any Error> = await withUnsafeContinuation { continuation in
-        loop.execute { continuation.resume(returning: Result { try body() }) }
-    }
-    return try result.get()
-}
 
 /// Server side of the loop layer: answers 200, echoes the body as it arrives, ends with a trailer.
 final class LoopEchoHandler: H2StreamDelegate {
@@ -45,25 +36,25 @@ final class StreamRecorder: H2StreamDelegate, @unchecked Sendable {
         var error: H2Error?
         var writabilityChanges = 0
     }
-    private let state = Mutex(Record())
+    private let state = WaitableState(Record())
     let consume: Bool
 
     init(consume: Bool = true) { self.consume = consume }
 
-    func stream(_ stream: H2Stream, didReceiveHead head: H2Headers) { state.withLock { $0.head = head } }
+    func stream(_ stream: H2Stream, didReceiveHead head: H2Headers) { state.update { $0.head = head } }
     func stream(_ stream: H2Stream, didReceiveData bytes: Span<UInt8>) {
-        state.withLock { record in bytes.withUnsafeBufferPointer { record.data.append(contentsOf: $0) } }
+        state.update { record in bytes.withUnsafeBufferPointer { record.data.append(contentsOf: $0) } }
         if consume { stream.consume(bytes.count) }
     }
     func stream(_ stream: H2Stream, didReceiveEnd trailers: H2Headers?) {
-        state.withLock {
+        state.update {
             $0.ended = true
             $0.trailers = trailers
         }
     }
-    func streamWritabilityChanged(_ stream: H2Stream) { state.withLock { $0.writabilityChanges += 1 } }
+    func streamWritabilityChanged(_ stream: H2Stream) { state.update { $0.writabilityChanges += 1 } }
     func stream(_ stream: H2Stream, didClose error: H2Error?) {
-        state.withLock {
+        state.update {
             $0.closed = true
             $0.error = error
         }
@@ -71,9 +62,14 @@ final class StreamRecorder: H2StreamDelegate, @unchecked Sendable {
 
     var record: Record { state.withLock { $0 } }
 
-    /// Returns once the stream closed; polls so that a timeout can cancel it.
+    /// Returns once `condition` holds for what was recorded (a timeout around it cancels the wait).
+    func wait(until condition: (Record) -> Bool) async throws {
+        try await state.wait { condition($0) ? () : nil }
+    }
+
+    /// Returns once the stream closed (a timeout around it cancels the wait).
     func waitForClose() async throws {
-        while !state.withLock({ $0.closed }) { try await Task.sleep(for: .milliseconds(2)) }
+        try await state.wait { $0.closed ? () : nil }
     }
 }
 

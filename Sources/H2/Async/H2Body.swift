@@ -1,4 +1,4 @@
-import Synchronization
+import EventIO
 
 /// A stream's incoming body: an async sequence of byte chunks as they arrive, for one consumer.
 ///
@@ -14,10 +14,25 @@ public final class H2Body: AsyncSequence, Sendable {
         var finished = false
         var trailers: H2Headers?
         var error: H2Error?
-        var waiter: UnsafeContinuation<Result<[UInt8]?, H2Error>, Never>?
+
+        /// The next chunk, the end (nil), or the error; nil while there is nothing yet.
+        mutating func takeNext() -> Result<[UInt8]?, H2Error>? {
+            if head < chunks.count {
+                let chunk = chunks[head]
+                chunks[head] = []
+                head += 1
+                if head == chunks.count {
+                    chunks.removeAll(keepingCapacity: true)
+                    head = 0
+                }
+                return .success(chunk)
+            }
+            if finished { return error.map { .failure($0) } ?? .success(nil) }
+            return nil
+        }
     }
 
-    private let state = Mutex(State())
+    private let state = WaitableState(State())
     private let stream: H2Stream
 
     init(stream: H2Stream) { self.stream = stream }
@@ -25,31 +40,16 @@ public final class H2Body: AsyncSequence, Sendable {
     // MARK: - Loop side
 
     func append(_ chunk: [UInt8]) {
-        let waiter: UnsafeContinuation<Result<[UInt8]?, H2Error>, Never>? = state.withLock { state in
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
-            state.chunks.append(chunk)
-            return nil
-        }
-        if let waiter {
-            stream.consume(chunk.count)
-            waiter.resume(returning: .success(chunk))
-        }
+        state.update { $0.chunks.append(chunk) }
     }
 
     func finish(trailers: H2Headers?, error: H2Error?) {
-        let waiter: UnsafeContinuation<Result<[UInt8]?, H2Error>, Never>? = state.withLock { state in
-            if state.finished { return nil }
+        state.update { state in
+            if state.finished { return }
             state.finished = true
             state.trailers = trailers
             state.error = error
-            let waiter = state.waiter
-            state.waiter = nil
-            return waiter
         }
-        waiter?.resume(returning: error.map { .failure($0) } ?? .success(nil))
     }
 
     // MARK: - Consumer side
@@ -58,8 +58,8 @@ public final class H2Body: AsyncSequence, Sendable {
     public var trailers: H2Headers? { state.withLock { $0.trailers } }
 
     /// Reads the whole body into one array.
-    /// - Throws: `H2Error` when the stream is reset or the connection closes first, or when the
-    ///   body is larger than `limit` bytes (`.protocolViolation`).
+    /// - Throws: `H2Error` when the stream is reset or the connection closes first, when the
+    ///   body is larger than `limit` bytes (`.protocolViolation`), or `.cancelled` when the task is cancelled.
     public func collect(upTo limit: Int = .max) async throws(H2Error) -> [UInt8] {
         var all: [UInt8] = []
         var iterator = makeAsyncIterator()
@@ -71,43 +71,13 @@ public final class H2Body: AsyncSequence, Sendable {
     }
 
     func next() async throws(H2Error) -> [UInt8]? {
-        let immediate: Result<[UInt8]?, H2Error>? = state.withLock { state in
-            if state.head < state.chunks.count {
-                let chunk = state.chunks[state.head]
-                state.chunks[state.head] = []
-                state.head += 1
-                if state.head == state.chunks.count {
-                    state.chunks.removeAll(keepingCapacity: true)
-                    state.head = 0
-                }
-                return .success(chunk)
-            }
-            if state.finished { return state.error.map { .failure($0) } ?? .success(nil) }
-            return nil
+        let result: Result<[UInt8]?, H2Error>
+        do {
+            result = try await state.wait { $0.takeNext() }
+        } catch {
+            throw .cancelled
         }
-        if let immediate {
-            if case .success(let chunk?) = immediate { stream.consume(chunk.count) }
-            return try immediate.get()
-        }
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<[UInt8]?, H2Error>, Never>) in
-            let ready: Result<[UInt8]?, H2Error>? = state.withLock { state in
-                // Re-check under the lock: data may have arrived since.
-                if state.head < state.chunks.count {
-                    let chunk = state.chunks[state.head]
-                    state.chunks[state.head] = []
-                    state.head += 1
-                    return .success(chunk)
-                }
-                if state.finished { return state.error.map { .failure($0) } ?? .success(nil) }
-                precondition(state.waiter == nil, "H2Body has one consumer")
-                state.waiter = continuation
-                return nil
-            }
-            if let ready {
-                if case .success(let chunk?) = ready { stream.consume(chunk.count) }
-                continuation.resume(returning: ready)
-            }
-        }
+        if case .success(let chunk?) = result { stream.consume(chunk.count) }
         return try result.get()
     }
 
@@ -115,6 +85,7 @@ public final class H2Body: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         let body: H2Body
         /// The next chunk, or nil at the end of the body.
+        /// - Throws: `H2Error` when the stream fails, `.cancelled` when the task is cancelled while waiting.
         public mutating func next() async throws(H2Error) -> [UInt8]? { try await body.next() }
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(H2Error) -> [UInt8]? {
             try await body.next()

@@ -1,5 +1,4 @@
 public import EventIO
-import Synchronization
 
 /// An HTTP/2 client connection (h2c, prior knowledge) for async code.
 ///
@@ -26,18 +25,19 @@ public final class H2Client: Sendable {
         public let writer: H2StreamWriter
         /// The response body as it arrives.
         public let body: H2Body
-        private let bridge: UncheckedBox<StreamBridge>
+        private let bridge: StreamBridge
 
         init(bridge: StreamBridge) {
-            self.bridge = UncheckedBox(bridge)
+            self.bridge = bridge
             writer = bridge.writer
             body = bridge.body
         }
 
         /// Waits for the response head.
-        /// - Throws: `H2Error` if the stream is reset or the connection closes first.
+        /// - Throws: `H2Error` if the stream is reset or the connection closes first; `.cancelled`
+        ///   when the task is cancelled.
         public func responseHead() async throws(H2Error) -> H2Headers {
-            try await bridge.value.responseHead()
+            try await bridge.responseHead()
         }
     }
 
@@ -53,7 +53,8 @@ public final class H2Client: Sendable {
     }
 
     /// Connects to `host:port` on one of `group`'s loops.
-    /// - Throws: `H2Error.connectFailed` when the address is invalid or the connection is refused.
+    /// - Throws: `H2Error.connectFailed` when the address is invalid or the connection is refused;
+    ///   `.cancelled` when the task is cancelled first.
     public static func connect(
         host: String, port: Int, group: EventLoopGroup, configuration: H2Configuration = H2Configuration(),
         socketOptions: SocketOptions = SocketOptions()
@@ -73,7 +74,8 @@ public final class H2Client: Sendable {
     }
 
     /// Opens a stream with `method` and `path` (plus `headers`); write the body through the call's writer.
-    /// - Throws: `H2Error.connectionNotUsable` after GOAWAY or close.
+    /// - Throws: `H2Error.connectionNotUsable` after GOAWAY or close; `.cancelled` when the task is
+    ///   cancelled first (a stream opened meanwhile is reset).
     public func call(method: String, path: String, headers: [(String, String)] = [], endStream: Bool = false)
         async throws(H2Error) -> Call
     {
@@ -81,18 +83,22 @@ public final class H2Client: Sendable {
         for (name, value) in headers { head.append(name, value) }
         let connection = self.connection
         let frozenHead = head
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Call, H2Error>, Never>) in
-            connection.loop.execute {
-                do throws(H2Error) {
-                    var bridge: StreamBridge?
-                    let stream = try connection.openStream(frozenHead, endStream: endStream, delegate: Placeholder.shared)
-                    bridge = StreamBridge(stream: stream)
-                    stream.delegate = bridge
-                    continuation.resume(returning: .success(Call(bridge: bridge!)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
+        let promise = Promise<Result<Call, H2Error>>()
+        connection.loop.execute {
+            do throws(H2Error) {
+                let stream = try connection.openStream(frozenHead, endStream: endStream, delegate: Placeholder.shared)
+                let bridge = StreamBridge(stream: stream)
+                stream.delegate = bridge
+                if !promise.complete(.success(Call(bridge: bridge))) { stream.reset(.cancel) }
+            } catch {
+                promise.complete(.failure(error))
             }
+        }
+        let result: Result<Call, H2Error>
+        do {
+            result = try await promise.wait(abandoningOnCancel: true)
+        } catch {
+            throw .cancelled
         }
         return try result.get()
     }
@@ -112,7 +118,8 @@ public final class H2Client: Sendable {
         return Response(head: head, body: bytes, trailers: call.body.trailers)
     }
 
-    /// GOAWAY, let streams in flight finish, and return once the connection is closed.
+    /// GOAWAY, let streams in flight finish, and return once the connection is closed (or at once
+    /// when the task is cancelled; the connection still closes).
     public func close() async {
         connection.shutdownGracefully()
         await closeState.waitUntilClosed()
@@ -128,27 +135,15 @@ private final class Placeholder: H2StreamDelegate, @unchecked Sendable {
 }
 
 /// Tells `H2Client.close()` when the connection is gone.
-final class ClientCloseState: H2ConnectionDelegate, @unchecked Sendable {
-    private let state = Mutex<(closed: Bool, waiters: [UnsafeContinuation<Void, Never>])>((false, []))
+final class ClientCloseState: H2ConnectionDelegate, Sendable {
+    private let closed = WaitableState(false)
 
     func connection(_ connection: H2Connection, didClose error: H2Error?) {
-        let waiters = state.withLock { state in
-            state.closed = true
-            let waiters = state.waiters
-            state.waiters.removeAll()
-            return waiters
-        }
-        for waiter in waiters { waiter.resume() }
+        closed.update { $0 = true }
     }
 
+    /// Returns once the connection closed, or when the task is cancelled.
     func waitUntilClosed() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
-            let now = state.withLock { state in
-                if state.closed { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if now { continuation.resume() }
-        }
+        _ = try? await closed.wait { $0 ? () : nil }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import EventIO
 
 /// Writes one stream's outgoing side from async code: head, body chunks, trailers.
 ///
@@ -6,54 +6,64 @@ import Synchronization
 /// reading, or its window is shut), so a fast writer cannot outrun a slow reader.
 public final class H2StreamWriter: Sendable {
     struct State {
-        var waiter: UnsafeContinuation<Result<Void, H2Error>, Never>?
-        var closedError: H2Error??
+        /// The stream's writability as the loop last saw it.
+        var writable = true
+        /// Writes handed to the loop from other threads, and how many of them it has queued.
+        var issued: UInt64 = 0
+        var processed: UInt64 = 0
+        /// Set once the stream closed.
+        var closed: H2Error?
     }
 
     let stream: H2Stream
-    private let state = Mutex(State())
+    private let state = WaitableState(State())
 
     init(stream: H2Stream) { self.stream = stream }
 
-    /// Sends the response head (server streams). With `endStream` the response has no body.
-    public func sendHead(_ head: H2Headers, endStream: Bool = false) {
+    /// Sends the head (the response head on server streams). With `endStream` the stream has no body.
+    public func sendHeaders(_ head: H2Headers, endStream: Bool = false) {
         stream.sendHeaders(head, endStream: endStream)
     }
 
     /// Queues `bytes`; returns when the stream can take more.
-    /// - Throws: `H2Error` when the stream was reset or the connection closed.
+    /// - Throws: `H2Error` when the stream was reset or the connection closed; `.cancelled` when
+    ///   the task is cancelled while waiting for the stream to drain (the bytes stay queued).
     public func write(_ bytes: [UInt8]) async throws(H2Error) {
-        if let closed = state.withLock({ $0.closedError }), let error = closed { throw error }
+        if let closed = state.withLock({ $0.closed }) { throw closed }
         let loop = stream.loop
+        var ticket: UInt64 = 0
         if loop.inEventLoop {
             stream.sendData(bytes)
             if stream.isWritable { return }
-        }
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Void, H2Error>, Never>) in
+            state.withLock { $0.writable = false }
+        } else {
+            let issued = state.withLock { state in
+                state.issued &+= 1
+                return state.issued
+            }
+            ticket = issued
             let stream = self.stream
-            let run = {
-                if stream.isWritable {
-                    continuation.resume(returning: .success(()))
-                    return
-                }
-                let closed: H2Error?? = self.state.withLock { state in
-                    if let closed = state.closedError { return closed }
-                    state.waiter = continuation
-                    return nil
-                }
-                if let closed { continuation.resume(returning: closed.map { .failure($0) } ?? .success(())) }
-            }
-            if loop.inEventLoop {
-                run()
-            } else {
-                let box = UncheckedBox(run)
-                loop.execute {
-                    stream.sendData(bytes)
-                    box.value()
+            let state = self.state
+            loop.execute {
+                stream.sendData(bytes)
+                let writable = stream.isWritable
+                state.update { state in
+                    state.processed = issued
+                    state.writable = writable
                 }
             }
         }
-        try result.get()
+        let failure: H2Error?
+        do {
+            failure = try await state.wait { state -> H2Error?? in
+                if let closed = state.closed { return .some(closed) }
+                if state.processed >= ticket && state.writable { return .some(nil) }
+                return nil
+            }
+        } catch {
+            throw .cancelled
+        }
+        if let failure { throw failure }
     }
 
     /// Ends the stream, with trailers if given.
@@ -69,22 +79,11 @@ public final class H2StreamWriter: Sendable {
     // MARK: - Loop side
 
     func writabilityChanged() {
-        guard stream.isWritable else { return }
-        let waiter = state.withLock { state -> UnsafeContinuation<Result<Void, H2Error>, Never>? in
-            let waiter = state.waiter
-            state.waiter = nil
-            return waiter
-        }
-        waiter?.resume(returning: .success(()))
+        let writable = stream.isWritable
+        state.update { $0.writable = writable }
     }
 
     func closed(_ error: H2Error?) {
-        let waiter = state.withLock { state -> UnsafeContinuation<Result<Void, H2Error>, Never>? in
-            state.closedError = .some(error ?? .streamReset(.streamClosed))
-            let waiter = state.waiter
-            state.waiter = nil
-            return waiter
-        }
-        waiter?.resume(returning: .failure(error ?? .streamReset(.streamClosed)))
+        state.update { $0.closed = error ?? .streamReset(.streamClosed) }
     }
 }

@@ -25,35 +25,19 @@ struct ChunkQueue {
         }
     }
 
-    /// Copies up to `capacity` queued bytes into `buffer`, dropping the chunks it finishes; returns the count.
-    mutating func take(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
-        var written = 0
-        while written < capacity && hasFront {
-            let count = front.withUnsafeBytes { chunk in
-                let take = min(chunk.count - offset, capacity - written)
-                (buffer + written).update(from: chunk.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, count: take)
-                return take
-            }
-            written += count
-            offset += count
-            if offset == front.count { popFront() }
-        }
-        return written
-    }
-
-    /// Hands the next `count` queued bytes to `tcp` (which must hold that many), dropping the
+    /// Hands the next `count` queued bytes to `transport` (the queue must hold that many), dropping the
     /// chunks it finishes. Pieces of at least `referenceThreshold` bytes are queued by reference
     /// to their array (no copy: they go to `sendmsg` from where the message was encoded); smaller
     /// ones are copied, which is cheaper than an iovec and an array retain of their own.
-    mutating func send(_ count: Int, to tcp: TCPConnection, referenceThreshold: Int) {
+    mutating func send(_ count: Int, to transport: any ByteStream, referenceThreshold: Int) {
         var remaining = count
         while remaining > 0 && hasFront {
             let take = min(front.count - offset, remaining)
             if take >= referenceThreshold {
-                tcp.write(front, range: offset..<offset + take)
+                transport.write(front, range: offset..<offset + take)
             } else {
                 front.withUnsafeBufferPointer { chunk in
-                    tcp.write(UnsafeBufferPointer(rebasing: chunk[offset..<offset + take]).span)
+                    transport.write(UnsafeBufferPointer(rebasing: chunk[offset..<offset + take]).span)
                 }
             }
             remaining -= take

@@ -2,7 +2,7 @@
 /// delivered after `nghttp2_session_mem_recv` returns, so user code never runs inside nghttp2.
 enum SessionEvent {
     /// A complete header block (request/response head or trailers).
-    case headers(stream: Int32, fields: [H2Header], endStream: Bool, tooLarge: Bool)
+    case headers(stream: Int32, fields: [H2Header], endStream: Bool)
     /// DATA payload bytes at `offset` of the input chunk (or of the spill buffer when `spilled`).
     case data(stream: Int32, offset: Int, count: Int, spilled: Bool)
     /// END_STREAM on a DATA frame.

@@ -1,0 +1,108 @@
+/// The timing side of one connection: when it started, last read and last had streams, the PINGs
+/// in flight, the graceful-shutdown deadline. It decides what the periodic check asks the session
+/// to do; it sends nothing itself. Times are nanoseconds on the loop's clock. Loop thread only.
+struct Liveness {
+    /// What the periodic check asks for.
+    enum Action: Equatable {
+        case none
+        /// Send a keepalive PING (the peer has been silent for the keepalive interval).
+        case sendKeepAlivePing
+        /// Close the connection (GOAWAY NO_ERROR); `error` is what open streams and the delegate hear.
+        case close(H2Error?)
+    }
+
+    private let configuration: H2Configuration
+    private let startedAt: UInt64
+    private var lastReadAt: UInt64
+    private var lastActiveAt: UInt64
+    private var peerSettingsReceived = false
+    private var pings: [UInt64: (sentAt: UInt64, completion: (Duration?) -> Void)] = [:]
+    private var nextPingID: UInt64 = 1
+    private var keepAlivePingID: UInt64 = 0
+    private var shutdownDeadline: UInt64 = 0
+
+    init(configuration: H2Configuration, now: UInt64) {
+        self.configuration = configuration
+        startedAt = now
+        lastReadAt = now
+        lastActiveAt = now
+    }
+
+    mutating func didRead(at now: UInt64) { lastReadAt = now }
+    /// The last open stream closed.
+    mutating func becameIdle(at now: UInt64) { lastActiveAt = now }
+    mutating func peerSettingsArrived() { peerSettingsReceived = true }
+    mutating func shutdownStarted(at now: UInt64) {
+        shutdownDeadline = now &+ configuration.gracefulShutdownTimeout.nanoseconds
+    }
+
+    /// Records a PING sent at `now`; returns its opaque id.
+    mutating func pingSent(at now: UInt64, keepAlive: Bool = false, _ completion: @escaping (Duration?) -> Void) -> UInt64 {
+        let id = nextPingID
+        nextPingID &+= 1
+        pings[id] = (now, completion)
+        if keepAlive { keepAlivePingID = id }
+        return id
+    }
+
+    /// The completion of the PING acknowledged with `id`, and its round-trip time.
+    mutating func pingAcknowledged(_ id: UInt64, at now: UInt64) -> (completion: (Duration?) -> Void, rtt: Duration)? {
+        guard let ping = pings.removeValue(forKey: id) else { return nil }
+        return (ping.completion, .nanoseconds(Int64(clamping: now &- ping.sentAt)))
+    }
+
+    /// Forgets the PINGs in flight and returns their completions (the connection closed).
+    mutating func abandonPings() -> [(Duration?) -> Void] {
+        let waiting = pings.values.map(\.completion)
+        pings.removeAll()
+        return waiting
+    }
+
+    /// How often the check runs: a quarter of the shortest limit, 5 ms … 1 s (100 ms at most while going away).
+    func checkPeriod(goingAway: Bool) -> Duration {
+        var period = Duration.seconds(1)
+        for limit in [configuration.idleTimeout, configuration.headerReadTimeout, configuration.keepAliveInterval,
+                      configuration.keepAliveInterval == nil ? nil : configuration.keepAliveTimeout] {
+            if let limit, limit / 4 < period { period = limit / 4 }
+        }
+        if goingAway { period = min(period, .milliseconds(100)) }
+        return max(period, .milliseconds(5))
+    }
+
+    /// The periodic check. `oldestHeadStartedAt`: when the oldest incomplete request head began (0: none).
+    func check(now: UInt64, isServer: Bool, hasStreams: Bool, oldestHeadStartedAt: UInt64, goingAway: Bool) -> Action {
+        if let limit = configuration.headerReadTimeout?.nanoseconds {
+            if isServer && !peerSettingsReceived && now &- startedAt > limit {
+                return .close(.timedOut("client preface not received"))
+            }
+            if oldestHeadStartedAt != 0 && now &- oldestHeadStartedAt > limit {
+                // A head trickling in (slowloris): the connection is not worth keeping.
+                return .close(.timedOut("request head not complete"))
+            }
+        }
+        if let limit = configuration.idleTimeout?.nanoseconds, !hasStreams, now &- max(lastActiveAt, lastReadAt) > limit {
+            return .close(nil)
+        }
+        if let interval = configuration.keepAliveInterval?.nanoseconds {
+            if keepAlivePingID != 0, let ping = pings[keepAlivePingID] {
+                if now &- ping.sentAt > configuration.keepAliveTimeout.nanoseconds {
+                    return .close(.timedOut("keepalive PING not acknowledged"))
+                }
+            } else if now &- lastReadAt > interval {
+                return .sendKeepAlivePing
+            }
+        }
+        if goingAway && shutdownDeadline != 0 && now > shutdownDeadline {
+            return .close(.timedOut("graceful shutdown deadline"))
+        }
+        return .none
+    }
+}
+
+extension Duration {
+    /// Nanoseconds, clamped to 0…UInt64.max.
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        return UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds / 1_000_000_000))
+    }
+}
