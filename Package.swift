@@ -56,7 +56,7 @@ let package = Package(
         // TLS through OpenSSL memory BIOs: ALPN h2, mutual TLS, certificate reload.
         .target(name: "H2TLS", dependencies: ["EventIO", "COpenSSL"], swiftSettings: strict),
         // Plain HTTP/2 echo server: the target of the real-peer tests and rpcbench's h2 mode.
-        .executableTarget(name: "h2-echo", dependencies: ["H2", "EventIO"], swiftSettings: strict),
+        .executableTarget(name: "h2-echo", dependencies: ["H2", "EventIO", "H2TLS"], swiftSettings: strict),
         // gRPC on H2.
         .target(
             name: "H2RPC",

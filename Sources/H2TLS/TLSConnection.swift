@@ -88,6 +88,18 @@ public final class TLSConnection: TCPConnectionDelegate, EndOfTurnHandler, @unch
         scheduleFlush()
     }
 
+    /// Seals what is staged and writes it to the socket now instead of at the end of the turn.
+    public func flush() {
+        flushCiphertext()
+        tcp.flush()
+    }
+
+    /// Closes the socket at once, without close_notify; staged output is dropped.
+    public func abort() {
+        closeRequested = true
+        tcp.close()
+    }
+
     /// Sends close_notify after what is staged, then closes the socket once its queue is written.
     public func close() {
         guard !closeRequested else { return }
