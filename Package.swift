@@ -113,7 +113,7 @@ let package = Package(
         // Helpers the EventIO and H2 tests share (process census from /proc, timeouts, test bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "TLSTests", dependencies: ["H2TLS", "EventIO", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "TLSTests", dependencies: ["H2TLS", "H2", "EventIO", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -40,7 +40,7 @@ import TestSupport
         client.loop.execute { client.write(payload) }
         try await withTimeout(30, "1 MiB echo over a Unix socket") { try await collector.waitForBytes(payload.count) }
         #expect(collector.bytes == payload)
-        await onLoop(client.loop) { client.close() }
+        await client.loop.submit { client.close() }
         await listener.close()
         #expect(fileMode(path) == nil)
     }
@@ -75,7 +75,7 @@ import TestSupport
         client.loop.execute { client.write(Array("after stale".utf8)) }
         try await withTimeout(10, "echo after replacing a stale socket") { try await collector.waitForBytes(11) }
         #expect(collector.bytes == Array("after stale".utf8))
-        await onLoop(client.loop) { client.close() }
+        await client.loop.submit { client.close() }
         await listener.close()
     }
 
@@ -91,7 +91,7 @@ import TestSupport
         client.loop.execute { client.write(Array("still here".utf8)) }
         try await withTimeout(10, "echo from the first listener") { try await collector.waitForBytes(10) }
         #expect(collector.bytes == Array("still here".utf8))
-        await onLoop(client.loop) { client.close() }
+        await client.loop.submit { client.close() }
         await first.close()
     }
 
