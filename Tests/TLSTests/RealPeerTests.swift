@@ -169,8 +169,11 @@ import Testing
         }
         #expect(error.kind == .peerNotTLS)
         #expect(error.message == "TLS handshake with client failed: it sent plaintext, not TLS (\"PRI * HTTP/2.0\")")
-        group.loops[0].execute { tcp.close() }
+        await group.loops[0].submit { tcp.close() }
         await listener.close()
+        // The server closed its side when it refused; with the client and the listener closed, this
+        // process holds no socket on the port.
+        #expect(openSockets(onPort: port) == 0)
     }
 }
 
