@@ -80,7 +80,7 @@ let package = Package(
         // gRPC on H2.
         .target(
             name: "H2RPC",
-            dependencies: ["H2", "ProtoWire", "CZlib", "CSignalWatch", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["H2", "H2TLS", "ProtoWire", "CZlib", "CSignalWatch", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         // google.rpc.Status details (google/rpc/error_details.proto, generated at build time from
         // Protos/google/rpc) and their conversions to and from RPCError.
@@ -113,7 +113,7 @@ let package = Package(
         // gRPC interop test server and client, with the flags other implementations' interop binaries take.
         .executableTarget(
             name: "interop-server",
-            dependencies: ["H2RPC", "H2RPCReflection", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["H2RPC", "H2RPCReflection", "H2TLS", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(
             name: "interop-client",
