@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "H2", targets: ["H2"]),
         .library(name: "H2RPC", targets: ["H2RPC"]),
         .library(name: "H2RPCReflection", targets: ["H2RPCReflection"]),
+        .library(name: "H2TLS", targets: ["H2TLS"]),
         .library(name: "BenchProto", targets: ["BenchProto"]),
         .library(name: "InteropProto", targets: ["InteropProto"]),
         .executable(name: "protoc-gen-h2rpc", targets: ["protoc-gen-h2rpc"]),
@@ -56,6 +57,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // OpenSSL 3 (TLS); only H2TLS imports it.
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
 
         // Protobuf wire format. No I/O, no dependencies.
         .target(name: "ProtoWire", swiftSettings: strict),
@@ -68,12 +73,14 @@ let package = Package(
         .target(name: "EventIO", dependencies: ["CEventIO"], swiftSettings: strict),
         // HTTP/2 through nghttp2.
         .target(name: "H2", dependencies: ["EventIO", "CNGHTTP2"], swiftSettings: strict),
+        // TLS through OpenSSL memory BIOs: ALPN h2, mutual TLS, certificate reload.
+        .target(name: "H2TLS", dependencies: ["EventIO", "COpenSSL"], swiftSettings: strict),
         // Plain HTTP/2 echo server: the target of the real-peer tests and rpcbench's h2 mode.
-        .executableTarget(name: "h2-echo", dependencies: ["H2", "EventIO"], swiftSettings: strict),
+        .executableTarget(name: "h2-echo", dependencies: ["H2", "EventIO", "H2TLS"], swiftSettings: strict),
         // gRPC on H2.
         .target(
             name: "H2RPC",
-            dependencies: ["H2", "ProtoWire", "CZlib", "CSignalWatch", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["H2", "H2TLS", "ProtoWire", "CZlib", "CSignalWatch", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         // google.rpc.Status details (google/rpc/error_details.proto, generated at build time from
         // Protos/google/rpc) and their conversions to and from RPCError.
@@ -106,7 +113,7 @@ let package = Package(
         // gRPC interop test server and client, with the flags other implementations' interop binaries take.
         .executableTarget(
             name: "interop-server",
-            dependencies: ["H2RPC", "H2RPCReflection", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["H2RPC", "H2RPCReflection", "H2TLS", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(
             name: "interop-client",
@@ -161,6 +168,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "TLSTests", dependencies: ["H2TLS", "H2", "EventIO", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
     ]
 )

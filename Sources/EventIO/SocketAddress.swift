@@ -1,12 +1,14 @@
 import Glibc
 
-/// An IPv4 or IPv6 address with a port.
+/// An IPv4 or IPv6 address with a port, or the path of a Unix-domain socket.
 public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     enum Storage: Sendable, Hashable {
         /// Address in network byte order.
         case v4(address: UInt32, port: UInt16)
         /// Address bytes as two network-order halves, plus scope id.
         case v6(high: UInt64, low: UInt64, port: UInt16, scope: UInt32)
+        /// A filesystem path (empty for an unnamed peer socket).
+        case unix(path: String)
     }
 
     let storage: Storage
@@ -49,7 +51,27 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         switch resolved.storage {
         case .v4(let address, _): storage = .v4(address: address, port: UInt16(port))
         case .v6(let high, let low, _, let scope): storage = .v6(high: high, low: low, port: UInt16(port), scope: scope)
+        case .unix: throw IOError(.invalidAddress("\(host):\(port)"), operation: "getaddrinfo")
         }
+    }
+
+    /// The Unix-domain socket at `path` (at most 107 bytes, no NUL).
+    /// - Throws: `IOError` with kind `.invalidAddress` when the path is empty, too long or holds a NUL.
+    public init(unixPath path: String) throws(IOError) {
+        let length = path.utf8.count
+        guard length > 0, length < Self.unixPathCapacity, !path.utf8.contains(0) else {
+            throw IOError(.invalidAddress("unix:\(path)"), operation: "address")
+        }
+        storage = .unix(path: path)
+    }
+
+    /// Bytes of `sockaddr_un.sun_path`, the terminating NUL included.
+    static let unixPathCapacity = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
+
+    /// The socket file's path for a Unix-domain address, else nil.
+    public var unixPath: String? {
+        if case .unix(let path) = storage { return path }
+        return nil
     }
 
     /// The loopback address 127.0.0.1 with `port`.
@@ -57,11 +79,12 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         SocketAddress(storage: .v4(address: UInt32(0x7F00_0001).bigEndian, port: UInt16(port)))
     }
 
-    /// The port.
+    /// The port (0 for a Unix-domain address).
     public var port: Int {
         switch storage {
         case .v4(_, let port): return Int(port)
         case .v6(_, _, let port, _): return Int(port)
+        case .unix: return 0
         }
     }
 
@@ -71,10 +94,12 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         return false
     }
 
-    /// The numeric host, e.g. `127.0.0.1` or `::1`.
+    /// The numeric host, e.g. `127.0.0.1` or `::1`; the path for a Unix-domain address.
     public var host: String {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         switch storage {
+        case .unix(let path):
+            return path
         case .v4(let address, _):
             var addr = in_addr(s_addr: address)
             inet_ntop(AF_INET, &addr, &text, socklen_t(text.count))
@@ -89,9 +114,19 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    public var description: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// `127.0.0.1:80`, `[::1]:80` or `unix:/run/app.sock`.
+    public var description: String {
+        if let unixPath { return "unix:\(unixPath)" }
+        return isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
 
-    var family: Int32 { isIPv6 ? AF_INET6 : AF_INET }
+    var family: Int32 {
+        switch storage {
+        case .v4: AF_INET
+        case .v6: AF_INET6
+        case .unix: AF_UNIX
+        }
+    }
 
     /// Calls `body` with this address as a `sockaddr` and its length.
     func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
@@ -116,6 +151,15 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             return withUnsafePointer(to: &sin6) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
             }
+        case .unix(let path):
+            var sun = sockaddr_un()
+            sun.sun_family = sa_family_t(AF_UNIX)
+            let bytes = Array(path.utf8.prefix(Self.unixPathCapacity - 1))
+            withUnsafeMutableBytes(of: &sun.sun_path) { raw in raw.copyBytes(from: bytes) }
+            let length = MemoryLayout<sa_family_t>.size + bytes.count + 1
+            return withUnsafePointer(to: &sun) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(length)) }
+            }
         }
     }
 
@@ -132,6 +176,13 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
                 (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             }
             storage = .v6(high: high, low: low, port: UInt16(bigEndian: sin6.sin6_port), scope: sin6.sin6_scope_id)
+        case AF_UNIX:
+            // Callers pass zeroed sockaddr_storage, so an unnamed socket's path reads as empty.
+            let sun = UnsafeRawPointer(pointer).loadUnaligned(as: sockaddr_un.self)
+            let path = withUnsafeBytes(of: sun.sun_path) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            storage = .unix(path: path)
         default:
             return nil
         }

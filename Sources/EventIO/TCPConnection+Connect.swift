@@ -2,8 +2,9 @@ import CEventIO
 import Glibc
 
 extension TCPConnection {
-    /// Opens a connection to `address` without blocking. `completion` runs on `loop`'s thread
-    /// with a connection that is not yet started (call `start(delegate:)` there). Any thread.
+    /// Opens a connection to `address` (TCP, or a Unix-domain socket path) without blocking.
+    /// `completion` runs on `loop`'s thread with a connection that is not yet started (call
+    /// `start(delegate:)` there). Any thread. TCP-level options do not apply to Unix sockets.
     /// - Parameter timeout: fail with `.timedOut` if the handshake takes longer.
     public static func connect(
         to address: SocketAddress, on loop: EventLoop, options: SocketOptions = SocketOptions(),
@@ -46,6 +47,7 @@ private final class Connector: SelectableHandler {
         completion: @escaping (Result<TCPConnection, IOError>) -> Void
     ) {
         let fd: Int32
+        let options = address.unixPath == nil ? options : options.forUnixSockets
         do {
             fd = try Syscall.call("socket") {
                 socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -61,6 +63,12 @@ private final class Connector: SelectableHandler {
             }
             if case .done = outcome {
                 completion(.success(TCPConnection(fd: fd, loop: loop)))
+                return
+            }
+            if address.unixPath != nil {
+                // EAGAIN from a Unix-domain connect means the listener's backlog is full, not "in progress".
+                Syscall.close(fd)
+                completion(.failure(IOError(.system(errno: EAGAIN), operation: "connect")))
                 return
             }
         } catch let error where error.errno == EINPROGRESS {

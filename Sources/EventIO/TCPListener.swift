@@ -2,9 +2,9 @@ import CEventIO
 import Glibc
 import Synchronization
 
-/// A listening TCP socket (or, with `SocketOptions.reusePort`, one per loop) that accepts
-/// without blocking and hands each connection, not yet started, to `onAccept` on the loop
-/// that will own it.
+/// A listening TCP socket (or, with `SocketOptions.reusePort`, one per loop), or a Unix-domain
+/// socket, that accepts without blocking and hands each connection, not yet started, to
+/// `onAccept` on the loop that will own it.
 public final class TCPListener: Sendable {
     /// The bound address (with the real port when 0 was asked for).
     public let localAddress: SocketAddress
@@ -18,24 +18,38 @@ public final class TCPListener: Sendable {
     /// Binds and listens on `address`. Accepted connections are spread round-robin over the
     /// group's loops (or stay on the accepting loop with `reusePort`); `onAccept` runs on the
     /// connection's loop and must call `start(delegate:)` there (or `close()`). Any thread.
+    ///
+    /// A Unix-domain `address` gets one socket (`reusePort` and the TCP-only options do not
+    /// apply); its file is created with `unixPermissions` (e.g. `0o600`; nil leaves the umask's
+    /// choice) and removed by `close()`. A stale socket file that no process listens on is
+    /// replaced; a live one, or a file that is not a socket, is an error (`EADDRINUSE`).
     /// - Throws: `IOError` when the socket cannot be bound or listened on.
     public static func bind(
         to address: SocketAddress, group: EventLoopGroup, options: SocketOptions = SocketOptions(),
+        unixPermissions: UInt32? = nil,
         onAccept: @escaping @Sendable (TCPConnection) -> Void
     ) throws(IOError) -> TCPListener {
         var sockets: [(loop: EventLoop, acceptor: Acceptor)] = []
         var bound = address
+        let options = address.unixPath == nil ? options : options.forUnixSockets
         do {
             let loops = options.reusePort ? group.loops : [group.next()]
             for loop in loops {
-                let fd = try openListeningSocket(bound, options: options)
-                if sockets.isEmpty, let actual = SocketAddress.of(fd, peer: false) { bound = actual }
+                let fd: Int32
+                var socketFile: UnixSocketFile?
+                if let path = address.unixPath {
+                    (fd, socketFile) = try UnixSocketFile.bind(address, path: path, permissions: unixPermissions, options: options)
+                } else {
+                    fd = try openListeningSocket(bound, options: options)
+                    if sockets.isEmpty, let actual = SocketAddress.of(fd, peer: false) { bound = actual }
+                }
                 let acceptor = Acceptor(
-                    fd: fd, loop: loop, group: options.reusePort ? nil : group, options: options, onAccept: onAccept)
+                    fd: fd, loop: loop, group: options.reusePort ? nil : group, options: options, socketFile: socketFile,
+                    onAccept: onAccept)
                 sockets.append((loop, acceptor))
             }
         } catch {
-            for socket in sockets { Syscall.close(socket.acceptor.fd) }
+            for socket in sockets { socket.acceptor.closeUnregistered() }
             throw error
         }
         for (loop, acceptor) in sockets {
@@ -83,17 +97,26 @@ private final class Acceptor: SelectableHandler, @unchecked Sendable {
     let loop: EventLoop
     let group: EventLoopGroup?
     let options: SocketOptions
+    let socketFile: UnixSocketFile?
     let onAccept: @Sendable (TCPConnection) -> Void
     private var state = 0  // 0 created, 1 registered, 2 closed
     private var backoff: LoopTimer?
 
-    init(fd: Int32, loop: EventLoop, group: EventLoopGroup?, options: SocketOptions,
+    init(fd: Int32, loop: EventLoop, group: EventLoopGroup?, options: SocketOptions, socketFile: UnixSocketFile?,
          onAccept: @escaping @Sendable (TCPConnection) -> Void) {
         self.fd = fd
         self.loop = loop
         self.group = group
         self.options = options
+        self.socketFile = socketFile
         self.onAccept = onAccept
+    }
+
+    /// Closes a socket that never reached its loop (bind failed for a later one).
+    func closeUnregistered() {
+        state = 2
+        Syscall.close(fd)
+        socketFile?.remove()
     }
 
     func register() {
@@ -156,6 +179,7 @@ private final class Acceptor: SelectableHandler, @unchecked Sendable {
         state = 2
         backoff?.cancel()
         Syscall.close(fd)
+        socketFile?.remove()
     }
 
     func closeForShutdown() { close() }

@@ -58,12 +58,14 @@ public final class H2Connection: @unchecked Sendable {
         return connection
     }
 
-    /// Opens a client connection (h2c with prior knowledge) to `address`.
+    /// Opens a client connection (h2c with prior knowledge) to `address` (TCP or a Unix socket).
+    /// `transport` wraps the connected socket (e.g. in TLS; nil from it fails the connect).
     /// - Throws: `H2Error.connectFailed` when the TCP connection cannot be made; `.cancelled` when
     ///   the task is cancelled first (a connection that completes afterwards is closed at once).
     public static func connect(
         to address: SocketAddress, on loop: EventLoop, configuration: H2Configuration = H2Configuration(),
-        socketOptions: SocketOptions = SocketOptions(), delegate: (any H2ConnectionDelegate)? = nil
+        socketOptions: SocketOptions = SocketOptions(), delegate: (any H2ConnectionDelegate)? = nil,
+        transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil
     ) async throws(H2Error) -> H2Connection {
         let delegate = LoopBound(delegate, on: loop)
         let promise = Promise<Result<H2Connection, H2Error>>()
@@ -72,7 +74,18 @@ public final class H2Connection: @unchecked Sendable {
         TCPConnection.connect(to: address, on: loop, options: socketOptions) { result in
             switch result {
             case .success(let tcp):
-                let connection = H2Connection.connect(over: tcp, configuration: configuration, delegate: delegate.value)
+                let stream: any ByteStream
+                if let transport {
+                    guard let wrapped = transport(tcp) else {
+                        tcp.close()
+                        promise.complete(.failure(.connectFailed("\(address): the transport could not be set up")))
+                        return
+                    }
+                    stream = wrapped
+                } else {
+                    stream = tcp
+                }
+                let connection = H2Connection.connect(over: stream, configuration: configuration, delegate: delegate.value)
                 if !promise.complete(.success(connection)) { connection.close(.cancel) }
             case .failure(let error):
                 promise.complete(.failure(.connectFailed(error.description)))

@@ -44,12 +44,30 @@ public final class H2Client: Sendable {
     /// The underlying connection (loop layer).
     public let connection: H2Connection
     private let authority: String
+    private let scheme: String
     private let closeState: ClientCloseState
 
-    private init(connection: H2Connection, authority: String, closeState: ClientCloseState) {
+    private init(connection: H2Connection, authority: String, scheme: String = "http", closeState: ClientCloseState) {
         self.connection = connection
         self.authority = authority
+        self.scheme = scheme
         self.closeState = closeState
+    }
+
+    /// Connects to `address` (TCP or a Unix socket) through `transport` (e.g. TLS, then `scheme`
+    /// is `https`), sending `authority` as `:authority`.
+    /// - Throws: `H2Error.connectFailed` when the connection is refused or the transport cannot be
+    ///   set up; `.cancelled` when the task is cancelled first.
+    public static func connect(
+        to address: SocketAddress, authority: String, scheme: String = "http", group: EventLoopGroup,
+        configuration: H2Configuration = H2Configuration(), socketOptions: SocketOptions = SocketOptions(),
+        transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil
+    ) async throws(H2Error) -> H2Client {
+        let closeState = ClientCloseState()
+        let connection = try await H2Connection.connect(
+            to: address, on: group.next(), configuration: configuration, socketOptions: socketOptions,
+            delegate: closeState, transport: transport)
+        return H2Client(connection: connection, authority: authority, scheme: scheme, closeState: closeState)
     }
 
     /// Connects to `host:port` on one of `group`'s loops.
@@ -79,7 +97,7 @@ public final class H2Client: Sendable {
     public func call(method: String, path: String, headers: [(String, String)] = [], endStream: Bool = false)
         async throws(H2Error) -> Call
     {
-        var head: H2Headers = [(":method", method), (":scheme", "http"), (":path", path), (":authority", authority)]
+        var head: H2Headers = [(":method", method), (":scheme", scheme), (":path", path), (":authority", authority)]
         for (name, value) in headers { head.append(name, value) }
         let connection = self.connection
         let frozenHead = head

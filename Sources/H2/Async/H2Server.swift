@@ -38,13 +38,18 @@ public final class H2Server: Sendable {
     }
 
     /// Starts listening on `host:port` (port 0: any free port) and serving with `handler`.
+    /// `transport` wraps each accepted connection (e.g. in TLS; nil from it closes the connection).
     /// - Throws: `IOError` when the address cannot be bound.
     public static func start(
         host: String = "127.0.0.1", port: Int, group: EventLoopGroup,
         configuration: H2Configuration = H2Configuration(), socketOptions: SocketOptions = SocketOptions(),
+        transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil,
         handler: @escaping Handler
     ) throws(IOError) -> H2Server {
-        try start(host: host, port: port, group: group, configuration: configuration, socketOptions: socketOptions) {
+        try start(
+            host: host, port: port, group: group, configuration: configuration, socketOptions: socketOptions,
+            transport: transport
+        ) {
             stream, head in
             let bridge = StreamBridge(stream: stream)
             let request = Request(head: head, body: bridge.body, remoteAddress: stream.connection.remoteAddress)
@@ -62,22 +67,36 @@ public final class H2Server: Sendable {
     }
 
     /// Starts listening with a loop-layer stream handler (see `H2Connection.accept`), for callers
-    /// that want per-frame callbacks instead of async handlers.
+    /// that want per-frame callbacks instead of async handlers. A `host` of the form `unix:PATH`
+    /// listens on that Unix-domain socket (port ignored). `transport` wraps each accepted
+    /// connection (e.g. in TLS; nil from it closes the connection).
     /// - Throws: `IOError` when the address cannot be bound.
     public static func start(
         host: String = "127.0.0.1", port: Int, group: EventLoopGroup,
         configuration: H2Configuration = H2Configuration(), socketOptions: SocketOptions = SocketOptions(),
+        transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil,
         streamHandler: @escaping @Sendable (H2Stream, H2Headers) -> any H2StreamDelegate
     ) throws(IOError) -> H2Server {
         let registry = ConnectionRegistry()
-        let address = try SocketAddress(host: host, port: port)
+        let address = host.hasPrefix("unix:")
+            ? try SocketAddress(unixPath: String(host.dropFirst(5))) : try SocketAddress(host: host, port: port)
         let listener = try TCPListener.bind(to: address, group: group, options: socketOptions) { tcp in
             guard !registry.isShuttingDown else {
                 tcp.close()
                 return
             }
+            let stream: any ByteStream
+            if let transport {
+                guard let wrapped = transport(tcp) else {
+                    tcp.close()
+                    return
+                }
+                stream = wrapped
+            } else {
+                stream = tcp
+            }
             let connection = H2Connection.accept(
-                tcp, configuration: configuration, delegate: registry, streamHandler: streamHandler)
+                stream, configuration: configuration, delegate: registry, streamHandler: streamHandler)
             registry.add(connection)
         }
         return H2Server(listener: listener, registry: registry)

@@ -1,5 +1,6 @@
 import EventIO
 import H2
+import H2TLS
 import Logging
 
 /// A gRPC server: serves the given services over HTTP/2 (plaintext, h2c with prior knowledge).
@@ -19,6 +20,8 @@ public final class RPCServer: Sendable {
     private let state = LockedValue(Phase.idle)
     /// Completed once the server has shut down.
     private let stopped = Promise<Void>()
+    /// The TLS context of the running server (``reloadTLS(_:)`` swaps what is inside it).
+    let tlsContext = LockedValue<TLSServerContext?>(nil)
 
     /// A server for `services`, with `interceptors` around every call (first = outermost).
     public init(
@@ -38,17 +41,24 @@ public final class RPCServer: Sendable {
         }
     }
 
-    /// Starts listening on `host:port` (port 0: any free port) and returns the bound port.
+    /// Starts listening on `host:port` (port 0: any free port) and returns the bound port; with
+    /// `host: "unix:/path/to.sock"`, listens on that Unix-domain socket instead (and returns 0).
+    /// With ``Configuration/tls`` set, every connection is TLS.
     /// - Throws: ``RPCError`` UNAVAILABLE when the address cannot be bound, FAILED_PRECONDITION when
     ///   already started, CANCELLED when the task is cancelled (nothing is left listening then).
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int) async throws(RPCError) -> Int {
         if Task.isCancelled { throw RPCError(code: .cancelled, message: "server start cancelled") }
         do {
-            _ = try SocketAddress(host: host, port: port)
+            if host.hasPrefix("unix:") {
+                _ = try SocketAddress(unixPath: String(host.dropFirst(5)))
+            } else {
+                _ = try SocketAddress(host: host, port: port)
+            }
         } catch {
             throw RPCError(code: .invalidArgument, message: "cannot use address \(host):\(port): \(error)")
         }
+        let tls = try makeTLSContext()
         let group: EventLoopGroup
         do {
             group = try EventLoopGroup(
@@ -61,7 +71,12 @@ public final class RPCServer: Sendable {
         let core = self.core
         let server: H2Server
         do {
-            server = try H2Server.start(host: host, port: port, group: group, configuration: h2) { stream, head in
+            var transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil
+            if let tls {
+                transport = { tcp in try? TLSByteStream(accepted: tcp, context: tls) }
+            }
+            server = try H2Server.start(host: host, port: port, group: group, configuration: h2, transport: transport) {
+                stream, head in
                 let call = ServerStream(loop: stream.loop, core: core, io: stream)
                 call.receivedHeaders(head.fields, endStream: false)
                 return call
@@ -83,7 +98,7 @@ public final class RPCServer: Sendable {
             group.shutdown()
             throw refusal
         }
-        core.logger.info("serving on \(host):\(server.localAddress.port)")
+        core.logger.info("serving on \(host):\(server.localAddress.port)\(tls == nil ? "" : " (TLS)")")
         return server.localAddress.port
     }
 

@@ -1,4 +1,5 @@
 public import struct Logging.Logger
+public import H2TLS
 
 extension RPCServer {
     /// Server-wide settings.
@@ -25,6 +26,10 @@ extension RPCServer {
         /// every loop then burns its core for up to this long after each burst of work. Tens of µs
         /// (e.g. `.microseconds(50)`) cover a loopback round trip.
         public var busyPoll: Duration? = nil
+        /// TLS for every connection (certificate, key, optional client-certificate verification;
+        /// clients must offer ALPN `h2`); nil (the default): plaintext HTTP/2 (h2c with prior knowledge).
+        /// Set this, never rely on a default, to serve a network that is not trusted.
+        public var tls: TLSServerConfiguration? = nil
         /// Where the server logs (connections, handler errors). Quiet (`.notice`) by default.
         public var logger: Logger = {
             var l = Logger(label: "h2rpc.server")
