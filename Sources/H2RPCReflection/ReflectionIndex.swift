@@ -50,8 +50,7 @@ struct ReflectionIndex: Sendable {
             guard let file = files[name] else { return .error(code: 5, message: "file not found: \(name)") }
             return .files(serialized(file, sent: &sent))
         case .fileContainingSymbol(let symbol):
-            let name = symbol.hasPrefix(".") ? String(symbol.dropFirst()) : symbol
-            guard let fileName = fileBySymbol[name], let file = files[fileName] else {
+            guard let fileName = fileBySymbol[Self.trimmed(symbol)], let file = files[fileName] else {
                 return .error(code: 5, message: "symbol not found: \(symbol)")
             }
             return .files(serialized(file, sent: &sent))

@@ -13,16 +13,8 @@ swift build --product interop-client >/dev/null
 bin=$(swift build --show-bin-path)
 py=Tests/InteropTests/python
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-# Waits until something accepts on 127.0.0.1:$1 (bounded).
-wait_port() {
-    for _ in $(seq 1 100); do
-        python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
-        sleep 0.1
-    done
-    echo "50-interop: nothing listens on port $1"; return 1
-}
+check_name=50-interop
+source scripts/lib/ports.sh
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }

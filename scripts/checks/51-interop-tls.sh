@@ -20,14 +20,8 @@ trap cleanup EXIT
 ./scripts/make-test-certs.sh "$work/pki"
 pki=$work/pki
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-    for _ in $(seq 1 100); do
-        python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
-        sleep 0.1
-    done
-    echo "51-interop-tls: nothing listens on port $1"; return 1
-}
+check_name=51-interop-tls
+source scripts/lib/ports.sh
 failed=0
 client() { timeout 300 python3 "$py/interop_client.py" "$@"; }
 refused() { # what, then client flags: the call must fail, and fail within the timeout

@@ -16,14 +16,8 @@ py=Tests/InteropTests/python
 mkdir -p .build
 work=$(mktemp -d "$PWD/.build/nginx-check.XXXXXX")
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-    for _ in $(seq 1 100); do
-        python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
-        sleep 0.1
-    done
-    echo "55-nginx-proxy: nothing listens on port $1"; return 1
-}
+check_name=55-nginx-proxy
+source scripts/lib/ports.sh
 
 pids=()
 cleanup() {
