@@ -140,19 +140,5 @@ struct DescriptorBuilder {
     }
 
     /// protoc's default JSON name: underscores removed, the letter after each one upper-cased.
-    static func jsonName(_ name: String) -> String {
-        var result = ""
-        var capitalizeNext = false
-        for c in name {
-            if c == "_" {
-                capitalizeNext = true
-            } else if capitalizeNext {
-                result += c.uppercased()
-                capitalizeNext = false
-            } else {
-                result.append(c)
-            }
-        }
-        return result
-    }
+    static func jsonName(_ name: String) -> String { SwiftNaming.joiningUnderscores(name, capitalizeFirst: false) }
 }

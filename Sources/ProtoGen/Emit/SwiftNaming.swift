@@ -72,9 +72,13 @@ enum SwiftNaming {
     }
 
     /// `foo_bar` → `FooBar`; keeps inner capitals (`grpcLB` → `GrpcLB`).
-    static func upperCamel(_ name: String) -> String {
+    static func upperCamel(_ name: String) -> String { joiningUnderscores(name, capitalizeFirst: true) }
+
+    /// Underscores removed and the letter after each one upper-cased (the first letter too with
+    /// `capitalizeFirst`); other letters are kept as written.
+    static func joiningUnderscores(_ name: String, capitalizeFirst: Bool) -> String {
         var result = ""
-        var capitalizeNext = true
+        var capitalizeNext = capitalizeFirst
         for c in name {
             if c == "_" {
                 capitalizeNext = true
