@@ -5,20 +5,7 @@ import Testing
 @Suite struct HealthClientTests {
     func withHealthServer(_ body: (HealthService, HealthClient) async throws -> Void) async throws {
         let health = HealthService()
-        var config = RPCServer.Configuration()
-        config.loopCount = 1
-        let server = RPCServer(services: [health], configuration: config)
-        let port = try await server.start(port: 0)
-        let channel = try RPCChannel(target: "127.0.0.1:\(port)")
-        do {
-            try await body(health, HealthClient(channel: channel))
-        } catch {
-            await channel.close()
-            await server.shutdown(gracePeriod: .seconds(1))
-            throw error
-        }
-        await channel.close()
-        await server.shutdown(gracePeriod: .seconds(1))
+        try await withServer(services: [health]) { _, channel, _ in try await body(health, HealthClient(channel: channel)) }
     }
 
     @Test func checkReportsStatusesAndNotFound() async throws {

@@ -52,21 +52,9 @@ import Testing
         let store = AwaitingLogHandler.Store()
         let logger = Logger(label: "test") { _ in AwaitingLogHandler(store: store) }
         let probe = HandlerProbe()
-        var config = RPCServer.Configuration()
-        config.loopCount = 1
-        let server = RPCServer(
-            services: [TestEchoService(probe: probe)], interceptors: [LoggingInterceptor(logger: logger)], configuration: config)
-        let port = try await server.start(port: 0)
-        let channel = try RPCChannel(target: "127.0.0.1:\(port)")
-        do {
+        try await withEchoServer(probe: probe, interceptors: [LoggingInterceptor(logger: logger)]) { _, channel, port in
             try await body(channel, port, store, probe)
-        } catch {
-            await channel.close()
-            await server.shutdown(gracePeriod: .seconds(1))
-            throw error
         }
-        await channel.close()
-        await server.shutdown(gracePeriod: .seconds(1))
     }
 
     @Test(.timeLimit(.minutes(1))) func clientCancellationIsLoggedAsCancelled() async throws {

@@ -31,21 +31,8 @@ import Testing
     }
 
     func withServer(_ body: (RPCChannel, Box) async throws -> Void) async throws {
-        var config = RPCServer.Configuration()
-        config.loopCount = 1
         let box = Box()
-        let server = RPCServer(services: [MetadataService(box: box)], configuration: config)
-        let port = try await server.start(port: 0)
-        let channel = try RPCChannel(target: "127.0.0.1:\(port)")
-        do {
-            try await body(channel, box)
-        } catch {
-            await channel.close()
-            await server.shutdown(gracePeriod: .seconds(1))
-            throw error
-        }
-        await channel.close()
-        await server.shutdown(gracePeriod: .seconds(1))
+        try await H2RPCTests.withServer(services: [MetadataService(box: box)]) { _, channel, _ in try await body(channel, box) }
     }
 
     func callError(_ channel: RPCChannel, _ text: String, metadata: Metadata = Metadata()) async -> RPCError? {

@@ -1,17 +1,17 @@
 import Testing
 @testable import H2RPC
 
-/// Runs `body` with an `RPCServer` serving `TestEchoService` on 127.0.0.1 (one loop) and a channel
-/// to it; closes both afterwards, also when `body` throws.
-func withEchoServer(
-    probe: HandlerProbe, _ configure: (inout RPCServer.Configuration) -> Void = { _ in },
+/// Runs `body` with an `RPCServer` serving `services` on 127.0.0.1 (one loop) and a channel to it;
+/// closes both afterwards, also when `body` throws.
+func withServer(
+    services: [any RPCService], _ configure: (inout RPCServer.Configuration) -> Void = { _ in },
     interceptors: [any ServerInterceptor] = [], channelConfiguration: RPCChannel.Configuration = .init(),
     _ body: (RPCServer, RPCChannel, Int) async throws -> Void
 ) async throws {
     var config = RPCServer.Configuration()
     config.loopCount = 1
     configure(&config)
-    let server = RPCServer(services: [TestEchoService(probe: probe)], interceptors: interceptors, configuration: config)
+    let server = RPCServer(services: services, interceptors: interceptors, configuration: config)
     let port = try await server.start(host: "127.0.0.1", port: 0)
     let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: channelConfiguration)
     do {
@@ -23,6 +23,17 @@ func withEchoServer(
     }
     await channel.close()
     await server.shutdown(gracePeriod: .seconds(1))
+}
+
+/// `withServer` serving `TestEchoService` with `probe`.
+func withEchoServer(
+    probe: HandlerProbe, _ configure: (inout RPCServer.Configuration) -> Void = { _ in },
+    interceptors: [any ServerInterceptor] = [], channelConfiguration: RPCChannel.Configuration = .init(),
+    _ body: (RPCServer, RPCChannel, Int) async throws -> Void
+) async throws {
+    try await withServer(
+        services: [TestEchoService(probe: probe)], configure, interceptors: interceptors,
+        channelConfiguration: channelConfiguration, body)
 }
 
 /// Awaits `body`, which must fail with `code`; returns the error.
