@@ -156,13 +156,13 @@ let package = Package(
         .testTarget(
             name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "H2", "ProtoWire", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"], swiftSettings: strict),
-        // Helpers the EventIO and H2 tests share (process census from /proc, timeouts, test bytes).
+        // Helpers the test targets share (process census from /proc, timeouts, child-process spawning, test bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // Rich errors, health client and lifecycle against real peers (python grpcio, a child process).
         .testTarget(
             name: "H2RPCEcosystemTests",
             dependencies: [
-                "H2RPC", "H2RPCRichErrors", "H2RPCServiceLifecycle", "ProtoWire", "signal-server",
+                "H2RPC", "H2RPCRichErrors", "H2RPCServiceLifecycle", "ProtoWire", "signal-server", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+. scripts/lib/watchdog.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -20,12 +21,14 @@ echo "== swift test"
 # `swift build` through Foundation's Process, which blocks a pool thread per child; on a 2-core machine
 # they run one at a time so that they cannot starve the others.
 serial='ProtoGenTests|ProtoWireTests|H2RPCEcosystemTests|SystemLibraryTests'
-swift test --skip-build --skip "$serial"
-swift test --skip-build --no-parallel --filter "$serial"
+# Each step has a time limit far above its usual time (about 15 s and 6 min here) so that a hang
+# fails the run at once, naming the waiting threads, instead of running into CI's own limit.
+with_limit 900 "parallel tests" swift test --skip-build --skip "$serial"
+with_limit 1500 "serial tests" swift test --skip-build --no-parallel --filter "$serial"
 
 for check in scripts/checks/*.sh; do
     [ -e "$check" ] || continue
     echo "== $check"
-    "$check"
+    with_limit 900 "$check" "$check"
 done
 echo "== all tests passed"

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// A child process started with posix_spawn (no Foundation), stopped with SIGTERM.
 final class ChildProcess: Sendable {
@@ -11,6 +12,7 @@ final class ChildProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        closeInheritedDescriptors(&actions)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         // The child must not inherit a blocked or ignored SIGTERM from this (multi-threaded) process.

@@ -1,5 +1,5 @@
-// Helpers shared by the EventIO and H2 test targets: process census from /proc, timeouts, test bytes.
-import Glibc
+// Helpers shared by the test targets: process census from /proc, timeouts, child-process spawning, test bytes.
+public import Glibc
 
 /// Open file descriptors of this process (entries of /proc/self/fd).
 public func openDescriptorCount() -> Int {
@@ -134,4 +134,20 @@ public func readTextFile(_ path: String) -> String? {
         bytes.append(contentsOf: chunk.prefix(n))
     }
     return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Makes a `posix_spawn` child close every descriptor above stderr before it runs, so that a
+/// long-lived child (nghttpd, a Python peer) never holds the write end of a pipe another test is
+/// reading to its end: tests run in parallel, and a pipe created by one of them while another
+/// spawns would otherwise stay open in the child until it exits. glibc 2.34 has
+/// `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module does not export
+/// (it is behind `_GNU_SOURCE`); it is looked up by name.
+public func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+        preconditionFailure("glibc without posix_spawn_file_actions_addclosefrom_np (needs 2.34 or later)")
+    }
+    let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+    let result = closeFrom(&actions, 3)
+    precondition(result == 0, "posix_spawn_file_actions_addclosefrom_np: \(String(cString: strerror(result)))")
 }

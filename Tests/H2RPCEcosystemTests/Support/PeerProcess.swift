@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// A child process (posix_spawn, no Foundation) whose stdout the test reads line by line and whose
 /// stdin it holds open; used for the Python peers and the signal-server.
@@ -27,6 +28,7 @@ final class PeerProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, input[0], 0)
         posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        closeInheritedDescriptors(&actions)
         // The child must not inherit a blocked or ignored signal from this multi-threaded process.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
