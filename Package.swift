@@ -126,21 +126,21 @@ let package = Package(
 
         // rpcbench: the servers (no Foundation: their RSS is measured) and their lean executable,
         // then everything else but the command line in RPCBenchCore, so that tests reach it.
-        .target(name: "RPCBenchServer", dependencies: ["EventIO", "H2", "H2RPC", "BenchProto"], swiftSettings: strict),
+        .target(name: "RPCBenchServer", dependencies: ["EventIO", "H2", "H2RPC", "H2TLS", "BenchProto"], swiftSettings: strict),
         .executableTarget(name: "rpcbench-server", dependencies: ["RPCBenchServer"], swiftSettings: strict),
         .target(
             name: "RPCBenchCore",
             dependencies: [
-                "RPCBenchServer", "EventIO", "H2", "H2RPC", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "RPCBenchServer", "EventIO", "H2", "H2RPC", "H2TLS", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "rpcbench",
-            dependencies: ["RPCBenchCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["RPCBenchCore", "H2TLS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
         .testTarget(
-            name: "RPCBenchTests", dependencies: ["RPCBenchCore", "RPCBenchServer", "rpcbench", "rpcbench-server"],
+            name: "RPCBenchTests", dependencies: ["RPCBenchCore", "RPCBenchServer", "H2TLS", "rpcbench", "rpcbench-server"],
             swiftSettings: strict),
         // The reflection lookups over descriptors the build plugin embeds for the .proto files in the test's folder.
         .testTarget(

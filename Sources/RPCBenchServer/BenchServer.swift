@@ -16,17 +16,19 @@ public enum BenchLimits {
 /// The servers of every protocol rpcbench knows.
 public enum BenchServers {
     /// Starts `kind`'s server on `host:port` (port 0: any free port) with `threads` event loops (nil: one
-    /// per core) that poll for `busyPoll` before they block (nil: they block at once).
+    /// per core) that poll for `busyPoll` before they block (nil: they block at once), over TLS
+    /// with `tls`'s certificate and key when given.
     public static func start(
-        _ kind: BenchProtocolKind, host: String, port: Int, threads: Int?, busyPoll: Duration? = nil
+        _ kind: BenchProtocolKind, host: String, port: Int, threads: Int?, busyPoll: Duration? = nil,
+        tls: BenchTLSFiles? = nil
     ) async throws(BenchError) -> any BenchServer {
         switch kind {
         case .tcp:
-            return try TCPBenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll)
+            return try TCPBenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll, tls: tls)
         case .h2:
-            return try H2BenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll)
+            return try H2BenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll, tls: tls)
         case .grpc:
-            return try await GRPCBenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll)
+            return try await GRPCBenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll, tls: tls)
         }
     }
 

@@ -13,12 +13,14 @@ public final class GRPCBenchServer: BenchServer {
         self.port = port
     }
 
+    /// Starts listening; with `tls`, over TLS (ALPN h2).
     public static func start(
-        host: String, port: Int, threads: Int?, busyPoll: Duration? = nil
+        host: String, port: Int, threads: Int?, busyPoll: Duration? = nil, tls: BenchTLSFiles? = nil
     ) async throws(BenchError) -> GRPCBenchServer {
         var configuration = RPCServer.Configuration()
         configuration.loopCount = threads
         configuration.busyPoll = busyPoll
+        configuration.tls = tls?.serverConfiguration
         let server = RPCServer(services: [BenchEchoService()], configuration: configuration)
         do {
             let bound = try await server.start(host: host, port: port)

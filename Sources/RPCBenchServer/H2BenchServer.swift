@@ -1,5 +1,6 @@
 import EventIO
 import H2
+import H2TLS
 
 /// The plain HTTP/2 server (h2c, prior knowledge) on H2's loop layer: `POST /echo` and `POST /pingpong`
 /// echo each DATA chunk as it arrives, `GET /download?size=S&count=N` streams N chunks of S bytes.
@@ -17,13 +18,27 @@ public final class H2BenchServer: BenchServer {
         self.port = listener.localAddress.port
     }
 
-    public static func start(host: String, port: Int, threads: Int?, busyPoll: Duration? = nil) throws(BenchError) -> H2BenchServer {
+    /// Starts listening; with `tls`, HTTP/2 runs over TLS (ALPN h2) on every connection.
+    public static func start(
+        host: String, port: Int, threads: Int?, busyPoll: Duration? = nil, tls: BenchTLSFiles? = nil
+    ) throws(BenchError) -> H2BenchServer {
+        let tlsContext = try tls?.makeServerContext()
         let group = try BenchEventLoops.start(
             threads, defaultCount: EventLoopGroup.coreCount, busyPoll: busyPoll, failure: BenchError.listen)
         do {
             let address = try SocketAddress(host: host, port: port)
             let listener = try TCPListener.bind(to: address, group: group) { tcp in
-                H2Connection.accept(tcp) { stream, head in H2BenchHandlers.handler(for: stream, head: head) }
+                let transport: any ByteStream
+                if let tlsContext {
+                    guard let stream = try? TLSByteStream(accepted: tcp, context: tlsContext) else {
+                        tcp.close()
+                        return
+                    }
+                    transport = stream
+                } else {
+                    transport = tcp
+                }
+                H2Connection.accept(transport) { stream, head in H2BenchHandlers.handler(for: stream, head: head) }
             }
             return H2BenchServer(group: group, listener: listener)
         } catch {

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The arguments of `serve` (`[serve] --proto P [--host H] [--port N] [--threads N] [--busy-poll-us N]
-/// [--exit-with-parent]`),
+/// [--tls-cert FILE --tls-key FILE] [--exit-with-parent]`),
 /// parsed by hand so that `rpcbench-server` needs neither Foundation nor ArgumentParser: its resident
 /// memory is then the server's own.
 public struct ServerCommandLine: Sendable, Equatable {
@@ -14,11 +14,14 @@ public struct ServerCommandLine: Sendable, Equatable {
     /// Microseconds an idle event loop polls before it blocks (nil: it blocks at once).
     public var busyPollMicroseconds: Int?
     public var exitWithParent = false
+    /// Serve over TLS with this certificate chain and key (PEM files); nil: plaintext.
+    public var tls: BenchTLSFiles?
 
     public init(
         kind: BenchProtocolKind, host: String = "127.0.0.1", port: Int = 50051, threads: Int? = nil,
-        busyPollMicroseconds: Int? = nil, exitWithParent: Bool = false
+        busyPollMicroseconds: Int? = nil, exitWithParent: Bool = false, tls: BenchTLSFiles? = nil
     ) {
+        self.tls = tls
         self.kind = kind
         self.host = host
         self.port = port
@@ -32,6 +35,8 @@ public struct ServerCommandLine: Sendable, Equatable {
         if args.first == "serve" { args = args.dropFirst() }
         var kind: BenchProtocolKind?
         var line = ServerCommandLine(kind: .tcp)
+        var certificate: String?
+        var key: String?
         while let name = args.popFirst() {
             func value() throws(BenchError) -> String {
                 guard let v = args.popFirst() else { throw .usage("\(name) needs a value") }
@@ -58,9 +63,18 @@ public struct ServerCommandLine: Sendable, Equatable {
                 guard let us = Int(v), us >= 0 else { throw .usage("--busy-poll-us \(v) is not a number of at least 0") }
                 line.busyPollMicroseconds = us
             case "--exit-with-parent": line.exitWithParent = true
+            case "--tls-cert": certificate = try value()
+            case "--tls-key": key = try value()
             default:
-                throw .usage("unknown option '\(name)' (serve takes --proto, --host, --port, --threads, --busy-poll-us)")
+                throw .usage(
+                    "unknown option '\(name)' (serve takes --proto, --host, --port, --threads, --busy-poll-us, --tls-cert, --tls-key)")
             }
+        }
+        switch (certificate, key) {
+        case (let certificate?, let key?): line.tls = BenchTLSFiles(certificateChain: certificate, privateKey: key)
+        case (nil, nil): break
+        case (nil, _?): throw .usage("--tls-key needs --tls-cert")
+        case (_?, nil): throw .usage("--tls-cert needs --tls-key")
         }
         guard let kind else { throw .usage("--proto is required (tcp, h2 or grpc)") }
         line.kind = kind
@@ -73,9 +87,11 @@ public struct ServerCommandLine: Sendable, Equatable {
         if exitWithParent { ParentWatch.start() }
         do {
             let server = try await BenchServers.start(
-                kind, host: host, port: port, threads: threads, busyPoll: BenchServers.busyPoll(microseconds: busyPollMicroseconds))
+                kind, host: host, port: port, threads: threads, busyPoll: BenchServers.busyPoll(microseconds: busyPollMicroseconds),
+                tls: tls)
             let shown = host.contains(":") ? "[\(host)]:\(server.port)" : "\(host):\(server.port)"
-            ServerCommandLine.writeLine(1, "rpcbench: \(kind.rawValue) listening on \(shown) (pid \(getpid()))")
+            let over = tls == nil ? "" : " over TLS"
+            ServerCommandLine.writeLine(1, "rpcbench: \(kind.rawValue)\(over) listening on \(shown) (pid \(getpid()))")
             while true { try? await Task.sleep(for: .seconds(3600)) }
         } catch {
             ServerCommandLine.writeLine(2, "rpcbench: \(error)")

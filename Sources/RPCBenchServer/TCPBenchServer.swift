@@ -1,4 +1,5 @@
 import EventIO
+import H2TLS
 
 /// The raw-TCP baseline server: echoes every frame and serves download requests, on the same event
 /// loops and socket layer as H2.
@@ -14,7 +15,11 @@ public final class TCPBenchServer: BenchServer {
         self.port = listener.localAddress.port
     }
 
-    public static func start(host: String, port: Int, threads: Int?, busyPoll: Duration? = nil) throws(BenchError) -> TCPBenchServer {
+    /// Starts listening; with `tls`, every connection is a TLS server stream over the socket.
+    public static func start(
+        host: String, port: Int, threads: Int?, busyPoll: Duration? = nil, tls: BenchTLSFiles? = nil
+    ) throws(BenchError) -> TCPBenchServer {
+        let tlsContext = try tls?.makeServerContext()
         let group = try BenchEventLoops.start(
             threads, defaultCount: EventLoopGroup.coreCount, busyPoll: busyPoll, failure: BenchError.listen)
         do {
@@ -27,7 +32,15 @@ public final class TCPBenchServer: BenchServer {
             let listener = try TCPListener.bind(to: address, group: group, options: options) { connection in
                 connection.highWaterMark = 256 << 10
                 connection.lowWaterMark = 128 << 10
-                connection.start(delegate: TCPEchoHandler())
+                if let tlsContext {
+                    guard let stream = try? TLSByteStream(accepted: connection, context: tlsContext) else {
+                        connection.close()
+                        return
+                    }
+                    stream.start(delegate: TCPEchoHandler(stream))
+                } else {
+                    connection.start(delegate: TCPEchoHandler(connection))
+                }
             }
             return TCPBenchServer(group: group, listener: listener)
         } catch {
@@ -43,8 +56,15 @@ public final class TCPBenchServer: BenchServer {
 }
 
 /// One server connection: echoes frames as their bytes arrive (the payload is passed through, never
-/// buffered whole), and streams downloads as fast as the socket drains, pausing reads meanwhile.
-final class TCPEchoHandler: TCPConnectionDelegate {
+/// buffered whole), and streams downloads as fast as the socket drains, pausing reads meanwhile
+/// (on plain TCP; over TLS, bytes that arrive during a download wait in `pending`).
+final class TCPEchoHandler: ByteStreamDelegate {
+    private let connection: any ByteStream
+    /// Over TLS, written bytes wait as plaintext until the end of the loop turn and the socket's
+    /// writability does not count them: the pump flushes them through TLS itself every 256 KiB.
+    private let flushesItself: Bool
+    /// True inside `pump`: a flush may report writability at once, which must not pump again.
+    private var pumping = false
     private var splitter = TCPFrameSplitter()
     private var inDownloadRequest = false
     private var requestBody: [UInt8] = []
@@ -55,15 +75,20 @@ final class TCPEchoHandler: TCPConnectionDelegate {
     private var downloadHeader: [UInt8] = []
     private var headerScratch: [UInt8] = [0, 0, 0, 0]
 
-    func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {
+    init(_ connection: any ByteStream) {
+        self.connection = connection
+        flushesItself = !(connection is TCPConnection)
+    }
+
+    func byteStreamDidRead(_ bytes: Span<UInt8>) {
         if download != nil {
             appendPending(bytes, from: 0)
             return
         }
-        consume(connection, bytes)
+        consume(bytes)
     }
 
-    private func consume(_ connection: TCPConnection, _ bytes: Span<UInt8>) {
+    private func consume(_ bytes: Span<UInt8>) {
         var offset = 0
         while let (event, next) = splitter.next(bytes, from: offset) {
             offset = next
@@ -99,7 +124,7 @@ final class TCPEchoHandler: TCPConnectionDelegate {
                             connection.close()
                             return
                         }
-                        startDownload(connection, size: size, count: total)
+                        startDownload(size: size, count: total)
                         if download != nil {
                             appendPending(bytes, from: offset)
                             return
@@ -116,38 +141,43 @@ final class TCPEchoHandler: TCPConnectionDelegate {
         pending.append(bytes, from: offset)
     }
 
-    private func startDownload(_ connection: TCPConnection, size: Int, count: Int) {
+    private func startDownload(size: Int, count: Int) {
         if downloadPayload.count != size {
             downloadPayload = [UInt8](repeating: 0x5A, count: size)
             downloadHeader = TCPFraming.header(UInt32(size))
         }
         download = (size, count)
-        connection.pauseReading()
-        pump(connection)
+        (connection as? TCPConnection)?.pauseReading()
+        pump()
     }
 
     /// Queues frames until the connection's output is above its high-water mark.
-    private func pump(_ connection: TCPConnection) {
-        while let current = download, connection.isWritable, connection.isOpen {
+    private func pump() {
+        guard !pumping else { return }
+        pumping = true
+        defer { pumping = false }
+        while let current = download, connection.isOpen {
+            if flushesItself && connection.pendingWriteBytes >= 256 << 10 { connection.flush() }
+            guard connection.isWritable else { break }
             connection.write(downloadHeader.span)
-            connection.write(downloadPayload)
+            connection.write(downloadPayload, range: 0..<downloadPayload.count)
             if current.remaining == 1 {
                 download = nil
-                connection.resumeReading()
+                (connection as? TCPConnection)?.resumeReading()
                 let rest = pending
                 pending = []
-                if !rest.isEmpty { consume(connection, rest.span) }
+                if !rest.isEmpty { consume(rest.span) }
             } else {
                 download = (current.size, current.remaining - 1)
             }
         }
     }
 
-    func connectionWritabilityChanged(_ connection: TCPConnection) {
-        if connection.isWritable { pump(connection) }
+    func byteStreamWritabilityChanged() {
+        if connection.isWritable { pump() }
     }
 
-    func connectionClosed(_ connection: TCPConnection, error: IOError?) {
+    func byteStreamClosed(error: IOError?) {
         download = nil
         pending = []
     }

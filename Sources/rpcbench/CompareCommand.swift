@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RPCBenchCore
 import RPCBenchServer
+import H2TLS
 
 /// `rpcbench compare tcp h2 grpc`: each protocol's server as a child process, every scenario against it,
 /// one table.
@@ -18,6 +19,12 @@ struct CompareCommand: AsyncParsableCommand {
 
     @Option(help: "Server event-loop threads (default: one per core).")
     var serverThreads: Int?
+
+    @Flag(help: """
+        Also run every protocol over TLS (P-256 certificate from a throwaway CA made with the openssl command), \
+        and measure new connections per second: rows `tcp+tls`, `h2+tls`, `grpc+tls` beside the plaintext ones.
+        """)
+    var tls = false
 
     @OptionGroup var options: RunOptions
 
@@ -42,21 +49,40 @@ struct CompareCommand: AsyncParsableCommand {
             _ = try options.clientSettings()  // checks --busy-poll-us before any server starts
             Terminal.printError(BuildInfo.banner)
 
+            let certificates = tls ? try await BenchCertificates.make() : nil
+            defer { certificates?.remove() }
+            // Plaintext first, then (with --tls) the same over TLS.
+            let variants: [(kind: BenchProtocolKind, tls: Bool)] =
+                kinds.map { ($0, false) } + (tls ? kinds.map { ($0, true) } : [])
             var results: [BenchResult] = []
-            for kind in kinds {
-                progress?.show("\(kind.rawValue)  starting its server")
+            var rates: [ConnectionRate] = []
+            for variant in variants {
+                let kind = variant.kind
+                let name = kind.rawValue + (variant.tls ? BenchReport.tlsSuffix : "")
+                progress?.show("\(name)  starting its server")
                 var serverArguments = serverThreads.map { ["--threads", String($0)] } ?? []
                 if let busyPoll = options.busyPollUs { serverArguments += ["--busy-poll-us", String(busyPoll)] }
+                var settings = try options.clientSettings()
+                if variant.tls, let certificates {
+                    serverArguments += ["--tls-cert", certificates.server.certificateChain, "--tls-key", certificates.server.privateKey]
+                    settings.tls = TLSClientConfiguration(trustRoots: .pem(.file(certificates.caCertificate)))
+                }
                 let server = try await ChildServer.start(kind: kind, extraArguments: serverArguments)
                 do throws(BenchError) {
-                    let client = try ProtocolRegistry.client(kind, settings: try options.clientSettings())
-                    let runner = ScenarioRunner(client: client, target: Target(host: server.host, port: server.port),
-                                                serverPID: server.pid, progress: progress)
+                    let client = try ProtocolRegistry.client(kind, settings: settings)
+                    let target = Target(host: server.host, port: server.port)
+                    let runner = ScenarioRunner(client: client, target: target, serverPID: server.pid, progress: progress)
                     for plan in plans {
-                        results.append(try await runner.run(plan, step: (results.count + 1, kinds.count * plans.count)))
+                        results.append(try await runner.run(
+                            plan, protocolName: name, step: (results.count + 1, variants.count * plans.count)))
                         guard server.isRunning else {
-                            throw .peer("the \(kind.rawValue) server exited during \(plan.scenario.id)")
+                            throw .peer("the \(name) server exited during \(plan.scenario.id)")
                         }
+                    }
+                    if tls {
+                        progress?.show("\(name)  new connections per second")
+                        rates.append(try await ConnectionRate.measure(
+                            client: client, target: target, protocolName: name, seconds: options.duration))
                     }
                 } catch {
                     await server.stop()
@@ -65,7 +91,8 @@ struct CompareCommand: AsyncParsableCommand {
                 await server.stop()
             }
             progress?.clear()
-            let report = BenchReport(results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
+            var report = BenchReport(results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
+            report.connectionRates = rates
             print(report.table, terminator: "")
             try options.writeOutputs(report)
         } catch {

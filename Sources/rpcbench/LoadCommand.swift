@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RPCBenchCore
 import RPCBenchServer
+import H2TLS
 
 /// `rpcbench load --proto … --target host:port --scenario ID`: drive any server that speaks the contract.
 struct LoadCommand: AsyncParsableCommand {
@@ -21,6 +22,15 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Name of the server's stack in the report (default: the protocol).")
     var label: String?
 
+    @Flag(help: "Connect over TLS (ALPN h2 for h2 and grpc).")
+    var tls = false
+
+    @Option(help: "With --tls: trust the CA certificates in this PEM file instead of the system's.")
+    var tlsCA: String?
+
+    @Option(help: "With --tls: the name verified in the server's certificate (and sent as SNI) instead of the target's host.")
+    var tlsServerName: String?
+
     @OptionGroup var options: RunOptions
 
     func run() async throws {
@@ -37,7 +47,14 @@ struct LoadCommand: AsyncParsableCommand {
                 if let why = ProtocolRegistry.limitation(kind, s) { throw .unsupported("\(kind.rawValue) cannot run \(s.id): \(why)") }
             }
             Terminal.printError(BuildInfo.banner)
-            let client = try ProtocolRegistry.client(kind, settings: try options.clientSettings())
+            var settings = try options.clientSettings()
+            if tls {
+                settings.tls = TLSClientConfiguration(
+                    trustRoots: tlsCA.map { .pem(.file($0)) } ?? .system, serverNameOverride: tlsServerName)
+            } else if tlsCA != nil || tlsServerName != nil {
+                throw .usage("--tls-ca and --tls-server-name need --tls")
+            }
+            let client = try ProtocolRegistry.client(kind, settings: settings)
             let runner = ScenarioRunner(client: client, target: target, progress: progress)
             var results: [BenchResult] = []
             for plan in plans {

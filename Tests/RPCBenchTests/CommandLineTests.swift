@@ -79,6 +79,26 @@ import Testing
         #expect(try String(contentsOfFile: chart, encoding: .utf8).hasPrefix("<svg"))
     }
 
+    @Test func compareWithTLSRunsEveryProtocolBothWaysAndCountsNewConnections() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rpcbench-tls-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("r.json").path
+        let outcome = try await RPCBenchProcess.run(
+            ["compare", "tcp", "h2", "--tls", "--scenarios", "unary-1x1-16B", "--duration", "0.3", "--warmup", "0.1", "--json", json])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for row in ["tcp       unary-1x1-16B", "h2        unary-1x1-16B", "tcp+tls   unary-1x1-16B", "h2+tls    unary-1x1-16B"] {
+            #expect(outcome.stdout.contains(row), "no row '\(row)' in\n\(outcome.stdout)")
+        }
+        #expect(outcome.stdout.contains("over TLS relative to the same protocol in plaintext"))
+        #expect(outcome.stdout.contains("connections/s"))
+        let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let rates = try #require(object?["connections_per_s"] as? [String: Any])
+        for name in ["tcp", "h2", "tcp+tls", "h2+tls"] {
+            #expect((rates[name] as? Double ?? 0) > 0, "no connection rate for \(name)")
+        }
+    }
+
     /// The child server of rpcbench process `parent`, once it has one (its pid is not announced:
     /// /proc is looked at again every 50 ms).
     func childServer(of parent: Int32) async throws -> Int32? {

@@ -9,6 +9,9 @@ import Testing
         #expect(
             try ServerCommandLine.parse(["--proto", "tcp", "--busy-poll-us", "50"])
                 == ServerCommandLine(kind: .tcp, busyPollMicroseconds: 50))
+        #expect(
+            try ServerCommandLine.parse(["--proto", "grpc", "--tls-cert", "c.pem", "--tls-key", "k.pem"])
+                == ServerCommandLine(kind: .grpc, tls: BenchTLSFiles(certificateChain: "c.pem", privateKey: "k.pem")))
         #expect(BenchServers.busyPoll(microseconds: 50) == .microseconds(50))
         #expect(BenchServers.busyPoll(microseconds: 0) == nil)
         #expect(BenchServers.busyPoll(microseconds: nil) == nil)
@@ -22,6 +25,8 @@ import Testing
         (["--proto", "tcp", "--port"], "--port needs a value"),
         (["--proto", "tcp", "--busy-poll-us", "-1"], "--busy-poll-us -1 is not a number of at least 0"),
         (["--proto", "tcp", "--verbose"], "unknown option '--verbose'"),
+        (["--proto", "tcp", "--tls-cert", "c.pem"], "--tls-cert needs --tls-key"),
+        (["--proto", "tcp", "--tls-key", "k.pem"], "--tls-key needs --tls-cert"),
     ])
     func badArgumentsSayWhich(arguments: [String], message: String) {
         #expect {

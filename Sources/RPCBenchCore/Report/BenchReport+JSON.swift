@@ -45,6 +45,7 @@ extension BenchReport {
                 ("server_rss_mib", .string("server peak resident set (VmHWM) during the scenario, MiB")),
             ])),
             ("results", .array(rows)),
+            ("connections_per_s", .object(connectionRates.map { ($0.protocolName, .number($0.perSecond)) })),
         ])
     }
 }

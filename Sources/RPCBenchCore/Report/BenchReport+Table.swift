@@ -16,6 +16,24 @@ extension BenchReport {
             }
             out += "\n\nrelative to \(baseline) (calls/s, MB/s: higher is better; latency, CPU, RSS: lower is better)\n\n" + relative.rendered()
         }
+        let overTLS = results.filter { plaintextRow(for: $0) != nil }
+        if !overTLS.isEmpty {
+            var relative = TextTable(header: ["TLS vs plaintext", "scenario"] + BenchReport.tableFigures.map(\.title))
+            for row in overTLS {
+                relative.rows.append([row.protocolName, row.scenario.id] + BenchReport.tableFigures.map { Format.ratio(tlsRatio(row, $0.value)) })
+            }
+            out += "\n\nover TLS relative to the same protocol in plaintext\n\n" + relative.rendered()
+        }
+        if !connectionRates.isEmpty {
+            var rates = TextTable(header: ["protocol", "connections/s", "vs plaintext"])
+            for rate in connectionRates {
+                let plain = rate.protocolName.hasSuffix(BenchReport.tlsSuffix)
+                    ? connectionRates.first { $0.protocolName == String(rate.protocolName.dropLast(BenchReport.tlsSuffix.count)) } : nil
+                let ratio = plain.flatMap { $0.perSecond > 0 ? rate.perSecond / $0.perSecond : nil }
+                rates.rows.append([rate.protocolName, Format.number(rate.perSecond), ratio == nil ? "" : Format.ratio(ratio)])
+            }
+            out += "\n\nnew connections, one at a time (connect — over TLS the full handshake —, one 16 B call, close)\n\n" + rates.rendered()
+        }
         out += "\n\nlatency: unary/pingpong per call (open loop: from the intended send time); download: gap before each message." +
             "\nCPU: user + system µs per call (download: per message), server from /proc/<pid>/stat, client from getrusage."
         for row in results where row.rate != nil {

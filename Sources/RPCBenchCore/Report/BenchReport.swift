@@ -7,6 +7,10 @@ public struct BenchReport: Sendable {
     public var warmup: Double
     /// The protocol the ratios are relative to.
     public var baseline = "tcp"
+    /// New connections per second of each protocol (`compare --tls` measures them).
+    public var connectionRates: [ConnectionRate] = []
+    /// The suffix of rows measured over TLS; each is also compared with its plaintext row.
+    public static let tlsSuffix = "+tls"
 
     public init(results: [BenchResult], machine: MachineInfo, duration: Double, warmup: Double) {
         self.results = results
@@ -18,6 +22,19 @@ public struct BenchReport: Sendable {
     /// The baseline protocol's row for the same scenario, if it ran.
     public func baselineRow(for row: BenchResult) -> BenchResult? {
         results.first { $0.protocolName == baseline && $0.scenario == row.scenario }
+    }
+
+    /// The plaintext row of a row measured over TLS (`grpc+tls` → `grpc`), same scenario, if it ran.
+    public func plaintextRow(for row: BenchResult) -> BenchResult? {
+        guard row.protocolName.hasSuffix(BenchReport.tlsSuffix) else { return nil }
+        let plain = String(row.protocolName.dropLast(BenchReport.tlsSuffix.count))
+        return results.first { $0.protocolName == plain && $0.scenario == row.scenario }
+    }
+
+    /// `row`'s figure divided by the same figure of its plaintext row.
+    public func tlsRatio(_ row: BenchResult, _ figure: (BenchResult) -> Double?) -> Double? {
+        guard let base = plaintextRow(for: row), let a = figure(row), let b = figure(base), b > 0 else { return nil }
+        return a / b
     }
 
     /// `row`'s figure divided by the baseline's (for latency and CPU, above 1 means worse).

@@ -1,20 +1,29 @@
 import EventIO
 import H2
+import H2TLS
 import RPCBenchServer
 
 /// One HTTP/2 connection; every call is a stream on it, driven from the connection's loop.
 final class H2BenchConnection: BenchConnection, @unchecked Sendable {
     let connection: H2Connection
     let authority: String
+    /// `https` over TLS, `http` otherwise.
+    let scheme: String
     private let echoHead: H2Headers
     private let pingPongHead: H2Headers
 
-    init(connection: H2Connection, authority: String) {
+    /// The TLS stream under the connection, if any: when a call fails, its handshake failure is the reason.
+    private let tls: TLSByteStream?
+
+    init(connection: H2Connection, authority: String, tls: TLSByteStream? = nil) {
         self.connection = connection
         self.authority = authority
-        echoHead = [(":method", "POST"), (":scheme", "http"), (":path", "/echo"), (":authority", authority),
+        self.tls = tls
+        let scheme = tls == nil ? "http" : "https"
+        self.scheme = scheme
+        echoHead = [(":method", "POST"), (":scheme", scheme), (":path", "/echo"), (":authority", authority),
                     ("content-type", "application/octet-stream")]
-        pingPongHead = [(":method", "POST"), (":scheme", "http"), (":path", "/pingpong"), (":authority", authority),
+        pingPongHead = [(":method", "POST"), (":scheme", scheme), (":path", "/pingpong"), (":authority", authority),
                         ("content-type", "application/octet-stream")]
     }
 
@@ -34,7 +43,19 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
                 loop.execute { self.startUnary(payload, continuation) }
             }
         }
-        return try result.get()
+        switch result {
+        case .success(let reply): return reply
+        case .failure(let error): throw await explained(error)
+        }
+    }
+
+    /// `error`, or the TLS failure that ended the connection when there is one (a handshake refused
+    /// by either side fails the first call, which then names the reason).
+    private func explained(_ error: BenchError) async -> BenchError {
+        guard let tls else { return error }
+        let failure = loop.inEventLoop ? tls.failure : await loop.submit { tls.failure }
+        guard let failure else { return error }
+        return .connect("TLS to \(authority): \(failure)")
     }
 
     private func startUnary(_ payload: [UInt8], _ continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) {
@@ -59,11 +80,14 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
                 }
             }
         }
-        return try result.get()
+        switch result {
+        case .success(let stream): return stream
+        case .failure(let error): throw await explained(error)
+        }
     }
 
     func download(messageSize: Int, count: Int, onMessage: (Int) -> Void) async throws(BenchError) {
-        let head: H2Headers = [(":method", "GET"), (":scheme", "http"), (":path", "/download?size=\(messageSize)&count=\(count)"),
+        let head: H2Headers = [(":method", "GET"), (":scheme", scheme), (":path", "/download?size=\(messageSize)&count=\(count)"),
                                (":authority", authority)]
         let result = await withoutActuallyEscaping(onMessage) { onMessage in
             // Called on the loop only while this call is suspended; dropped before it resumes.
@@ -80,7 +104,7 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
                 }
             }
         }
-        try result.get()
+        if case .failure(let error) = result { throw await explained(error) }
     }
 
     func close() async {

@@ -1,13 +1,17 @@
 public import RPCBenchServer
 import EventIO
+public import H2TLS
 
 /// Opens raw-TCP baseline connections on its own event loops.
 public final class TCPBenchClient: BenchClient {
     public let kind = BenchProtocolKind.tcp
     private let group: EventLoopGroup
+    private let tls: TLSClientContext?
 
-    public init(threads: Int?, busyPoll: Duration? = nil) throws(BenchError) {
+    /// A client on `threads` event loops; over TLS when `tls` is given.
+    public init(threads: Int?, busyPoll: Duration? = nil, tls: TLSClientContext? = nil) throws(BenchError) {
         group = try BenchEventLoops.start(threads, defaultCount: 1, busyPoll: busyPoll, failure: BenchError.connect)
+        self.tls = tls
     }
 
     deinit { group.shutdown() }
@@ -21,10 +25,21 @@ public final class TCPBenchClient: BenchClient {
         } catch {
             throw IOErrors.connect(error, host: host, port: port)
         }
-        let bench = TCPBenchConnection(connection: connection, peer: "\(host):\(port)")
+        let stream: any ByteStream
+        if let tls {
+            guard let tlsStream = BenchClientTLS.stream(over: connection, host: host, context: tls) else {
+                connection.close()
+                throw .connect("cannot start TLS to \(host):\(port)")
+            }
+            stream = tlsStream
+        } else {
+            stream = connection
+        }
+        let bench = TCPBenchConnection(stream: stream, peer: "\(host):\(port)")
+        let unstarted = LoopBound(stream, on: loop)
         await withUnsafeContinuation { (done: UnsafeContinuation<Void, Never>) in
             loop.execute {
-                connection.start(delegate: bench)
+                unstarted.value.start(delegate: bench)
                 done.resume()
             }
         }

@@ -1,10 +1,11 @@
 import EventIO
+import H2TLS
 import RPCBenchServer
 
 /// One client connection. Calls pipeline: requests leave in call order and replies come back in the
 /// same order, so a FIFO of waiters matches them. All state is touched on the connection's loop only;
 /// callers' tasks run there (`taskExecutor`), and hop there when they do not.
-final class TCPBenchConnection: BenchConnection, TCPConnectionDelegate, @unchecked Sendable {
+final class TCPBenchConnection: BenchConnection, ByteStreamDelegate, @unchecked Sendable {
     private enum Waiter {
         case reply(UnsafeContinuation<Result<[UInt8], BenchError>, Never>)
         case download(DownloadWaiter)
@@ -21,7 +22,8 @@ final class TCPBenchConnection: BenchConnection, TCPConnectionDelegate, @uncheck
         }
     }
 
-    private let connection: TCPConnection
+    /// The socket, or a TLS stream over it.
+    private let connection: any ByteStream
     private let loop: EventLoop
     private let peer: String
     // Loop-only state.
@@ -34,9 +36,9 @@ final class TCPBenchConnection: BenchConnection, TCPConnectionDelegate, @uncheck
     private var closedError: BenchError?
     private var headerScratch: [UInt8] = [0, 0, 0, 0]
 
-    init(connection: TCPConnection, peer: String) {
-        self.connection = connection
-        self.loop = connection.loop
+    init(stream: any ByteStream, peer: String) {
+        self.connection = stream
+        self.loop = stream.loop
         self.peer = peer
     }
 
@@ -83,7 +85,7 @@ final class TCPBenchConnection: BenchConnection, TCPConnectionDelegate, @uncheck
             return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Void, BenchError>, Never>) in
                 onLoop {
                     if let closedError = self.closedError { return continuation.resume(returning: .failure(closedError)) }
-                    self.connection.write(request)
+                    self.connection.write(request, range: 0..<request.count)
                     self.waiters.append(.download(DownloadWaiter(remaining: count, onMessage: bound.value, done: continuation)))
                 }
             }
@@ -100,9 +102,9 @@ final class TCPBenchConnection: BenchConnection, TCPConnectionDelegate, @uncheck
         }
     }
 
-    // MARK: TCPConnectionDelegate (loop thread)
+    // MARK: ByteStreamDelegate (loop thread)
 
-    func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {
+    func byteStreamDidRead(_ bytes: Span<UInt8>) {
         var offset = 0
         while let (event, next) = splitter.next(bytes, from: offset) {
             offset = next
@@ -158,7 +160,13 @@ final class TCPBenchConnection: BenchConnection, TCPConnectionDelegate, @uncheck
         }
     }
 
-    func connectionClosed(_ connection: TCPConnection, error: IOError?) {
+    func byteStreamWritabilityChanged() {}
+
+    func byteStreamClosed(error: IOError?) {
+        if let failure = (connection as? TLSByteStream)?.failure {
+            fail(.connect("TLS to \(peer): \(failure)"))
+            return
+        }
         let why = error.map { " (\($0))" } ?? ""
         fail(.peer("\(peer) closed the connection\(why)"))
     }
