@@ -12,9 +12,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Starts `rpcbench serve --proto $1` on a free port; sets $port.
+# Starts `rpcbench serve --proto $1 [more options]` on a free port; sets $port.
 serve() {
-    "$bin" serve --proto "$1" --port 0 >"$work/serve-$1.out" 2>&1 &
+    "$bin" serve --proto "$@" --port 0 >"$work/serve-$1.out" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
         port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$work/serve-$1.out")
@@ -49,6 +49,33 @@ head -c 16 /dev/urandom >"$work/b16"
 h2load -n 2000 -c 2 -m 16 -d "$work/b16" "http://127.0.0.1:$port/echo" >"$work/h2load" 2>&1
 grep -q "2000 succeeded, 0 failed" "$work/h2load" || { echo "60-rpcbench: h2load against rpcbench h2:"; cat "$work/h2load"; exit 1; }
 echo "h2: curl echo (100 kB) and download byte-exact, 404 for unknown paths, h2load 2000/2000 echoes"
+
+echo "-- h2 over TLS against curl and h2load"
+scripts/make-test-certs.sh "$work/pki" >/dev/null
+serve h2 --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key"
+code=$(curl -s --http2 --cacert "$work/pki/ca.pem" -X POST --data-binary @"$work/body" -o "$work/echo-tls" \
+    -w '%{http_code} %{http_version}' "https://localhost:$port/echo")
+[ "$code" = "200 2" ] || { echo "60-rpcbench: h2 over TLS POST /echo answered '$code', not '200 2'"; exit 1; }
+cmp -s "$work/body" "$work/echo-tls" || { echo "60-rpcbench: h2 over TLS /echo body differs"; exit 1; }
+h2load -n 1000 -c 2 -m 16 -d "$work/b16" "https://127.0.0.1:$port/echo" >"$work/h2load-tls" 2>&1
+grep -q "1000 succeeded, 0 failed" "$work/h2load-tls" || { echo "60-rpcbench: h2load over TLS:"; cat "$work/h2load-tls"; exit 1; }
+grep -q "ALPN: h2\|Application protocol: h2" "$work/h2load-tls" || { echo "60-rpcbench: h2load did not negotiate h2:"; cat "$work/h2load-tls"; exit 1; }
+echo "h2 over TLS: curl echo (100 kB) byte-exact with the CA verified, h2load 1000/1000 echoes over TLS"
+
+echo "-- compare --tls, 0.5 s per scenario"
+"$bin" compare tcp h2 --tls --scenarios unary-1x64-16B,download-1x1-64KiB --duration 0.5 --warmup 0.2 --json "$work/compare-tls.json"
+python3 - "$work/compare-tls.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+names = {r["protocol"] for r in report["results"]}
+want = {"tcp", "h2", "tcp+tls", "h2+tls"}
+assert names == want, f"compare --tls rows {sorted(names)}, not {sorted(want)}"
+for row in report["results"]:
+    assert row["calls"] > 0, f"{row['protocol']} {row['scenario']}: no calls"
+rates = report["connections_per_s"]
+assert set(rates) == want and all(v > 0 for v in rates.values()), f"connection rates {rates}"
+print("compare --tls: 4 protocols x 2 scenarios, connection rates", {k: round(v) for k, v in rates.items()})
+PY
 
 echo "-- grpc: python grpcio client against rpcbench's server"
 serve grpc
