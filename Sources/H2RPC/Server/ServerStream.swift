@@ -19,6 +19,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     private var phase = Phase.awaitingHead
     /// Called once when the call is over (response ended and handler done), to let the connection forget it.
     var onComplete: (() -> Void)?
+    /// The connection's addresses and TLS identity, handed to the call's context.
+    var peer = ConnectionPeer()
 
     /// What an accepted call owns until its response ends, among them a slot in the server's
     /// count of RPCs in flight.
@@ -102,7 +104,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             return
         }
         let context = ServerContext(
-            path: head.path, requestMetadata: head.metadata, deadline: deadline, requestCompression: head.encoding)
+            path: head.path, requestMetadata: head.metadata, deadline: deadline, requestCompression: head.encoding, peer: peer)
         let call = ServerCall(
             context: context, acceptEncoding: head.acceptEncoding,
             maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
