@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "H2RPCEcosystemTests",
             dependencies: [
-                "H2RPC", "H2RPCRichErrors", "H2RPCServiceLifecycle", "H2TLS", "ProtoWire", "signal-server", "TestSupport",
+                "H2RPC", "H2RPCRichErrors", "H2RPCServiceLifecycle", "H2TLS", "InteropProto", "ProtoWire", "signal-server", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

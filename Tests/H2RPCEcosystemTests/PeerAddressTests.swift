@@ -1,6 +1,7 @@
 import Foundation
 import H2RPC
 import H2TLS
+import TestSupport
 import Testing
 
 /// `/peer.Test/Who` answers with what its context knows of the connection:
@@ -32,7 +33,8 @@ struct PeerInfoService: RPCService {
     /// The client's port: the local port of the one TCP socket this process has connected to `serverPort`
     /// (from /proc/net/tcp or tcp6), an independent record of the connection.
     private func clientPorts(connectedTo serverPort: Int, table: String) -> Set<Int> {
-        guard let text = try? String(contentsOfFile: "/proc/net/\(table)", encoding: .utf8) else { return [] }
+        // Read to the end with fread: procfs reports a size of 0, and a one-shot read stops after a page.
+        guard let text = readTextFile("/proc/net/\(table)") else { return [] }
         var ports: Set<Int> = []
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ")
