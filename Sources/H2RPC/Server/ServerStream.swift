@@ -108,7 +108,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         let call = ServerCall(
             context: context, acceptEncoding: head.acceptEncoding,
             maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
-            maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self)
+            maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self, interceptors: core.interceptors)
         let timer = head.timeout.map { timeout in loop.schedule(after: timeout) { self.deadlinePassed() } }
         let open = Open(call: call, method: method, contentType: head.contentType, deadlineTimer: timer)
         if method.kind == .clientStreaming || method.kind == .bidiStreaming {
