@@ -187,3 +187,60 @@ struct RefusingInterceptor: ClientInterceptor {
         #expect(log.value == ["a start signals.Echo Chat bidiStreaming", "a send", "a receive", "a send", "a receive", "a end OK -"])
     }
 }
+
+/// Refuses request messages whose text is "bad" (client side: before sending; server side: before the handler).
+struct RefuseBadText: ClientInterceptor, ServerInterceptor {
+    let log: Locked<[String]>
+
+    func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError) -> (any ClientCallObserver)? {
+        Observer(log: log)
+    }
+
+    struct Observer: ClientCallObserver {
+        let log: Locked<[String]>
+        func sending<Message: ProtoMessage>(_ message: Message) async throws(RPCError) -> Message {
+            if (message as? HealthCheckRequest)?.service == "bad" { throw RPCError(code: .invalidArgument, message: "client refused \"bad\"") }
+            return message
+        }
+        func finished(status: RPCError?, trailingMetadata: Metadata) {
+            log.withLock { $0.append("end \(status?.code ?? .ok)") }
+        }
+    }
+
+    func received<Message: ProtoMessage>(_ message: Message, context: ServerContext) async throws(RPCError) -> Message {
+        if (message as? HealthCheckRequest)?.service == "worse" { throw RPCError(code: .failedPrecondition, message: "server refused \"worse\"") }
+        return message
+    }
+}
+
+@Suite struct InterceptorRefusalTests {
+    @Test func aClientObserverThatThrowsOnSendEndsTheStreamingCallWithItsStatus() async throws {
+        let log = Locked<[String]>([])
+        try await withServer([ChatService()], clientInterceptors: [RefuseBadText(log: log)]) { _, channel, _ in
+            let call: BidiStreamingCall<HealthCheckRequest, HealthCheckRequest> = try await channel.bidiStreaming(path: "/signals.Echo/Chat")
+            var responses = call.responses.makeAsyncIterator()
+            try await call.send(HealthCheckRequest(service: "good"))
+            #expect(try await responses.next()?.service == "good")
+            let refused = await rpcError { try await call.send(HealthCheckRequest(service: "bad")) }
+            #expect(refused?.code == .invalidArgument)
+            #expect(refused?.message == "client refused \"bad\"")
+            // The call is over with that status: the response side ends with it too.
+            let after = await rpcError { _ = try await responses.next() }
+            #expect(after?.code == .invalidArgument)
+        }
+        #expect(log.value == ["end INVALID_ARGUMENT"])
+    }
+
+    @Test func aServerHookThatRefusesAMessageEndsTheCallWithItsStatus() async throws {
+        let log = Locked<[String]>([])
+        try await withServer([InterceptedService()], serverInterceptors: [RefuseBadText(log: log)]) { _, channel, _ in
+            let refused = await rpcError {
+                _ = try await channel.unary(path: "/intercept.Test/Echo", request: HealthCheckRequest(service: "worse"), as: HealthCheckRequest.self)
+            }
+            #expect(refused?.code == .failedPrecondition)
+            #expect(refused?.message == "server refused \"worse\"")
+            let fine = try await channel.unary(path: "/intercept.Test/Echo", request: HealthCheckRequest(service: "ok"), as: HealthCheckRequest.self)
+            #expect(fine.service == "ok")
+        }
+    }
+}

@@ -86,4 +86,18 @@ import Tracing
             #expect(server[0].parentSpanID == nil)
         }
     }
+
+    /// A `traceparent` the tracer cannot read leaves the server span a root; the call still succeeds.
+    @Test(arguments: ["garbage", "00-abc-def-01"])
+    func malformedTraceparentIsIgnored(_ value: String) async throws {
+        let tracer = W3CTestTracer()
+        try await withObservedServer(server: [ServerTracingInterceptor(tracer: tracer)], client: []) { channel, _ in
+            _ = try await channel.unary(
+                path: "/obs.Test/Echo", request: HealthCheckRequest(), as: HealthCheckRequest.self,
+                options: CallOptions(metadata: ["traceparent": .string(value)]))
+            let (_, server) = spans(tracer)
+            try #require(server.count == 1)
+            #expect(server[0].parentSpanID == nil)
+        }
+    }
 }
