@@ -120,8 +120,10 @@ let package = Package(
         // Server reflection (grpc.reflection.v1 and v1alpha) over the descriptors generated code embeds;
         // its .proto files are compiled by the build plugin.
         .target(
-            name: "H2RPCReflection", dependencies: ["H2RPC", "ProtoWire"], swiftSettings: strict,
+            name: "H2RPCReflection", dependencies: ["H2RPC", "H2RPCHealthProto", "ProtoWire"], swiftSettings: strict,
             plugins: ["H2RPCPlugin"]),
+        // grpc/health/v1/health.proto's descriptor for reflection (imported internally by H2RPCReflection only).
+        .target(name: "H2RPCHealthProto", dependencies: ["H2RPC", "ProtoWire"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         // Generated at build time by H2RPCPlugin from Protos/bench.proto (symlinked into the target).
         .target(name: "BenchProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         // Generated at build time by H2RPCPlugin from Protos/grpc/testing/*.proto (the gRPC interop protos).
