@@ -67,12 +67,14 @@ struct PeerInfoService: RPCService {
         let port = try await server.start(host: "::1", port: 0)
         let channel = try RPCChannel(target: "[::1]:\(port)")
         let parts = try await who(channel)
+        // Read while the connection is open.
+        let connectedPorts = clientPorts(connectedTo: port, table: "tcp6")
         await channel.close()
         await server.shutdown(gracePeriod: .seconds(1))
         #expect(parts[1] == "ipv6:[::1]:\(port)")
         #expect(parts[0].hasPrefix("ipv6:[::1]:"))
         let clientPort = Int(parts[0].split(separator: ":").last ?? "") ?? 0
-        #expect(clientPorts(connectedTo: port, table: "tcp6").contains(clientPort))
+        #expect(connectedPorts.contains(clientPort))
     }
 
     @Test func unixSocketFromGrpcio() async throws {

@@ -66,8 +66,10 @@ import Testing
     }
 
     @Test func metadataLiteralKeepsOrderAndLowerCasesKeys() {
-        let metadata: Metadata = ["X-One": "1", "x-two": "2"]
+        let token = "t-1"
+        let metadata: Metadata = ["X-One": "1", "x-two": "Bearer \(token)"]
         #expect(metadata.map(\.key) == ["x-one", "x-two"])
+        #expect(metadata["x-two"] == "Bearer t-1")
         let options = CallOptions(metadata: ["a": "1"]).adding(["b": "2"])
         #expect(options.metadata.map(\.key) == ["a", "b"])
     }

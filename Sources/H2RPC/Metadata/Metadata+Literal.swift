@@ -12,8 +12,8 @@ extension Metadata: ExpressibleByDictionaryLiteral {
     }
 }
 
-extension Metadata.Value: ExpressibleByStringLiteral {
-    /// A text value from a string literal.
+extension Metadata.Value: ExpressibleByStringInterpolation {
+    /// A text value from a string literal (interpolations included: `"Bearer \(token)"`).
     public init(stringLiteral value: String) {
         self = .string(value)
     }
