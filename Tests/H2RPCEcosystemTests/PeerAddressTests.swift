@@ -12,7 +12,14 @@ struct PeerInfoService: RPCService {
             .unary(path: "/peer.Test/Who", service: self) {
                 (_: PeerInfoService, _: HealthCheckRequest, context: ServerContext) -> HealthCheckRequest in
                 let certificate = context.peerCertificate
-                let names = certificate?.alternativeNames.map { "\($0)" }.joined(separator: ",") ?? "-"
+                let names = certificate?.alternativeNames.map { name -> String in
+                    switch name {
+                    case .dns(let text): "DNS:\(text)"
+                    case .uri(let text): "URI:\(text)"
+                    case .email(let text): "email:\(text)"
+                    case .ipAddress(let text): "IP:\(text)"
+                    }
+                }.joined(separator: ",") ?? "-"
                 return HealthCheckRequest(
                     service: "\(context.remoteAddress.map { "\($0)" } ?? "-")|\(context.localAddress.map { "\($0)" } ?? "-")|"
                         + "\(certificate?.subject ?? "-")|\(names)")
@@ -107,6 +114,8 @@ struct PeerInfoService: RPCService {
         let port = try await server.start(host: "127.0.0.1", port: 0)
         try peer.writeLine("127.0.0.1:\(port) tls")
         let line = try await peer.nextLine()
+        try peer.writeLine("127.0.0.1:\(port) tls-san")
+        let sanLine = try await peer.nextLine()
         peer.closeStdin()
         #expect(peer.waitForExit() == 0)
         await server.shutdown(gracePeriod: .seconds(1))
@@ -119,5 +128,11 @@ struct PeerInfoService: RPCService {
         // RFC 2253 writes the last RDN first. It carries no subjectAltName.
         #expect(parts[2] == "O=h2rpc tests,CN=h2rpc-test-client")
         #expect(parts[3] == "")
+        // The second client certificate (made by peer_info_client.py) names itself in subjectAltName.
+        let sanParts = sanLine?.split(separator: "|", omittingEmptySubsequences: false) ?? []
+        #expect(sanParts.count == 4, "\(sanLine ?? "no answer")")
+        guard sanParts.count == 4 else { return }
+        #expect(sanParts[2] == "CN=san-client")
+        #expect(sanParts[3] == "URI:spiffe://h2rpc.test/client,DNS:client.h2rpc.test,IP:127.0.0.2")
     }
 }
