@@ -1,6 +1,6 @@
 import EventIO
 import H2
-public import H2TLS
+import H2TLS
 
 /// The address of one end of a call.
 public enum RPCAddress: Sendable, Hashable, CustomStringConvertible {
