@@ -34,6 +34,9 @@ let package = Package(
         // Rich errors and lifecycle: small products so that H2RPC itself stays lean.
         .library(name: "H2RPCRichErrors", targets: ["H2RPCRichErrors"]),
         .library(name: "H2RPCServiceLifecycle", targets: ["H2RPCServiceLifecycle"]),
+        // Tracing and metrics interceptors: each in its own product, so that H2RPC depends on neither library.
+        .library(name: "H2RPCTracing", targets: ["H2RPCTracing"]),
+        .library(name: "H2RPCMetrics", targets: ["H2RPCMetrics"]),
     ],
     dependencies: [
         // Only the H2RPCServiceLifecycle product depends on it.
@@ -41,6 +44,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Only H2RPCTracing and H2RPCMetrics (and their tests) depend on these.
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         // `swift package generate-documentation` (the DocC catalog in Sources/H2RPC/H2RPC.docc); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -92,6 +98,16 @@ let package = Package(
             name: "H2RPCServiceLifecycle",
             dependencies: ["H2RPC", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict),
+        // A span per call, client and server, with the context propagated in metadata.
+        .target(
+            name: "H2RPCTracing",
+            dependencies: ["H2RPC", .product(name: "Tracing", package: "swift-distributed-tracing")],
+            swiftSettings: strict),
+        // Call durations, calls started/finished and messages per method and status.
+        .target(
+            name: "H2RPCMetrics",
+            dependencies: ["H2RPC", "ProtoWire", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: strict),
         // A server that stops on SIGTERM/SIGINT through RPCServer.run(shutdownSignals:): the child
         // process of the signal tests.
         .executableTarget(
@@ -104,8 +120,10 @@ let package = Package(
         // Server reflection (grpc.reflection.v1 and v1alpha) over the descriptors generated code embeds;
         // its .proto files are compiled by the build plugin.
         .target(
-            name: "H2RPCReflection", dependencies: ["H2RPC", "ProtoWire"], swiftSettings: strict,
+            name: "H2RPCReflection", dependencies: ["H2RPC", "H2RPCHealthProto", "ProtoWire"], swiftSettings: strict,
             plugins: ["H2RPCPlugin"]),
+        // grpc/health/v1/health.proto's descriptor for reflection (imported internally by H2RPCReflection only).
+        .target(name: "H2RPCHealthProto", dependencies: ["H2RPC", "ProtoWire"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         // Generated at build time by H2RPCPlugin from Protos/bench.proto (symlinked into the target).
         .target(name: "BenchProto", dependencies: ["ProtoWire", "H2RPC"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         // Generated at build time by H2RPCPlugin from Protos/grpc/testing/*.proto (the gRPC interop protos).
@@ -162,9 +180,19 @@ let package = Package(
         .testTarget(
             name: "H2RPCEcosystemTests",
             dependencies: [
-                "H2RPC", "H2RPCRichErrors", "H2RPCServiceLifecycle", "ProtoWire", "signal-server", "TestSupport",
+                "H2RPC", "H2RPCRichErrors", "H2RPCServiceLifecycle", "H2TLS", "InteropProto", "ProtoWire", "signal-server", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Tracing and metrics interceptors over a real loopback server, into in-memory backends.
+        .testTarget(
+            name: "H2RPCObservabilityTests",
+            dependencies: [
+                "H2RPC", "H2RPCTracing", "H2RPCMetrics", "ProtoWire",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 public import H2RPC
 public import ProtoWire
+import H2RPCHealthProto
 
 /// gRPC server reflection (`grpc.reflection.v1.ServerReflection` and `grpc.reflection.v1alpha`), so
 /// that grpcurl, Postman and grpcio's reflection client can list the server's services and call them
@@ -14,17 +15,17 @@ public import ProtoWire
 /// let server = RPCServer(services: [echo, reflection])
 /// ```
 public struct ReflectionService: RPCService {
-    private let index: ReflectionIndex
+    let index: ReflectionIndex
 
     /// Reflection that lists `services` (the names in their method paths) and itself, and serves
-    /// `files`, the files they import, and its own files.
+    /// `files`, the files they import, and its own files. When `services` holds H2RPC's
+    /// `HealthService`, `grpc/health/v1/health.proto` is served too.
     public init(services: [any RPCService], files: [ProtoFileDescriptor]) {
         var names = Set(services.flatMap { $0.methods.compactMap { Self.serviceName(ofPath: $0.path) } })
         names.formUnion(["grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"])
-        index = ReflectionIndex(
-            files: files + [Grpc_Reflection_V1_Reflection_ProtoFile.descriptor,
-                            Grpc_Reflection_V1alpha_Reflection_ProtoFile.descriptor],
-            serviceNames: names.sorted())
+        var served = files + [Grpc_Reflection_V1_Reflection_ProtoFile.descriptor, Grpc_Reflection_V1alpha_Reflection_ProtoFile.descriptor]
+        if names.contains(Grpc_Health_V1_Health.serviceName) { served.append(Grpc_Health_V1_Health.fileDescriptor) }
+        index = ReflectionIndex(files: served, serviceNames: names.sorted())
     }
 
     /// `pkg.Service` from `/pkg.Service/Method`.

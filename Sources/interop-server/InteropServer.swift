@@ -71,7 +71,7 @@ struct InteropServer: AsyncParsableCommand {
         // The id names the port asked for; with port 0 that is not the bound one, so pass --server_id then.
         let service = TestServiceImplementation(serverID: serverID ?? "\(host):\(port)")
         // Reflection lets grpcurl and grpcio's reflection client discover TestService without its .proto files.
-        let reflection = ReflectionService(services: [service], files: [Grpc_Testing_TestService.fileDescriptor])
+        let reflection = ReflectionService(services: [service, health], files: [Grpc_Testing_TestService.fileDescriptor])
         let server = RPCServer(services: [service, health, reflection], configuration: configuration)
         if let unixSocket {
             try await server.start(host: "unix:\(unixSocket)", port: 0)

@@ -1,4 +1,5 @@
 @testable import H2RPCReflection
+import H2RPC
 import ProtoWire
 import Testing
 
@@ -68,5 +69,30 @@ import Testing
     @Test func servicesListedAreTheOnesGiven() {
         var sent = Set<String>()
         #expect(index.answer(.listServices, sent: &sent) == .services(["reflectiontest.Finder"]))
+    }
+}
+
+/// A reflection service given H2RPC's HealthService lists it and serves grpc/health/v1/health.proto.
+@Suite struct HealthReflectionTests {
+    private func fileNames(_ answer: ReflectionAnswer) -> [String] {
+        guard case .files(let files) = answer else { return [] }
+        return files.map(ReflectionIndexTests.fileName)
+    }
+
+    @Test func healthIsListedAndDescribed() {
+        let reflection = ReflectionService(services: [HealthService()], files: [])
+        #expect(reflection.serviceNames.contains("grpc.health.v1.Health"))
+        for symbol in ["grpc.health.v1.Health.Check", "grpc.health.v1.Health.List", "grpc.health.v1.HealthListResponse"] {
+            var sent = Set<String>()
+            #expect(fileNames(reflection.index.answer(.fileContainingSymbol(symbol), sent: &sent)) == ["grpc/health/v1/health.proto"])
+        }
+    }
+
+    @Test func withoutHealthItsFileIsNotServed() {
+        let reflection = ReflectionService(services: [], files: [])
+        #expect(!reflection.serviceNames.contains("grpc.health.v1.Health"))
+        var sent = Set<String>()
+        #expect(reflection.index.answer(.fileByName("grpc/health/v1/health.proto"), sent: &sent)
+            == .error(code: 5, message: "file not found: grpc/health/v1/health.proto"))
     }
 }

@@ -78,22 +78,34 @@ public final class RPCChannel: Sendable {
         try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
     }
 
-    /// Applies the interceptors and creates the call's shared state.
-    private func makeCall(path: String, options: inout CallOptions) throws(RPCError) -> ClientCall {
+    /// Runs the interceptors' start hooks and creates the call's shared state; the observers they
+    /// returned hear of the call's end through it.
+    private func makeCall(path: String, kind: RPCMethod.Kind, options: inout CallOptions) async throws(RPCError)
+        -> (ClientCall, ClientObservers)
+    {
         let interceptors = configuration.interceptors
-        for interceptor in interceptors { try interceptor.prepare(path: path, options: &options) }
-        var observer: (@Sendable (CallEnd) -> Void)?
-        if !interceptors.isEmpty {
-            let started = ContinuousClock.now
-            observer = { end in
-                let duration = ContinuousClock.now - started
-                for interceptor in interceptors { interceptor.finished(path: path, error: end.error, duration: duration) }
-            }
-        }
-        return ClientCall(
+        let observers = interceptors.isEmpty
+            ? ClientObservers.none
+            : try await ClientObservers.start(interceptors, call: ClientCallDescriptor(path: path, kind: kind), options: &options)
+        let call = ClientCall(
             maxReceiveMessageSize: options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize,
             maxSendMessageSize: options.maxSendMessageSize ?? configuration.maxSendMessageSize,
-            compression: options.compression, observer: observer)
+            compression: options.compression, observer: observers.endObserver)
+        return (call, observers)
+    }
+
+    /// The sole request of a unary or server-streaming call as the observers want it sent; a
+    /// throwing observer fails the call.
+    private func intercepted<Req: ProtoMessage>(_ request: Req, _ call: ClientCall, _ observers: ClientObservers)
+        async throws(RPCError) -> Req
+    {
+        guard !observers.isEmpty else { return request }
+        do {
+            return try await observers.sending(request)
+        } catch {
+            call.fail(error)
+            throw error
+        }
     }
 }
 
@@ -110,11 +122,12 @@ extension RPCChannel {
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> RPCResponse<Resp> {
         var options = options
-        let call = try makeCall(path: path, options: &options)
-        try await start(call, path: path, options: options, soleRequest: request)
+        let (call, observers) = try await makeCall(path: path, kind: .unary, options: &options)
+        try await start(call, path: path, options: options, soleRequest: try await intercepted(request, call, observers))
         // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
         // action; a task cancelled earlier cancels it as soon as it waits).
-        let message: Resp = try await call.receiveSingle()
+        var message: Resp = try await call.receiveSingle()
+        if !observers.isEmpty { message = try await observers.received(message) }
         return RPCResponse(
             message: message, initialMetadata: try await call.initialMetadata(), trailingMetadata: await call.trailingMetadata())
     }
@@ -124,10 +137,10 @@ extension RPCChannel {
         path: String, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> ClientStreamingCall<Req, Resp> {
         var options = options
-        let call = try makeCall(path: path, options: &options)
+        let (call, observers) = try await makeCall(path: path, kind: .clientStreaming, options: &options)
         let owner = ClientCallOwner(call)
         try await connection.start(call, path: path, options: options)
-        return ClientStreamingCall(owner: owner)
+        return ClientStreamingCall(owner: owner, observers: observers)
     }
 
     /// Starts a server-streaming call with its one request.
@@ -135,10 +148,10 @@ extension RPCChannel {
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> ServerStreamingCall<Resp> {
         var options = options
-        let call = try makeCall(path: path, options: &options)
+        let (call, observers) = try await makeCall(path: path, kind: .serverStreaming, options: &options)
         let owner = ClientCallOwner(call)
-        try await start(call, path: path, options: options, soleRequest: request)
-        return ServerStreamingCall(owner: owner)
+        try await start(call, path: path, options: options, soleRequest: try await intercepted(request, call, observers))
+        return ServerStreamingCall(owner: owner, observers: observers)
     }
 
     /// Starts a bidirectional-streaming call.
@@ -146,9 +159,9 @@ extension RPCChannel {
         path: String, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> BidiStreamingCall<Req, Resp> {
         var options = options
-        let call = try makeCall(path: path, options: &options)
+        let (call, observers) = try await makeCall(path: path, kind: .bidiStreaming, options: &options)
         let owner = ClientCallOwner(call)
         try await connection.start(call, path: path, options: options)
-        return BidiStreamingCall(owner: owner)
+        return BidiStreamingCall(owner: owner, observers: observers)
     }
 }

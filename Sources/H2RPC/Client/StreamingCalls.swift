@@ -4,18 +4,22 @@ public import ProtoWire
 /// Dropping it unfinished cancels the call.
 public struct ClientStreamingCall<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
     let owner: ClientCallOwner
+    let observers: ClientObservers
 
-    init(owner: ClientCallOwner) { self.owner = owner }
+    init(owner: ClientCallOwner, observers: ClientObservers = .none) {
+        self.owner = owner
+        self.observers = observers
+    }
 
     /// Sends one request (compressed per the call's options). Suspends while flow control holds it.
     public func send(_ request: Request) async throws(RPCError) {
-        try await owner.call.send(request, compressed: nil, endStream: false)
+        try await observers.send(request, on: owner.call, compressed: nil)
     }
 
     /// Sends one request, compressed or not regardless of the options (compression still needs
     /// ``CallOptions/compression`` to name an algorithm).
     public func send(_ request: Request, compressed: Bool) async throws(RPCError) {
-        try await owner.call.send(request, compressed: compressed, endStream: false)
+        try await observers.send(request, on: owner.call, compressed: compressed)
     }
 
     /// Closes the request side and waits for the response.
@@ -26,7 +30,8 @@ public struct ClientStreamingCall<Request: ProtoMessage, Response: ProtoMessage>
     /// Closes the request side and waits for the response and its metadata.
     public func finishWithMetadata() async throws(RPCError) -> RPCResponse<Response> {
         owner.call.halfClose()
-        let message: Response = try await owner.call.receiveSingle()
+        var message: Response = try await owner.call.receiveSingle()
+        if !observers.isEmpty { message = try await observers.received(message) }
         return RPCResponse(
             message: message, initialMetadata: try await owner.call.initialMetadata(),
             trailingMetadata: await owner.call.trailingMetadata())
@@ -42,24 +47,26 @@ public struct ResponseStream<Message: ProtoMessage>: AsyncSequence, Sendable {
     public typealias Failure = RPCError
 
     let owner: ClientCallOwner
+    let observers: ClientObservers
 
     /// Iterator over the responses.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let owner: ClientCallOwner
+        let observers: ClientObservers
 
         /// The next response, or nil after an OK status.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(RPCError) -> Message? {
-            try await owner.call.receive()
+            try await observers.receive(from: owner.call)
         }
 
         /// The next response, or nil after an OK status.
         public mutating func next() async throws(RPCError) -> Message? {
-            try await owner.call.receive()
+            try await observers.receive(from: owner.call)
         }
     }
 
     /// Returns the iterator.
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(owner: owner) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(owner: owner, observers: observers) }
 }
 
 /// A server-streaming call in progress: iterate it for the responses.
@@ -68,12 +75,16 @@ public struct ServerStreamingCall<Response: ProtoMessage>: AsyncSequence, Sendab
     public typealias Failure = RPCError
 
     let owner: ClientCallOwner
+    let observers: ClientObservers
 
-    init(owner: ClientCallOwner) { self.owner = owner }
+    init(owner: ClientCallOwner, observers: ClientObservers = .none) {
+        self.owner = owner
+        self.observers = observers
+    }
 
     /// Returns the iterator over the responses.
     public func makeAsyncIterator() -> ResponseStream<Response>.AsyncIterator {
-        ResponseStream<Response>.AsyncIterator(owner: owner)
+        ResponseStream<Response>.AsyncIterator(owner: owner, observers: observers)
     }
 
     /// Metadata from the response headers; throws the call's error when it failed before them.
@@ -90,20 +101,24 @@ public struct ServerStreamingCall<Response: ProtoMessage>: AsyncSequence, Sendab
 /// `responses`. Dropping it unfinished cancels the call.
 public struct BidiStreamingCall<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
     let owner: ClientCallOwner
+    let observers: ClientObservers
 
-    init(owner: ClientCallOwner) { self.owner = owner }
+    init(owner: ClientCallOwner, observers: ClientObservers = .none) {
+        self.owner = owner
+        self.observers = observers
+    }
 
     /// The responses, in order.
-    public var responses: ResponseStream<Response> { ResponseStream(owner: owner) }
+    public var responses: ResponseStream<Response> { ResponseStream(owner: owner, observers: observers) }
 
     /// Sends one request. Suspends while flow control holds it.
     public func send(_ request: Request) async throws(RPCError) {
-        try await owner.call.send(request, compressed: nil, endStream: false)
+        try await observers.send(request, on: owner.call, compressed: nil)
     }
 
     /// Sends one request, compressed or not regardless of the options.
     public func send(_ request: Request, compressed: Bool) async throws(RPCError) {
-        try await owner.call.send(request, compressed: compressed, endStream: false)
+        try await observers.send(request, on: owner.call, compressed: compressed)
     }
 
     /// Closes the request side; responses keep coming until the server ends the call.

@@ -15,19 +15,9 @@ public struct LoggingInterceptor: ServerInterceptor, ClientInterceptor {
             try await next()
             logger.info("served \(context.path) OK in \(ContinuousClock.now - started)")
         } catch {
-            let status = (error as? RPCError)?.code ?? (error as? any RPCErrorConvertible)?.rpcError.code
-                ?? Self.endedByPeerOrDeadline(context, error) ?? .unknown
-            logger.notice("served \(context.path) \(status) in \(ContinuousClock.now - started)")
+            logger.notice("served \(context.path) \(context.statusCode(of: error)) in \(ContinuousClock.now - started)")
             throw error
         }
-    }
-
-    /// The status of a handler that threw because its call was cancelled (by the client, or by
-    /// the deadline, which cancels it too): DEADLINE_EXCEEDED once the deadline has passed, else CANCELLED.
-    private static func endedByPeerOrDeadline(_ context: ServerContext, _ error: any Error) -> StatusCode? {
-        guard error is CancellationError || context.isCancelled else { return nil }
-        if let deadline = context.deadline, ContinuousClock.now >= deadline { return .deadlineExceeded }
-        return .cancelled
     }
 
     public func finished(path: String, error: RPCError?, duration: Duration) {

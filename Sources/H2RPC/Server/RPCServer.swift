@@ -78,6 +78,7 @@ public final class RPCServer: Sendable {
             server = try H2Server.start(host: host, port: port, group: group, configuration: h2, transport: transport) {
                 stream, head in
                 let call = ServerStream(loop: stream.loop, core: core, io: stream)
+                call.peer = ConnectionPeer(stream.connection)
                 call.receivedHeaders(head.fields, endStream: false)
                 return call
             }

@@ -25,13 +25,16 @@ final class ServerCall: Sendable {
     private let maxReceiveMessageSize: Int
     private let maxSendMessageSize: Int
     private let outbound: any ServerCallOutbound
+    /// The server's interceptors: each message passes their hooks.
+    private let interceptors: [any ServerInterceptor]
     /// The `grpc-encoding` of the response headers, fixed at the first send.
     private let headerEncoding = LockedValue<CompressionAlgorithm?>(nil)
 
     init(
         context: ServerContext, acceptEncoding: String = "", maxReceiveMessageSize: Int, maxSendMessageSize: Int,
-        outbound: any ServerCallOutbound
+        outbound: any ServerCallOutbound, interceptors: [any ServerInterceptor] = []
     ) {
+        self.interceptors = interceptors
         self.context = context
         self.acceptEncoding = acceptEncoding
         self.maxReceiveMessageSize = maxReceiveMessageSize
@@ -44,7 +47,9 @@ final class ServerCall: Sendable {
         guard let raw = try await inbox.next() else { return nil }
         gate.taken(raw.bytes.count)
         context.noteRequestCompressed(raw.compressed)
-        return try decodeMessage(raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)
+        var message: M = try decodeMessage(raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)
+        for interceptor in interceptors { message = try await interceptor.received(message, context: context) }
+        return message
     }
 
     /// Exactly one request (unary, server streaming). Zero or several: INTERNAL, as grpc-go does.
@@ -62,6 +67,8 @@ final class ServerCall: Sendable {
     /// headers name an encoding only when the first response is compressed or compression is on;
     /// a compressed response after headers that said identity goes uncompressed.
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
+        var message = message
+        for interceptor in interceptors.reversed() { message = try await interceptor.sending(message, context: context) }
         let compressResponses = context.compressResponses
         let compress = compressed ?? compressResponses
         let encoding = headerEncoding.withLock { e -> CompressionAlgorithm in

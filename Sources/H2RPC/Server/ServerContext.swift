@@ -1,4 +1,5 @@
 import EventIO
+public import H2TLS
 
 /// What a handler knows about its call and what it may set for the response: request metadata,
 /// deadline, cancellation, response and trailing metadata, response compression.
@@ -24,13 +25,31 @@ public final class ServerContext: Sendable {
         var cancelled = false
     }
     private let state = LockedValue(Mutable())
+    private let peer: ConnectionPeer
 
-    init(path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, requestCompression: CompressionAlgorithm) {
+    init(
+        path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, requestCompression: CompressionAlgorithm,
+        peer: ConnectionPeer = ConnectionPeer()
+    ) {
         self.path = path
         self.requestMetadata = requestMetadata
         self.deadline = deadline
         self.requestCompression = requestCompression
+        self.peer = peer
     }
+
+    /// The client's address: `ipv4:203.0.113.7:50312`, `ipv6:[2001:db8::1]:50312`, or `unix:` for
+    /// a client on a Unix-domain socket (whose own end has no name). Nil when unknown.
+    public var remoteAddress: RPCAddress? { peer.remoteAddress.map(RPCAddress.init) }
+
+    /// The address the client connected to: the server's listening address and port, or its
+    /// socket's path. Nil when unknown.
+    public var localAddress: RPCAddress? { peer.localAddress.map(RPCAddress.init) }
+
+    /// The certificate the client presented on a TLS connection (``RPCServer/Configuration/tls``
+    /// with client certificates asked for or required): its subject and subjectAltName entries,
+    /// for authorization. Nil on plaintext connections and when the client sent none.
+    public var peerCertificate: TLSPeerCertificate? { peer.certificate }
 
     /// Metadata sent in the response headers; set it before the first response is sent.
     public var responseMetadata: Metadata {

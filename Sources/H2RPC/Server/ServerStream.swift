@@ -19,6 +19,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     private var phase = Phase.awaitingHead
     /// Called once when the call is over (response ended and handler done), to let the connection forget it.
     var onComplete: (() -> Void)?
+    /// The connection's addresses and TLS identity, handed to the call's context.
+    var peer = ConnectionPeer()
 
     /// What an accepted call owns until its response ends, among them a slot in the server's
     /// count of RPCs in flight.
@@ -102,11 +104,11 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             return
         }
         let context = ServerContext(
-            path: head.path, requestMetadata: head.metadata, deadline: deadline, requestCompression: head.encoding)
+            path: head.path, requestMetadata: head.metadata, deadline: deadline, requestCompression: head.encoding, peer: peer)
         let call = ServerCall(
             context: context, acceptEncoding: head.acceptEncoding,
             maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
-            maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self)
+            maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self, interceptors: core.interceptors)
         let timer = head.timeout.map { timeout in loop.schedule(after: timeout) { self.deadlinePassed() } }
         let open = Open(call: call, method: method, contentType: head.contentType, deadlineTimer: timer)
         if method.kind == .clientStreaming || method.kind == .bidiStreaming {

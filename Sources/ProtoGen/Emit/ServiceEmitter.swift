@@ -114,23 +114,48 @@ struct ServiceEmitter {
         let name = SwiftNaming.escaped(methodName(method))
         let input = typeName(method.inputType), output = typeName(method.outputType)
         let path = "Method.\(name)"
+        let sendsMetadata = "/// Like the method above, with `metadata` sent in the request headers (after the options' own)"
         p.docComment(method.comments)
         switch (method.clientStreaming, method.serverStreaming) {
         case (false, false):
             p.block("\(access)func \(name)(_ request: \(input), options: CallOptions = .defaults) async throws(RPCError) -> \(output) {") { p in
                 p.line("try await channel.unary(path: \(path), request: request, as: \(output).self, options: options)")
             }
+            p.line()
+            p.line("\(sendsMetadata);")
+            p.line("/// returns the response with the metadata of its headers and trailers.")
+            p.block("\(access)func \(name)(_ request: \(input), metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> RPCResponse<\(output)> {") { p in
+                p.line("try await channel.unaryWithMetadata(path: \(path), request: request, as: \(output).self, options: options.adding(metadata))")
+            }
         case (true, false):
             p.block("\(access)func \(name)(options: CallOptions = .defaults) async throws(RPCError) -> ClientStreamingCall<\(input), \(output)> {") { p in
                 p.line("try await channel.clientStreaming(path: \(path), as: \(output).self, options: options)")
+            }
+            p.line()
+            p.line("\(sendsMetadata);")
+            p.line("/// `finishWithMetadata()` returns the response with its headers' and trailers' metadata.")
+            p.block("\(access)func \(name)(metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> ClientStreamingCall<\(input), \(output)> {") { p in
+                p.line("try await channel.clientStreaming(path: \(path), as: \(output).self, options: options.adding(metadata))")
             }
         case (false, true):
             p.block("\(access)func \(name)(_ request: \(input), options: CallOptions = .defaults) async throws(RPCError) -> ServerStreamingCall<\(output)> {") { p in
                 p.line("try await channel.serverStreaming(path: \(path), request: request, as: \(output).self, options: options)")
             }
+            p.line()
+            p.line("\(sendsMetadata);")
+            p.line("/// the call's `initialMetadata()` and `trailingMetadata()` return what came back.")
+            p.block("\(access)func \(name)(_ request: \(input), metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> ServerStreamingCall<\(output)> {") { p in
+                p.line("try await channel.serverStreaming(path: \(path), request: request, as: \(output).self, options: options.adding(metadata))")
+            }
         case (true, true):
             p.block("\(access)func \(name)(options: CallOptions = .defaults) async throws(RPCError) -> BidiStreamingCall<\(input), \(output)> {") { p in
                 p.line("try await channel.bidiStreaming(path: \(path), as: \(output).self, options: options)")
+            }
+            p.line()
+            p.line("\(sendsMetadata);")
+            p.line("/// the call's `initialMetadata()` and `trailingMetadata()` return what came back.")
+            p.block("\(access)func \(name)(metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> BidiStreamingCall<\(input), \(output)> {") { p in
+                p.line("try await channel.bidiStreaming(path: \(path), as: \(output).self, options: options.adding(metadata))")
             }
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import TestSupport
 
@@ -104,6 +105,26 @@ final class PeerProcess: @unchecked Sendable {
             if line.contains(text) { return line }
         }
         throw Failure(description: "output ended without a line containing \"\(text)\": \(transcript)")
+    }
+
+    /// Writes `line` and a newline to the child's stdin.
+    func writeLine(_ line: String) throws {
+        var bytes = Array((line + "\n").utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(stdinFD, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw Failure(description: "cannot write to the child's stdin") }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+
+    /// ``readLine(timeout:)`` on a thread of its own, so that no thread of the tasks' pool waits
+    /// for the child (which may itself be waiting for a server those threads run).
+    func nextLine() async throws -> String? {
+        try await withCheckedThrowingContinuation { continuation in
+            let peer = self
+            Thread.detachNewThread { continuation.resume(with: Result { try peer.readLine() }) }
+        }
     }
 
     /// Closes the child's stdin (the Python peers exit when it closes).

@@ -43,13 +43,19 @@ struct ChatService: RPCService {
     }
 }
 
-/// Runs `body` with a started server of `services` and a channel to it; shuts both down after.
-func withServer(_ services: [any RPCService], _ body: (RPCServer, RPCChannel, Int) async throws -> Void) async throws {
+/// Runs `body` with a started server of `services` and a channel to it, each with its
+/// interceptors; shuts both down after.
+func withServer(
+    _ services: [any RPCService], serverInterceptors: [any ServerInterceptor] = [], clientInterceptors: [any ClientInterceptor] = [],
+    _ body: (RPCServer, RPCChannel, Int) async throws -> Void
+) async throws {
     var config = RPCServer.Configuration()
     config.loopCount = 1
-    let server = RPCServer(services: services, configuration: config)
+    let server = RPCServer(services: services, interceptors: serverInterceptors, configuration: config)
     let port = try await server.start(port: 0)
-    let channel = try RPCChannel(target: "127.0.0.1:\(port)")
+    var channelConfig = RPCChannel.Configuration()
+    channelConfig.interceptors = clientInterceptors
+    let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: channelConfig)
     do {
         try await body(server, channel, port)
     } catch {

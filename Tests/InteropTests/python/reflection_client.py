@@ -48,8 +48,8 @@ def main():
         # v1alpha, through grpcio-reflection's descriptor database.
         database = ProtoReflectionDescriptorDatabase(channel)
         services = set(database.get_services())
-        # What the server serves: TestService (health is hand-written, without a descriptor) and reflection.
-        expected = {"grpc.testing.TestService", "grpc.reflection.v1.ServerReflection",
+        # What the server serves: TestService, health (its descriptor comes with H2RPCReflection) and reflection.
+        expected = {"grpc.testing.TestService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
                     "grpc.reflection.v1alpha.ServerReflection"}
         if services != expected:
             fail(f"list_services gave {sorted(services)}, not {sorted(expected)}")
@@ -68,6 +68,19 @@ def main():
             fail(f"the dynamic stub's UnaryCall returned {len(reply.payload.body)} payload bytes, not 17")
         print(f"PASS dynamic stub from reflected descriptors: {method.full_name} "
               f"({method.input_type.full_name} → {method.output_type.full_name}) answered")
+
+        health = pool.FindServiceByName("grpc.health.v1.Health")
+        if sorted(health.methods_by_name) != ["Check", "List", "Watch"]:
+            fail(f"grpc.health.v1.Health has methods {sorted(health.methods_by_name)}")
+        check = health.methods_by_name["Check"]
+        check_call = channel.unary_unary(
+            "/grpc.health.v1.Health/Check",
+            request_serializer=message_factory.GetMessageClass(check.input_type).SerializeToString,
+            response_deserializer=message_factory.GetMessageClass(check.output_type).FromString)
+        status = check_call(message_factory.GetMessageClass(check.input_type)(service="grpc.testing.TestService"), timeout=10)
+        if status.status != 1:
+            fail(f"the dynamic health stub's Check answered status {status.status}, not SERVING (1)")
+        print("PASS dynamic stub for grpc.health.v1.Health from reflected descriptors: Check answered SERVING")
 
         # v1, with stubs generated here.
         reflection_pb2, reflection_pb2_grpc = v1_stubs()
