@@ -32,15 +32,25 @@ final class ChannelConnection: Sendable {
     /// The loop of the first connection: tasks that prefer its executor make calls without thread hops.
     let primaryLoop: EventLoop
 
-    init(host: String, port: Int, configuration: RPCChannel.Configuration) throws(RPCError) {
+    /// Told when a connection attempt starts, succeeds or fails and when a connection is lost
+    /// (a load balancer's subchannel); nil for none.
+    private let observer: (@Sendable (SubchannelEvent) -> Void)?
+
+    /// Connections to `host` (a numeric address or a name) and `port`; `authority` is the
+    /// `:authority` calls carry (default `host:port`).
+    init(
+        host: String, port: Int, authority: String? = nil, configuration: RPCChannel.Configuration,
+        firstLoop: EventLoop? = nil, observer: (@Sendable (SubchannelEvent) -> Void)? = nil
+    ) throws(RPCError) {
         self.host = host
         self.port = port
-        self.authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        self.authority = authority ?? (host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
         self.configuration = configuration
+        self.observer = observer
         let group = try ClientEventLoops.shared(busyPoll: configuration.busyPoll)
         var slots: [Slot] = []
-        for _ in 0..<max(1, configuration.connectionCount) {
-            var slot = Slot(loop: group.next())
+        for k in 0..<max(1, configuration.connectionCount) {
+            var slot = Slot(loop: k == 0 ? firstLoop ?? group.next() : group.next())
             slot.backoff = ConnectionBackoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
             slots.append(slot)
         }
@@ -64,7 +74,9 @@ final class ChannelConnection: Sendable {
         }
     }
 
-    private func open(
+    /// Opens the call's stream (as `start`), but leaves the call alone when that fails, so that the
+    /// caller can try another connection.
+    func open(
         _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]?, endStream: Bool
     ) async throws(RPCError) {
         let headers = requestHeaders(path: path, options: options)
@@ -109,7 +121,9 @@ final class ChannelConnection: Sendable {
 
     private func requestHeaders(path: String, options: CallOptions) -> [HeaderField] {
         // Calls without a timeout, compression or metadata on one path send the same block: reuse it.
-        let plain = options.timeout == nil && options.compression == .identity && options.metadata.isEmpty
+        let plain =
+            options.timeout == nil && options.compression == .identity && options.metadata.isEmpty
+            && options.previousRPCAttempts == 0
         if plain, let cached = plainHeaders.withLock({ $0?.path == path ? $0?.headers : nil }) { return cached }
         let headers = makeRequestHeaders(path: path, options: options)
         if plain { plainHeaders.withLock { $0 = (path, headers) } }
@@ -126,6 +140,9 @@ final class ChannelConnection: Sendable {
         h.append(HeaderField("content-type", "application/grpc"))
         h.append(HeaderField("te", "trailers"))
         if let timeout = options.timeout { h.append(HeaderField("grpc-timeout", GRPCTimeout.format(timeout))) }
+        if let attempts = PreviousAttemptsHeader.value(forAttempt: options.previousRPCAttempts) {
+            h.append(HeaderField(PreviousAttemptsHeader.name, attempts))
+        }
         if options.compression != .identity { h.append(HeaderField("grpc-encoding", options.compression.name)) }
         h.append(HeaderField("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader))
         h.append(HeaderField("user-agent", "grpc-swift-h2rpc/0.1"))
@@ -164,7 +181,10 @@ final class ChannelConnection: Sendable {
         case .fail(let error):
             throw error
         case .wait(let i, let attempt, let loop):
-            if let loop { Task { await self.connect(slot: i, on: loop, completing: attempt) } }
+            if let loop {
+                observer?(.connecting)
+                Task { await self.connect(slot: i, on: loop, completing: attempt) }
+            }
             let result: Result<H2Connection, RPCError>
             do {
                 result = try await attempt.wait()
@@ -208,14 +228,35 @@ final class ChannelConnection: Sendable {
             return nil
         }
         lateClose?.close(.noError)
+        if lateClose == nil, let observer {
+            switch result {
+            case .success: observer(.ready)
+            case .failure(let error):
+                let wait = state.withLock { s in s.slots[i].retryAfter.map { $0 - .now } } ?? .zero
+                observer(.failed(error, retryIn: max(wait, .zero)))
+            }
+        }
         attempt.complete(lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed")))
     }
 
     /// Stops using `connection` for new calls (GOAWAY or close); its streams carry on.
     func forget(_ connection: H2Connection, slot i: Int) {
-        state.withLock { s in
-            if let c = s.slots[i].connection, c === connection { s.slots[i].connection = nil }
+        let lost = state.withLock { s -> Bool in
+            guard let c = s.slots[i].connection, c === connection else { return false }
+            s.slots[i].connection = nil
+            return !s.closed
         }
+        if lost { observer?(.lost) }
+    }
+
+    /// Starts connecting now (a load balancer asked) unless a connection is open or being made;
+    /// the outcome reaches the observer.
+    func connectNow() {
+        if state.withLock({ s in s.slots.contains { $0.connection != nil } }) {
+            observer?(.ready)
+            return
+        }
+        Task { _ = try? await self.connection() }
     }
 
     /// Closes every connection; later calls fail UNAVAILABLE.

@@ -1,8 +1,10 @@
 public import ProtoWire
 import EventIO
 
-/// A client's connection to one server (`host:port`): connects lazily, reconnects with gRPC's
-/// backoff, multiplexes every call on one HTTP/2 connection.
+/// A client channel to a gRPC target: resolves it (every IPv6 and IPv4 address), balances calls
+/// over one HTTP/2 connection per address (`pick_first` or `round_robin`), connects lazily,
+/// reconnects with gRPC's backoff, and applies the service config (timeouts, wait-for-ready,
+/// message limits, retries).
 public final class RPCChannel: Sendable {
     /// Channel-wide settings.
     public struct Configuration: Sendable {
@@ -28,33 +30,66 @@ public final class RPCChannel: Sendable {
         /// skips, but the loops then burn their cores for up to this long after each burst of work.
         /// Channels with the same setting share their event loops (one per core).
         public var busyPoll: Duration? = nil
+        /// The load-balancing policy; nil: the service config's, else `pick_first`.
+        public var loadBalancingPolicy: LoadBalancingPolicy? = nil
+        /// Per-method settings (timeout, wait-for-ready, message limits, retries), the policy and
+        /// retry throttling; nil: none.
+        public var serviceConfig: ServiceConfig? = nil
+        /// When the target's name is looked up again.
+        public var nameResolution = NameResolver.Configuration()
         /// Creates the default configuration.
         public init() {}
     }
 
-    /// Host name or address.
+    /// Host name or address (the first address for a list of addresses).
     public let host: String
-    /// TCP port.
+    /// TCP port (of the first address for a list).
     public let port: Int
+    /// The target.
+    public let target: RPCTarget
     /// The settings.
     public let configuration: Configuration
-    let connection: ChannelConnection
+    let connection: ChannelCore
+    private let throttle: RetryThrottle?
+    private let retryBuffer = RetryBufferBudget()
 
-    /// A channel to `target` (`host:port`, `[v6]:port`). Nothing connects until the first call.
-    /// - Throws: ``RPCError`` with INVALID_ARGUMENT when `target` is not `host:port`.
+    /// A channel to `target`, any gRPC target string: `host:port`, `dns:///host:port`,
+    /// `ipv4:a:p,a:p`, `ipv6:[a]:p` (a missing port is 443). Nothing connects until the first
+    /// call (with `round_robin`, until the addresses are resolved).
+    /// - Throws: ``RPCError`` with INVALID_ARGUMENT naming the part of `target` that is wrong, or
+    ///   for `unix:` targets, which this transport does not support yet.
     public init(target: String, configuration: Configuration = Configuration()) throws(RPCError) {
-        guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]),
-            (1...65535).contains(port)
-        else {
-            throw RPCError(code: .invalidArgument, message: "target \"\(target)\" is not host:port")
+        let parsed: RPCTarget
+        do {
+            parsed = try RPCTarget(target)
+        } catch {
+            throw error.rpcError
         }
-        var host = String(target[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        self.host = host
-        self.port = port
+        switch parsed.kind {
+        case .dns(let host, let port, _):
+            self.host = host
+            self.port = port
+        case .addresses(let addresses):
+            switch addresses.first {
+            case .ipv4(let host, let port), .ipv6(let host, let port):
+                self.host = host
+                self.port = port
+            default:
+                throw RPCError(code: .invalidArgument, message: "target \"\(target)\": Unix sockets are not supported yet")
+            }
+        }
+        self.target = parsed
         self.configuration = configuration
-        self.connection = try ChannelConnection(host: host, port: port, configuration: configuration)
+        let policy = configuration.loadBalancingPolicy ?? configuration.serviceConfig?.loadBalancingPolicy ?? .pickFirst
+        self.throttle = configuration.serviceConfig?.retryThrottling?.makeThrottle()
+        self.connection = try ChannelCore(target: parsed, policy: policy, configuration: configuration)
     }
+
+    /// The channel's connectivity state now.
+    public var connectivityState: ConnectivityState { connection.connectivity.current }
+
+    /// The channel's connectivity state, then each change, until the channel is closed (SHUTDOWN).
+    public func connectivityStates() -> AsyncStream<ConnectivityState> { connection.connectivity.changes() }
 
     /// The executor of the event loop this channel's (first) connection runs on. Tasks started with
     /// `Task(executorPreference: channel.preferredTaskExecutor)` resume on that loop when a
@@ -75,13 +110,45 @@ public final class RPCChannel: Sendable {
             call.fail(error)
             throw error
         }
-        try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
+        try await open(call, path: path, options: options, initialMessage: framed, endStream: true)
     }
 
-    /// Applies the interceptors and creates the call's shared state.
+    /// Opens the call's stream on a connection the load balancer picks.
+    private func open(
+        _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]? = nil, endStream: Bool = false
+    ) async throws(RPCError) {
+        let waitForReady = options.waitForReady ?? false
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        try await connection.start(
+            call, path: path, options: options, waitForReady: waitForReady, deadline: deadline,
+            initialMessage: initialMessage, endStream: endStream)
+    }
+
+    /// Applies the interceptors, then the service config's entry for `path`: the smaller timeout
+    /// and message limits, its wait-for-ready unless the call set one. Returns the entry's retry policy.
+    private func prepare(path: String, options: inout CallOptions) throws(RPCError) -> RetryPolicy? {
+        for interceptor in configuration.interceptors { try interceptor.prepare(path: path, options: &options) }
+        guard let method = configuration.serviceConfig?.methodConfig(forPath: path) else { return nil }
+        if let timeout = method.timeout { options.timeout = min(options.timeout ?? timeout, timeout) }
+        if options.waitForReady == nil { options.waitForReady = method.waitForReady }
+        if let limit = method.maxRequestMessageBytes {
+            options.maxSendMessageSize = min(options.maxSendMessageSize ?? configuration.maxSendMessageSize, limit)
+        }
+        if let limit = method.maxResponseMessageBytes {
+            options.maxReceiveMessageSize = min(options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize, limit)
+        }
+        return method.retryPolicy
+    }
+
+    /// Applies the interceptors and the service config, and creates the call's shared state.
     private func makeCall(path: String, options: inout CallOptions) throws(RPCError) -> ClientCall {
+        _ = try prepare(path: path, options: &options)
+        return newCall(path: path, options: options)
+    }
+
+    /// The shared state of one call (or one attempt of a retried call).
+    private func newCall(path: String, options: CallOptions) -> ClientCall {
         let interceptors = configuration.interceptors
-        for interceptor in interceptors { try interceptor.prepare(path: path, options: &options) }
         var observer: (@Sendable (CallEnd) -> Void)?
         if !interceptors.isEmpty {
             let started = ContinuousClock.now
@@ -110,7 +177,10 @@ extension RPCChannel {
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> RPCResponse<Resp> {
         var options = options
-        let call = try makeCall(path: path, options: &options)
+        if let policy = try prepare(path: path, options: &options) {
+            return try await retryingUnary(path: path, request: request, options: options, policy: policy)
+        }
+        let call = newCall(path: path, options: options)
         try await start(call, path: path, options: options, soleRequest: request)
         // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
         // action; a task cancelled earlier cancels it as soon as it waits).
@@ -126,7 +196,7 @@ extension RPCChannel {
         var options = options
         let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
-        try await connection.start(call, path: path, options: options)
+        try await open(call, path: path, options: options)
         return ClientStreamingCall(owner: owner)
     }
 
@@ -148,7 +218,54 @@ extension RPCChannel {
         var options = options
         let call = try makeCall(path: path, options: &options)
         let owner = ClientCallOwner(call)
-        try await connection.start(call, path: path, options: options)
+        try await open(call, path: path, options: options)
         return BidiStreamingCall(owner: owner)
+    }
+}
+
+extension RPCChannel {
+    /// A unary call under a retry policy (gRFC A6): each attempt is a new stream on a connection
+    /// picked afresh, carrying `grpc-previous-rpc-attempts`; an attempt that failed with a
+    /// retryable code before response headers arrived is retried after the policy's backoff while
+    /// attempts, retry throttling and the deadline allow. A request larger than the retry buffer
+    /// is sent once.
+    private func retryingUnary<Req: ProtoMessage, Resp: ProtoMessage>(
+        path: String, request: Req, options: CallOptions, policy: RetryPolicy
+    ) async throws(RPCError) -> RPCResponse<Resp> {
+        var options = options
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        var retry = RetryState(policy: policy, throttle: throttle)
+        var buffer = CallRetryBuffer(budget: retryBuffer)
+        let fits = buffer.keep(request.encodedSize())
+        while true {
+            if let deadline { options.timeout = deadline - .now }
+            options.previousRPCAttempts = retry.previousAttempts
+            let call = newCall(path: path, options: options)
+            do throws(RPCError) {
+                try await start(call, path: path, options: options, soleRequest: request)
+                let message: Resp = try await call.receiveSingle()
+                _ = retry.decide(after: AttemptOutcome(status: .ok))
+                return RPCResponse(
+                    message: message, initialMetadata: try await call.initialMetadata(),
+                    trailingMetadata: await call.trailingMetadata())
+            } catch {
+                // Response headers (not Trailers-Only) commit the call to this attempt.
+                let headersArrived: Bool
+                if case .success? = call.head.value { headersArrived = true } else { headersArrived = false }
+                let outcome = AttemptOutcome(status: error.code, committed: headersArrived || !fits)
+                switch retry.decide(after: outcome, remaining: deadline.map { $0 - .now }) {
+                case .commit:
+                    throw error
+                case .retryTransparently:
+                    continue
+                case .retry(let delay):
+                    do {
+                        try await Task.sleep(for: delay)
+                    } catch {
+                        throw RPCError(code: .cancelled, message: "cancelled while waiting to retry")
+                    }
+                }
+            }
+        }
     }
 }
