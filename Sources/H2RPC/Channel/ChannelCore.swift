@@ -1,4 +1,5 @@
 import EventIO
+import H2TLS
 
 /// A channel's connections to every address of its target: the resolver's address lists go to
 /// the load balancer, whose subchannels are `ChannelConnection`s (one per address); calls are
@@ -12,6 +13,8 @@ final class ChannelCore: Sendable {
     /// The loop tasks that prefer the channel's executor run on.
     let primaryLoop: EventLoop
     private let resolver: NameResolver
+    /// The TLS client context every connection's handshake uses; nil for plaintext.
+    private let tlsContext: TLSClientContext?
 
     private struct Subchannel {
         let connection: ChannelConnection
@@ -33,6 +36,16 @@ final class ChannelCore: Sendable {
     init(target: RPCTarget, policy: LoadBalancingPolicy, configuration: RPCChannel.Configuration) throws(RPCError) {
         self.target = target
         self.configuration = configuration
+        switch configuration.transportSecurity {
+        case .plaintext:
+            tlsContext = nil
+        case .tls(let tls):
+            do {
+                tlsContext = try TLSClientContext(tls)
+            } catch {
+                throw RPCError(code: .invalidArgument, message: "TLS configuration: \(error)")
+            }
+        }
         primaryLoop = try ClientEventLoops.shared(busyPoll: configuration.busyPoll).next()
         resolver = NameResolver(target: target, configuration: configuration.nameResolution)
         state = WaitableState(State(balancer: AnyLoadBalancer(policy)))
@@ -60,6 +73,7 @@ final class ChannelCore: Sendable {
         initialMessage: [UInt8]? = nil, endStream: Bool = false
     ) async throws(RPCError) {
         do throws(RPCError) {
+            try options.metadata.validate()
             var lastError: RPCError?
             for _ in 0..<5 {
                 let connection = try await pick(waitForReady: waitForReady, deadline: deadline)
@@ -126,6 +140,13 @@ final class ChannelCore: Sendable {
         }
     }
 
+    /// Waits until calls are spread over exactly `count` READY subchannels (tests order their
+    /// steps with it instead of sleeping).
+    /// - Throws: `CancellationError` when the task is cancelled first.
+    func waitForReadySubchannels(_ count: Int) async throws(CancellationError) {
+        try await state.wait { s in s.picker.readyCount == count ? () : nil }
+    }
+
     // MARK: Balancer
 
     /// Runs a balancer operation, installs its picker and state, and carries out its actions.
@@ -145,14 +166,12 @@ final class ChannelCore: Sendable {
             for action in update.actions {
                 switch action {
                 case .createSubchannel(let id, let address):
-                    // RPCChannel accepts IP addresses only, so this always makes one.
                     if let made = makeSubchannel(id, address, &s) { s.subchannels[id] = made }
                 case .connect(let id):
                     if let sub = s.subchannels[id] { toConnect.append(sub.connection) }
                 case .disconnect(let id):
                     // A fresh connection object for the same address; the old one closes.
-                    if let old = s.subchannels[id], let address = address(of: old),
-                        let fresh = makeSubchannel(id, address, &s)
+                    if let old = s.subchannels[id], let fresh = makeSubchannel(id, old.connection.address, &s)
                     {
                         toClose.append(old.connection)
                         s.subchannels[id] = fresh
@@ -163,7 +182,7 @@ final class ChannelCore: Sendable {
                     resolve = true
                 }
             }
-            s.picker = update.picker
+            s.picker = update.picker.replacing(s.picker)
             s.state = update.state
             return update.state
         }
@@ -173,30 +192,29 @@ final class ChannelCore: Sendable {
         if resolve { resolver.resolveNow() }
     }
 
-    private func address(of subchannel: Subchannel) -> ResolvedAddress? {
-        let connection = subchannel.connection
-        return connection.host.contains(":")
-            ? .ipv6(host: connection.host, port: connection.port) : .ipv4(host: connection.host, port: connection.port)
-    }
-
     private func makeSubchannel(_ id: SubchannelID, _ address: ResolvedAddress, _ s: inout State) -> Subchannel? {
-        let host: String
-        let port: Int
-        switch address {
-        case .ipv4(let h, let p), .ipv6(let h, let p): (host, port) = (h, p)
-        case .unix, .unixAbstract: return nil
-        }
         s.nextIncarnation += 1
         let incarnation = s.nextIncarnation
         let observer: @Sendable (SubchannelEvent) -> Void = { [weak self] event in
             self?.subchannelEvent(id, incarnation, event)
         }
+        let tls = tlsContext.map { ChannelConnection.TLS(context: $0, serverName: serverName(for: address)) }
         guard
             let connection = try? ChannelConnection(
-                host: host, port: port, authority: target.authority, configuration: configuration,
+                address: address, authority: target.authority, tls: tls, configuration: configuration,
                 firstLoop: incarnation == 1 ? primaryLoop : nil, observer: observer)
         else { return nil }
         return Subchannel(connection: connection, incarnation: incarnation)
+    }
+
+    /// The name a TLS connection to `address` verifies: the target's host name for DNS targets,
+    /// the address itself for IP lists, `localhost` for Unix sockets.
+    private func serverName(for address: ResolvedAddress) -> String {
+        if case .dns(let host, _, _) = target.kind { return host }
+        switch address {
+        case .ipv4(let host, _), .ipv6(let host, _): return host
+        case .unix, .unixAbstract: return "localhost"
+        }
     }
 
     private func subchannelEvent(_ id: SubchannelID, _ incarnation: Int, _ event: SubchannelEvent) {

@@ -1,14 +1,23 @@
 import EventIO
 import H2
+import H2TLS
 
-/// The channel's HTTP/2 connection(s): connected lazily, replaced after GOAWAY or loss, retried
-/// with gRPC's connection backoff (calls fail fast with UNAVAILABLE while a backoff runs), and
-/// the opening of call streams on them. With `connectionCount` > 1 calls are spread round-robin.
+/// The channel's HTTP/2 connection(s) to one address (TCP or a Unix socket, in plaintext or TLS):
+/// connected lazily, replaced after GOAWAY or loss, retried with gRPC's connection backoff (calls
+/// fail fast with UNAVAILABLE while a backoff runs), and the opening of call streams on them. With
+/// `connectionCount` > 1 calls are spread round-robin.
 final class ChannelConnection: Sendable {
-    let host: String
-    let port: Int
+    /// What TLS a connection uses: the channel's client context and the name to verify.
+    struct TLS: Sendable {
+        let context: TLSClientContext
+        /// The name sent as SNI and checked in the certificate (the context's override wins).
+        let serverName: String
+    }
+
+    let address: ResolvedAddress
     let authority: String
     let configuration: RPCChannel.Configuration
+    private let tls: TLS?
 
     private struct Slot {
         var loop: EventLoop
@@ -36,15 +45,14 @@ final class ChannelConnection: Sendable {
     /// (a load balancer's subchannel); nil for none.
     private let observer: (@Sendable (SubchannelEvent) -> Void)?
 
-    /// Connections to `host` (a numeric address or a name) and `port`; `authority` is the
-    /// `:authority` calls carry (default `host:port`).
+    /// Connections to `address`; `authority` is the `:authority` calls carry, `tls` nil for plaintext.
     init(
-        host: String, port: Int, authority: String? = nil, configuration: RPCChannel.Configuration,
+        address: ResolvedAddress, authority: String, tls: TLS?, configuration: RPCChannel.Configuration,
         firstLoop: EventLoop? = nil, observer: (@Sendable (SubchannelEvent) -> Void)? = nil
     ) throws(RPCError) {
-        self.host = host
-        self.port = port
-        self.authority = authority ?? (host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
+        self.address = address
+        self.authority = authority
+        self.tls = tls
         self.configuration = configuration
         self.observer = observer
         let group = try ClientEventLoops.shared(busyPoll: configuration.busyPoll)
@@ -62,20 +70,7 @@ final class ChannelConnection: Sendable {
 
     /// Opens the call's stream with its request headers; with `initialMessage` also sends that
     /// framed message (and ends the request side when `endStream`), all in one hop to the loop.
-    func start(
-        _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]? = nil, endStream: Bool = false
-    ) async throws(RPCError) {
-        do {
-            try options.metadata.validate()
-            try await open(call, path: path, options: options, initialMessage: initialMessage, endStream: endStream)
-        } catch {
-            call.fail(error)
-            throw error
-        }
-    }
-
-    /// Opens the call's stream (as `start`), but leaves the call alone when that fails, so that the
-    /// caller can try another connection.
+    /// Leaves the call alone when that fails, so that the caller can try another connection.
     func open(
         _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]?, endStream: Bool
     ) async throws(RPCError) {
@@ -134,7 +129,7 @@ final class ChannelConnection: Sendable {
         var h: [HeaderField] = []
         h.reserveCapacity(10 + options.metadata.count)
         h.append(HeaderField(":method", "POST"))
-        h.append(HeaderField(":scheme", "http"))
+        h.append(HeaderField(":scheme", tls == nil ? "http" : "https"))
         h.append(HeaderField(":path", path))
         h.append(HeaderField(":authority", authority))
         h.append(HeaderField("content-type", "application/grpc"))
@@ -189,7 +184,7 @@ final class ChannelConnection: Sendable {
             do {
                 result = try await attempt.wait()
             } catch {
-                throw RPCError(code: .cancelled, message: "cancelled while connecting to \(authority)")
+                throw RPCError(code: .cancelled, message: "cancelled while connecting to \(address)")
             }
             return (i, try result.get())
         }
@@ -198,19 +193,45 @@ final class ChannelConnection: Sendable {
     private func connect(slot i: Int, on loop: EventLoop, completing attempt: Promise<Result<H2Connection, RPCError>>) async {
         let result: Result<H2Connection, RPCError>
         do {
-            let address = try SocketAddress(host: host, port: port)
+            let socketAddress = try self.socketAddress()
             var h2 = H2Configuration()
             h2.keepAliveInterval = configuration.keepAliveInterval
             h2.keepAliveTimeout = configuration.keepAliveTimeout
             h2.idleTimeout = nil
             let delegate = ChannelConnectionDelegate(owner: self, slot: i)
-            let connection = try await H2Connection.connect(
-                to: address, on: loop, configuration: h2, delegate: delegate)
-            result = .success(connection)
+            if let tls {
+                // Usable once the server's first HTTP/2 bytes came through TLS; a handshake
+                // failure fails the attempt with OpenSSL's reason.
+                let handshake = Promise<RPCError?>()
+                let peer = address.description
+                let connection = try await H2Connection.connect(
+                    to: socketAddress, on: loop, configuration: h2, delegate: delegate,
+                    transport: { tcp in
+                        guard let stream = try? TLSByteStream(connected: tcp, serverName: tls.serverName, context: tls.context)
+                        else { return nil }
+                        return TLSReadinessStream(stream, peer: peer) { handshake.complete($0) }
+                    })
+                let failure: RPCError?
+                do {
+                    failure = try await handshake.wait()
+                } catch {
+                    connection.close(.cancel)
+                    throw RPCError(code: .cancelled, message: "cancelled during the TLS handshake with \(peer)")
+                }
+                if let failure {
+                    connection.close(.noError)
+                    throw failure
+                }
+                result = .success(connection)
+            } else {
+                let connection = try await H2Connection.connect(
+                    to: socketAddress, on: loop, configuration: h2, delegate: delegate)
+                result = .success(connection)
+            }
         } catch let error as RPCError {
             result = .failure(error)
         } catch {
-            result = .failure(RPCError(code: .unavailable, message: "cannot connect to \(authority): \(error)"))
+            result = .failure(RPCError(code: .unavailable, message: "cannot connect to \(address): \(error)"))
         }
         let lateClose = state.withLock { s -> H2Connection? in
             s.slots[i].connecting = nil
@@ -237,6 +258,20 @@ final class ChannelConnection: Sendable {
             }
         }
         attempt.complete(lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed")))
+    }
+
+    /// The socket address to connect to.
+    private func socketAddress() throws(RPCError) -> SocketAddress {
+        do throws(IOError) {
+            switch address {
+            case .ipv4(let host, let port), .ipv6(let host, let port): return try SocketAddress(host: host, port: port)
+            case .unix(let path): return try SocketAddress(unixPath: path)
+            case .unixAbstract: break
+            }
+        } catch {
+            throw RPCError(code: .unavailable, message: "cannot connect to \(address): \(error)")
+        }
+        throw RPCError(code: .unavailable, message: "cannot connect to \(address): abstract Unix sockets are not supported")
     }
 
     /// Stops using `connection` for new calls (GOAWAY or close); its streams carry on.

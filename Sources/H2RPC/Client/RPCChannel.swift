@@ -1,4 +1,5 @@
 public import ProtoWire
+public import H2TLS
 import EventIO
 
 /// A client channel to a gRPC target: resolves it (every IPv6 and IPv4 address), balances calls
@@ -6,6 +7,17 @@ import EventIO
 /// reconnects with gRPC's backoff, and applies the service config (timeouts, wait-for-ready,
 /// message limits, retries).
 public final class RPCChannel: Sendable {
+    /// Whether the channel's connections use TLS. Chosen explicitly: a channel never falls back
+    /// from one to the other.
+    public enum TransportSecurity: Sendable {
+        /// HTTP/2 over plain TCP or a Unix socket (h2c with prior knowledge).
+        case plaintext
+        /// TLS with ALPN `h2`: trust roots (the system bundle or a CA file), an optional client
+        /// certificate for mutual TLS, an optional server-name override. A failed handshake fails
+        /// the connection attempt with UNAVAILABLE naming OpenSSL's reason.
+        case tls(TLSClientConfiguration)
+    }
+
     /// Channel-wide settings.
     public struct Configuration: Sendable {
         /// Largest response message accepted (after decompression); 4 MiB like other gRPC stacks.
@@ -37,13 +49,15 @@ public final class RPCChannel: Sendable {
         public var serviceConfig: ServiceConfig? = nil
         /// When the target's name is looked up again.
         public var nameResolution = NameResolver.Configuration()
+        /// Plaintext (the default) or TLS.
+        public var transportSecurity = TransportSecurity.plaintext
         /// Creates the default configuration.
         public init() {}
     }
 
-    /// Host name or address (the first address for a list of addresses).
+    /// Host name or address (the first address for a list of addresses; the path for a Unix socket).
     public let host: String
-    /// TCP port (of the first address for a list).
+    /// TCP port (of the first address for a list; 0 for a Unix socket).
     public let port: Int
     /// The target.
     public let target: RPCTarget
@@ -54,17 +68,24 @@ public final class RPCChannel: Sendable {
     private let retryBuffer = RetryBufferBudget()
 
     /// A channel to `target`, any gRPC target string: `host:port`, `dns:///host:port`,
-    /// `ipv4:a:p,a:p`, `ipv6:[a]:p` (a missing port is 443). Nothing connects until the first
-    /// call (with `round_robin`, until the addresses are resolved).
+    /// `ipv4:a:p,a:p`, `ipv6:[a]:p` (a missing port is 443), `unix:path` or `unix:///abs/path`.
+    /// Nothing connects until the first call (with `round_robin`, until the addresses are resolved).
     /// - Throws: ``RPCError`` with INVALID_ARGUMENT naming the part of `target` that is wrong, or
-    ///   for `unix:` targets, which this transport does not support yet.
-    public init(target: String, configuration: Configuration = Configuration()) throws(RPCError) {
+    ///   the TLS setting that cannot be loaded (a missing CA file, a key that does not match).
+    public convenience init(target: String, configuration: Configuration = Configuration()) throws(RPCError) {
         let parsed: RPCTarget
         do {
             parsed = try RPCTarget(target)
         } catch {
             throw error.rpcError
         }
+        try self.init(target: parsed, configuration: configuration)
+    }
+
+    /// A channel to a parsed target (``RPCTarget/dns(host:port:)``, ``RPCTarget/addresses(_:)``).
+    /// - Throws: ``RPCError`` with INVALID_ARGUMENT for an abstract Unix socket, or the TLS setting
+    ///   that cannot be loaded.
+    public init(target parsed: RPCTarget, configuration: Configuration = Configuration()) throws(RPCError) {
         switch parsed.kind {
         case .dns(let host, let port, _):
             self.host = host
@@ -74,8 +95,11 @@ public final class RPCChannel: Sendable {
             case .ipv4(let host, let port), .ipv6(let host, let port):
                 self.host = host
                 self.port = port
-            default:
-                throw RPCError(code: .invalidArgument, message: "target \"\(target)\": Unix sockets are not supported yet")
+            case .unix(let path):
+                self.host = path
+                self.port = 0
+            case .unixAbstract, nil:
+                throw RPCError(code: .invalidArgument, message: "target \"\(parsed)\": abstract Unix sockets are not supported")
             }
         }
         self.target = parsed
