@@ -250,9 +250,11 @@ extension RPCChannel {
 extension RPCChannel {
     /// A unary call under a retry policy (gRFC A6): each attempt is a new stream on a connection
     /// picked afresh, carrying `grpc-previous-rpc-attempts`; an attempt that failed with a
-    /// retryable code before response headers arrived is retried after the policy's backoff while
-    /// attempts, retry throttling and the deadline allow. A request larger than the retry buffer
-    /// is sent once.
+    /// retryable code before response headers arrived is retried after the policy's backoff (or
+    /// the server's `grpc-retry-pushback-ms`) while attempts, retry throttling and the deadline
+    /// allow; a stream the server refused unprocessed (REFUSED_STREAM, or above a GOAWAY's last
+    /// stream id) is retried once at once without counting. A request larger than the retry
+    /// buffer is sent once.
     private func retryingUnary<Req: ProtoMessage, Resp: ProtoMessage>(
         path: String, request: Req, options: CallOptions, policy: RetryPolicy
     ) async throws(RPCError) -> RPCResponse<Resp> {
@@ -276,7 +278,7 @@ extension RPCChannel {
                 // Response headers (not Trailers-Only) commit the call to this attempt.
                 let headersArrived: Bool
                 if case .success? = call.head.value { headersArrived = true } else { headersArrived = false }
-                let outcome = AttemptOutcome(status: error.code, committed: headersArrived || !fits)
+                let outcome = AttemptOutcome(failure: error, committed: headersArrived || !fits)
                 switch retry.decide(after: outcome, remaining: deadline.map { $0 - .now }) {
                 case .commit:
                     throw error

@@ -27,7 +27,9 @@ import Testing
                     let attempt = s.log.record(req.text, ctx.requestMetadata["grpc-previous-rpc-attempts"] ?? "none")
                     if attempt <= Int(req.number) {
                         let code = StatusCode(rawValue: Int(ctx.requestMetadata["x-fail-code"] ?? "14") ?? 14)
-                        throw RPCError(code: code, message: "attempt \(attempt) fails on purpose")
+                        var trailers = Metadata()
+                        if let pushback = ctx.requestMetadata["x-pushback"] { trailers.add("grpc-retry-pushback-ms", pushback) }
+                        throw RPCError(code: code, message: "attempt \(attempt) fails on purpose", trailingMetadata: trailers)
                     }
                     return EchoMessage(text: "ok after \(attempt)", number: Int32(attempt))
                 }
@@ -52,10 +54,36 @@ import Testing
         }
     }
 
-    static func call(_ channel: RPCChannel, key: String, failures: Int32, code: StatusCode = .unavailable) async throws -> EchoMessage {
-        try await channel.unary(
+    static func call(
+        _ channel: RPCChannel, key: String, failures: Int32, code: StatusCode = .unavailable, pushback: String? = nil
+    ) async throws -> EchoMessage {
+        var metadata = Metadata([("x-fail-code", String(code.rawValue))])
+        if let pushback { metadata.add("x-pushback", pushback) }
+        return try await channel.unary(
             path: "/test.Echo/Get", request: EchoMessage(text: key, number: failures), as: EchoMessage.self,
-            options: CallOptions(timeout: .seconds(20), metadata: Metadata([("x-fail-code", String(code.rawValue))])))
+            options: CallOptions(timeout: .seconds(20), metadata: metadata))
+    }
+
+    @Test func aNegativePushbackStopsRetriesOfARetryableStatus() async throws {
+        try await withFlakyServer(try Self.config()) { channel, log in
+            await expectStatus(.unavailable) { _ = try await Self.call(channel, key: "k", failures: 1, pushback: "-1") }
+            #expect(log.seen("k") == ["none"])
+        }
+    }
+
+    @Test func aPushbackDelayIsFollowedAndTheCallRetried() async throws {
+        // The policy's backoff would be 10 ms; the server says 0 ms: either way attempt 2 succeeds.
+        try await withFlakyServer(try Self.config()) { channel, log in
+            _ = try await Self.call(channel, key: "k", failures: 1, pushback: "0")
+            #expect(log.seen("k") == ["none", "1"])
+        }
+    }
+
+    @Test func aMalformedPushbackMeansStop() async throws {
+        try await withFlakyServer(try Self.config()) { channel, log in
+            await expectStatus(.unavailable) { _ = try await Self.call(channel, key: "k", failures: 1, pushback: "007") }
+            #expect(log.seen("k") == ["none"])
+        }
     }
 
     @Test func aCallFailingTwiceSucceedsOnItsThirdAttemptAndEachAttemptSaysHowManyCameBefore() async throws {
