@@ -51,6 +51,10 @@ public final class RPCChannel: Sendable {
         public var nameResolution = NameResolver.Configuration()
         /// Plaintext (the default) or TLS.
         public var transportSecurity = TransportSecurity.plaintext
+        /// A circuit breaker every call (every attempt of a retried call) goes through: while it is
+        /// open calls fail at once with UNAVAILABLE "circuit open" without touching the network;
+        /// nil (the default): none. Its `stateChanges()` show when it opens and closes.
+        public var circuitBreaker: CircuitBreaker? = nil
         /// Creates the default configuration.
         public init() {}
     }
@@ -167,11 +171,13 @@ public final class RPCChannel: Sendable {
     /// Applies the interceptors and the service config, and creates the call's shared state.
     private func makeCall(path: String, options: inout CallOptions) throws(RPCError) -> ClientCall {
         _ = try prepare(path: path, options: &options)
-        return newCall(path: path, options: options)
+        return try newCall(path: path, options: options)
     }
 
-    /// The shared state of one call (or one attempt of a retried call).
-    private func newCall(path: String, options: CallOptions) -> ClientCall {
+    /// The shared state of one call (or one attempt of a retried call), admitted by the circuit
+    /// breaker if there is one (which hears how it ended).
+    /// - Throws: ``RPCError`` UNAVAILABLE "circuit open" when the breaker rejects it.
+    private func newCall(path: String, options: CallOptions) throws(RPCError) -> ClientCall {
         let interceptors = configuration.interceptors
         var observer: (@Sendable (CallEnd) -> Void)?
         if !interceptors.isEmpty {
@@ -179,6 +185,19 @@ public final class RPCChannel: Sendable {
             observer = { end in
                 let duration = ContinuousClock.now - started
                 for interceptor in interceptors { interceptor.finished(path: path, error: end.error, duration: duration) }
+            }
+        }
+        if let breaker = configuration.circuitBreaker {
+            let ticket = try breaker.admit()
+            let started = ContinuousClock.now
+            let inner = observer
+            observer = { end in
+                inner?(end)
+                if end.error?.code == .cancelled {
+                    breaker.abandon(ticket)
+                } else {
+                    breaker.record(ticket, status: end.error?.code ?? .ok, latency: ContinuousClock.now - started)
+                }
             }
         }
         return ClientCall(
@@ -204,7 +223,7 @@ extension RPCChannel {
         if let policy = try prepare(path: path, options: &options) {
             return try await retryingUnary(path: path, request: request, options: options, policy: policy)
         }
-        let call = newCall(path: path, options: options)
+        let call = try newCall(path: path, options: options)
         try await start(call, path: path, options: options, soleRequest: request)
         // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
         // action; a task cancelled earlier cancels it as soon as it waits).
@@ -266,7 +285,7 @@ extension RPCChannel {
         while true {
             if let deadline { options.timeout = deadline - .now }
             options.previousRPCAttempts = retry.previousAttempts
-            let call = newCall(path: path, options: options)
+            let call = try newCall(path: path, options: options)
             do throws(RPCError) {
                 try await start(call, path: path, options: options, soleRequest: request)
                 let message: Resp = try await call.receiveSingle()
