@@ -68,7 +68,7 @@ public final class RPCChannel: Sendable {
     /// The settings.
     public let configuration: Configuration
     let connection: ChannelCore
-    private let throttle: RetryThrottle?
+    let throttle: RetryThrottle?
     private let retryBuffer = RetryBufferBudget()
 
     /// A channel to `target`, any gRPC target string: `host:port`, `dns:///host:port`,
@@ -128,7 +128,7 @@ public final class RPCChannel: Sendable {
     public func close() async { await connection.close() }
 
     /// Opens the call with `request` as its whole request side (unary, server streaming), in one hop.
-    private func start<Req: ProtoMessage>(
+    func start<Req: ProtoMessage>(
         _ call: ClientCall, path: String, options: CallOptions, soleRequest request: Req
     ) async throws(RPCError) {
         let framed: [UInt8]
@@ -153,8 +153,9 @@ public final class RPCChannel: Sendable {
     }
 
     /// Applies the interceptors, then the service config's entry for `path`: the smaller timeout
-    /// and message limits, its wait-for-ready unless the call set one. Returns the entry's retry policy.
-    private func prepare(path: String, options: inout CallOptions) throws(RPCError) -> RetryPolicy? {
+    /// and message limits, its wait-for-ready unless the call set one. Returns the entry's retry or
+    /// hedging policy.
+    private func prepare(path: String, options: inout CallOptions) throws(RPCError) -> MethodConfig.ExecutionPolicy? {
         for interceptor in configuration.interceptors { try interceptor.prepare(path: path, options: &options) }
         guard let method = configuration.serviceConfig?.methodConfig(forPath: path) else { return nil }
         if let timeout = method.timeout { options.timeout = min(options.timeout ?? timeout, timeout) }
@@ -165,7 +166,7 @@ public final class RPCChannel: Sendable {
         if let limit = method.maxResponseMessageBytes {
             options.maxReceiveMessageSize = min(options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize, limit)
         }
-        return method.retryPolicy
+        return method.executionPolicy
     }
 
     /// Applies the interceptors and the service config, and creates the call's shared state.
@@ -177,7 +178,7 @@ public final class RPCChannel: Sendable {
     /// The shared state of one call (or one attempt of a retried call), admitted by the circuit
     /// breaker if there is one (which hears how it ended).
     /// - Throws: ``RPCError`` UNAVAILABLE "circuit open" when the breaker rejects it.
-    private func newCall(path: String, options: CallOptions) throws(RPCError) -> ClientCall {
+    func newCall(path: String, options: CallOptions) throws(RPCError) -> ClientCall {
         let interceptors = configuration.interceptors
         var observer: (@Sendable (CallEnd) -> Void)?
         if !interceptors.isEmpty {
@@ -220,8 +221,13 @@ extension RPCChannel {
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> RPCResponse<Resp> {
         var options = options
-        if let policy = try prepare(path: path, options: &options) {
+        switch try prepare(path: path, options: &options) {
+        case .retry(let policy)?:
             return try await retryingUnary(path: path, request: request, options: options, policy: policy)
+        case .hedge(let policy)?:
+            return try await hedgedUnary(path: path, request: request, options: options, policy: policy)
+        case nil:
+            break
         }
         let call = try newCall(path: path, options: options)
         try await start(call, path: path, options: options, soleRequest: request)
