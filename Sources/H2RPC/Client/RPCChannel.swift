@@ -230,12 +230,19 @@ extension RPCChannel {
             break
         }
         let call = try newCall(path: path, options: options)
-        try await start(call, path: path, options: options, soleRequest: request)
-        // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
-        // action; a task cancelled earlier cancels it as soon as it waits).
-        let message: Resp = try await call.receiveSingle()
-        return RPCResponse(
-            message: message, initialMetadata: try await call.initialMetadata(), trailingMetadata: await call.trailingMetadata())
+        do {
+            try await start(call, path: path, options: options, soleRequest: request)
+            // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
+            // action; a task cancelled earlier cancels it as soon as it waits).
+            let message: Resp = try await call.receiveSingle()
+            return RPCResponse(
+                message: message, initialMetadata: try await call.initialMetadata(), trailingMetadata: await call.trailingMetadata())
+        } catch {
+            // A stream the server refused unprocessed (REFUSED_STREAM, or above a GOAWAY's last
+            // stream id) is retried once at once, with or without a retry policy (gRFC A6).
+            guard error.isRefusedStream else { throw error }
+            return try await retryingUnary(path: path, request: request, options: options, policy: nil, transparentRetryUsed: true)
+        }
     }
 
     /// Starts a client-streaming call.
@@ -280,12 +287,13 @@ extension RPCChannel {
     /// allow; a stream the server refused unprocessed (REFUSED_STREAM, or above a GOAWAY's last
     /// stream id) is retried once at once without counting. A request larger than the retry
     /// buffer is sent once.
+    /// Without a policy only the transparent retry is made; `transparentRetryUsed` when it was.
     private func retryingUnary<Req: ProtoMessage, Resp: ProtoMessage>(
-        path: String, request: Req, options: CallOptions, policy: RetryPolicy
+        path: String, request: Req, options: CallOptions, policy: RetryPolicy?, transparentRetryUsed: Bool = false
     ) async throws(RPCError) -> RPCResponse<Resp> {
         var options = options
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        var retry = RetryState(policy: policy, throttle: throttle)
+        var retry = RetryState(policy: policy, throttle: policy == nil ? nil : throttle, transparentRetryUsed: transparentRetryUsed)
         var buffer = CallRetryBuffer(budget: retryBuffer)
         let fits = buffer.keep(request.encodedSize())
         while true {

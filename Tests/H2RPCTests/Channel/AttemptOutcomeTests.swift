@@ -22,4 +22,9 @@ import Testing
         #expect(AttemptOutcome(failure: error, committed: false).pushback == .after(.milliseconds(250)))
         #expect(AttemptOutcome(failure: RPCError(code: .unavailable, message: "x"), committed: false).pushback == nil)
     }
+
+    @Test func aCallWhoseTransparentRetryWasMadeCommitsTheNextRefusal() {
+        var state = RetryState(policy: nil, throttle: nil, transparentRetryUsed: true)
+        #expect(state.decide(after: AttemptOutcome(failure: .streamReset(7), committed: false)) == .commit)
+    }
 }
