@@ -106,6 +106,50 @@ import Testing
         await a.server.shutdown(gracePeriod: .seconds(1))
     }
 
+    @Test func aRollingRestartOfThreeServersUnderLoadFailsNoCall() async throws {
+        var servers = [try await Named.start("a"), try await Named.start("b"), try await Named.start("c")]
+        let channel = try RPCChannel(
+            target: "ipv4:" + servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ","),
+            configuration: Self.quickReconnect(.roundRobin))
+        try await channel.connection.waitForReadySubchannels(3)
+        let options = CallOptions(timeout: .seconds(20), waitForReady: true)
+        let load = Task {
+            // Four callers, one after another each, until the restarts are over.
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        var calls = 0
+                        while !Task.isCancelled {
+                            do {
+                                _ = try await channel.unary(
+                                    path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self, options: options)
+                            } catch let error as RPCError where error.code == .cancelled && Task.isCancelled {
+                                break  // the test stopped the load: the call in flight is cancelled
+                            }
+                            calls += 1
+                        }
+                        return calls
+                    }
+                }
+                var total = 0
+                for try await calls in group { total += calls }
+                return total
+            }
+        }
+        for k in servers.indices {
+            await servers[k].server.shutdown(gracePeriod: .seconds(5))
+            try await channel.connection.waitForReadySubchannels(2)
+            servers[k] = try await Named.start(servers[k].name, port: servers[k].port)
+            try await channel.connection.waitForReadySubchannels(3)
+        }
+        load.cancel()
+        // Any failed call would have ended its caller with that error.
+        let total = try await load.value
+        #expect(total > 0)
+        await channel.close()
+        for s in servers { await s.server.shutdown(gracePeriod: .seconds(1)) }
+    }
+
     @Test func pickFirstTriesEveryAddressAndStaysOnTheOneThatWorks() async throws {
         // Only ::1 listens; 127.0.0.1 (listed first) refuses. (On this machine `localhost` names
         // 127.0.0.1 only, so the dual-stack list is given as addresses.)
