@@ -69,7 +69,7 @@ public final class RPCChannel: Sendable {
     public let configuration: Configuration
     let connection: ChannelCore
     let throttle: RetryThrottle?
-    private let retryBuffer = RetryBufferBudget()
+    let retryBuffer = RetryBufferBudget()
 
     /// A channel to `target`, any gRPC target string: `host:port`, `dns:///host:port`,
     /// `ipv4:a:p,a:p`, `ipv6:[a]:p` (a missing port is 443), `unix:path` or `unix:///abs/path`.
@@ -261,7 +261,10 @@ extension RPCChannel {
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> ServerStreamingCall<Resp> {
         var options = options
-        let call = try makeCall(path: path, options: &options)
+        if case .retry(let policy)? = try prepare(path: path, options: &options) {
+            return try await retryingServerStreaming(path: path, request: request, options: options, policy: policy)
+        }
+        let call = try newCall(path: path, options: options)
         let owner = ClientCallOwner(call)
         try await start(call, path: path, options: options, soleRequest: request)
         return ServerStreamingCall(owner: owner)

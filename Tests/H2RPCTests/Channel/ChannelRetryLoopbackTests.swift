@@ -32,7 +32,14 @@ import Testing
                         throw RPCError(code: code, message: "attempt \(attempt) fails on purpose", trailingMetadata: trailers)
                     }
                     return EchoMessage(text: "ok after \(attempt)", number: Int32(attempt))
-                }
+                },
+                // Fails attempt 1…`number` before sending anything (Trailers-Only), then streams three messages.
+                .serverStreaming(path: "/test.Echo/Expand", service: self) {
+                    (s: FlakyService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+                    let attempt = s.log.record(req.text, ctx.requestMetadata["grpc-previous-rpc-attempts"] ?? "none")
+                    if attempt <= Int(req.number) { throw RPCError(code: .unavailable, message: "attempt \(attempt) fails on purpose") }
+                    for i in 0..<3 { try await out.send(EchoMessage(text: "part", number: Int32(i))) }
+                },
             ]
         }
     }
@@ -126,6 +133,29 @@ import Testing
             // The bucket is at half: the next call's failure is final at once.
             await expectStatus(.unavailable) { _ = try await Self.call(channel, key: "b", failures: 10) }
             #expect(log.seen("b") == ["none"])
+        }
+    }
+
+    @Test func aServerStreamingCallFailingBeforeItsHeadersIsRetriedThenStreamsEverything() async throws {
+        try await withFlakyServer(try Self.config()) { channel, log in
+            let call = try await channel.serverStreaming(
+                path: "/test.Echo/Expand", request: EchoMessage(text: "s", number: 2), as: EchoMessage.self,
+                options: CallOptions(timeout: .seconds(20)))
+            var numbers: [Int32] = []
+            for try await message in call { numbers.append(message.number) }
+            #expect(numbers == [0, 1, 2])
+            #expect(log.seen("s") == ["none", "1", "2"])
+        }
+    }
+
+    @Test func aServerStreamingCallStopsRetryingAtMaxAttempts() async throws {
+        try await withFlakyServer(try Self.config(maxAttempts: 2)) { channel, log in
+            let error = await expectStatus(.unavailable) {
+                _ = try await channel.serverStreaming(
+                    path: "/test.Echo/Expand", request: EchoMessage(text: "s", number: 5), as: EchoMessage.self)
+            }
+            #expect(error?.message == "attempt 2 fails on purpose")
+            #expect(log.seen("s") == ["none", "1"])
         }
     }
 
