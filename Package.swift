@@ -135,7 +135,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "interop-client",
-            dependencies: ["H2RPC", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["H2RPC", "H2TLS", "InteropProto", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         // The README's example: Examples/Echo/echo.proto → build plugin → server and client.
         .executableTarget(
@@ -172,7 +172,7 @@ let package = Package(
             name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire", "ProtoWellKnownTypes", "H2RPC"],
             exclude: ["Python", "Snapshots", "Fixtures"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         .testTarget(
-            name: "H2RPCTests", dependencies: ["H2RPC", "EventIO", "H2", "ProtoWire", .product(name: "Logging", package: "swift-log")],
+            name: "H2RPCTests", dependencies: ["H2RPC", "H2TLS", "EventIO", "H2", "ProtoWire", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"], swiftSettings: strict),
         // Helpers the test targets share (process census from /proc, timeouts, child-process spawning, test bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

@@ -1,10 +1,13 @@
 import ArgumentParser
 import H2RPC
+import H2TLS
 import Glibc
 
 /// The interop client, with the flags other gRPC implementations' interop clients take:
-/// `interop-client --server_host H --server_port P --test_case NAME` (or `all`). Exits 0 only
-/// when every selected case passes; prints one line per case, with the reason when it fails.
+/// `interop-client --server_host H --server_port P --test_case NAME` (or `all`), over TLS with
+/// `--use_tls true --ca_file CA --server_host_override NAME` (plus `--tls_cert_file F
+/// --tls_key_file K` for mutual TLS), or to any gRPC target with `--target unix:PATH`. Exits 0
+/// only when every selected case passes; prints one line per case, with the reason when it fails.
 @main
 struct InteropClient: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,20 +16,32 @@ struct InteropClient: AsyncParsableCommand {
     @Option(name: .customLong("server_host"), help: "Server host name or address.")
     var serverHost = "127.0.0.1"
 
-    @Option(name: .customLong("server_host_override"), help: "Accepted for compatibility; unused without TLS.")
+    @Option(name: .customLong("server_host_override"), help: "With TLS: the name sent as SNI and verified in the server's certificate.")
     var serverHostOverride: String?
 
-    @Option(name: .customLong("server_port"), help: "Server port.")
-    var serverPort: Int
+    @Option(name: .customLong("server_port"), help: "Server port (not needed with --target).")
+    var serverPort: Int?
+
+    @Option(name: .customLong("target"), help: "A gRPC target (unix:PATH, dns:///host:port, ipv4:a:p,...); overrides host and port.")
+    var target: String?
 
     @Option(name: .customLong("test_case"), help: "A test case name, or all.")
     var testCase = "all"
 
-    @Option(name: .customLong("use_tls"), help: "Only false is supported (plaintext HTTP/2).")
+    @Option(name: .customLong("use_tls"), help: "true: TLS with ALPN h2; false: plaintext HTTP/2.")
     var useTLS = "false"
 
-    @Option(name: .customLong("use_test_ca"), help: "Accepted for compatibility; unused without TLS.")
+    @Option(name: .customLong("use_test_ca"), help: "true: trust the test CA, given with --ca_file (none is bundled).")
     var useTestCA = "false"
+
+    @Option(name: .customLong("ca_file"), help: "With TLS: PEM roots to trust instead of the system's.")
+    var caFile: String?
+
+    @Option(name: .customLong("tls_cert_file"), help: "With TLS: a client certificate chain (PEM), for mutual TLS.")
+    var tlsCertFile: String?
+
+    @Option(name: .customLong("tls_key_file"), help: "With TLS: the client certificate's private key (PEM).")
+    var tlsKeyFile: String?
 
     @Option(
         name: .customLong("additional_metadata"),
@@ -39,7 +54,6 @@ struct InteropClient: AsyncParsableCommand {
     var skipCompressionProbe = "false"
 
     func run() async throws {
-        guard useTLS == "false" else { throw ValidationError("TLS is not supported: pass --use_tls=false") }
         let cases: [(String, InteropCases.Case)]
         if testCase == "all" {
             cases = InteropCases.all
@@ -51,7 +65,8 @@ struct InteropClient: AsyncParsableCommand {
         var configuration = RPCChannel.Configuration()
         let extra = try Self.parseMetadata(additionalMetadata)
         if !extra.isEmpty { configuration.interceptors = [AddMetadata(metadata: extra)] }
-        let channel = try RPCChannel(target: "\(serverHost):\(serverPort)", configuration: configuration)
+        configuration.transportSecurity = try transportSecurity()
+        let channel = try RPCChannel(target: try channelTarget(), configuration: configuration)
         let runner = InteropCases(channel: channel, probeCompression: skipCompressionProbe != "true")
         var failures = 0
         for (name, body) in cases {
@@ -65,6 +80,43 @@ struct InteropClient: AsyncParsableCommand {
         }
         await channel.close()
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// `--target`, else `--server_host` and `--server_port`.
+    func channelTarget() throws -> String {
+        if let target { return target }
+        guard let serverPort else { throw ValidationError("give --server_port, or --target") }
+        return serverHost.contains(":") && !serverHost.hasPrefix("[") ? "[\(serverHost)]:\(serverPort)" : "\(serverHost):\(serverPort)"
+    }
+
+    /// Plaintext, or TLS from `--use_tls`, `--use_test_ca`, `--ca_file`, `--server_host_override`
+    /// and the client certificate flags.
+    func transportSecurity() throws -> RPCChannel.TransportSecurity {
+        guard try Self.flag(useTLS, "use_tls") else {
+            for (name, value) in [("ca_file", caFile), ("tls_cert_file", tlsCertFile), ("tls_key_file", tlsKeyFile)] where value != nil {
+                throw ValidationError("--\(name) needs --use_tls true")
+            }
+            return .plaintext
+        }
+        if try Self.flag(useTestCA, "use_test_ca"), caFile == nil {
+            throw ValidationError("--use_test_ca: no test CA is bundled; give it with --ca_file")
+        }
+        guard (tlsCertFile == nil) == (tlsKeyFile == nil) else {
+            throw ValidationError("--tls_cert_file and --tls_key_file go together")
+        }
+        return .tls(
+            TLSClientConfiguration(
+                trustRoots: caFile.map { .pem(.file($0)) } ?? .system, certificateChain: tlsCertFile.map { .file($0) },
+                privateKey: tlsKeyFile.map { .file($0) }, serverNameOverride: serverHostOverride))
+    }
+
+    /// `true` or `false`, as other interop clients spell their boolean flags.
+    static func flag(_ text: String, _ name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0", "": return false
+        default: throw ValidationError("--\(name) takes true or false, not \"\(text)\"")
+        }
     }
 
     /// `k1:v1;k2:v2` → metadata (ASCII keys, no `-bin`, as the interop spec says).

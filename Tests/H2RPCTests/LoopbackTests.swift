@@ -174,6 +174,9 @@ import Testing
 
     @Test func deadlineExceededAtClientAndHandlerCancelled() async throws {
         try await withServer { _, channel, _ in
+            // Connected first: a deadline that passes while the channel connects ends the call
+            // before it reaches the server, and this test is about the handler's cancellation.
+            _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "warm-up"), as: EchoMessage.self)
             // The handler sleeps 30 s: DEADLINE_EXCEEDED comes from the 100 ms deadline, not its end.
             _ = await expectStatus(.deadlineExceeded) {
                 _ = try await channel.unary(

@@ -63,18 +63,18 @@ grep -q "ALPN: h2\|Application protocol: h2" "$work/h2load-tls" || { echo "60-rp
 echo "h2 over TLS: curl echo (100 kB) byte-exact with the CA verified, h2load 1000/1000 echoes over TLS"
 
 echo "-- compare --tls, 0.5 s per scenario"
-"$bin" compare tcp h2 --tls --scenarios unary-1x64-16B,download-1x1-64KiB --duration 0.5 --warmup 0.2 --json "$work/compare-tls.json"
+"$bin" compare tcp h2 grpc --tls --scenarios unary-1x64-16B,download-1x1-64KiB --duration 0.5 --warmup 0.2 --json "$work/compare-tls.json"
 python3 - "$work/compare-tls.json" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 names = {r["protocol"] for r in report["results"]}
-want = {"tcp", "h2", "tcp+tls", "h2+tls"}
+want = {"tcp", "h2", "grpc", "tcp+tls", "h2+tls", "grpc+tls"}
 assert names == want, f"compare --tls rows {sorted(names)}, not {sorted(want)}"
 for row in report["results"]:
     assert row["calls"] > 0, f"{row['protocol']} {row['scenario']}: no calls"
 rates = report["connections_per_s"]
 assert set(rates) == want and all(v > 0 for v in rates.values()), f"connection rates {rates}"
-print("compare --tls: 4 protocols x 2 scenarios, connection rates", {k: round(v) for k, v in rates.items()})
+print("compare --tls: 6 protocols x 2 scenarios, connection rates", {k: round(v) for k, v in rates.items()})
 PY
 
 echo "-- grpc: python grpcio client against rpcbench's server"

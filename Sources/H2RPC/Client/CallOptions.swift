@@ -11,12 +11,18 @@ public struct CallOptions: Sendable {
     public var maxReceiveMessageSize: Int?
     /// Largest request message sent; nil: the channel's setting.
     public var maxSendMessageSize: Int?
+    /// Whether the call waits (within its timeout) for a READY connection instead of failing at once
+    /// while the channel is in TRANSIENT_FAILURE; nil: the service config's setting, else false.
+    public var waitForReady: Bool?
+    /// Attempts of this call made before this one (sent as `grpc-previous-rpc-attempts`); set by retries.
+    var previousRPCAttempts = 0
 
     /// Creates options; every parameter has the default of ``defaults``.
     public init(
         timeout: Duration? = nil, metadata: Metadata = Metadata(), compression: CompressionAlgorithm = .identity,
-        maxReceiveMessageSize: Int? = nil, maxSendMessageSize: Int? = nil
+        maxReceiveMessageSize: Int? = nil, maxSendMessageSize: Int? = nil, waitForReady: Bool? = nil
     ) {
+        self.waitForReady = waitForReady
         self.timeout = timeout
         self.metadata = metadata
         self.compression = compression

@@ -1,14 +1,23 @@
 import EventIO
 import H2
+import H2TLS
 
-/// The channel's HTTP/2 connection(s): connected lazily, replaced after GOAWAY or loss, retried
-/// with gRPC's connection backoff (calls fail fast with UNAVAILABLE while a backoff runs), and
-/// the opening of call streams on them. With `connectionCount` > 1 calls are spread round-robin.
+/// The channel's HTTP/2 connection(s) to one address (TCP or a Unix socket, in plaintext or TLS):
+/// connected lazily, replaced after GOAWAY or loss, retried with gRPC's connection backoff (calls
+/// fail fast with UNAVAILABLE while a backoff runs), and the opening of call streams on them. With
+/// `connectionCount` > 1 calls are spread round-robin.
 final class ChannelConnection: Sendable {
-    let host: String
-    let port: Int
+    /// What TLS a connection uses: the channel's client context and the name to verify.
+    struct TLS: Sendable {
+        let context: TLSClientContext
+        /// The name sent as SNI and checked in the certificate (the context's override wins).
+        let serverName: String
+    }
+
+    let address: ResolvedAddress
     let authority: String
     let configuration: RPCChannel.Configuration
+    private let tls: TLS?
 
     private struct Slot {
         var loop: EventLoop
@@ -32,15 +41,24 @@ final class ChannelConnection: Sendable {
     /// The loop of the first connection: tasks that prefer its executor make calls without thread hops.
     let primaryLoop: EventLoop
 
-    init(host: String, port: Int, configuration: RPCChannel.Configuration) throws(RPCError) {
-        self.host = host
-        self.port = port
-        self.authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    /// Told when a connection attempt starts, succeeds or fails and when a connection is lost
+    /// (a load balancer's subchannel); nil for none.
+    private let observer: (@Sendable (SubchannelEvent) -> Void)?
+
+    /// Connections to `address`; `authority` is the `:authority` calls carry, `tls` nil for plaintext.
+    init(
+        address: ResolvedAddress, authority: String, tls: TLS?, configuration: RPCChannel.Configuration,
+        firstLoop: EventLoop? = nil, observer: (@Sendable (SubchannelEvent) -> Void)? = nil
+    ) throws(RPCError) {
+        self.address = address
+        self.authority = authority
+        self.tls = tls
         self.configuration = configuration
+        self.observer = observer
         let group = try ClientEventLoops.shared(busyPoll: configuration.busyPoll)
         var slots: [Slot] = []
-        for _ in 0..<max(1, configuration.connectionCount) {
-            var slot = Slot(loop: group.next())
+        for k in 0..<max(1, configuration.connectionCount) {
+            var slot = Slot(loop: k == 0 ? firstLoop ?? group.next() : group.next())
             slot.backoff = ConnectionBackoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
             slots.append(slot)
         }
@@ -52,19 +70,8 @@ final class ChannelConnection: Sendable {
 
     /// Opens the call's stream with its request headers; with `initialMessage` also sends that
     /// framed message (and ends the request side when `endStream`), all in one hop to the loop.
-    func start(
-        _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]? = nil, endStream: Bool = false
-    ) async throws(RPCError) {
-        do {
-            try options.metadata.validate()
-            try await open(call, path: path, options: options, initialMessage: initialMessage, endStream: endStream)
-        } catch {
-            call.fail(error)
-            throw error
-        }
-    }
-
-    private func open(
+    /// Leaves the call alone when that fails, so that the caller can try another connection.
+    func open(
         _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]?, endStream: Bool
     ) async throws(RPCError) {
         let headers = requestHeaders(path: path, options: options)
@@ -109,7 +116,9 @@ final class ChannelConnection: Sendable {
 
     private func requestHeaders(path: String, options: CallOptions) -> [HeaderField] {
         // Calls without a timeout, compression or metadata on one path send the same block: reuse it.
-        let plain = options.timeout == nil && options.compression == .identity && options.metadata.isEmpty
+        let plain =
+            options.timeout == nil && options.compression == .identity && options.metadata.isEmpty
+            && options.previousRPCAttempts == 0
         if plain, let cached = plainHeaders.withLock({ $0?.path == path ? $0?.headers : nil }) { return cached }
         let headers = makeRequestHeaders(path: path, options: options)
         if plain { plainHeaders.withLock { $0 = (path, headers) } }
@@ -120,12 +129,15 @@ final class ChannelConnection: Sendable {
         var h: [HeaderField] = []
         h.reserveCapacity(10 + options.metadata.count)
         h.append(HeaderField(":method", "POST"))
-        h.append(HeaderField(":scheme", "http"))
+        h.append(HeaderField(":scheme", tls == nil ? "http" : "https"))
         h.append(HeaderField(":path", path))
         h.append(HeaderField(":authority", authority))
         h.append(HeaderField("content-type", "application/grpc"))
         h.append(HeaderField("te", "trailers"))
         if let timeout = options.timeout { h.append(HeaderField("grpc-timeout", GRPCTimeout.format(timeout))) }
+        if let attempts = PreviousAttemptsHeader.value(forAttempt: options.previousRPCAttempts) {
+            h.append(HeaderField(PreviousAttemptsHeader.name, attempts))
+        }
         if options.compression != .identity { h.append(HeaderField("grpc-encoding", options.compression.name)) }
         h.append(HeaderField("grpc-accept-encoding", CompressionAlgorithm.acceptEncodingHeader))
         h.append(HeaderField("user-agent", "grpc-swift-h2rpc/0.1"))
@@ -164,12 +176,15 @@ final class ChannelConnection: Sendable {
         case .fail(let error):
             throw error
         case .wait(let i, let attempt, let loop):
-            if let loop { Task { await self.connect(slot: i, on: loop, completing: attempt) } }
+            if let loop {
+                observer?(.connecting)
+                Task { await self.connect(slot: i, on: loop, completing: attempt) }
+            }
             let result: Result<H2Connection, RPCError>
             do {
                 result = try await attempt.wait()
             } catch {
-                throw RPCError(code: .cancelled, message: "cancelled while connecting to \(authority)")
+                throw RPCError(code: .cancelled, message: "cancelled while connecting to \(address)")
             }
             return (i, try result.get())
         }
@@ -178,19 +193,45 @@ final class ChannelConnection: Sendable {
     private func connect(slot i: Int, on loop: EventLoop, completing attempt: Promise<Result<H2Connection, RPCError>>) async {
         let result: Result<H2Connection, RPCError>
         do {
-            let address = try SocketAddress(host: host, port: port)
+            let socketAddress = try self.socketAddress()
             var h2 = H2Configuration()
             h2.keepAliveInterval = configuration.keepAliveInterval
             h2.keepAliveTimeout = configuration.keepAliveTimeout
             h2.idleTimeout = nil
             let delegate = ChannelConnectionDelegate(owner: self, slot: i)
-            let connection = try await H2Connection.connect(
-                to: address, on: loop, configuration: h2, delegate: delegate)
-            result = .success(connection)
+            if let tls {
+                // Usable once the server's first HTTP/2 bytes came through TLS; a handshake
+                // failure fails the attempt with OpenSSL's reason.
+                let handshake = Promise<RPCError?>()
+                let peer = address.description
+                let connection = try await H2Connection.connect(
+                    to: socketAddress, on: loop, configuration: h2, delegate: delegate,
+                    transport: { tcp in
+                        guard let stream = try? TLSByteStream(connected: tcp, serverName: tls.serverName, context: tls.context)
+                        else { return nil }
+                        return TLSReadinessStream(stream, peer: peer) { handshake.complete($0) }
+                    })
+                let failure: RPCError?
+                do {
+                    failure = try await handshake.wait()
+                } catch {
+                    connection.close(.cancel)
+                    throw RPCError(code: .cancelled, message: "cancelled during the TLS handshake with \(peer)")
+                }
+                if let failure {
+                    connection.close(.noError)
+                    throw failure
+                }
+                result = .success(connection)
+            } else {
+                let connection = try await H2Connection.connect(
+                    to: socketAddress, on: loop, configuration: h2, delegate: delegate)
+                result = .success(connection)
+            }
         } catch let error as RPCError {
             result = .failure(error)
         } catch {
-            result = .failure(RPCError(code: .unavailable, message: "cannot connect to \(authority): \(error)"))
+            result = .failure(RPCError(code: .unavailable, message: "cannot connect to \(address): \(error)"))
         }
         let lateClose = state.withLock { s -> H2Connection? in
             s.slots[i].connecting = nil
@@ -208,14 +249,49 @@ final class ChannelConnection: Sendable {
             return nil
         }
         lateClose?.close(.noError)
+        if lateClose == nil, let observer {
+            switch result {
+            case .success: observer(.ready)
+            case .failure(let error):
+                let wait = state.withLock { s in s.slots[i].retryAfter.map { $0 - .now } } ?? .zero
+                observer(.failed(error, retryIn: max(wait, .zero)))
+            }
+        }
         attempt.complete(lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed")))
+    }
+
+    /// The socket address to connect to.
+    private func socketAddress() throws(RPCError) -> SocketAddress {
+        do throws(IOError) {
+            switch address {
+            case .ipv4(let host, let port), .ipv6(let host, let port): return try SocketAddress(host: host, port: port)
+            case .unix(let path): return try SocketAddress(unixPath: path)
+            case .unixAbstract: break
+            }
+        } catch {
+            throw RPCError(code: .unavailable, message: "cannot connect to \(address): \(error)")
+        }
+        throw RPCError(code: .unavailable, message: "cannot connect to \(address): abstract Unix sockets are not supported")
     }
 
     /// Stops using `connection` for new calls (GOAWAY or close); its streams carry on.
     func forget(_ connection: H2Connection, slot i: Int) {
-        state.withLock { s in
-            if let c = s.slots[i].connection, c === connection { s.slots[i].connection = nil }
+        let lost = state.withLock { s -> Bool in
+            guard let c = s.slots[i].connection, c === connection else { return false }
+            s.slots[i].connection = nil
+            return !s.closed
         }
+        if lost { observer?(.lost) }
+    }
+
+    /// Starts connecting now (a load balancer asked) unless a connection is open or being made;
+    /// the outcome reaches the observer.
+    func connectNow() {
+        if state.withLock({ s in s.slots.contains { $0.connection != nil } }) {
+            observer?(.ready)
+            return
+        }
+        Task { _ = try? await self.connection() }
     }
 
     /// Closes every connection; later calls fail UNAVAILABLE.

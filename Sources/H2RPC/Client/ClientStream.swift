@@ -130,9 +130,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
         guard phase.open != nil else { return }
         let error: RPCError
         if let resetCode {
-            error = RPCError(
-                code: .forResetCode(resetCode.rawValue),
-                message: "stream reset by the server (HTTP/2 error code \(resetCode.rawValue))")
+            error = RPCError.streamReset(resetCode.rawValue)
         } else {
             error = RPCError(code: .unavailable, message: reason ?? "stream closed before the call ended")
         }

@@ -1,9 +1,23 @@
 public import ProtoWire
+public import H2TLS
 import EventIO
 
-/// A client's connection to one server (`host:port`): connects lazily, reconnects with gRPC's
-/// backoff, multiplexes every call on one HTTP/2 connection.
+/// A client channel to a gRPC target: resolves it (every IPv6 and IPv4 address), balances calls
+/// over one HTTP/2 connection per address (`pick_first` or `round_robin`), connects lazily,
+/// reconnects with gRPC's backoff, and applies the service config (timeouts, wait-for-ready,
+/// message limits, retries).
 public final class RPCChannel: Sendable {
+    /// Whether the channel's connections use TLS. Chosen explicitly: a channel never falls back
+    /// from one to the other.
+    public enum TransportSecurity: Sendable {
+        /// HTTP/2 over plain TCP or a Unix socket (h2c with prior knowledge).
+        case plaintext
+        /// TLS with ALPN `h2`: trust roots (the system bundle or a CA file), an optional client
+        /// certificate for mutual TLS, an optional server-name override. A failed handshake fails
+        /// the connection attempt with UNAVAILABLE naming OpenSSL's reason.
+        case tls(TLSClientConfiguration)
+    }
+
     /// Channel-wide settings.
     public struct Configuration: Sendable {
         /// Largest response message accepted (after decompression); 4 MiB like other gRPC stacks.
@@ -28,33 +42,82 @@ public final class RPCChannel: Sendable {
         /// skips, but the loops then burn their cores for up to this long after each burst of work.
         /// Channels with the same setting share their event loops (one per core).
         public var busyPoll: Duration? = nil
+        /// The load-balancing policy; nil: the service config's, else `pick_first`.
+        public var loadBalancingPolicy: LoadBalancingPolicy? = nil
+        /// Per-method settings (timeout, wait-for-ready, message limits, retries), the policy and
+        /// retry throttling; nil: none.
+        public var serviceConfig: ServiceConfig? = nil
+        /// When the target's name is looked up again.
+        public var nameResolution = NameResolver.Configuration()
+        /// Plaintext (the default) or TLS.
+        public var transportSecurity = TransportSecurity.plaintext
+        /// A circuit breaker every call (every attempt of a retried call) goes through: while it is
+        /// open calls fail at once with UNAVAILABLE "circuit open" without touching the network;
+        /// nil (the default): none. Its `stateChanges()` show when it opens and closes.
+        public var circuitBreaker: CircuitBreaker? = nil
         /// Creates the default configuration.
         public init() {}
     }
 
-    /// Host name or address.
+    /// Host name or address (the first address for a list of addresses; the path for a Unix socket).
     public let host: String
-    /// TCP port.
+    /// TCP port (of the first address for a list; 0 for a Unix socket).
     public let port: Int
+    /// The target.
+    public let target: RPCTarget
     /// The settings.
     public let configuration: Configuration
-    let connection: ChannelConnection
+    let connection: ChannelCore
+    let throttle: RetryThrottle?
+    let retryBuffer = RetryBufferBudget()
 
-    /// A channel to `target` (`host:port`, `[v6]:port`). Nothing connects until the first call.
-    /// - Throws: ``RPCError`` with INVALID_ARGUMENT when `target` is not `host:port`.
-    public init(target: String, configuration: Configuration = Configuration()) throws(RPCError) {
-        guard let colon = target.lastIndex(of: ":"), let port = Int(target[target.index(after: colon)...]),
-            (1...65535).contains(port)
-        else {
-            throw RPCError(code: .invalidArgument, message: "target \"\(target)\" is not host:port")
+    /// A channel to `target`, any gRPC target string: `host:port`, `dns:///host:port`,
+    /// `ipv4:a:p,a:p`, `ipv6:[a]:p` (a missing port is 443), `unix:path` or `unix:///abs/path`.
+    /// Nothing connects until the first call (with `round_robin`, until the addresses are resolved).
+    /// - Throws: ``RPCError`` with INVALID_ARGUMENT naming the part of `target` that is wrong, or
+    ///   the TLS setting that cannot be loaded (a missing CA file, a key that does not match).
+    public convenience init(target: String, configuration: Configuration = Configuration()) throws(RPCError) {
+        let parsed: RPCTarget
+        do {
+            parsed = try RPCTarget(target)
+        } catch {
+            throw error.rpcError
         }
-        var host = String(target[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        self.host = host
-        self.port = port
-        self.configuration = configuration
-        self.connection = try ChannelConnection(host: host, port: port, configuration: configuration)
+        try self.init(target: parsed, configuration: configuration)
     }
+
+    /// A channel to a parsed target (``RPCTarget/dns(host:port:)``, ``RPCTarget/addresses(_:)``).
+    /// - Throws: ``RPCError`` with INVALID_ARGUMENT for an abstract Unix socket, or the TLS setting
+    ///   that cannot be loaded.
+    public init(target parsed: RPCTarget, configuration: Configuration = Configuration()) throws(RPCError) {
+        switch parsed.kind {
+        case .dns(let host, let port, _):
+            self.host = host
+            self.port = port
+        case .addresses(let addresses):
+            switch addresses.first {
+            case .ipv4(let host, let port), .ipv6(let host, let port):
+                self.host = host
+                self.port = port
+            case .unix(let path):
+                self.host = path
+                self.port = 0
+            case .unixAbstract, nil:
+                throw RPCError(code: .invalidArgument, message: "target \"\(parsed)\": abstract Unix sockets are not supported")
+            }
+        }
+        self.target = parsed
+        self.configuration = configuration
+        let policy = configuration.loadBalancingPolicy ?? configuration.serviceConfig?.loadBalancingPolicy ?? .pickFirst
+        self.throttle = configuration.serviceConfig?.retryThrottling?.makeThrottle()
+        self.connection = try ChannelCore(target: parsed, policy: policy, configuration: configuration)
+    }
+
+    /// The channel's connectivity state now.
+    public var connectivityState: ConnectivityState { connection.connectivity.current }
+
+    /// The channel's connectivity state, then each change, until the channel is closed (SHUTDOWN).
+    public func connectivityStates() -> AsyncStream<ConnectivityState> { connection.connectivity.changes() }
 
     /// The executor of the event loop this channel's (first) connection runs on. Tasks started with
     /// `Task(executorPreference: channel.preferredTaskExecutor)` resume on that loop when a
@@ -65,7 +128,7 @@ public final class RPCChannel: Sendable {
     public func close() async { await connection.close() }
 
     /// Opens the call with `request` as its whole request side (unary, server streaming), in one hop.
-    private func start<Req: ProtoMessage>(
+    func start<Req: ProtoMessage>(
         _ call: ClientCall, path: String, options: CallOptions, soleRequest request: Req
     ) async throws(RPCError) {
         let framed: [UInt8]
@@ -75,35 +138,108 @@ public final class RPCChannel: Sendable {
             call.fail(error)
             throw error
         }
-        try await connection.start(call, path: path, options: options, initialMessage: framed, endStream: true)
+        try await open(call, path: path, options: options, initialMessage: framed, endStream: true)
     }
 
-    /// Runs the interceptors' start hooks and creates the call's shared state; the observers they
-    /// returned hear of the call's end through it.
-    private func makeCall(path: String, kind: RPCMethod.Kind, options: inout CallOptions) async throws(RPCError)
-        -> (ClientCall, ClientObservers)
+    /// Opens the call's stream on a connection the load balancer picks.
+    private func open(
+        _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]? = nil, endStream: Bool = false
+    ) async throws(RPCError) {
+        let waitForReady = options.waitForReady ?? false
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        try await connection.start(
+            call, path: path, options: options, waitForReady: waitForReady, deadline: deadline,
+            initialMessage: initialMessage, endStream: endStream)
+    }
+
+    /// Runs the interceptors' start hooks (which may change `options` or refuse the call), then
+    /// applies the service config's entry for `path`: the smaller timeout and message limits, its
+    /// wait-for-ready unless the call set one. Returns the observers the interceptors returned and
+    /// the entry's retry or hedging policy.
+    private func prepare(path: String, kind: RPCMethod.Kind, options: inout CallOptions) async throws(RPCError)
+        -> (observers: ClientObservers, policy: MethodConfig.ExecutionPolicy?)
     {
         let interceptors = configuration.interceptors
         let observers = interceptors.isEmpty
             ? ClientObservers.none
             : try await ClientObservers.start(interceptors, call: ClientCallDescriptor(path: path, kind: kind), options: &options)
-        let call = ClientCall(
+        guard let method = configuration.serviceConfig?.methodConfig(forPath: path) else { return (observers, nil) }
+        if let timeout = method.timeout { options.timeout = min(options.timeout ?? timeout, timeout) }
+        if options.waitForReady == nil { options.waitForReady = method.waitForReady }
+        if let limit = method.maxRequestMessageBytes {
+            options.maxSendMessageSize = min(options.maxSendMessageSize ?? configuration.maxSendMessageSize, limit)
+        }
+        if let limit = method.maxResponseMessageBytes {
+            options.maxReceiveMessageSize = min(options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize, limit)
+        }
+        return (observers, method.executionPolicy)
+    }
+
+    /// Runs the interceptors, applies the service config, and creates the call's shared state; the
+    /// observers hear of the call's end through it.
+    private func makeCall(path: String, kind: RPCMethod.Kind, options: inout CallOptions) async throws(RPCError)
+        -> (ClientCall, ClientObservers)
+    {
+        let (observers, _) = try await prepare(path: path, kind: kind, options: &options)
+        return (try newCall(path: path, options: options, observers: observers), observers)
+    }
+
+    /// The shared state of one call (or one attempt of a retried call), admitted by the circuit
+    /// breaker if there is one (which hears how it ended); `observers` hear the call's end.
+    /// - Throws: ``RPCError`` UNAVAILABLE "circuit open" when the breaker rejects it (the observers
+    ///   hear that end).
+    func newCall(path: String, options: CallOptions, observers: ClientObservers = .none) throws(RPCError) -> ClientCall {
+        var observer = observers.endObserver
+        if let breaker = configuration.circuitBreaker {
+            let ticket: CircuitBreaker.Ticket
+            do {
+                ticket = try breaker.admit()
+            } catch {
+                observers.finished(CallEnd(error: error, trailingMetadata: Metadata()))
+                throw error
+            }
+            let started = ContinuousClock.now
+            let inner = observer
+            observer = { end in
+                inner?(end)
+                if end.error?.code == .cancelled {
+                    breaker.abandon(ticket)
+                } else {
+                    breaker.record(ticket, status: end.error?.code ?? .ok, latency: ContinuousClock.now - started)
+                }
+            }
+        }
+        return ClientCall(
             maxReceiveMessageSize: options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize,
             maxSendMessageSize: options.maxSendMessageSize ?? configuration.maxSendMessageSize,
-            compression: options.compression, observer: observers.endObserver)
-        return (call, observers)
+            compression: options.compression, observer: observer)
     }
 
     /// The sole request of a unary or server-streaming call as the observers want it sent; a
-    /// throwing observer fails the call.
-    private func intercepted<Req: ProtoMessage>(_ request: Req, _ call: ClientCall, _ observers: ClientObservers)
-        async throws(RPCError) -> Req
-    {
+    /// throwing observer ends the call (the observers hear it).
+    private func intercepted<Req: ProtoMessage>(_ request: Req, _ observers: ClientObservers) async throws(RPCError) -> Req {
         guard !observers.isEmpty else { return request }
         do {
             return try await observers.sending(request)
         } catch {
-            call.fail(error)
+            observers.finished(CallEnd(error: error, trailingMetadata: error.trailingMetadata))
+            throw error
+        }
+    }
+
+    /// A unary call made of one or more attempts (retries, hedging, a transparent retry): the
+    /// observers see its response and hear its end once, whichever attempt answered.
+    private func observed<Resp: ProtoMessage>(
+        _ observers: ClientObservers, _ attempts: () async throws(RPCError) -> RPCResponse<Resp>
+    ) async throws(RPCError) -> RPCResponse<Resp> {
+        guard !observers.isEmpty else { return try await attempts() }
+        do {
+            var response = try await attempts()
+            response.message = try await observers.received(response.message)
+            observers.finished(CallEnd(error: nil, trailingMetadata: response.trailingMetadata))
+            return response
+        } catch {
+            observers.finished(CallEnd(error: error, trailingMetadata: error.trailingMetadata))
             throw error
         }
     }
@@ -122,14 +258,36 @@ extension RPCChannel {
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> RPCResponse<Resp> {
         var options = options
-        let (call, observers) = try await makeCall(path: path, kind: .unary, options: &options)
-        try await start(call, path: path, options: options, soleRequest: try await intercepted(request, call, observers))
-        // Cancelling the task while it waits for the response cancels the call (the inbox's cancel
-        // action; a task cancelled earlier cancels it as soon as it waits).
-        var message: Resp = try await call.receiveSingle()
-        if !observers.isEmpty { message = try await observers.received(message) }
-        return RPCResponse(
-            message: message, initialMetadata: try await call.initialMetadata(), trailingMetadata: await call.trailingMetadata())
+        let (observers, policy) = try await prepare(path: path, kind: .unary, options: &options)
+        let request = try await intercepted(request, observers)
+        let options0 = options
+        return try await observed(observers) { () async throws(RPCError) -> RPCResponse<Resp> in
+            let options = options0
+            switch policy {
+            case .retry(let policy)?:
+                return try await retryingUnary(path: path, request: request, options: options, policy: policy)
+            case .hedge(let policy)?:
+                return try await hedgedUnary(path: path, request: request, options: options, policy: policy)
+            case nil:
+                break
+            }
+            let call = try newCall(path: path, options: options)
+            do throws(RPCError) {
+                try await start(call, path: path, options: options, soleRequest: request)
+                // Cancelling the task while it waits for the response cancels the call (the inbox's
+                // cancel action; a task cancelled earlier cancels it as soon as it waits).
+                let message: Resp = try await call.receiveSingle()
+                return RPCResponse(
+                    message: message, initialMetadata: try await call.initialMetadata(),
+                    trailingMetadata: await call.trailingMetadata())
+            } catch {
+                // A stream the server refused unprocessed (REFUSED_STREAM, or above a GOAWAY's last
+                // stream id) is retried once at once, with or without a retry policy (gRFC A6).
+                guard error.isRefusedStream else { throw error }
+                return try await retryingUnary(
+                    path: path, request: request, options: options, policy: nil, transparentRetryUsed: true)
+            }
+        }
     }
 
     /// Starts a client-streaming call.
@@ -139,7 +297,7 @@ extension RPCChannel {
         var options = options
         let (call, observers) = try await makeCall(path: path, kind: .clientStreaming, options: &options)
         let owner = ClientCallOwner(call)
-        try await connection.start(call, path: path, options: options)
+        try await open(call, path: path, options: options)
         return ClientStreamingCall(owner: owner, observers: observers)
     }
 
@@ -148,9 +306,15 @@ extension RPCChannel {
         path: String, request: Req, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> ServerStreamingCall<Resp> {
         var options = options
-        let (call, observers) = try await makeCall(path: path, kind: .serverStreaming, options: &options)
+        let (observers, policy) = try await prepare(path: path, kind: .serverStreaming, options: &options)
+        let request = try await intercepted(request, observers)
+        if case .retry(let policy)? = policy {
+            return try await retryingServerStreaming(
+                path: path, request: request, options: options, policy: policy, observers: observers)
+        }
+        let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)
-        try await start(call, path: path, options: options, soleRequest: try await intercepted(request, call, observers))
+        try await start(call, path: path, options: options, soleRequest: request)
         return ServerStreamingCall(owner: owner, observers: observers)
     }
 
@@ -161,7 +325,57 @@ extension RPCChannel {
         var options = options
         let (call, observers) = try await makeCall(path: path, kind: .bidiStreaming, options: &options)
         let owner = ClientCallOwner(call)
-        try await connection.start(call, path: path, options: options)
+        try await open(call, path: path, options: options)
         return BidiStreamingCall(owner: owner, observers: observers)
+    }
+}
+
+extension RPCChannel {
+    /// A unary call under a retry policy (gRFC A6): each attempt is a new stream on a connection
+    /// picked afresh, carrying `grpc-previous-rpc-attempts`; an attempt that failed with a
+    /// retryable code before response headers arrived is retried after the policy's backoff (or
+    /// the server's `grpc-retry-pushback-ms`) while attempts, retry throttling and the deadline
+    /// allow; a stream the server refused unprocessed (REFUSED_STREAM, or above a GOAWAY's last
+    /// stream id) is retried once at once without counting. A request larger than the retry
+    /// buffer is sent once.
+    /// Without a policy only the transparent retry is made; `transparentRetryUsed` when it was.
+    private func retryingUnary<Req: ProtoMessage, Resp: ProtoMessage>(
+        path: String, request: Req, options: CallOptions, policy: RetryPolicy?, transparentRetryUsed: Bool = false
+    ) async throws(RPCError) -> RPCResponse<Resp> {
+        var options = options
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        var retry = RetryState(policy: policy, throttle: policy == nil ? nil : throttle, transparentRetryUsed: transparentRetryUsed)
+        var buffer = CallRetryBuffer(budget: retryBuffer)
+        let fits = buffer.keep(request.encodedSize())
+        while true {
+            if let deadline { options.timeout = deadline - .now }
+            options.previousRPCAttempts = retry.previousAttempts
+            let call = try newCall(path: path, options: options)
+            do throws(RPCError) {
+                try await start(call, path: path, options: options, soleRequest: request)
+                let message: Resp = try await call.receiveSingle()
+                _ = retry.decide(after: AttemptOutcome(status: .ok))
+                return RPCResponse(
+                    message: message, initialMetadata: try await call.initialMetadata(),
+                    trailingMetadata: await call.trailingMetadata())
+            } catch {
+                // Response headers (not Trailers-Only) commit the call to this attempt.
+                let headersArrived: Bool
+                if case .success? = call.head.value { headersArrived = true } else { headersArrived = false }
+                let outcome = AttemptOutcome(failure: error, committed: headersArrived || !fits)
+                switch retry.decide(after: outcome, remaining: deadline.map { $0 - .now }) {
+                case .commit:
+                    throw error
+                case .retryTransparently:
+                    continue
+                case .retry(let delay):
+                    do {
+                        try await Task.sleep(for: delay)
+                    } catch {
+                        throw RPCError(code: .cancelled, message: "cancelled while waiting to retry")
+                    }
+                }
+            }
+        }
     }
 }

@@ -5,15 +5,26 @@ import Testing
 
 @Suite struct NameResolverTests {
     /// `getent ahosts NAME`: the system resolver's answer, in its order (one line per address and socket type).
-    private static func getentAddresses(_ name: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/getent")
-        process.arguments = ["ahosts", name]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+    /// The child runs and is waited for on a thread of its own, never on a thread of the task pool.
+    private static func getentAddresses(_ name: String) async throws -> [String] {
+        let data: Data = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/getent")
+                process.arguments = ["ahosts", name]
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: data)
+            }
+        }
         var addresses: [String] = []
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -25,7 +36,7 @@ import Testing
     }
 
     @Test func localhostResolvesToEveryAddressTheSystemResolverGives() async throws {
-        let expected = try Self.getentAddresses("localhost")
+        let expected = try await Self.getentAddresses("localhost")
         try #require(!expected.isEmpty)
         let resolved = try await RPCTarget("dns:///localhost:50051").resolve()
         var hosts: [String] = []

@@ -91,7 +91,8 @@ struct PickFirstBalancer: LoadBalancer {
             // The connection carrying the calls is gone: IDLE until the next call, and re-resolve.
             phase = .idle
             return current([.requestResolution])
-        case (.connecting, .ready), (.transientFailure, .ready):
+        case (.connecting, .ready), (.transientFailure, .ready), (.idle, .ready):
+            // (From IDLE: a call reconnected the subchannel it was given on its own.)
             phase = .ready(id)
             // Disconnect the others (in sticky TRANSIENT_FAILURE several may be connecting).
             var actions: [BalancerAction] = []

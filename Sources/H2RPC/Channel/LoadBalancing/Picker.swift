@@ -37,6 +37,20 @@ struct Picker: Sendable {
 
     private init(kind: Kind) { self.kind = kind }
 
+    /// The picker to install after `current`: `current` itself when both spread calls over the
+    /// same READY subchannels, so that a state change elsewhere (a failed subchannel reconnecting)
+    /// does not restart the rotation at a random place; else `self`.
+    func replacing(_ current: Picker) -> Picker {
+        if case .ready(let new, _) = kind, case .ready(let old, _) = current.kind, new == old { return current }
+        return self
+    }
+
+    /// The number of READY subchannels calls are spread over.
+    var readyCount: Int {
+        if case .ready(let subchannels, _) = kind { return subchannels.count }
+        return 0
+    }
+
     /// The subchannel for one call attempt, or whether to wait or fail.
     /// - Parameter waitForReady: whether the call waits through TRANSIENT_FAILURE instead of failing.
     func pick(waitForReady: Bool) -> PickResult {

@@ -1,3 +1,5 @@
+import Glibc
+
 extension RPCTarget {
     /// The target's addresses now: a DNS lookup (every IPv6 and IPv4 address, in the system
     /// resolver's order) or the fixed list.
@@ -15,6 +17,9 @@ extension RPCTarget {
                     .unsupported, host: host,
                     message: "the system resolver cannot query DNS server \"\(dnsServer)\" (write dns:///\(host):\(port))")
             }
+            // A numeric address needs no lookup (and no worker thread).
+            if RPCTarget.isAddress(host, family: AF_INET) { return [.ipv4(host: host, port: port)] }
+            if RPCTarget.isAddress(host, family: AF_INET6) { return [.ipv6(host: host, port: port)] }
             return try await DNSResolver.resolve(host: host, port: port)
         }
     }

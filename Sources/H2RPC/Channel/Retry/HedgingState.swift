@@ -61,7 +61,8 @@ struct HedgingState: Sendable {
         return inFlight > 0 ? .wait : .commit
     }
 
-    private var canStartMore: Bool {
+    /// Whether another attempt may still start (attempts left, not stopped by pushback, throttling allows).
+    var canStartMore: Bool {
         !stopped && started < policy.maxAttempts && (throttle?.isRetryAllowed ?? true)
     }
 }

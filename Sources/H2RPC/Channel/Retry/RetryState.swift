@@ -26,10 +26,15 @@ struct RetryState: Sendable {
     private var retriesSinceBackoffReset = 0
     private var usedTransparentRetry = false
 
-    /// `jitter()` returns the backoff factor, 0.8…1.2 by default.
-    init(policy: RetryPolicy?, throttle: RetryThrottle?, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) }) {
+    /// `jitter()` returns the backoff factor, 0.8…1.2 by default; `transparentRetryUsed` when the
+    /// call's one transparent retry of an unprocessed attempt was already made.
+    init(
+        policy: RetryPolicy?, throttle: RetryThrottle?, transparentRetryUsed: Bool = false,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0.8...1.2) }
+    ) {
         self.policy = policy
         self.throttle = throttle
+        self.usedTransparentRetry = transparentRetryUsed
         self.jitter = jitter
     }
 

@@ -21,10 +21,10 @@ public final class GRPCBenchClient: BenchClient {
     public func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection {
         let target = Target(host: host, port: port)
         let channel: RPCChannel
-        if tls != nil { throw .unsupported("grpc over TLS: not wired yet") }
         do {
             var configuration = RPCChannel.Configuration()
             configuration.busyPoll = busyPoll
+            if let tls { configuration.transportSecurity = .tls(tls) }
             channel = try RPCChannel(target: target.description, configuration: configuration)
         } catch {
             throw .usage("target \(target): \(error.message)")
