@@ -34,6 +34,9 @@ let package = Package(
         // Rich errors and lifecycle: small products so that H2RPC itself stays lean.
         .library(name: "H2RPCRichErrors", targets: ["H2RPCRichErrors"]),
         .library(name: "H2RPCServiceLifecycle", targets: ["H2RPCServiceLifecycle"]),
+        // CPU profiles of a serving process in pprof's format; opt-in, H2RPC does not depend on it.
+        .library(name: "H2RPCProfiling", targets: ["H2RPCProfiling"]),
+        .executable(name: "h2rpc-pprof", targets: ["h2rpc-pprof"]),
     ],
     dependencies: [
         // Only the H2RPCServiceLifecycle product depends on it.
@@ -91,6 +94,18 @@ let package = Package(
         .target(
             name: "H2RPCServiceLifecycle",
             dependencies: ["H2RPC", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict),
+        // The SIGPROF handler and its sample buffer, dladdr and the Swift runtime's demangler.
+        .target(name: "CProfiler", path: "Sources/CProfiler"),
+        // SIGPROF-driven CPU profiler, pprof's profile.proto (generated at build time by H2RPCPlugin)
+        // and the h2rpc.debug.v1.Profiler service.
+        .target(
+            name: "H2RPCProfiling", dependencies: ["H2RPC", "ProtoWire", "CProfiler", "CZlib"], swiftSettings: strict,
+            plugins: ["H2RPCPlugin"]),
+        // Fetches a CPU profile from a server's Profiler service into a file `go tool pprof` reads.
+        .executableTarget(
+            name: "h2rpc-pprof",
+            dependencies: ["H2RPC", "H2RPCProfiling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         // A server that stops on SIGTERM/SIGINT through RPCServer.run(shutdownSignals:): the child
         // process of the signal tests.
@@ -169,6 +184,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["H2TLS", "H2", "EventIO", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "H2RPCProfilingTests", dependencies: ["H2RPCProfiling", "H2RPC", "ProtoWire", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
     ]
 )

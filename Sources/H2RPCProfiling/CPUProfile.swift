@@ -1,0 +1,30 @@
+/// The samples of one CPU profile, as raw stacks; ``pprof()`` symbolizes them into pprof's
+/// `Profile` message and ``pprofData()`` into the gzip-compressed file `go tool pprof` reads.
+public struct CPUProfile: Sendable {
+    /// Each sample's stack: instruction addresses, the interrupted one first, then return addresses.
+    public let stacks: [[UInt]]
+    /// Samples per CPU-second: each sample stands for `1 / frequency` seconds of CPU time.
+    public let frequency: Int
+    /// When sampling started, in nanoseconds since the Unix epoch.
+    public let startTimeNanos: Int64
+    /// How long sampling lasted.
+    public let duration: Duration
+    /// Samples that did not fit into the buffer.
+    public let droppedSamples: Int
+
+    /// The sampling period in nanoseconds of CPU time.
+    public var periodNanos: Int64 { 1_000_000_000 / Int64(frequency) }
+
+    /// The profile as pprof's message: sample types samples/count and cpu/nanoseconds, period type
+    /// cpu/nanoseconds; functions named through dladdr and the Swift runtime's demangler, mappings
+    /// from /proc/self/maps.
+    public func pprof() -> Perftools_Profiles_Profile {
+        ProfileBuilder.build(self, symbolizer: Symbolizer(mappings: ProcessMappings.current()))
+    }
+
+    /// The gzip-compressed, serialized ``pprof()``: the file or HTTP body `go tool pprof` reads.
+    /// - Throws: ``ProfilingError/compressionFailed(code:)``.
+    public func pprofData() throws(ProfilingError) -> [UInt8] {
+        try Gzip.compress(pprof().serializedBytes())
+    }
+}

@@ -1,0 +1,101 @@
+import CProfiler
+import Glibc
+import Synchronization
+
+/// A CPU profile being taken: from `init` to ``stop()``, SIGPROF interrupts the process each time it
+/// has used one period of CPU time (`1 / frequency` seconds, summed over its threads) and the
+/// interrupted thread's stack is recorded. One session at a time per process.
+///
+/// ```swift
+/// let session = try CPUProfileSession(frequency: 100)
+/// // … the work to profile …
+/// let profile = session.stop()
+/// let file = try profile.pprofData()   // for `go tool pprof`
+/// ```
+///
+/// ``CPUProfiler/profile(for:frequency:)`` wraps this for a given duration.
+public final class CPUProfileSession: Sendable {
+    /// Samples per CPU-second.
+    public let frequency: Int
+    private let startWall: Int64
+    private let startInstant: ContinuousClock.Instant
+    /// The profile once stopped (stop() is idempotent).
+    private let result = Mutex<CPUProfile?>(nil)
+
+    /// Starts sampling at `frequency` samples per CPU-second (1…1000), keeping at most `maxSamples`
+    /// samples (more are counted in ``CPUProfile/droppedSamples``).
+    /// - Throws: ``ProfilingError/busy`` when another session runs, ``ProfilingError/invalidArgument(_:)``
+    ///   for an out-of-range argument, ``ProfilingError/systemCallFailed(operation:errno:)``.
+    public init(frequency: Int = 100, maxSamples: Int = 100_000) throws(ProfilingError) {
+        guard (1...1000).contains(frequency) else {
+            throw .invalidArgument("frequency \(frequency) Hz is outside 1...1000")
+        }
+        guard (1...10_000_000).contains(maxSamples) else {
+            throw .invalidArgument("maxSamples \(maxSamples) is outside 1...10000000")
+        }
+        self.frequency = frequency
+        startWall = Self.wallClockNanos()
+        startInstant = .now
+        let rc = h2rpc_profiler_start(Int32(frequency), maxSamples)
+        switch rc {
+        case 0: break
+        case EBUSY: throw .busy
+        default: throw .systemCallFailed(operation: "starting the SIGPROF timer", errno: rc)
+        }
+    }
+
+    deinit { _ = stop() }
+
+    /// Stops sampling and returns the samples taken (the same profile on every call).
+    public func stop() -> CPUProfile {
+        result.withLock { result in
+            if let result { return result }
+            h2rpc_profiler_stop()
+            let duration = ContinuousClock.now - startInstant
+            var stacks: [[UInt]] = []
+            let count = h2rpc_profiler_sample_count()
+            stacks.reserveCapacity(count)
+            withUnsafeTemporaryAllocation(of: UInt.self, capacity: Int(H2RPC_PROFILER_MAX_DEPTH)) { frames in
+                for index in 0..<count {
+                    let depth = h2rpc_profiler_sample(index, frames.baseAddress!)
+                    if depth > 0 { stacks.append(Array(frames[0..<Int(depth)])) }
+                }
+            }
+            let dropped = h2rpc_profiler_dropped_count()
+            h2rpc_profiler_release()
+            let profile = CPUProfile(
+                stacks: stacks, frequency: frequency, startTimeNanos: startWall, duration: duration,
+                droppedSamples: dropped)
+            result = profile
+            return profile
+        }
+    }
+
+    private static func wallClockNanos() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+}
+
+/// CPU profiles of this process.
+public enum CPUProfiler {
+    /// Samples the process for `duration` at `frequency` samples per CPU-second and returns the
+    /// samples; cancelling the task stops sampling at once.
+    /// - Throws: ``ProfilingError/busy`` when another profile is being taken, ``ProfilingError/cancelled``,
+    ///   ``ProfilingError/invalidArgument(_:)`` for a duration outside 1 ms…1 h or a bad frequency.
+    public static func profile(for duration: Duration, frequency: Int = 100) async throws(ProfilingError) -> CPUProfile {
+        guard duration >= .milliseconds(1), duration <= .seconds(3600) else {
+            throw .invalidArgument("duration \(duration) is outside 1 ms...1 h")
+        }
+        if Task.isCancelled { throw .cancelled }
+        let session = try CPUProfileSession(frequency: frequency)
+        do {
+            try await Task.sleep(for: duration)
+        } catch {
+            _ = session.stop()
+            throw .cancelled
+        }
+        return session.stop()
+    }
+}

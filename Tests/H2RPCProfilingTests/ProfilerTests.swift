@@ -1,0 +1,121 @@
+import Foundation
+import H2RPC
+import H2RPCProfiling
+import Testing
+
+/// Everything that takes a CPU profile: the profiler is one per process, so these run one at a time.
+@Suite(.serialized)
+struct ProfilerTests {
+    /// Starts a server with the busy service and the profiler, runs `body`, then stops both.
+    func withProfiledServer(_ body: (BusyService, RPCChannel) async throws -> Void) async throws {
+        var config = RPCServer.Configuration()
+        config.loopCount = 1
+        let busy = BusyService()
+        let server = RPCServer(services: [busy, ProfilerService()], configuration: config)
+        let port = try await server.start(host: "127.0.0.1", port: 0)
+        var channelConfig = RPCChannel.Configuration()
+        channelConfig.maxReceiveMessageSize = 64 << 20
+        let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: channelConfig)
+        do {
+            try await body(busy, channel)
+        } catch {
+            busy.stopAll()
+            await channel.close()
+            await server.shutdown(gracePeriod: .seconds(5))
+            throw error
+        }
+        busy.stopAll()
+        await channel.close()
+        await server.shutdown(gracePeriod: .seconds(5))
+    }
+
+    @Test func goToolPprofFindsTheBusyHandlersFunction() async throws {
+        try await withProfiledServer { busy, channel in
+            let burn = Task { try await channel.unary(path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(), as: H2rpc_Debug_V1_CpuProfileResponse.self) }
+            var started = busy.started.makeAsyncIterator()
+            _ = await started.next()
+            let client = H2rpc_Debug_V1_Profiler.Client(channel: channel)
+            let response = try await client.cpuProfile(H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 1 })
+            burn.cancel()
+            _ = try? await burn.value
+
+            let file = ToolProcess.temporaryURL("cpu.pb.gz")
+            try Data(response.profile).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let go = try #require(ToolProcess.go, "\(ToolMissing(name: "go (golang-go)"))")
+            let outcome = try await ToolProcess.run(go, ["tool", "pprof", "-top", file.path])
+            let text = outcome.text
+            #expect(outcome.status == 0, "go tool pprof failed: \(text)")
+            // `-top` lists the functions by flat CPU time after a header that ends with the column names.
+            let lines = text.split(separator: "\n")
+            let header = try #require(lines.firstIndex { $0.contains("flat%") }, "no table in: \(text)")
+            let top = lines[(header + 1)...].prefix(5)
+            #expect(top.contains { $0.contains("profilingTestBurnCPU") }, "busy function not among the top 5:\n\(text)")
+        }
+    }
+
+    @Test func aSecondProfileWhileOneRunsIsRefused() throws {
+        let first = try CPUProfileSession(frequency: 100)
+        #expect(throws: ProfilingError.busy) { _ = try CPUProfileSession(frequency: 100) }
+        _ = first.stop()
+        // Stopped: the next one may start.
+        let second = try CPUProfileSession(frequency: 100)
+        _ = second.stop()
+    }
+
+    @Test func aSecondProfileRequestIsResourceExhausted() async throws {
+        try await withProfiledServer { _, channel in
+            let local = try CPUProfileSession()
+            defer { _ = local.stop() }
+            let client = H2rpc_Debug_V1_Profiler.Client(channel: channel)
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await client.cpuProfile(H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 1 })
+            }
+            #expect(error?.code == .resourceExhausted)
+            #expect(error?.message.contains("already being taken") == true)
+        }
+    }
+
+    @Test func outOfRangeRequestsAreInvalidArgument() async throws {
+        try await withProfiledServer { _, channel in
+            let client = H2rpc_Debug_V1_Profiler.Client(channel: channel)
+            for request in [
+                H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 301 },
+                H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = -1 },
+                H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 1; $0.frequencyHz = 5000 },
+            ] {
+                let error = await #expect(throws: RPCError.self) { _ = try await client.cpuProfile(request) }
+                #expect(error?.code == .invalidArgument, "\(request)")
+            }
+        }
+    }
+
+    @Test func cancellingAProfileStopsSamplingAndThrowsCancelled() async throws {
+        let task = Task { try await CPUProfiler.profile(for: .seconds(3600)) }
+        task.cancel()
+        let error = await #expect(throws: ProfilingError.self) { _ = try await task.value }
+        #expect(error == .cancelled)
+        // The timer and its buffer are released: a new profile may start.
+        let next = try CPUProfileSession()
+        _ = next.stop()
+    }
+
+    @Test func aCallsDeadlineCancelsItsProfileOnTheServer() async throws {
+        try await withProfiledServer { _, channel in
+            let client = H2rpc_Debug_V1_Profiler.Client(channel: channel)
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await client.cpuProfile(
+                    H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 300 }, options: CallOptions(timeout: .milliseconds(200)))
+            }
+            #expect(error?.code == .deadlineExceeded)
+        }
+        // The server has shut down: its handler's profile was stopped and released.
+        let next = try CPUProfileSession()
+        _ = next.stop()
+    }
+
+    @Test func badArgumentsAreRefused() async throws {
+        #expect(throws: ProfilingError.invalidArgument("frequency 0 Hz is outside 1...1000")) { _ = try CPUProfileSession(frequency: 0) }
+        await #expect(throws: ProfilingError.self) { _ = try await CPUProfiler.profile(for: .zero) }
+    }
+}
