@@ -2,15 +2,21 @@
 #include "CProfiler.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <execinfo.h>
+#include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 /// Frames backtrace() reports for the handler itself and the kernel's signal trampoline.
 #define HANDLER_FRAMES 2
@@ -155,6 +161,99 @@ int h2rpc_profiler_lookup(uintptr_t address, h2rpc_profiler_symbol *out) {
     out->symbol = info.dli_sname;
     out->symbol_address = (uintptr_t)info.dli_saddr;
     return 1;
+}
+
+int h2rpc_profiler_load_bias(uintptr_t address, uintptr_t *bias) {
+    Dl_info info;
+    struct link_map *map = NULL;
+    if (dladdr1((void *)address, &info, (void **)&map, RTLD_DL_LINKMAP) == 0 || map == NULL) return 0;
+    *bias = (uintptr_t)map->l_addr;
+    return 1;
+}
+
+struct h2rpc_elf_symbols {
+    void *map;
+    size_t length;
+    const Elf64_Sym *symbols;
+    size_t count;
+    const char *names;
+    size_t names_size;
+};
+
+/// Whether [offset, offset + size) lies within a file of `length` bytes.
+static int within(uint64_t offset, uint64_t size, size_t length) {
+    return offset <= length && size <= length - offset;
+}
+
+h2rpc_elf_symbols *h2rpc_elf_symbols_open(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < sizeof(Elf64_Ehdr)) {
+        close(fd);
+        return NULL;
+    }
+    size_t length = (size_t)st.st_size;
+    void *map = mmap(NULL, length, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) return NULL;
+    const unsigned char *bytes = map;
+    const Elf64_Ehdr *header = map;
+    const Elf64_Shdr *sections = NULL;
+    const Elf64_Shdr *table = NULL;
+    if (memcmp(header->e_ident, ELFMAG, SELFMAG) != 0 || header->e_ident[EI_CLASS] != ELFCLASS64 ||
+        header->e_shentsize != sizeof(Elf64_Shdr) ||
+        !within(header->e_shoff, (uint64_t)header->e_shnum * sizeof(Elf64_Shdr), length)) {
+        goto fail;
+    }
+    sections = (const Elf64_Shdr *)(bytes + header->e_shoff);
+    for (int pass = 0; pass < 2 && table == NULL; pass++) {
+        for (size_t i = 0; i < header->e_shnum; i++) {
+            if (sections[i].sh_type == (pass == 0 ? SHT_SYMTAB : SHT_DYNSYM)) {
+                table = &sections[i];
+                break;
+            }
+        }
+    }
+    if (table == NULL || table->sh_entsize != sizeof(Elf64_Sym) || table->sh_link >= header->e_shnum ||
+        !within(table->sh_offset, table->sh_size, length)) {
+        goto fail;
+    }
+    const Elf64_Shdr *names = &sections[table->sh_link];
+    if (names->sh_type != SHT_STRTAB || !within(names->sh_offset, names->sh_size, length)) goto fail;
+    h2rpc_elf_symbols *result = malloc(sizeof *result);
+    if (result == NULL) goto fail;
+    result->map = map;
+    result->length = length;
+    result->symbols = (const Elf64_Sym *)(bytes + table->sh_offset);
+    result->count = table->sh_size / sizeof(Elf64_Sym);
+    result->names = (const char *)(bytes + names->sh_offset);
+    result->names_size = names->sh_size;
+    return result;
+fail:
+    munmap(map, length);
+    return NULL;
+}
+
+size_t h2rpc_elf_symbols_count(const h2rpc_elf_symbols *symbols) { return symbols->count; }
+
+int h2rpc_elf_symbol(const h2rpc_elf_symbols *symbols, size_t index, uintptr_t *start, uintptr_t *size, const char **name) {
+    if (index >= symbols->count) return 0;
+    const Elf64_Sym *symbol = &symbols->symbols[index];
+    if (ELF64_ST_TYPE(symbol->st_info) != STT_FUNC || symbol->st_shndx == SHN_UNDEF || symbol->st_size == 0) return 0;
+    if (symbol->st_name >= symbols->names_size) return 0;
+    const char *text = symbols->names + symbol->st_name;
+    if (memchr(text, 0, symbols->names_size - symbol->st_name) == NULL) return 0;
+    *start = (uintptr_t)symbol->st_value;
+    *size = (uintptr_t)symbol->st_size;
+    *name = text;
+    return 1;
+}
+
+void h2rpc_elf_symbols_close(h2rpc_elf_symbols *symbols) {
+    if (symbols == NULL) return;
+    munmap(symbols->map, symbols->length);
+    free(symbols);
 }
 
 typedef char *(*swift_demangle_fn)(const char *, size_t, char *, size_t *, uint32_t);

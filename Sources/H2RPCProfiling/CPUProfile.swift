@@ -28,3 +28,17 @@ public struct CPUProfile: Sendable {
         try Gzip.compress(pprof().serializedBytes())
     }
 }
+
+extension Perftools_Profiles_Profile {
+    /// Decodes a pprof file: gzip-compressed (as ``CPUProfile/pprofData()`` writes it) or not, at most
+    /// 256 MiB decompressed.
+    /// - Throws: ``ProfilingError/malformedProfile(_:)`` saying what is wrong.
+    public init(pprofData bytes: [UInt8]) throws(ProfilingError) {
+        let raw = bytes.starts(with: [0x1f, 0x8b]) ? try Gzip.decompress(bytes, limit: 256 << 20) : bytes
+        do {
+            try self.init(serializedBytes: raw)
+        } catch {
+            throw .malformedProfile("\(error)")
+        }
+    }
+}

@@ -33,15 +33,18 @@ public final class CPUProfileSession: Sendable {
         guard (1...10_000_000).contains(maxSamples) else {
             throw .invalidArgument("maxSamples \(maxSamples) is outside 1...10000000")
         }
-        self.frequency = frequency
-        startWall = Self.wallClockNanos()
-        startInstant = .now
+        let wall = Self.wallClockNanos()
+        // Started before any stored property is set: when starting fails, there is no instance, so
+        // no deinit stops the session that does run.
         let rc = h2rpc_profiler_start(Int32(frequency), maxSamples)
         switch rc {
         case 0: break
         case EBUSY: throw .busy
         default: throw .systemCallFailed(operation: "starting the SIGPROF timer", errno: rc)
         }
+        self.frequency = frequency
+        startWall = wall
+        startInstant = .now
     }
 
     deinit { _ = stop() }

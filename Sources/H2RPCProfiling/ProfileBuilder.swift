@@ -13,6 +13,7 @@ enum ProfileBuilder {
             counts[key, default: 0] += 1
         }
 
+        let frames = symbolizer.symbolize(Set(counts.keys.joined()))
         var result = Perftools_Profiles_Profile()
         var locationIDs: [UInt: UInt64] = [:]
         var functionIDs: [String: UInt64] = [:]
@@ -20,7 +21,7 @@ enum ProfileBuilder {
 
         func locationID(_ address: UInt) -> UInt64 {
             if let id = locationIDs[address] { return id }
-            let frame = symbolizer.frame(at: address)
+            let frame = frames[address] ?? SymbolizedFrame(name: "?", systemName: "?", mapping: nil)
             let functionID: UInt64
             if let id = functionIDs[frame.systemName] {
                 functionID = id

@@ -46,7 +46,7 @@ extension ProfilingError: RPCErrorConvertible {
         case .busy: RPCError(code: .resourceExhausted, message: description)
         case .cancelled: RPCError(code: .cancelled, message: description)
         case .invalidArgument: RPCError(code: .invalidArgument, message: description)
-        case .systemCallFailed, .compressionFailed: RPCError(code: .internal, message: description)
+        case .systemCallFailed, .compressionFailed, .malformedProfile: RPCError(code: .internal, message: description)
         }
     }
 }

@@ -11,6 +11,8 @@ public enum ProfilingError: Error, Sendable, Hashable, CustomStringConvertible {
     case systemCallFailed(operation: String, errno: Int32)
     /// zlib failed while compressing the profile (its return code).
     case compressionFailed(code: Int32)
+    /// Bytes given as a pprof file are not one: what is wrong.
+    case malformedProfile(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum ProfilingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidArgument(let why): "invalid CPU profile request: \(why)"
         case .systemCallFailed(let operation, let errno): "\(operation) failed (errno \(errno))"
         case .compressionFailed(let code): "gzip of the profile failed (zlib code \(code))"
+        case .malformedProfile(let why): "not a pprof profile: \(why)"
         }
     }
 }

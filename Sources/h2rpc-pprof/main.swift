@@ -5,7 +5,8 @@ import H2RPCProfiling
 
 /// Fetches a CPU profile from a server that serves `h2rpc.debug.v1.Profiler` (``ProfilerService``)
 /// and writes it where `go tool pprof` reads it:
-/// `h2rpc-pprof --target 127.0.0.1:8080 --seconds 10 --out cpu.pb.gz`, then `go tool pprof -top cpu.pb.gz`.
+/// `h2rpc-pprof --target 127.0.0.1:8080 --seconds 10 --out cpu.pb.gz [--svg cpu.svg]`, then
+/// `go tool pprof -top cpu.pb.gz`.
 @main
 struct PprofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +23,9 @@ struct PprofCommand: AsyncParsableCommand {
 
     @Option(help: "Where to write the gzip-compressed profile.")
     var out: String
+
+    @Option(help: "Also write a flame graph of the profile (SVG) here.")
+    var svg: String?
 
     func run() async throws {
         var configuration = RPCChannel.Configuration()
@@ -42,6 +46,11 @@ struct PprofCommand: AsyncParsableCommand {
         await channel.close()
         try write(response.profile, to: out)
         print("wrote \(response.profile.count) bytes to \(out); read it with: go tool pprof -top \(out)")
+        if let svg {
+            let profile = try Perftools_Profiles_Profile(pprofData: response.profile)
+            try write(Array(FlameGraph.svg(profile, title: "CPU profile of \(target), \(seconds) s").utf8), to: svg)
+            print("wrote the flame graph to \(svg)")
+        }
     }
 
     private func write(_ bytes: [UInt8], to path: String) throws {

@@ -7,7 +7,7 @@ import Testing
 /// (`--decode` with the profile.proto the build plugin compiles).
 @Suite struct ProfileEncodingTests {
     /// Three samples, two of them the same stack, in a made-up mapping no object is loaded at (so
-    /// names fall back to `file+0xoffset`).
+    /// names fall back to `file+0xoffset`, the offset in the file: 0x1010 in a mapping of offset 0 at 0x1000 is `bin+0x10`).
     static let profile = CPUProfile(
         stacks: [[0x1010, 0x2020, 0x3030], [0x1500, 0x3030], [0x1010, 0x2020, 0x3030]], frequency: 100,
         startTimeNanos: 1_700_000_000_000_000_000, duration: .seconds(2), droppedSamples: 0)
@@ -99,8 +99,8 @@ import Testing
         }
         string_table: ""
         string_table: "bin+0x10"
-        string_table: "bin+0x201f"
-        string_table: "bin+0x302f"
+        string_table: "bin+0x101f"
+        string_table: "bin+0x202f"
         string_table: "bin+0x500"
         string_table: "/opt/app/bin"
         string_table: "samples"

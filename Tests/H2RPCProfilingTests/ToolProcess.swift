@@ -18,7 +18,7 @@ enum ToolProcess {
 
     static func run(_ executable: String, _ arguments: [String], stdin: URL? = nil) async throws -> Outcome {
         let outputURL = temporaryURL("tool-output")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputURL) }
         let output = try FileHandle(forWritingTo: outputURL)
         let process = Process()

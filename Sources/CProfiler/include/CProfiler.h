@@ -51,6 +51,27 @@ typedef struct {
 /// dladdr(address); returns 0 when nothing is known.
 int h2rpc_profiler_lookup(uintptr_t address, h2rpc_profiler_symbol *out);
 
+/// The load bias (link_map l_addr) of the object `address` is in: a symbol's value in that object's
+/// file plus the bias is its address in the process. Returns 0 when no loaded object holds it.
+int h2rpc_profiler_load_bias(uintptr_t address, uintptr_t *bias);
+
+/// The function symbols of an ELF file (its .symtab, or .dynsym when it has none), mapped read-only.
+typedef struct h2rpc_elf_symbols h2rpc_elf_symbols;
+
+/// Maps `path` and finds its symbol table; NULL when it cannot be read or is not a 64-bit ELF file
+/// with one.
+h2rpc_elf_symbols *h2rpc_elf_symbols_open(const char *path);
+
+/// Symbol table entries (functions and others).
+size_t h2rpc_elf_symbols_count(const h2rpc_elf_symbols *symbols);
+
+/// Entry `index` when it is a defined function with a size: its file address, size and name (valid
+/// until h2rpc_elf_symbols_close); returns 0 for other entries.
+int h2rpc_elf_symbol(const h2rpc_elf_symbols *symbols, size_t index, uintptr_t *start, uintptr_t *size, const char **name);
+
+/// Unmaps the file.
+void h2rpc_elf_symbols_close(h2rpc_elf_symbols *symbols);
+
 /// The Swift runtime's demangling of `mangled` (malloc'd, free with h2rpc_profiler_free), or NULL
 /// when it is not a Swift name or the runtime's swift_demangle cannot be found.
 char *h2rpc_profiler_demangle(const char *mangled);
