@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["H2TLS", "H2", "EventIO", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "H2RPCProfilingTests", dependencies: ["H2RPCProfiling", "H2RPC", "ProtoWire", "TestSupport"],
+            name: "H2RPCProfilingTests", dependencies: ["H2RPCProfiling", "H2RPC", "ProtoWire", "TestSupport", "h2rpc-pprof"],
             swiftSettings: strict),
         .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
     ]

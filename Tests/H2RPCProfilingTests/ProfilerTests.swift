@@ -8,6 +8,10 @@ import Testing
 struct ProfilerTests {
     /// Starts a server with the busy service and the profiler, runs `body`, then stops both.
     func withProfiledServer(_ body: (BusyService, RPCChannel) async throws -> Void) async throws {
+        try await withProfiledServer { busy, channel, _ in try await body(busy, channel) }
+    }
+
+    func withProfiledServer(_ body: (BusyService, RPCChannel, Int) async throws -> Void) async throws {
         var config = RPCServer.Configuration()
         config.loopCount = 1
         let busy = BusyService()
@@ -17,7 +21,7 @@ struct ProfilerTests {
         channelConfig.maxReceiveMessageSize = 64 << 20
         let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: channelConfig)
         do {
-            try await body(busy, channel)
+            try await body(busy, channel, port)
         } catch {
             busy.stopAll()
             await channel.close()
@@ -52,6 +56,42 @@ struct ProfilerTests {
             let top = lines[(header + 1)...].prefix(10)
             #expect(top.contains { $0.contains("profilingTestBurnCPU") }, "busy function not among the top 10:\n\(text)")
         }
+    }
+
+    @Test func h2rpcPprofWritesTheProfileAndAFlameGraph() async throws {
+        try await withProfiledServer { busy, channel, port in
+            let burn = Task { try await channel.unary(path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(), as: H2rpc_Debug_V1_CpuProfileResponse.self) }
+            var started = busy.started.makeAsyncIterator()
+            _ = await started.next()
+            let command = try #require(ToolProcess.pprofCommand, "h2rpc-pprof is not built beside the tests")
+            let file = ToolProcess.temporaryURL("cpu.pb.gz")
+            let svg = ToolProcess.temporaryURL("cpu.svg")
+            defer {
+                try? FileManager.default.removeItem(at: file)
+                try? FileManager.default.removeItem(at: svg)
+            }
+            let outcome = try await ToolProcess.run(
+                command, ["--target", "127.0.0.1:\(port)", "--seconds", "1", "--out", file.path, "--svg", svg.path])
+            burn.cancel()
+            _ = try? await burn.value
+            #expect(outcome.status == 0, "\(outcome.text)")
+            let profile = try Perftools_Profiles_Profile(pprofData: [UInt8](try Data(contentsOf: file)))
+            #expect(profile.sampleType.map { [profile.stringTable[Int($0.type)], profile.stringTable[Int($0.unit)]] }
+                == [["samples", "count"], ["cpu", "nanoseconds"]])
+            #expect(profile.period == 10_000_000)
+            let graph = try String(contentsOf: svg, encoding: .utf8)
+            #expect(graph.contains("profilingTestBurnCPU"))
+        }
+    }
+
+    @Test func h2rpcPprofReportsAnUnreachableServer() async throws {
+        let command = try #require(ToolProcess.pprofCommand, "h2rpc-pprof is not built beside the tests")
+        let file = ToolProcess.temporaryURL("never.pb.gz")
+        // Port 1 on loopback: nothing listens there.
+        let outcome = try await ToolProcess.run(command, ["--target", "127.0.0.1:1", "--seconds", "1", "--out", file.path])
+        #expect(outcome.status != 0)
+        #expect(outcome.text.contains("UNAVAILABLE"), "\(outcome.text)")
+        #expect(!FileManager.default.fileExists(atPath: file.path))
     }
 
     @Test func aSecondProfileWhileOneRunsIsRefused() throws {

@@ -44,6 +44,12 @@ enum ToolProcess {
         FileManager.default.temporaryDirectory.appendingPathComponent("h2rpc-profiling-\(UUID().uuidString)-\(suffix)")
     }
 
+    /// The built `h2rpc-pprof`, beside the test bundle.
+    static var pprofCommand: String? {
+        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return find([URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("h2rpc-pprof").path])
+    }
+
     static var go: String? { find(["/usr/bin/go", "/usr/lib/go/bin/go", "/usr/local/go/bin/go"]) }
     static var protoc: String? { find(["/usr/bin/protoc", "/usr/local/bin/protoc"]) }
     static var python: String? { find(["/usr/bin/python3", "/usr/local/bin/python3"]) }
