@@ -141,12 +141,15 @@ let package = Package(
 
         // rpcbench: the servers (no Foundation: their RSS is measured) and their lean executable,
         // then everything else but the command line in RPCBenchCore, so that tests reach it.
-        .target(name: "RPCBenchServer", dependencies: ["EventIO", "H2", "H2RPC", "H2TLS", "BenchProto"], swiftSettings: strict),
+        .target(
+            name: "RPCBenchServer", dependencies: ["EventIO", "H2", "H2RPC", "H2TLS", "BenchProto", "H2RPCProfiling"],
+            swiftSettings: strict),
         .executableTarget(name: "rpcbench-server", dependencies: ["RPCBenchServer"], swiftSettings: strict),
         .target(
             name: "RPCBenchCore",
             dependencies: [
-                "RPCBenchServer", "EventIO", "H2", "H2RPC", "H2TLS", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "RPCBenchServer", "EventIO", "H2", "H2RPC", "H2TLS", "BenchProto", "H2RPCProfiling",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strict),
         .executableTarget(
