@@ -92,7 +92,11 @@ public enum CPUProfiler {
             throw .invalidArgument("duration \(duration) is outside 1 ms...1 h")
         }
         if Task.isCancelled { throw .cancelled }
-        let session = try CPUProfileSession(frequency: frequency)
+        // Room for every core busy for the whole duration, twice over (at most 100,000 samples).
+        let seconds = Int(duration.components.seconds) + 1
+        let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let room = min(100_000, max(1024, min(frequency, 1000) * seconds * cores * 2))  // frequency is checked by the session
+        let session = try CPUProfileSession(frequency: frequency, maxSamples: room)
         do {
             try await Task.sleep(for: duration)
         } catch {

@@ -157,5 +157,11 @@ struct ProfilerTests {
     @Test func badArgumentsAreRefused() async throws {
         #expect(throws: ProfilingError.invalidArgument("frequency 0 Hz is outside 1...1000")) { _ = try CPUProfileSession(frequency: 0) }
         await #expect(throws: ProfilingError.self) { _ = try await CPUProfiler.profile(for: .zero) }
+        await #expect(throws: ProfilingError.invalidArgument("frequency \(Int.max) Hz is outside 1...1000")) {
+            _ = try await CPUProfiler.profile(for: .seconds(1), frequency: .max)
+        }
+        #expect(throws: ProfilingError.invalidArgument("maxSamples 0 is outside 1...10000000")) {
+            _ = try CPUProfileSession(maxSamples: 0)
+        }
     }
 }
