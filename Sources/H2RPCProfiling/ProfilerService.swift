@@ -21,21 +21,25 @@ public struct ProfilerService: H2rpc_Debug_V1_Profiler.ServiceProtocol {
     public func cpuProfile(
         request: H2rpc_Debug_V1_CpuProfileRequest, context: ServerContext
     ) async throws -> H2rpc_Debug_V1_CpuProfileResponse {
-        let seconds = request.seconds == 0 ? 30 : Int(request.seconds)
-        let frequency = request.frequencyHz == 0 ? 100 : Int(request.frequencyHz)
-        guard (1...Self.maxSeconds).contains(seconds) else {
-            throw RPCError(code: .invalidArgument, message: "seconds \(seconds) is outside 1...\(Self.maxSeconds)")
-        }
-        guard (1...1000).contains(frequency) else {
-            throw RPCError(code: .invalidArgument, message: "frequency_hz \(frequency) is outside 1...1000")
-        }
         do throws(ProfilingError) {
-            let profile = try await CPUProfiler.profile(for: .seconds(seconds), frequency: frequency)
-            let data = try profile.pprofData()
+            let data = try await Self.profileData(seconds: Int(request.seconds), frequency: Int(request.frequencyHz))
             return H2rpc_Debug_V1_CpuProfileResponse.with { $0.profile = data }
         } catch {
             throw error.rpcError
         }
+    }
+
+    /// A gzip-compressed profile of `seconds` (0: 30) at `frequency` Hz (0: 100), both checked.
+    static func profileData(seconds: Int, frequency: Int) async throws(ProfilingError) -> [UInt8] {
+        let seconds = seconds == 0 ? 30 : seconds
+        let frequency = frequency == 0 ? 100 : frequency
+        guard (1...maxSeconds).contains(seconds) else {
+            throw .invalidArgument("seconds \(seconds) is outside 1...\(maxSeconds)")
+        }
+        guard (1...1000).contains(frequency) else {
+            throw .invalidArgument("frequency \(frequency) Hz is outside 1...1000")
+        }
+        return try await CPUProfiler.profile(for: .seconds(seconds), frequency: frequency).pprofData()
     }
 }
 

@@ -14,6 +14,7 @@ struct ProfilerTests {
     func withProfiledServer(_ body: (BusyService, RPCChannel, Int) async throws -> Void) async throws {
         var config = RPCServer.Configuration()
         config.loopCount = 1
+        config.httpRoutes = [.pprof]
         let busy = BusyService()
         let server = RPCServer(services: [busy, ProfilerService()], configuration: config)
         let port = try await server.start(host: "127.0.0.1", port: 0)
@@ -92,6 +93,63 @@ struct ProfilerTests {
         #expect(outcome.status != 0)
         #expect(outcome.text.contains("UNAVAILABLE"), "\(outcome.text)")
         #expect(!FileManager.default.fileExists(atPath: file.path))
+    }
+
+    /// `curl --http2-prior-knowledge` on `/debug/pprof/profile`: what Go's pprof users fetch.
+    func curl(port: Int, _ pathAndQuery: String, method: String = "GET", to file: URL) async throws -> (status: Int, body: Data) {
+        let curl = try #require(ToolProcess.curl, "\(ToolMissing(name: "curl"))")
+        let outcome = try await ToolProcess.run(
+            curl, ["--http2-prior-knowledge", "-s", "-X", method, "-o", file.path, "-w", "%{http_code}",
+                   "http://127.0.0.1:\(port)\(pathAndQuery)"])
+        #expect(outcome.status == 0, "curl: \(outcome.text)")
+        return (Int(outcome.text) ?? -1, (try? Data(contentsOf: file)) ?? Data())
+    }
+
+    @Test func httpGetDebugPprofProfileServesWhatGoToolPprofReads() async throws {
+        try await withProfiledServer { busy, channel, port in
+            let burn = Task { try await channel.unary(path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(), as: H2rpc_Debug_V1_CpuProfileResponse.self) }
+            var started = busy.started.makeAsyncIterator()
+            _ = await started.next()
+            let file = ToolProcess.temporaryURL("http.pb.gz")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let (status, _) = try await curl(port: port, "/debug/pprof/profile?seconds=1", to: file)
+            burn.cancel()
+            _ = try? await burn.value
+            #expect(status == 200)
+            let go = try #require(ToolProcess.go, "\(ToolMissing(name: "go (golang-go)"))")
+            let outcome = try await ToolProcess.run(go, ["tool", "pprof", "-top", file.path])
+            #expect(outcome.status == 0, "go tool pprof failed: \(outcome.text)")
+            #expect(outcome.text.contains("profilingTestBurnCPU"), "\(outcome.text)")
+            // gRPC still works beside the route.
+            let error = await #expect(throws: RPCError.self) {
+                _ = try await H2rpc_Debug_V1_Profiler.Client(channel: channel).cpuProfile(H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 999 })
+            }
+            #expect(error?.code == .invalidArgument)
+        }
+    }
+
+    @Test func httpBadRequestsGetTheirStatus() async throws {
+        try await withProfiledServer { _, _, port in
+            let file = ToolProcess.temporaryURL("http-error.txt")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let cases: [(String, String, Int, String)] = [
+                ("GET", "/debug/pprof/heap", 404, "/debug/pprof/heap is not served"),
+                ("POST", "/debug/pprof/profile?seconds=1", 405, "POST is not allowed"),
+                ("GET", "/debug/pprof/profile?seconds=ten", 400, "seconds and hz must be whole numbers"),
+                ("GET", "/debug/pprof/profile?seconds=301", 400, "seconds 301 is outside 1...300"),
+                ("GET", "/debug/pprof/profile?seconds=1&hz=5000", 400, "frequency 5000 Hz is outside 1...1000"),
+            ]
+            for (method, path, expected, message) in cases {
+                let (status, body) = try await curl(port: port, path, method: method, to: file)
+                #expect(status == expected, "\(method) \(path)")
+                #expect(String(decoding: body, as: UTF8.self).contains(message), "\(method) \(path)")
+            }
+            let local = try CPUProfileSession()
+            defer { _ = local.stop() }
+            let (status, body) = try await curl(port: port, "/debug/pprof/profile?seconds=1", to: file)
+            #expect(status == 409)
+            #expect(String(decoding: body, as: UTF8.self).contains("already being taken"))
+        }
     }
 
     @Test func aSecondProfileWhileOneRunsIsRefused() throws {

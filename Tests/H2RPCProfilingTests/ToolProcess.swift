@@ -51,6 +51,7 @@ enum ToolProcess {
     }
 
     static var go: String? { find(["/usr/bin/go", "/usr/lib/go/bin/go", "/usr/local/go/bin/go"]) }
+    static var curl: String? { find(["/usr/bin/curl", "/usr/local/bin/curl"]) }
     static var protoc: String? { find(["/usr/bin/protoc", "/usr/local/bin/protoc"]) }
     static var python: String? { find(["/usr/bin/python3", "/usr/local/bin/python3"]) }
 }
