@@ -38,7 +38,7 @@ public final class CPUProfileSession: Sendable {
         // no deinit stops the session that does run.
         let rc = h2rpc_profiler_start(Int32(frequency), maxSamples)
         switch rc {
-        case 0: break
+        case 0: ProfilerIdleness.shared.began()
         case EBUSY: throw .busy
         default: throw .systemCallFailed(operation: "starting the SIGPROF timer", errno: rc)
         }
@@ -66,6 +66,7 @@ public final class CPUProfileSession: Sendable {
             }
             let dropped = h2rpc_profiler_dropped_count()
             h2rpc_profiler_release()
+            ProfilerIdleness.shared.ended()
             let profile = CPUProfile(
                 stacks: stacks, frequency: frequency, startTimeNanos: startWall, duration: duration,
                 droppedSamples: dropped)
@@ -104,5 +105,46 @@ public enum CPUProfiler {
             throw .cancelled
         }
         return session.stop()
+    }
+}
+
+/// Whether a session runs, for the tasks that wait until none does (``CPUProfiler/waitUntilIdle()``).
+final class ProfilerIdleness: Sendable {
+    static let shared = ProfilerIdleness()
+    private struct State {
+        var running = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    func began() { state.withLock { $0.running = true } }
+
+    func ended() {
+        let waiters = state.withLock { state in
+            state.running = false
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state in
+                if !state.running { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+}
+
+extension CPUProfiler {
+    /// Returns once no profile is being taken (at once when none is): after a cancelled profile has
+    /// stopped its timer and freed its buffer, for instance. Not cancellable: it waits for the
+    /// running profile, which ends by its duration or its own cancellation.
+    public static func waitUntilIdle() async {
+        await ProfilerIdleness.shared.wait()
     }
 }

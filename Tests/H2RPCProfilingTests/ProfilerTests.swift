@@ -1,6 +1,7 @@
 import Foundation
 import H2RPC
 import H2RPCProfiling
+import TestSupport
 import Testing
 
 /// Everything that takes a CPU profile: the profiler is one per process, so these run one at a time.
@@ -152,6 +153,21 @@ struct ProfilerTests {
         }
     }
 
+    @Test func anHTTPClientThatGoesAwayCancelsItsProfile() async throws {
+        try await withProfiledServer { _, _, port in
+            let curl = try #require(ToolProcess.curl, "\(ToolMissing(name: "curl"))")
+            // curl gives up after 0.3 s (exit 28) and resets the stream of a 300 s profile.
+            let outcome = try await ToolProcess.run(
+                curl, ["--http2-prior-knowledge", "-s", "--max-time", "0.3", "-o", "/dev/null",
+                       "http://127.0.0.1:\(port)/debug/pprof/profile?seconds=300"])
+            #expect(outcome.status == 28)
+        }
+        // The route's task was cancelled: its profile stops (rather than running 300 s).
+        try await withTimeout(60, "the cancelled HTTP profile to stop") { await CPUProfiler.waitUntilIdle() }
+        let next = try CPUProfileSession()
+        _ = next.stop()
+    }
+
     @Test func aSecondProfileWhileOneRunsIsRefused() throws {
         let first = try CPUProfileSession(frequency: 100)
         #expect(throws: ProfilingError.busy) { _ = try CPUProfileSession(frequency: 100) }
@@ -207,7 +223,8 @@ struct ProfilerTests {
             }
             #expect(error?.code == .deadlineExceeded)
         }
-        // The server has shut down: its handler's profile was stopped and released.
+        // The handler's profile stops (rather than running 300 s) and releases the profiler.
+        try await withTimeout(60, "the cancelled gRPC profile to stop") { await CPUProfiler.waitUntilIdle() }
         let next = try CPUProfileSession()
         _ = next.stop()
     }
