@@ -24,6 +24,7 @@
 typedef struct {
     atomic_int ready;
     int depth;
+    int thread;
     void *frames[H2RPC_PROFILER_MAX_DEPTH + HANDLER_FRAMES];
 } sample_slot;
 
@@ -46,6 +47,7 @@ static void on_sigprof(int signo, siginfo_t *info, void *context) {
         size_t i = atomic_fetch_add(&next_slot, 1);
         if (i < slot_capacity) {
             sample_slot *slot = &slots[i];
+            slot->thread = (int)gettid();
             slot->depth = backtrace(slot->frames, H2RPC_PROFILER_MAX_DEPTH + HANDLER_FRAMES);
             atomic_store_explicit(&slot->ready, 1, memory_order_release);
         } else {
@@ -131,15 +133,18 @@ size_t h2rpc_profiler_sample_count(void) {
 
 size_t h2rpc_profiler_dropped_count(void) { return atomic_load(&dropped); }
 
-int h2rpc_profiler_sample(size_t index, uintptr_t *frames) {
+int h2rpc_profiler_sample(size_t index, uintptr_t *frames, int *thread) {
     if (phase != 2 || index >= slot_capacity) return -1;
     sample_slot *slot = &slots[index];
     if (!atomic_load_explicit(&slot->ready, memory_order_acquire)) return -1;
     int depth = slot->depth - HANDLER_FRAMES;
     if (depth < 0) depth = 0;
     for (int i = 0; i < depth; i++) frames[i] = (uintptr_t)slot->frames[i + HANDLER_FRAMES];
+    *thread = slot->thread;
     return depth;
 }
+
+int h2rpc_profiler_current_thread(void) { return (int)gettid(); }
 
 void h2rpc_profiler_release(void) {
     pthread_mutex_lock(&control);

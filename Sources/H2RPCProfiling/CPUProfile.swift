@@ -3,6 +3,8 @@
 public struct CPUProfile: Sendable {
     /// Each sample's stack: instruction addresses, the interrupted one first, then return addresses.
     public let stacks: [[UInt]]
+    /// Each sample's thread (Linux thread id), in the order of ``stacks``; empty when unknown.
+    public let threadIDs: [Int32]
     /// Samples per CPU-second: each sample stands for `1 / frequency` seconds of CPU time.
     public let frequency: Int
     /// When sampling started, in nanoseconds since the Unix epoch.
@@ -12,11 +14,24 @@ public struct CPUProfile: Sendable {
     /// Samples that did not fit into the buffer.
     public let droppedSamples: Int
 
+    init(
+        stacks: [[UInt]], threadIDs: [Int32] = [], frequency: Int, startTimeNanos: Int64, duration: Duration,
+        droppedSamples: Int
+    ) {
+        self.stacks = stacks
+        self.threadIDs = threadIDs
+        self.frequency = frequency
+        self.startTimeNanos = startTimeNanos
+        self.duration = duration
+        self.droppedSamples = droppedSamples
+    }
+
     /// The sampling period in nanoseconds of CPU time.
     public var periodNanos: Int64 { 1_000_000_000 / Int64(frequency) }
 
     /// The profile as pprof's message: sample types samples/count and cpu/nanoseconds, period type
-    /// cpu/nanoseconds; functions named through dladdr and the Swift runtime's demangler, mappings
+    /// cpu/nanoseconds; each sample labelled `thread` with its thread id (`go tool pprof
+    /// -tagfocus=thread=^1234$` keeps one thread's); functions named through dladdr and the Swift runtime's demangler, mappings
     /// from /proc/self/maps.
     public func pprof() -> Perftools_Profiles_Profile {
         ProfileBuilder.build(self, symbolizer: Symbolizer(mappings: ProcessMappings.current()))

@@ -56,19 +56,25 @@ public final class CPUProfileSession: Sendable {
             h2rpc_profiler_stop()
             let duration = ContinuousClock.now - startInstant
             var stacks: [[UInt]] = []
+            var threads: [Int32] = []
             let count = h2rpc_profiler_sample_count()
             stacks.reserveCapacity(count)
+            threads.reserveCapacity(count)
             withUnsafeTemporaryAllocation(of: UInt.self, capacity: Int(H2RPC_PROFILER_MAX_DEPTH)) { frames in
+                var thread: Int32 = 0
                 for index in 0..<count {
-                    let depth = h2rpc_profiler_sample(index, frames.baseAddress!)
-                    if depth > 0 { stacks.append(Array(frames[0..<Int(depth)])) }
+                    let depth = h2rpc_profiler_sample(index, frames.baseAddress!, &thread)
+                    if depth > 0 {
+                        stacks.append(Array(frames[0..<Int(depth)]))
+                        threads.append(thread)
+                    }
                 }
             }
             let dropped = h2rpc_profiler_dropped_count()
             h2rpc_profiler_release()
             ProfilerIdleness.shared.ended()
             let profile = CPUProfile(
-                stacks: stacks, frequency: frequency, startTimeNanos: startWall, duration: duration,
+                stacks: stacks, threadIDs: threads, frequency: frequency, startTimeNanos: startWall, duration: duration,
                 droppedSamples: dropped)
             result = profile
             return profile
@@ -141,6 +147,9 @@ final class ProfilerIdleness: Sendable {
 }
 
 extension CPUProfiler {
+    /// The calling thread's id (Linux `gettid`): the `thread` label of its samples in ``CPUProfile/pprof()``.
+    public static var currentThreadID: Int32 { h2rpc_profiler_current_thread() }
+
     /// Returns once no profile is being taken (at once when none is): after a cancelled profile has
     /// stopped its timer and freed its buffer, for instance. Not cancellable: it waits for the
     /// running profile, which ends by its duration or its own cancellation.

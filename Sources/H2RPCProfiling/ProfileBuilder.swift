@@ -4,16 +4,17 @@ enum ProfileBuilder {
     static func build(_ profile: CPUProfile, symbolizer: Symbolizer) -> Perftools_Profiles_Profile {
         var symbolizer = symbolizer
         var strings = StringTable()
-        var counts: [[UInt]: Int64] = [:]
-        for stack in profile.stacks {
+        var counts: [StackKey: Int64] = [:]
+        for (index, stack) in profile.stacks.enumerated() {
             // Callers' entries are return addresses: step back into the call instruction, so that
             // the address names the calling line rather than the next one.
             var key = stack
             for i in key.indices.dropFirst() where key[i] > 0 { key[i] -= 1 }
-            counts[key, default: 0] += 1
+            let thread = index < profile.threadIDs.count ? profile.threadIDs[index] : 0
+            counts[StackKey(thread: thread, addresses: key), default: 0] += 1
         }
 
-        let frames = symbolizer.symbolize(Set(counts.keys.joined()))
+        let frames = symbolizer.symbolize(Set(counts.keys.lazy.flatMap(\.addresses)))
         var result = Perftools_Profiles_Profile()
         var locationIDs: [UInt: UInt64] = [:]
         var functionIDs: [String: UInt64] = [:]
@@ -52,10 +53,17 @@ enum ProfileBuilder {
 
         let period = profile.periodNanos
         // Most frequent stacks first: a stable order for readers of the raw message.
-        for (stack, count) in counts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) }) {
+        let threadKey = counts.keys.contains { $0.thread != 0 } ? strings.index("thread") : 0
+        for (key, count) in counts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             var sample = Perftools_Profiles_Sample()
-            sample.locationID = stack.map(locationID)
+            sample.locationID = key.addresses.map(locationID)
             sample.value = [count, count * period]
+            if key.thread != 0 {
+                var label = Perftools_Profiles_Label()
+                label.key = threadKey
+                label.str = strings.index(String(key.thread))
+                sample.label = [label]
+            }
             result.sample.append(sample)
         }
 
@@ -100,6 +108,16 @@ enum ProfileBuilder {
             mapping.hasFunctions = true
             return mapping
         }
+    }
+}
+
+/// Samples with the same stack on the same thread are one pprof sample.
+struct StackKey: Hashable, Comparable {
+    var thread: Int32
+    var addresses: [UInt]
+
+    static func < (a: StackKey, b: StackKey) -> Bool {
+        a.thread != b.thread ? a.thread < b.thread : a.addresses.lexicographicallyPrecedes(b.addresses)
     }
 }
 

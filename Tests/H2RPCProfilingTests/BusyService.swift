@@ -9,12 +9,12 @@ import Synchronization
 final class BusyService: RPCService, Sendable {
     static let path = "/test.Busy/Burn"
     private let stopFlag = Atomic<Bool>(false)
-    private let startedContinuation: AsyncStream<Void>.Continuation
-    /// One element each time a burn has started.
-    let started: AsyncStream<Void>
+    private let startedContinuation: AsyncStream<Int32>.Continuation
+    /// The burning thread's id (gettid) each time a burn has started.
+    let started: AsyncStream<Int32>
 
     init() {
-        (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        (started, startedContinuation) = AsyncStream.makeStream(of: Int32.self)
     }
 
     var methods: [RPCMethod] {
@@ -35,11 +35,12 @@ final class BusyService: RPCService, Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 let service = self
+                let started = startedContinuation
                 Thread.detachNewThread {
+                    started.yield(CPUProfiler.currentThreadID)
                     _ = profilingTestBurnCPU { cancelled.isSet || service.stopFlag.load(ordering: .relaxed) }
                     done.resume()
                 }
-                startedContinuation.yield()
             }
         } onCancel: {
             cancelled.set()

@@ -31,9 +31,12 @@ size_t h2rpc_profiler_sample_count(void);
 size_t h2rpc_profiler_dropped_count(void);
 
 /// Copies sample `index`'s stack (leaf first, the handler's own frames removed) into `frames`
-/// (room for H2RPC_PROFILER_MAX_DEPTH); returns the frame count, or -1 when the slot was not
-/// completed. Only after h2rpc_profiler_stop().
-int h2rpc_profiler_sample(size_t index, uintptr_t *frames);
+/// (room for H2RPC_PROFILER_MAX_DEPTH) and the interrupted thread's id (gettid) into `thread`;
+/// returns the frame count, or -1 when the slot was not completed. Only after h2rpc_profiler_stop().
+int h2rpc_profiler_sample(size_t index, uintptr_t *frames, int *thread);
+
+/// The calling thread's id (gettid), as samples record it.
+int h2rpc_profiler_current_thread(void);
 
 /// Frees the buffer and lets the next profile start.
 void h2rpc_profiler_release(void);
