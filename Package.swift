@@ -37,6 +37,9 @@ let package = Package(
         // Tracing and metrics interceptors: each in its own product, so that H2RPC depends on neither library.
         .library(name: "H2RPCTracing", targets: ["H2RPCTracing"]),
         .library(name: "H2RPCMetrics", targets: ["H2RPCMetrics"]),
+        // CPU profiles of a serving process in pprof's format; opt-in, H2RPC does not depend on it.
+        .library(name: "H2RPCProfiling", targets: ["H2RPCProfiling"]),
+        .executable(name: "h2rpc-pprof", targets: ["h2rpc-pprof"]),
     ],
     dependencies: [
         // Only the H2RPCServiceLifecycle product depends on it.
@@ -108,6 +111,18 @@ let package = Package(
             name: "H2RPCMetrics",
             dependencies: ["H2RPC", "ProtoWire", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: strict),
+        // The SIGPROF handler and its sample buffer, dladdr and the Swift runtime's demangler.
+        .target(name: "CProfiler", path: "Sources/CProfiler"),
+        // SIGPROF-driven CPU profiler, pprof's profile.proto (generated at build time by H2RPCPlugin)
+        // and the h2rpc.debug.v1.Profiler service.
+        .target(
+            name: "H2RPCProfiling", dependencies: ["H2RPC", "ProtoWire", "CProfiler", "CZlib"], swiftSettings: strict,
+            plugins: ["H2RPCPlugin"]),
+        // Fetches a CPU profile from a server's Profiler service into a file `go tool pprof` reads.
+        .executableTarget(
+            name: "h2rpc-pprof",
+            dependencies: ["H2RPC", "H2RPCProfiling", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
         // A server that stops on SIGTERM/SIGINT through RPCServer.run(shutdownSignals:): the child
         // process of the signal tests.
         .executableTarget(
@@ -144,12 +159,15 @@ let package = Package(
 
         // rpcbench: the servers (no Foundation: their RSS is measured) and their lean executable,
         // then everything else but the command line in RPCBenchCore, so that tests reach it.
-        .target(name: "RPCBenchServer", dependencies: ["EventIO", "H2", "H2RPC", "H2TLS", "BenchProto"], swiftSettings: strict),
+        .target(
+            name: "RPCBenchServer", dependencies: ["EventIO", "H2", "H2RPC", "H2TLS", "BenchProto", "H2RPCProfiling"],
+            swiftSettings: strict),
         .executableTarget(name: "rpcbench-server", dependencies: ["RPCBenchServer"], swiftSettings: strict),
         .target(
             name: "RPCBenchCore",
             dependencies: [
-                "RPCBenchServer", "EventIO", "H2", "H2RPC", "H2TLS", "BenchProto", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "RPCBenchServer", "EventIO", "H2", "H2RPC", "H2TLS", "BenchProto", "H2RPCProfiling",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -197,6 +215,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["H2TLS", "H2", "EventIO", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "H2RPCProfilingTests", dependencies: ["H2RPCProfiling", "H2RPC", "ProtoWire", "TestSupport", "h2rpc-pprof"],
+            swiftSettings: strict),
         .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -2,10 +2,10 @@
 # Installs what building, testing and benchmarking need, only when it is missing.
 # Debian: libnghttp2-dev, zlib1g-dev, libssl-dev and the openssl command (TLS, test certificates),
 # protobuf-compiler (+ libprotobuf-dev for the well-known .protos), nghttp2's client/server tools and curl
-# (plain HTTP/2 peers), nginx (the gRPC proxy check); PyPI: grpcio, grpcio-tools, protobuf.
+# (plain HTTP/2 peers), nginx (the gRPC proxy check), golang-go (`go tool pprof` reads the CPU profiles); PyPI: grpcio, grpcio-tools, protobuf.
 set -euo pipefail
 
-apt_packages=(libnghttp2-dev zlib1g-dev libssl-dev openssl pkg-config protobuf-compiler libprotobuf-dev nghttp2-client nghttp2-server curl nginx)
+apt_packages=(libnghttp2-dev zlib1g-dev libssl-dev openssl pkg-config protobuf-compiler libprotobuf-dev nghttp2-client nghttp2-server curl nginx golang-go)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -19,8 +19,10 @@ echo "== swift test"
 # child processes, sockets and timers without holding a thread of the cooperative pool. The codec and
 # generator suites (and the ecosystem suite with its Python peers) run protoc, python and a nested
 # `swift build` through Foundation's Process, which blocks a pool thread per child; on a 2-core machine
-# they run one at a time so that they cannot starve the others.
-serial='ProtoGenTests|ProtoWireTests|H2RPCEcosystemTests|SystemLibraryTests'
+# they run one at a time so that they cannot starve the others. The profiler's suites sample the
+# whole process and keep a core busy while they do: alone, their profiles are theirs and they slow
+# no other test.
+serial='ProtoGenTests|ProtoWireTests|H2RPCEcosystemTests|SystemLibraryTests|H2RPCProfilingTests'
 # Each step has a time limit far above its usual time (about 15 s and 6 min here) so that a hang
 # fails the run at once, naming the waiting threads, instead of running into CI's own limit.
 with_limit 900 "parallel tests" swift test --skip-build --skip "$serial"

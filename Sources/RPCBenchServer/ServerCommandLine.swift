@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The arguments of `serve` (`[serve] --proto P [--host H] [--port N] [--threads N] [--busy-poll-us N]
-/// [--tls-cert FILE --tls-key FILE] [--exit-with-parent]`),
+/// [--tls-cert FILE --tls-key FILE] [--profiler-port N] [--exit-with-parent]`),
 /// parsed by hand so that `rpcbench-server` needs neither Foundation nor ArgumentParser: its resident
 /// memory is then the server's own.
 public struct ServerCommandLine: Sendable, Equatable {
@@ -16,6 +16,9 @@ public struct ServerCommandLine: Sendable, Equatable {
     public var exitWithParent = false
     /// Serve over TLS with this certificate chain and key (PEM files); nil: plaintext.
     public var tls: BenchTLSFiles?
+    /// Also serve `h2rpc.debug.v1.Profiler` (CPU profiles of this process) on this port (0: any free
+    /// one); the listening line then ends with `; profiler on HOST:PORT`.
+    public var profilerPort: Int?
 
     public init(
         kind: BenchProtocolKind, host: String = "127.0.0.1", port: Int = 50051, threads: Int? = nil,
@@ -62,12 +65,16 @@ public struct ServerCommandLine: Sendable, Equatable {
                 let v = try value()
                 guard let us = Int(v), us >= 0 else { throw .usage("--busy-poll-us \(v) is not a number of at least 0") }
                 line.busyPollMicroseconds = us
+            case "--profiler-port":
+                let v = try value()
+                guard let p = Int(v), (0...65535).contains(p) else { throw .usage("--profiler-port \(v) is not 0…65535") }
+                line.profilerPort = p
             case "--exit-with-parent": line.exitWithParent = true
             case "--tls-cert": certificate = try value()
             case "--tls-key": key = try value()
             default:
                 throw .usage(
-                    "unknown option '\(name)' (serve takes --proto, --host, --port, --threads, --busy-poll-us, --tls-cert, --tls-key)")
+                    "unknown option '\(name)' (serve takes --proto, --host, --port, --threads, --busy-poll-us, --tls-cert, --tls-key, --profiler-port)")
             }
         }
         switch (certificate, key) {
@@ -91,8 +98,18 @@ public struct ServerCommandLine: Sendable, Equatable {
                 tls: tls)
             let shown = host.contains(":") ? "[\(host)]:\(server.port)" : "\(host):\(server.port)"
             let over = tls == nil ? "" : " over TLS"
-            ServerCommandLine.writeLine(1, "rpcbench: \(kind.rawValue)\(over) listening on \(shown) (pid \(getpid()))")
-            while true { try? await Task.sleep(for: .seconds(3600)) }
+            var profilerNote = ""
+            var profiler: BenchProfiler? = nil
+            if let profilerPort {
+                let started = try await BenchProfiler.start(host: host, port: profilerPort)
+                profilerNote = "; profiler on \(host.contains(":") ? "[\(host)]" : host):\(started.port)"
+                profiler = started
+            }
+            ServerCommandLine.writeLine(1, "rpcbench: \(kind.rawValue)\(over) listening on \(shown) (pid \(getpid()))\(profilerNote)")
+            while true {
+                try? await Task.sleep(for: .seconds(3600))
+                withExtendedLifetime(profiler) {}  // the profiler serves as long as the process runs
+            }
         } catch {
             ServerCommandLine.writeLine(2, "rpcbench: \(error)")
             exit(error.exitCode)

@@ -26,6 +26,11 @@ struct CompareCommand: AsyncParsableCommand {
         """)
     var tls = false
 
+    @Option(help: """
+        Take a CPU profile of each server during each scenario (its warm-up and measurement) and write         DIR/<protocol>-<scenario>.pb.gz (for go tool pprof) and a flame graph DIR/<protocol>-<scenario>.svg.
+        """)
+    var profile: String?
+
     @OptionGroup var options: RunOptions
 
     func run() async throws {
@@ -62,19 +67,33 @@ struct CompareCommand: AsyncParsableCommand {
                 progress?.show("\(name)  starting its server")
                 var serverArguments = serverThreads.map { ["--threads", String($0)] } ?? []
                 if let busyPoll = options.busyPollUs { serverArguments += ["--busy-poll-us", String(busyPoll)] }
+                if profile != nil { serverArguments += ["--profiler-port", "0"] }
                 var settings = try options.clientSettings()
                 if variant.tls, let certificates {
                     serverArguments += ["--tls-cert", certificates.server.certificateChain, "--tls-key", certificates.server.privateKey]
                     settings.tls = TLSClientConfiguration(trustRoots: .pem(.file(certificates.caCertificate)))
                 }
                 let server = try await ChildServer.start(kind: kind, extraArguments: serverArguments)
+                if profile != nil, server.profilerPort == nil {
+                    await server.stop()
+                    throw .serverStart("the \(name) server did not report a profiler port (is rpcbench-server older than rpcbench?)")
+                }
                 do throws(BenchError) {
                     let client = try ProtocolRegistry.client(kind, settings: settings)
                     let target = Target(host: server.host, port: server.port)
                     let runner = ScenarioRunner(client: client, target: target, serverPID: server.pid, progress: progress)
                     for plan in plans {
+                        let capture = profile == nil ? nil : server.profilerPort.map {
+                            ProfileCapture.start(host: server.host, port: $0, seconds: ProfileCapture.seconds(for: plan))
+                        }
                         results.append(try await runner.run(
                             plan, protocolName: name, step: (results.count + 1, variants.count * plans.count)))
+                        if let capture, let profile {
+                            progress?.show("\(name) \(plan.scenario.id)  finishing its CPU profile")
+                            try await ProfileCapture.finish(
+                                capture, directory: profile, name: "\(name)-\(plan.scenario.id)",
+                                title: "\(name) server, \(plan.scenario.id) (CPU samples)")
+                        }
                         guard server.isRunning else {
                             throw .peer("the \(name) server exited during \(plan.scenario.id)")
                         }

@@ -76,7 +76,10 @@ public final class RPCServer: Sendable {
                 transport = { tcp in try? TLSByteStream(accepted: tcp, context: tls) }
             }
             server = try H2Server.start(host: host, port: port, group: group, configuration: h2, transport: transport) {
-                stream, head in
+                stream, head -> any H2StreamDelegate in
+                if let (route, request) = core.configuration.httpRoute(for: head) {
+                    return HTTPRouteStream(stream: stream, route: route, request: request)
+                }
                 let call = ServerStream(loop: stream.loop, core: core, io: stream)
                 call.peer = ConnectionPeer(stream.connection)
                 call.receivedHeaders(head.fields, endStream: false)

@@ -30,6 +30,9 @@ extension RPCServer {
         /// clients must offer ALPN `h2`); nil (the default): plaintext HTTP/2 (h2c with prior knowledge).
         /// Set this, never rely on a default, to serve a network that is not trusted.
         public var tls: TLSServerConfiguration? = nil
+        /// Plain HTTP/2 requests (not `application/grpc`) whose path starts with a route's prefix go to
+        /// that route instead of gRPC (e.g. H2RPCProfiling's `/debug/pprof/`); none by default.
+        public var httpRoutes: [HTTPRoute] = []
         /// Where the server logs (connections, handler errors). Quiet (`.notice`) by default.
         public var logger: Logger = {
             var l = Logger(label: "h2rpc.server")

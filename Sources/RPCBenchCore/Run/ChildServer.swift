@@ -11,14 +11,17 @@ public final class ChildServer: Sendable {
     public let pid: Int32
     public let host: String
     public let port: Int
+    /// The port of its `h2rpc.debug.v1.Profiler` service, when started with `--profiler-port`.
+    public let profilerPort: Int?
     private let process: SendableProcess
 
-    private init(kind: BenchProtocolKind, process: SendableProcess, host: String, port: Int) {
+    private init(kind: BenchProtocolKind, process: SendableProcess, host: String, port: Int, profilerPort: Int?) {
         self.kind = kind
         self.process = process
         self.pid = process.value.processIdentifier
         self.host = host
         self.port = port
+        self.profilerPort = profilerPort
     }
 
     /// This executable's own path.
@@ -91,7 +94,7 @@ public final class ChildServer: Sendable {
         }
         switch result {
         case .success(let bound):
-            return ChildServer(kind: kind, process: child, host: host, port: bound)
+            return ChildServer(kind: kind, process: child, host: host, port: bound, profilerPort: output.profilerPort)
         case .failure(let error):
             await child.stop()
             throw error
@@ -112,6 +115,7 @@ final class ChildOutput: Sendable {
         var stdout = ""
         var stderr = ""
         var port: Int?
+        var profilerPort: Int?
         var stderrEnded = false
         var exitStatus: Int32?
     }
@@ -131,6 +135,7 @@ final class ChildOutput: Sendable {
             for line in state.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 if let port = ChildOutput.listeningPort(in: String(line)) {
                     state.port = port
+                    state.profilerPort = ChildOutput.profilerPort(in: String(line))
                     return port
                 }
             }
@@ -138,6 +143,9 @@ final class ChildOutput: Sendable {
             return nil
         }
     }
+
+    /// The profiler's port from the listening line (`…; profiler on HOST:PORT`), if it names one.
+    var profilerPort: Int? { state.withLock { $0.profilerPort } }
 
     func appendStderr(_ data: Data) {
         state.withLock { state in
@@ -169,7 +177,16 @@ final class ChildOutput: Sendable {
 
     /// The port in `rpcbench: <proto> listening on <host>:<port>`.
     static func listeningPort(in line: String) -> Int? {
-        guard let range = line.range(of: "listening on ") else { return nil }
+        port(after: "listening on ", in: line)
+    }
+
+    /// The port in the listening line's `; profiler on <host>:<port>`.
+    static func profilerPort(in line: String) -> Int? {
+        port(after: "profiler on ", in: line)
+    }
+
+    private static func port(after marker: String, in line: String) -> Int? {
+        guard let range = line.range(of: marker) else { return nil }
         let address = line[range.upperBound...].split(separator: " ").first ?? ""
         guard let colon = address.lastIndex(of: ":") else { return nil }
         return Int(address[address.index(after: colon)...])
