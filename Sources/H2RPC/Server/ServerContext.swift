@@ -1,4 +1,5 @@
 import EventIO
+import Synchronization
 
 /// What a handler knows about its call and what it may set for the response: request metadata,
 /// deadline, cancellation, response and trailing metadata, response compression.
@@ -20,10 +21,11 @@ public final class ServerContext: Sendable {
         var responseMetadata = Metadata()
         var trailingMetadata = Metadata()
         var compressResponses = false
-        var lastRequestWasCompressed = false
-        var cancelled = false
     }
     private let state = LockedValue(Mutable())
+    /// Flags the loop or the handler set on every message or at the end: no lock for them.
+    private let lastRequestCompressed = Atomic<Bool>(false)
+    private let cancelled = Atomic<Bool>(false)
 
     init(path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, requestCompression: CompressionAlgorithm) {
         self.path = path
@@ -53,12 +55,12 @@ public final class ServerContext: Sendable {
 
     /// Whether the request message last handed to the handler arrived compressed (flag 1).
     public var lastRequestWasCompressed: Bool {
-        state.withLock { $0.lastRequestWasCompressed }
+        lastRequestCompressed.load(ordering: .acquiring)
     }
 
     /// True once the client cancelled, the deadline passed, or the connection went away.
-    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+    public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 
-    func markCancelled() { state.withLock { $0.cancelled = true } }
-    func noteRequestCompressed(_ compressed: Bool) { state.withLock { $0.lastRequestWasCompressed = compressed } }
+    func markCancelled() { cancelled.store(true, ordering: .releasing) }
+    func noteRequestCompressed(_ compressed: Bool) { lastRequestCompressed.store(compressed, ordering: .releasing) }
 }

@@ -126,7 +126,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         do {
             try deframer.receive(bytes) { message in
                 call.gate.added(message.bytes.count)
-                call.inbox.push(message)
+                call.received(message)
             }
         } catch {
             io?.consume(bytes.count)
@@ -152,7 +152,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             fail(error.status)
             return
         }
-        open.call.inbox.finish()
+        open.call.endRequests(nil)
         if case .awaitingRequest = phase { startHandler(open) }
     }
 
@@ -348,7 +348,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         }
         let final = status ?? RPCError(code: .cancelled, message: "call is over")
         call.context.markCancelled()
-        call.inbox.finish(final)
+        call.endRequests(final)
         call.gate.clear()
         open.deadlineTimer?.cancel()
         core.releaseSlot()
