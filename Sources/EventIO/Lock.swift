@@ -48,8 +48,8 @@ final class LockStorage<Value>: ManagedBuffer<Value, pthread_mutex_t> {
 /// ThreadSanitizer intercepts the pthread calls, so it sees the happens-before edges this lock
 /// creates (with Swift 6.3 on Linux it does not see those of `Synchronization.Mutex`, and reports
 /// races inside every `Mutex.withLock`). Uncontended, a lock and unlock cost about the same as
-/// `Mutex`'s. Not reentrant: locking it again on the same thread deadlocks (debug builds trap).
-package struct Lock: @unchecked Sendable {
+/// `Mutex`'s. Public type, package members, inlinable (see `WaitableState`). Not reentrant: locking it again on the same thread deadlocks (debug builds trap).
+public struct Lock: @unchecked Sendable {
     @usableFromInline let storage: LockStorage<Void>
 
     /// Creates an unlocked lock.
@@ -63,8 +63,9 @@ package struct Lock: @unchecked Sendable {
 }
 
 /// A value that is only read or changed with its lock held: the lock and the value share one
-/// allocation. Sendable when the value is. Same lock as `Lock` (ThreadSanitizer sees it).
-package struct LockedValue<Value> {
+/// allocation. Sendable when the value is. Same lock as `Lock` (ThreadSanitizer sees it). Public type,
+/// package members, inlinable (see `WaitableState`).
+public struct LockedValue<Value> {
     @usableFromInline let storage: LockStorage<Value>
 
     /// Wraps `value`.

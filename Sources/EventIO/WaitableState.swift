@@ -20,8 +20,9 @@
 /// in one allocation.
 ///
 /// Inlinable: each user's code is specialised for its state, so making, updating and waiting on one
-/// needs no generic metadata lookup at run time.
-package struct WaitableState<State> {
+/// needs no generic metadata lookup at run time. The type is public and its members package: Swift
+/// 6.3 does not inline the members of a package type into other modules, whatever their attributes.
+public struct WaitableState<State> {
     @usableFromInline
     struct Inner {
         @usableFromInline var state: State
@@ -64,6 +65,15 @@ package struct WaitableState<State> {
         return result
     }
 
+    /// Waits until `take` returns a value and returns it (see `wait(until:whenCancelled:)`).
+    /// - Throws: `CancellationError` when the task is cancelled before `take` returns a value.
+    @inlinable
+    package func wait<R>(until take: (inout State) -> R?) async throws(CancellationError) -> R {
+        // A closure literal here, not a default argument: a default closure of a generic type is
+        // made on the heap at every call.
+        try await wait(until: take, whenCancelled: { _ in })
+    }
+
     /// Waits until `take` returns a value and returns it. `take` runs with the lock held, once at
     /// once and again after every `update`; it should change the state only when it returns a value.
     /// - Parameter whenCancelled: runs with the lock held when the wait ends by cancellation (e.g. to
@@ -71,7 +81,7 @@ package struct WaitableState<State> {
     /// - Throws: `CancellationError` when the task is cancelled before `take` returns a value.
     @inlinable
     package func wait<R>(
-        until take: (inout State) -> R?, whenCancelled: (inout State) -> Void = { _ in }
+        until take: (inout State) -> R?, whenCancelled: (inout State) -> Void
     ) async throws(CancellationError) -> R {
         if let ready = inner.withLock({ take(&$0.state) }) { return ready }
         // The handler only wakes waiters, which touches no `State`: safe from any thread.
@@ -146,8 +156,9 @@ extension WaitableState where State: Sendable {
 /// completer then knows nobody will take the value and can release it (close a connection that
 /// finished connecting after its caller gave up).
 ///
-/// A struct holding a reference (one allocation): copies share one value.
-package struct Promise<Value: Sendable>: Sendable {
+/// A struct holding a reference (one allocation): copies share one value. Public type, package
+/// members, inlinable (see `WaitableState`).
+public struct Promise<Value: Sendable>: Sendable {
     @usableFromInline
     enum State: Sendable {
         case pending

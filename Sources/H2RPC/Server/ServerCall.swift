@@ -12,7 +12,7 @@ protocol ServerCallOutbound: Sendable {
 /// The internal side of one server call, shared by the connection's loop (which delivers the
 /// requests) and the handler's task (which reads requests and sends responses): received
 /// messages, the flow-control gate, the limits and the stream to send on. Handlers see only its
-/// `context`. What both sides change (the requests, the response encoding) is one value behind one lock.
+/// `context`. What both sides change is the context's `ServerCallState`, behind one lock.
 final class ServerCall: Sendable {
     /// What the handler sees.
     let context: ServerContext
@@ -24,14 +24,7 @@ final class ServerCall: Sendable {
     private let maxReceiveMessageSize: Int
     private let maxSendMessageSize: Int
     private let outbound: any ServerCallOutbound
-    private let shared = WaitableState(Shared())
-
-    private struct Shared {
-        /// Received messages, in order, until the client half-closes or the call fails.
-        var requests = MessageBuffer<ReceivedMessage>()
-        /// The `grpc-encoding` of the response headers, fixed at the first send.
-        var headerEncoding: CompressionAlgorithm?
-    }
+    private var shared: WaitableState<ServerCallState> { context.state }
 
     init(
         context: ServerContext, acceptEncoding: String = "", maxReceiveMessageSize: Int, maxSendMessageSize: Int,
@@ -79,16 +72,17 @@ final class ServerCall: Sendable {
     /// headers name an encoding only when the first response is compressed or compression is on;
     /// a compressed response after headers that said identity goes uncompressed.
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
-        let compressResponses = context.compressResponses
-        let compress = compressed ?? compressResponses
-        let encoding = shared.withLock { s -> CompressionAlgorithm in
-            if let e = s.headerEncoding { return e }
+        let requestCompression = context.requestCompression
+        let acceptEncoding = acceptEncoding
+        let (compress, encoding) = shared.withLock { s -> (Bool, CompressionAlgorithm) in
+            let compress = compressed ?? s.compressResponses
+            if let e = s.headerEncoding { return (compress, e) }
             let chosen =
-                compress || compressResponses
-                ? RequestHead.responseCompression(encoding: context.requestCompression, acceptEncoding: acceptEncoding)
+                compress || s.compressResponses
+                ? RequestHead.responseCompression(encoding: requestCompression, acceptEncoding: acceptEncoding)
                 : .identity
             s.headerEncoding = chosen
-            return chosen
+            return (compress, chosen)
         }
         let framed = try MessageFramer.frame(
             serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
@@ -110,6 +104,21 @@ final class ServerCall: Sendable {
         case .end(nil): return nil
         }
     }
+}
+
+/// What the handler (through its context) and the loop (through the call) both change in one
+/// server call: kept together behind one lock.
+struct ServerCallState: Sendable {
+    /// Set by the handler: sent with the response headers.
+    var responseMetadata = Metadata()
+    /// Set by the handler: sent with the status.
+    var trailingMetadata = Metadata()
+    /// Set by the handler: compress responses when the client accepts an algorithm.
+    var compressResponses = false
+    /// Received messages, in order, until the client half-closes or the call fails.
+    var requests = MessageBuffer<ReceivedMessage>()
+    /// The `grpc-encoding` of the response headers, fixed at the first send.
+    var headerEncoding: CompressionAlgorithm?
 }
 
 /// Decompresses (when flagged) and decodes one received message; failures are INTERNAL, an
