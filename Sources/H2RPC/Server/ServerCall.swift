@@ -16,6 +16,10 @@ protocol ServerCallOutbound: Sendable {
 final class ServerCall: Sendable {
     /// What the handler sees.
     let context: ServerContext
+    /// The method the call runs.
+    let method: RPCMethod
+    /// The request's content type, echoed in the response headers.
+    let contentType: String
     /// Holds back flow-control window while the handler is far behind.
     let gate = FlowGate()
     /// The client's `grpc-accept-encoding` values joined by commas ("" without one): read only
@@ -27,10 +31,12 @@ final class ServerCall: Sendable {
     private var shared: WaitableState<ServerCallState> { context.state }
 
     init(
-        context: ServerContext, acceptEncoding: String = "", maxReceiveMessageSize: Int, maxSendMessageSize: Int,
-        outbound: any ServerCallOutbound
+        context: ServerContext, method: RPCMethod, contentType: String, acceptEncoding: String = "",
+        maxReceiveMessageSize: Int, maxSendMessageSize: Int, outbound: any ServerCallOutbound
     ) {
         self.context = context
+        self.method = method
+        self.contentType = contentType
         self.acceptEncoding = acceptEncoding
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
