@@ -132,6 +132,51 @@ import Testing
         #expect(io.events == [.data(framed(EchoMessage(text: "q")), endStream: false), .data([], endStream: true)])
     }
 
+    /// A unary response is taken with the call's end: two messages, or none, before OK trailers are
+    /// INTERNAL (cardinality); a failed call's status comes through as it is.
+    @Test func singleResponseChecksCardinalityAtTheEnd() async throws {
+        let (s1, c1, _) = await make()
+        await onLoop(s1.loop) {
+            s1.receivedHead(Self.okHead)
+            (framed(EchoMessage(text: "a")) + framed(EchoMessage(text: "b"))).withUnsafeBytes { s1.receivedData($0) }
+            s1.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
+        }
+        await #expect(throws: RPCError(code: .internal, message: "cardinality violation: expected one response, got more")) {
+            let _: EchoMessage = try await c1.receiveSingle()
+        }
+
+        let (s2, c2, _) = await make()
+        await onLoop(s2.loop) {
+            s2.receivedHead(Self.okHead)
+            s2.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
+        }
+        await #expect(throws: RPCError(code: .internal, message: "cardinality violation: expected one response, got none")) {
+            let _: EchoMessage = try await c2.receiveSingle()
+        }
+
+        let (s3, c3, _) = await make()
+        await onLoop(s3.loop) {
+            s3.receivedHead(Self.okHead)
+            framed(EchoMessage(text: "a")).withUnsafeBytes { s3.receivedData($0) }
+            s3.receivedEnd(trailers: [HeaderField("grpc-status", "8"), HeaderField("grpc-message", "full")])
+        }
+        await #expect(throws: RPCError(code: .resourceExhausted, message: "full")) {
+            let _: EchoMessage = try await c3.receiveSingle()
+        }
+    }
+
+    /// A task cancelled while it waits for the single response cancels the call (the stream is
+    /// reset) and throws CANCELLED.
+    @Test func cancellingTheSingleResponseWaitCancelsTheCall() async throws {
+        let (stream, call, io) = await make()
+        let waiter = Task { () async throws(RPCError) -> EchoMessage in try await call.receiveSingle() }
+        waiter.cancel()
+        await #expect(throws: RPCError.self) { try await waiter.value }
+        #expect(try await call.ended().error?.code == .cancelled)
+        await onLoop(stream.loop) {}
+        #expect(io.events == [.reset(.cancel)])
+    }
+
     @Test func finishedCallsLeaveNothingBehind() async throws {
         weak var stream: ClientStream?
         weak var call: ClientCall?
