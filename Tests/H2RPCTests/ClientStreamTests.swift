@@ -54,7 +54,7 @@ import Testing
             stream.receivedHead([HeaderField(":status", "404"), HeaderField("content-type", "text/html")])
             stream.receivedEnd(trailers: nil)
         }
-        let end = try await call.end.wait()
+        let end = try await call.ended()
         #expect(end.error?.code == .unimplemented)
     }
 
@@ -64,12 +64,12 @@ import Testing
             stream.receivedHead(Self.okHead)
             stream.closed(resetCode: .cancel, reason: nil)
         }
-        #expect(try await call.end.wait().error?.code == .cancelled)
+        #expect(try await call.ended().error?.code == .cancelled)
 
         let (s2, c2, io2) = await make()
         c2.cancel()
         // The call ends at once; the reset goes out on the stream's loop.
-        #expect(try await c2.end.wait().error?.code == .cancelled)
+        #expect(try await c2.ended().error?.code == .cancelled)
         await onLoop(s2.loop) {}
         #expect(io2.events == [.reset(.cancel)])
     }
@@ -77,15 +77,15 @@ import Testing
     @Test func connectionLossIsUnavailable() async throws {
         let (stream, call, _) = await make()
         await onLoop(stream.loop) { stream.closed(resetCode: nil, reason: "connection closed: peer vanished") }
-        #expect(try await call.end.wait().error?.code == .unavailable)
+        #expect(try await call.ended().error?.code == .unavailable)
     }
 
     @Test func deadlineResetsStreamAndReportsDeadlineExceeded() async throws {
         let (_, call, io) = await make(timeout: .milliseconds(20))
         await clock.advance(by: .milliseconds(19))
-        #expect(call.end.value == nil)  // not before its time
+        #expect(call.end == nil)  // not before its time
         await clock.advance(by: .milliseconds(1))
-        #expect(try await call.end.wait().error?.code == .deadlineExceeded)
+        #expect(try await call.ended().error?.code == .deadlineExceeded)
         #expect(io.events == [.reset(.cancel)])
     }
 
@@ -95,7 +95,7 @@ import Testing
             stream.receivedHead(Self.okHead)
             framed(EchoMessage(text: String(repeating: "z", count: 64))).withUnsafeBytes { stream.receivedData($0) }
         }
-        #expect(try await call.end.wait().error?.code == .resourceExhausted)
+        #expect(try await call.ended().error?.code == .resourceExhausted)
         #expect(io.events == [.reset(.cancel)])
     }
 
@@ -106,7 +106,7 @@ import Testing
             ([0, 0, 0, 0, 9, 1] as [UInt8]).withUnsafeBytes { stream.receivedData($0) }
             stream.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
         }
-        #expect(try await call.end.wait().error?.code == .internal)
+        #expect(try await call.ended().error?.code == .internal)
     }
 
     @Test func invalidResponseProtobufIsInternal() async throws {
@@ -130,6 +130,51 @@ import Testing
         call.halfClose()
         await onLoop(group.next()) {}  // the half-close was queued on the (only) loop before this
         #expect(io.events == [.data(framed(EchoMessage(text: "q")), endStream: false), .data([], endStream: true)])
+    }
+
+    /// A unary response is taken with the call's end: two messages, or none, before OK trailers are
+    /// INTERNAL (cardinality); a failed call's status comes through as it is.
+    @Test func singleResponseChecksCardinalityAtTheEnd() async throws {
+        let (s1, c1, _) = await make()
+        await onLoop(s1.loop) {
+            s1.receivedHead(Self.okHead)
+            (framed(EchoMessage(text: "a")) + framed(EchoMessage(text: "b"))).withUnsafeBytes { s1.receivedData($0) }
+            s1.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
+        }
+        await #expect(throws: RPCError(code: .internal, message: "cardinality violation: expected one response, got more")) {
+            let _: EchoMessage = try await c1.receiveSingle()
+        }
+
+        let (s2, c2, _) = await make()
+        await onLoop(s2.loop) {
+            s2.receivedHead(Self.okHead)
+            s2.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
+        }
+        await #expect(throws: RPCError(code: .internal, message: "cardinality violation: expected one response, got none")) {
+            let _: EchoMessage = try await c2.receiveSingle()
+        }
+
+        let (s3, c3, _) = await make()
+        await onLoop(s3.loop) {
+            s3.receivedHead(Self.okHead)
+            framed(EchoMessage(text: "a")).withUnsafeBytes { s3.receivedData($0) }
+            s3.receivedEnd(trailers: [HeaderField("grpc-status", "8"), HeaderField("grpc-message", "full")])
+        }
+        await #expect(throws: RPCError(code: .resourceExhausted, message: "full")) {
+            let _: EchoMessage = try await c3.receiveSingle()
+        }
+    }
+
+    /// A task cancelled while it waits for the single response cancels the call (the stream is
+    /// reset) and throws CANCELLED.
+    @Test func cancellingTheSingleResponseWaitCancelsTheCall() async throws {
+        let (stream, call, io) = await make()
+        let waiter = Task { () async throws(RPCError) -> EchoMessage in try await call.receiveSingle() }
+        waiter.cancel()
+        await #expect(throws: RPCError.self) { try await waiter.value }
+        #expect(try await call.ended().error?.code == .cancelled)
+        await onLoop(stream.loop) {}
+        #expect(io.events == [.reset(.cancel)])
     }
 
     @Test func finishedCallsLeaveNothingBehind() async throws {

@@ -99,6 +99,12 @@ final class ChannelCore: Sendable {
         }
     }
 
+    /// Leaves IDLE and waits until a call could be sent now.
+    /// - Throws: the error a call would fail with (UNAVAILABLE in TRANSIENT_FAILURE), CANCELLED.
+    func connect() async throws(RPCError) {
+        _ = try await pick(waitForReady: false, deadline: nil)
+    }
+
     /// Waits for a picker that gives a subchannel (or says fail).
     private func pick(waitForReady: Bool, deadline: ContinuousClock.Instant?) async throws(RPCError) -> ChannelConnection {
         let first = state.withLock { s -> Result<ChannelConnection, RPCError>? in Self.tryPick(&s, waitForReady) }

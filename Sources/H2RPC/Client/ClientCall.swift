@@ -27,17 +27,34 @@ struct CallEnd: Sendable {
 /// The state of one client call shared between the event loop (which delivers head, messages and
 /// end) and the task(s) using the call. Transport-independent. Every wait on it honours task
 /// cancellation: the call is cancelled and the wait throws CANCELLED.
+///
+/// What both sides reach (the stream to send on, the response head, the received messages, the
+/// end) is one value behind one lock: a call costs this object and that lock's allocation, and
+/// delivering a message or the end takes the lock once.
 final class ClientCall: Sendable {
-    let responses: MessageInbox<ReceivedMessage>
     let gate = FlowGate()
-    let head = Promise<Result<ResponseHead, RPCError>>()
-    let end = Promise<CallEnd>()
     let maxReceiveMessageSize: Int
     let maxSendMessageSize: Int
     let compression: CompressionAlgorithm
-    private let transportBox = LockedValue<(any ClientCallTransport)?>(nil)
+    private let shared = WaitableState(Shared())
     private let isFinished = Atomic<Bool>(false)
     private let observer: (@Sendable (CallEnd) -> Void)?
+
+    private struct Shared {
+        /// The stream to send on, from `attach` until the call ends.
+        var transport: (any ClientCallTransport)?
+        /// The response head (or, once the call ended without one, its error or an empty head).
+        var head: Result<ResponseHead, RPCError>?
+        var responses = MessageBuffer<ReceivedMessage>()
+        /// How the call ended; set once, with `head` and the end of `responses`.
+        var end: CallEnd?
+
+        /// The algorithm response messages are compressed with.
+        var encoding: CompressionAlgorithm {
+            if case .success(let head)? = head { return head.encoding }
+            return .identity
+        }
+    }
 
     init(
         maxReceiveMessageSize: Int, maxSendMessageSize: Int, compression: CompressionAlgorithm,
@@ -47,22 +64,32 @@ final class ClientCall: Sendable {
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
         self.compression = compression
-        self.responses = MessageInbox()
-        // Holds the call until it finishes (the inbox drops it then): cancelling a waiting reader cancels the call.
-        responses.setOnCancel { self.cancel() }
     }
 
-    var transport: (any ClientCallTransport)? { transportBox.withLock { $0 } }
+    var transport: (any ClientCallTransport)? { shared.withLock { $0.transport } }
 
-    func attach(_ transport: any ClientCallTransport) { transportBox.withLock { $0 = transport } }
+    func attach(_ transport: any ClientCallTransport) { shared.withLock { $0.transport = transport } }
+
+    /// How the call ended, once it did.
+    var end: CallEnd? { shared.withLock { $0.end } }
+
+    /// Waits for the end of the call.
+    /// - Throws: `CancellationError` when the task is cancelled first (the call goes on).
+    func ended() async throws(CancellationError) -> CallEnd {
+        try await shared.wait { $0.end }
+    }
 
     // MARK: events from the transport (event loop)
 
     /// The response headers arrived (not Trailers-Only).
-    func receivedHead(_ head: ResponseHead) { self.head.complete(.success(head)) }
+    func receivedHead(_ head: ResponseHead) {
+        shared.update { s in
+            if s.head == nil { s.head = .success(head) }
+        }
+    }
 
     /// A response message arrived.
-    func receivedMessage(_ message: ReceivedMessage) { responses.push(message) }
+    func receivedMessage(_ message: ReceivedMessage) { shared.update { $0.responses.push(message) } }
 
     /// The call ended here, before or without the server's trailers (a local error).
     func fail(_ error: RPCError) { finished(CallEnd(error: error, trailingMetadata: Metadata())) }
@@ -72,10 +99,14 @@ final class ClientCall: Sendable {
         guard !isFinished.exchange(true, ordering: .acquiringAndReleasing) else { return }
         // Interceptors hear of the end before any waiting task can return from the call.
         observer?(callEnd)
-        transportBox.withLock { $0 = nil }
-        end.complete(callEnd)
-        head.complete(callEnd.error.map { .failure($0) } ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity)))
-        responses.finish(callEnd.error)
+        shared.update { s in
+            s.transport = nil
+            s.end = callEnd
+            if s.head == nil {
+                s.head = callEnd.error.map { .failure($0) } ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity))
+            }
+            s.responses.finish(callEnd.error)
+        }
     }
 
     // MARK: operations from tasks
@@ -103,31 +134,58 @@ final class ClientCall: Sendable {
     }
 
     /// The next response message, nil after a clean end; throws the call's status when it failed.
+    /// A cancelled wait cancels the call and throws CANCELLED.
     func receive<M: ProtoMessage>() async throws(RPCError) -> M? {
-        guard let raw = try await responses.next() else { return nil }
-        gate.taken(raw.bytes.count)
-        let encoding: CompressionAlgorithm
-        switch head.value {
-        case .success(let h): encoding = h.encoding
-        default: encoding = .identity
-        }
+        let taken: (MessageBuffer<ReceivedMessage>.Take, CompressionAlgorithm)
         do {
-            return try decodeMessage(raw, encoding: encoding, limit: maxReceiveMessageSize) as M
+            taken = try await shared.wait { s in s.responses.take().map { ($0, s.encoding) } }
         } catch {
-            cancel(status: error)
-            throw error
+            cancel()
+            throw RPCError(code: .cancelled, message: "cancelled while waiting for a message")
+        }
+        switch taken.0 {
+        case .end(nil): return nil
+        case .end(let error?): throw error
+        case .element(let raw): return try decode(raw, encoding: taken.1)
         }
     }
 
-    /// Exactly one response, then a clean end (unary, client streaming).
+    /// Exactly one response, then a clean end (unary, client streaming). Waits once, for the end
+    /// of the call, and takes the response with it. A cancelled wait cancels the call and throws CANCELLED.
     func receiveSingle<M: ProtoMessage>() async throws(RPCError) -> M {
-        let first: M? = try await receive()
-        let more: M? = try await receive()
-        guard let first, more == nil else {
-            let n = first == nil ? "none" : "more"
-            throw RPCError(code: .internal, message: "cardinality violation: expected one response, got \(n)")
+        let taken: (first: ReceivedMessage?, more: Bool, encoding: CompressionAlgorithm, error: RPCError?)
+        do {
+            taken = try await shared.wait { s in
+                guard let end = s.end else { return nil }
+                var first: ReceivedMessage?
+                var more = false
+                while case .element(let m)? = s.responses.take() {
+                    if first == nil { first = m } else { more = true }
+                }
+                return (first, more, s.encoding, end.error)
+            }
+        } catch {
+            cancel()
+            throw RPCError(code: .cancelled, message: "cancelled while waiting for the response")
         }
-        return first
+        guard let raw = taken.first else {
+            throw taken.error ?? RPCError(code: .internal, message: "cardinality violation: expected one response, got none")
+        }
+        let message: M = try decode(raw, encoding: taken.encoding)
+        if taken.more {
+            throw RPCError(code: .internal, message: "cardinality violation: expected one response, got more")
+        }
+        if let error = taken.error { throw error }
+        return message
+    }
+
+    /// The response head if it arrived: the headers, or the error that ended the call without them.
+    var head: Result<ResponseHead, RPCError>? { shared.withLock { $0.head } }
+
+    /// Waits for the response head (the headers, or the error that ended the call without them).
+    /// A cancelled wait throws without cancelling the call.
+    func waitForHead() async throws(CancellationError) -> Result<ResponseHead, RPCError> {
+        try await shared.wait { $0.head }
     }
 
     /// Response metadata, once the headers arrived; throws the call's error for Trailers-Only failures.
@@ -135,7 +193,7 @@ final class ClientCall: Sendable {
     func initialMetadata() async throws(RPCError) -> Metadata {
         let result: Result<ResponseHead, RPCError>
         do {
-            result = try await head.wait()
+            result = try await shared.wait { $0.head }
         } catch {
             cancel()
             throw RPCError(code: .cancelled, message: "cancelled while waiting for the response headers")
@@ -147,10 +205,21 @@ final class ClientCall: Sendable {
     /// once (with no trailing metadata).
     func trailingMetadata() async -> Metadata {
         do {
-            return try await end.wait().trailingMetadata
+            return try await ended().trailingMetadata
         } catch {
             cancel()
-            return end.value?.trailingMetadata ?? Metadata()
+            return end?.trailingMetadata ?? Metadata()
+        }
+    }
+
+    /// Decodes one taken response; a message that does not decode ends the call with its error.
+    private func decode<M: ProtoMessage>(_ raw: ReceivedMessage, encoding: CompressionAlgorithm) throws(RPCError) -> M {
+        gate.taken(raw.bytes.count)
+        do {
+            return try decodeMessage(raw, encoding: encoding, limit: maxReceiveMessageSize) as M
+        } catch {
+            cancel(status: error)
+            throw error
         }
     }
 
@@ -165,7 +234,7 @@ final class ClientCall: Sendable {
     }
 
     private func endError() -> RPCError {
-        end.value?.error ?? RPCError(code: .unavailable, message: "call has no open stream")
+        end?.error ?? RPCError(code: .unavailable, message: "call has no open stream")
     }
 }
 
@@ -174,6 +243,6 @@ final class ClientCallOwner: Sendable {
     let call: ClientCall
     init(_ call: ClientCall) { self.call = call }
     deinit {
-        if call.end.value == nil { call.cancel() }
+        if call.end == nil { call.cancel() }
     }
 }

@@ -161,7 +161,7 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
 
     private func sendOnLoop(_ framed: [UInt8], endStream: Bool) -> SendOutcome {
         guard let io = phase.open?.io else {
-            return .failed(call.end.value?.error ?? RPCError(code: .cancelled, message: "call is over"))
+            return .failed(call.end?.error ?? RPCError(code: .cancelled, message: "call is over"))
         }
         io.sendData(framed, endStream: endStream)
         // Above the stream's high-water mark: wait until it reports that it drained.

@@ -96,7 +96,7 @@ extension RPCChannel {
         } catch {
             // Response headers (not Trailers-Only) commit the call to this attempt.
             let headersArrived: Bool
-            if case .success? = call.head.value { headersArrived = true } else { headersArrived = false }
+            if case .success? = call.head { headersArrived = true } else { headersArrived = false }
             return .attempt(.failure(error), committed: headersArrived)
         }
     }

@@ -34,7 +34,7 @@ extension RPCChannel {
                 try await start(call, path: path, options: options, soleRequest: request)
                 let head: Result<ResponseHead, RPCError>
                 do {
-                    head = try await call.head.wait()
+                    head = try await call.waitForHead()
                 } catch {
                     throw RPCError(code: .cancelled, message: "cancelled while waiting for the response headers")
                 }

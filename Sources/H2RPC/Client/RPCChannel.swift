@@ -124,6 +124,12 @@ public final class RPCChannel: Sendable {
     /// response arrives, instead of waking a thread of the global pool (a few µs per message).
     public var preferredTaskExecutor: any TaskExecutor { connection.primaryLoop.taskExecutor }
 
+    /// Connects now instead of at the first call (gRPC's `getState(try_to_connect)`, grpc-go's
+    /// `Connect`) and returns once a call could be sent: the channel is READY.
+    /// - Throws: ``RPCError`` UNAVAILABLE naming why when no address can be reached (the channel is
+    ///   in TRANSIENT_FAILURE and keeps trying with backoff); CANCELLED when the task is cancelled.
+    public func connect() async throws(RPCError) { try await connection.connect() }
+
     /// Closes the connection; calls in flight fail with UNAVAILABLE, later calls too.
     public func close() async { await connection.close() }
 
@@ -361,7 +367,7 @@ extension RPCChannel {
             } catch {
                 // Response headers (not Trailers-Only) commit the call to this attempt.
                 let headersArrived: Bool
-                if case .success? = call.head.value { headersArrived = true } else { headersArrived = false }
+                if case .success? = call.head { headersArrived = true } else { headersArrived = false }
                 let outcome = AttemptOutcome(failure: error, committed: headersArrived || !fits)
                 switch retry.decide(after: outcome, remaining: deadline.map { $0 - .now }) {
                 case .commit:

@@ -1,22 +1,31 @@
-import EventIO
 import Synchronization
 
 /// Ties HTTP/2 flow control to the reader of a call's messages: while more than `highWater` bytes
 /// of received messages wait unread, the stream stops giving window back (`consume`), so a fast
 /// peer slows down instead of filling memory. The reader calls `taken` for every message it
 /// takes; only when the stream is withholding does that cost more than one atomic subtraction.
-/// Non-copyable: it lives inline in the call object that both the loop and the reader reach.
+/// Non-copyable: it lives inline in the call object that both the loop and the reader reach, and
+/// allocates nothing until the stream first withholds.
 struct FlowGate: ~Copyable, Sendable {
     static let highWater = 1 << 20
 
     private let buffered = Atomic<Int>(0)
     private let withholding = Atomic<Bool>(false)
-    private let drain = LockedValue<(@Sendable () -> Void)?>(nil)
+    /// The action to run when the reader catches up, set only while the stream withholds. Whoever
+    /// exchanges it out of here owns (and releases) the reference.
+    private let drain = Atomic<Unmanaged<DrainAction>?>(nil)
+
+    private final class DrainAction: Sendable {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
 
     init() {}
 
+    deinit { drain.exchange(nil, ordering: .acquiring)?.release() }
+
     /// Forgets the drain action (the stream ended); breaks the reference it holds to the stream.
-    func clear() { drain.withLock { $0 = nil } }
+    func clear() { drain.exchange(nil, ordering: .acquiringAndReleasing)?.release() }
 
     /// The stream delivered a message of `count` bytes.
     func added(_ count: Int) { buffered.add(count, ordering: .releasing) }
@@ -27,7 +36,7 @@ struct FlowGate: ~Copyable, Sendable {
     /// The stream starts holding back window; `onDrain` runs once when the reader has caught up.
     /// Returns false when the reader caught up meanwhile (then the stream gives the window back itself).
     func startWithholding(onDrain: @escaping @Sendable () -> Void) -> Bool {
-        drain.withLock { $0 = onDrain }
+        drain.exchange(Unmanaged.passRetained(DrainAction(onDrain)), ordering: .acquiringAndReleasing)?.release()
         withholding.store(true, ordering: .sequentiallyConsistent)
         if buffered.load(ordering: .sequentiallyConsistent) < Self.highWater / 2 {
             return !withholding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged
@@ -40,11 +49,7 @@ struct FlowGate: ~Copyable, Sendable {
         let left = buffered.subtract(count, ordering: .sequentiallyConsistent).newValue
         guard left < Self.highWater / 2, withholding.load(ordering: .sequentiallyConsistent) else { return }
         if withholding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged {
-            let body = drain.withLock { d -> (@Sendable () -> Void)? in
-                defer { d = nil }
-                return d
-            }
-            body?()
+            drain.exchange(nil, ordering: .acquiringAndReleasing)?.takeRetainedValue().run()
         }
     }
 }

@@ -9,14 +9,17 @@ protocol ServerCallOutbound: Sendable {
     func sendMessage(_ framed: [UInt8], encoding: CompressionAlgorithm) async throws(RPCError)
 }
 
-/// The internal side of one server call, shared by the connection's loop (which fills the inbox)
-/// and the handler's task (which reads requests and sends responses): received messages, the
-/// flow-control gate, the limits and the stream to send on. Handlers see only its `context`.
+/// The internal side of one server call, shared by the connection's loop (which delivers the
+/// requests) and the handler's task (which reads requests and sends responses): received
+/// messages, the flow-control gate, the limits and the stream to send on. Handlers see only its
+/// `context`. What both sides change is the context's `ServerCallState`, behind one lock.
 final class ServerCall: Sendable {
     /// What the handler sees.
     let context: ServerContext
-    /// Received messages, in order, until the client half-closes or the call fails.
-    let inbox = MessageInbox<ReceivedMessage>()
+    /// The method the call runs.
+    let method: RPCMethod
+    /// The request's content type, echoed in the response headers.
+    let contentType: String
     /// Holds back flow-control window while the handler is far behind.
     let gate = FlowGate()
     /// The client's `grpc-accept-encoding` values joined by commas ("" without one): read only
@@ -27,24 +30,38 @@ final class ServerCall: Sendable {
     private let outbound: any ServerCallOutbound
     /// The server's interceptors: each message passes their hooks.
     private let interceptors: [any ServerInterceptor]
-    /// The `grpc-encoding` of the response headers, fixed at the first send.
-    private let headerEncoding = LockedValue<CompressionAlgorithm?>(nil)
+    private var shared: WaitableState<ServerCallState> { context.state }
 
     init(
-        context: ServerContext, acceptEncoding: String = "", maxReceiveMessageSize: Int, maxSendMessageSize: Int,
-        outbound: any ServerCallOutbound, interceptors: [any ServerInterceptor] = []
+        context: ServerContext, method: RPCMethod, contentType: String, acceptEncoding: String = "",
+        maxReceiveMessageSize: Int, maxSendMessageSize: Int, outbound: any ServerCallOutbound,
+        interceptors: [any ServerInterceptor] = []
     ) {
         self.interceptors = interceptors
         self.context = context
+        self.method = method
+        self.contentType = contentType
         self.acceptEncoding = acceptEncoding
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
         self.outbound = outbound
     }
 
+    // MARK: events from the stream (event loop)
+
+    /// A request arrived; ignored after `endRequests`.
+    func received(_ message: ReceivedMessage) { shared.update { $0.requests.push(message) } }
+
+    /// No more requests: the client half-closed (`error` nil) or the call ended with `error`,
+    /// delivered after the requests already received. The first end wins.
+    func endRequests(_ error: RPCError?) { shared.update { $0.requests.finish(error) } }
+
+    // MARK: operations from the handler's task
+
     /// The next request, or nil after half-close.
+    /// - Throws: the call's status when it failed; CANCELLED when the task is cancelled while waiting.
     func receive<M: ProtoMessage>() async throws(RPCError) -> M? {
-        guard let raw = try await inbox.next() else { return nil }
+        guard let raw = try await next() else { return nil }
         gate.taken(raw.bytes.count)
         context.noteRequestCompressed(raw.compressed)
         var message: M = try decodeMessage(raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)
@@ -57,7 +74,7 @@ final class ServerCall: Sendable {
         guard let first: M = try await receive() else {
             throw RPCError(code: .internal, message: "cardinality violation: expected one request, got none")
         }
-        guard try await inbox.next() == nil else {
+        guard try await next() == nil else {
             throw RPCError(code: .internal, message: "cardinality violation: expected one request, got more")
         }
         return first
@@ -69,22 +86,53 @@ final class ServerCall: Sendable {
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
         var message = message
         for interceptor in interceptors.reversed() { message = try await interceptor.sending(message, context: context) }
-        let compressResponses = context.compressResponses
-        let compress = compressed ?? compressResponses
-        let encoding = headerEncoding.withLock { e -> CompressionAlgorithm in
-            if let e { return e }
+        let requestCompression = context.requestCompression
+        let acceptEncoding = acceptEncoding
+        let (compress, encoding) = shared.withLock { s -> (Bool, CompressionAlgorithm) in
+            let compress = compressed ?? s.compressResponses
+            if let e = s.headerEncoding { return (compress, e) }
             let chosen =
-                compress || compressResponses
-                ? RequestHead.responseCompression(encoding: context.requestCompression, acceptEncoding: acceptEncoding)
+                compress || s.compressResponses
+                ? RequestHead.responseCompression(encoding: requestCompression, acceptEncoding: acceptEncoding)
                 : .identity
-            e = chosen
-            return chosen
+            s.headerEncoding = chosen
+            return (compress, chosen)
         }
         let framed = try MessageFramer.frame(
             serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
             compression: compress ? encoding : .identity, maxSize: maxSendMessageSize)
         try await outbound.sendMessage(framed, encoding: encoding)
     }
+
+    /// The next received message, nil after half-close.
+    private func next() async throws(RPCError) -> ReceivedMessage? {
+        let taken: MessageBuffer<ReceivedMessage>.Take
+        do {
+            taken = try await shared.wait { $0.requests.take() }
+        } catch {
+            throw RPCError(code: .cancelled, message: "cancelled while waiting for a message")
+        }
+        switch taken {
+        case .element(let raw): return raw
+        case .end(let error?): throw error
+        case .end(nil): return nil
+        }
+    }
+}
+
+/// What the handler (through its context) and the loop (through the call) both change in one
+/// server call: kept together behind one lock.
+struct ServerCallState: Sendable {
+    /// Set by the handler: sent with the response headers.
+    var responseMetadata = Metadata()
+    /// Set by the handler: sent with the status.
+    var trailingMetadata = Metadata()
+    /// Set by the handler: compress responses when the client accepts an algorithm.
+    var compressResponses = false
+    /// Received messages, in order, until the client half-closes or the call fails.
+    var requests = MessageBuffer<ReceivedMessage>()
+    /// The `grpc-encoding` of the response headers, fixed at the first send.
+    var headerEncoding: CompressionAlgorithm?
 }
 
 /// Decompresses (when flagged) and decodes one received message; failures are INTERNAL, an

@@ -1,11 +1,14 @@
 import EventIO
 public import H2TLS
+import Synchronization
 
 /// What a handler knows about its call and what it may set for the response: request metadata,
 /// deadline, cancellation, response and trailing metadata, response compression.
 ///
-/// The call's own machinery (received messages, flow control, the stream) lives in the internal
-/// `ServerCall`, which refers to its context; the context refers to nothing.
+/// The call's own machinery (flow control, the stream) lives in the internal `ServerCall`, which
+/// refers to its context; the context refers to nothing. What the handler and the loop both change
+/// (the fields below, the received requests) is one `ServerCallState` behind one lock, kept here
+/// so that a call costs one lock allocation, not one per object.
 public final class ServerContext: Sendable {
     /// `/package.Service/Method`.
     public let path: String
@@ -17,14 +20,11 @@ public final class ServerContext: Sendable {
     /// The algorithm the client compressed its messages with (`grpc-encoding`), identity when none.
     public let requestCompression: CompressionAlgorithm
 
-    private struct Mutable {
-        var responseMetadata = Metadata()
-        var trailingMetadata = Metadata()
-        var compressResponses = false
-        var lastRequestWasCompressed = false
-        var cancelled = false
-    }
-    private let state = LockedValue(Mutable())
+    /// The call's shared state; `ServerCall` reads requests from it.
+    let state = WaitableState(ServerCallState())
+    /// Flags the loop or the handler set on every message or at the end: no lock for them.
+    private let lastRequestCompressed = Atomic<Bool>(false)
+    private let cancelled = Atomic<Bool>(false)
     private let peer: ConnectionPeer
 
     init(
@@ -72,12 +72,12 @@ public final class ServerContext: Sendable {
 
     /// Whether the request message last handed to the handler arrived compressed (flag 1).
     public var lastRequestWasCompressed: Bool {
-        state.withLock { $0.lastRequestWasCompressed }
+        lastRequestCompressed.load(ordering: .acquiring)
     }
 
     /// True once the client cancelled, the deadline passed, or the connection went away.
-    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+    public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 
-    func markCancelled() { state.withLock { $0.cancelled = true } }
-    func noteRequestCompressed(_ compressed: Bool) { state.withLock { $0.lastRequestWasCompressed = compressed } }
+    func markCancelled() { cancelled.store(true, ordering: .releasing) }
+    func noteRequestCompressed(_ compressed: Bool) { lastRequestCompressed.store(compressed, ordering: .releasing) }
 }

@@ -23,11 +23,10 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     var peer = ConnectionPeer()
 
     /// What an accepted call owns until its response ends, among them a slot in the server's
-    /// count of RPCs in flight.
+    /// count of RPCs in flight. Two references: the phase is copied and switched on at every event,
+    /// so what never changes during the call (method, content type) lives in the `ServerCall`.
     private struct Open {
         let call: ServerCall
-        let method: RPCMethod
-        let contentType: String
         let deadlineTimer: LoopTimer?
     }
 
@@ -106,11 +105,11 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         let context = ServerContext(
             path: head.path, requestMetadata: head.metadata, deadline: deadline, requestCompression: head.encoding, peer: peer)
         let call = ServerCall(
-            context: context, acceptEncoding: head.acceptEncoding,
+            context: context, method: method, contentType: head.contentType, acceptEncoding: head.acceptEncoding,
             maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
             maxSendMessageSize: core.configuration.maxSendMessageSize, outbound: self, interceptors: core.interceptors)
         let timer = head.timeout.map { timeout in loop.schedule(after: timeout) { self.deadlinePassed() } }
-        let open = Open(call: call, method: method, contentType: head.contentType, deadlineTimer: timer)
+        let open = Open(call: call, deadlineTimer: timer)
         if method.kind == .clientStreaming || method.kind == .bidiStreaming {
             startHandler(open)
         } else {
@@ -128,7 +127,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         do {
             try deframer.receive(bytes) { message in
                 call.gate.added(message.bytes.count)
-                call.inbox.push(message)
+                call.received(message)
             }
         } catch {
             io?.consume(bytes.count)
@@ -154,7 +153,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             fail(error.status)
             return
         }
-        open.call.inbox.finish()
+        open.call.endRequests(nil)
         if case .awaitingRequest = phase { startHandler(open) }
     }
 
@@ -186,12 +185,11 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     private func startHandler(_ open: Open) {
         phase = .handling(open, nil)
         let call = open.call
-        let method = open.method
         let task: Task<Void, Never>
         if core.configuration.handlersOnEventLoop {
-            task = Task.immediate(executorPreference: loop.taskExecutor) { await self.runHandler(method, call) }
+            task = Task.immediate(executorPreference: loop.taskExecutor) { await self.runHandler(call) }
         } else {
-            task = Task { await self.runHandler(method, call) }
+            task = Task { await self.runHandler(call) }
         }
         // An immediate task may have run (or ended) the call before returning its handle.
         switch phase {
@@ -205,7 +203,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     }
 
     /// The handler task's body: runs the method (through the interceptors), then reports its status on the loop.
-    private func runHandler(_ method: RPCMethod, _ call: ServerCall) async {
+    private func runHandler(_ call: ServerCall) async {
+        let method = call.method
         let core = self.core
         var status: RPCError?
         do {
@@ -280,7 +279,7 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
                 return .failed(invalid)
             }
             io?.sendHeaders(
-                ResponseHeaders.head(contentType: open.contentType, encoding: encoding, metadata: metadata),
+                ResponseHeaders.head(contentType: open.call.contentType, encoding: encoding, metadata: metadata),
                 endStream: false)
             phase = .responding(open, task)
         case .responding:
@@ -344,13 +343,13 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             } else {
                 io?.sendHeaders(
                     ResponseHeaders.trailersOnly(
-                        contentType: open.contentType, status: code, message: message, metadata: metadata, details: details),
+                        contentType: call.contentType, status: code, message: message, metadata: metadata, details: details),
                     endStream: true)
             }
         }
         let final = status ?? RPCError(code: .cancelled, message: "call is over")
         call.context.markCancelled()
-        call.inbox.finish(final)
+        call.endRequests(final)
         call.gate.clear()
         open.deadlineTimer?.cancel()
         core.releaseSlot()

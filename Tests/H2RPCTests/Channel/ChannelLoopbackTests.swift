@@ -191,6 +191,32 @@ import Testing
         rmdir(directory)
     }
 
+    @Test func connectLeavesIdleAndReturnsReadyWithoutACall() async throws {
+        let a = try await Named.start("a")
+        let channel = try RPCChannel(target: "127.0.0.1:\(a.port)")
+        #expect(channel.connectivityState == .idle)
+        try await channel.connect()
+        #expect(channel.connectivityState == .ready)
+        #expect(try await Self.spread(channel, 1) == ["a": 1])
+        await channel.close()
+        await a.server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func connectToNothingListeningIsUnavailableNamingTheRefusal() async throws {
+        // A port that was free a moment ago: nothing listens on it.
+        let a = try await Named.start("gone")
+        let port = a.port
+        await a.server.shutdown(gracePeriod: .seconds(1))
+        let channel = try RPCChannel(target: "127.0.0.1:\(port)")
+        await #expect {
+            try await channel.connect()
+        } throws: { error in
+            guard let error = error as? RPCError else { return false }
+            return error.code == .unavailable && error.message.contains("refused")
+        }
+        await channel.close()
+    }
+
     @Test func connectivityStatesGoFromIdleThroughConnectingToReadyAndEndWithShutdown() async throws {
         let a = try await Named.start("a")
         let channel = try RPCChannel(target: "127.0.0.1:\(a.port)")

@@ -29,8 +29,16 @@ public final class GRPCBenchClient: BenchClient {
         } catch {
             throw .usage("target \(target): \(error.message)")
         }
-        let connection = GRPCBenchConnection(channel: channel, peer: target.description)
-        return connection
+        // Connected (over TLS: handshake done) before it is returned, as the tcp and h2 clients are:
+        // the channel would otherwise connect at the first call, inside the measured time.
+        do {
+            try await channel.connect()
+        } catch {
+            await channel.close()
+            if error.message.contains("refused") { throw .connect("nothing listens on \(target) (connection refused)") }
+            throw .connect("cannot connect to \(target): \(error.message)")
+        }
+        return GRPCBenchConnection(channel: channel, peer: target.description)
     }
 }
 
