@@ -100,6 +100,33 @@ let genSmall = try GeneratedMessages.Codec_Small(serializedBytes: smallBytes)
 let spOrder = try SwiftProtobufMessages.Codec_Order(serializedBytes: orderBytes)
 let spSmall = try SwiftProtobufMessages.Codec_Small(serializedBytes: smallBytes)
 
+// Large messages: one big field, where the cost should be one copy per side (memory speed).
+// Deterministic contents: bytes from a linear congruential sequence, the string printable ASCII.
+func largeBytes(_ n: Int) -> [UInt8] {
+    var x: UInt32 = 12345
+    return (0..<n).map { _ in x = x &* 1_103_515_245 &+ 12345; return UInt8(truncatingIfNeeded: x >> 16) }
+}
+var blob1M = Codec_Blob()
+blob1M.data = largeBytes(1 << 20)
+var blob16M = Codec_Blob()
+blob16M.data = largeBytes(16 << 20)
+var text1M = Codec_Text()
+text1M.text = String(decoding: largeBytes(1 << 20).map { 0x20 + $0 % 95 }, as: UTF8.self)
+let blob1MBytes = blob1M.serializedBytes()
+let blob16MBytes = blob16M.serializedBytes()
+let text1MBytes = text1M.serializedBytes()
+let largeCases: [(name: String, size: Int, decode: () -> Void, encode: () -> Void, roundTrip: () -> Void)] = [
+    ("bytes 1 MiB", 1 << 20,
+     { blackHole(try! Codec_Blob(serializedBytes: blob1MBytes)) }, { blackHole(blob1M.serializedBytes()) },
+     { blackHole(try! Codec_Blob(serializedBytes: blob1MBytes).serializedBytes()) }),
+    ("bytes 16 MiB", 16 << 20,
+     { blackHole(try! Codec_Blob(serializedBytes: blob16MBytes)) }, { blackHole(blob16M.serializedBytes()) },
+     { blackHole(try! Codec_Blob(serializedBytes: blob16MBytes).serializedBytes()) }),
+    ("string 1 MiB (ASCII)", 1 << 20,
+     { blackHole(try! Codec_Text(serializedBytes: text1MBytes)) }, { blackHole(text1M.serializedBytes()) },
+     { blackHole(try! Codec_Text(serializedBytes: text1MBytes).serializedBytes()) }),
+]
+
 // `codec-bench profile <case> [n]`: run one case for 5 s (for perf record), or exactly n times.
 if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "profile" {
     let cases: [String: () -> Void] = [
@@ -115,6 +142,12 @@ if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "profile" {
         "sp-order-decode": { blackHole(try! SwiftProtobufMessages.Codec_Order(serializedBytes: orderBytes)) },
         "sp-small-encode": { blackHole(try! spSmall.serializedBytes() as [UInt8]) },
         "sp-small-decode": { blackHole(try! SwiftProtobufMessages.Codec_Small(serializedBytes: smallBytes)) },
+        "bytes1m-decode": largeCases[0].decode, "bytes1m-encode": largeCases[0].encode,
+        "bytes1m-roundtrip": largeCases[0].roundTrip,
+        "bytes16m-decode": largeCases[1].decode, "bytes16m-encode": largeCases[1].encode,
+        "bytes16m-roundtrip": largeCases[1].roundTrip,
+        "string1m-decode": largeCases[2].decode, "string1m-encode": largeCases[2].encode,
+        "string1m-roundtrip": largeCases[2].roundTrip,
     ]
     guard let body = cases[CommandLine.arguments[2]] else {
         print("cases: \(cases.keys.sorted().joined(separator: ", "))")
@@ -144,7 +177,12 @@ let checks: [(String, Bool)] = [
     ("swift-protobuf Order", (try spOrder.serializedBytes(options: deterministic) as [UInt8]) == orderBytes),
     ("swift-protobuf Small", (try spSmall.serializedBytes() as [UInt8]) == smallBytes),
 ]
-for (name, ok) in checks where !ok {
+let largeChecks: [(String, Bool)] = [
+    ("ProtoWire bytes 1 MiB round trip", try Codec_Blob(serializedBytes: blob1MBytes).serializedBytes() == blob1MBytes),
+    ("ProtoWire bytes 16 MiB round trip", try Codec_Blob(serializedBytes: blob16MBytes).serializedBytes() == blob16MBytes),
+    ("ProtoWire string 1 MiB round trip", try Codec_Text(serializedBytes: text1MBytes).serializedBytes() == text1MBytes),
+]
+for (name, ok) in checks + largeChecks where !ok {
     print("error: \(name) does not encode to the anchor bytes")
     exit(1)
 }
@@ -233,3 +271,35 @@ let targets = [
     ("encode allocates exactly once", pw.orderEncode.allocations == 1 && pw.smallEncode.allocations == 1),
 ]
 print("targets: " + targets.map { "\($0.0): \($0.1 ? "met" : "NOT met")" }.joined(separator: "; "))
+
+// Large messages: decode, encode and both (decode then re-encode, as a proxy that forwards a message
+// does), with GB/s of the field's bytes per side; a memcpy of the same size into a fresh array and
+// into one buffer reused for every copy, measured in this run, for scale.
+print()
+print("large messages (one field; thread CPU time, median of 5 runs of ≥ 0.3 s):")
+print(row(["message", "decode µs", "encode µs", "decode + re-encode µs", "decode GB/s", "encode GB/s",
+           "memcpy into a fresh array µs", "memcpy into a reused buffer µs", "mallocs dec / enc",
+           "page faults per decode + re-encode"]))
+print(row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---", "---:"]))
+/// Minor page faults per call of `body` (memory the allocator took back from the kernel and was
+/// given again: each fault costs a page clear).
+func pageFaults(_ body: () -> Void) -> Double {
+    var before = rusage(), after = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &before)
+    for _ in 0..<20 { body() }
+    getrusage(RUSAGE_SELF.rawValue, &after)
+    return Double(after.ru_minflt - before.ru_minflt) / 20
+}
+for c in largeCases {
+    let source = largeBytes(c.size)
+    let reused = UnsafeMutableRawPointer.allocate(byteCount: c.size, alignment: 64)
+    defer { reused.deallocate() }
+    let decode = measure(c.decode), encode = measure(c.encode), both = measure(c.roundTrip)
+    let fresh = measure { blackHole(source.withUnsafeBytes { [UInt8]($0) }) }
+    let warm = measure { source.withUnsafeBytes { reused.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }; blackHole(reused) }
+    func us(_ f: Figure) -> String { String(format: "%.1f", f.nanoseconds / 1000) }
+    func gbs(_ f: Figure) -> String { String(format: "%.1f", Double(c.size) / f.nanoseconds) }
+    let faults = pageFaults(c.roundTrip)
+    print(row([c.name, us(decode), us(encode), us(both), gbs(decode), gbs(encode), us(fresh), us(warm),
+               "\(allocs(decode)) / \(allocs(encode))", String(format: "%.0f", faults)]))
+}
