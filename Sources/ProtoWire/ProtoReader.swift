@@ -397,6 +397,7 @@ public struct ProtoReader {
             position &+= n
             return small
         }
+        if n >= UTF8Validation.largeString { return try readLargeString(count: n) }
         guard UTF8Validation.isASCII(from, count: n) || UTF8Validation.isValid(from, count: n) else {
             throw error(.invalidUTF8, at: start)
         }
@@ -405,6 +406,18 @@ public struct ProtoReader {
             UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: from, byteCount: n)
             return n
         }
+    }
+
+    /// `readString` for `UTF8Validation.largeString` bytes or more (the length already read): one pass
+    /// of the standard library's validation (a word-at-a-time ASCII check first) and one copy. Out of
+    /// line, so that the inlined path of short strings stays as small as it was.
+    @usableFromInline @inline(never)
+    mutating func readLargeString(count n: Int) throws(ProtoDecodeError) -> String {
+        guard let string = UTF8Validation.string(base + position, count: n) else {
+            throw error(.invalidUTF8, at: position)
+        }
+        position &+= n
+        return string
     }
 
     /// Reads length-delimited bytes (one copy, into the returned array).

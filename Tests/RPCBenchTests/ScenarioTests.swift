@@ -6,6 +6,7 @@ import Testing
     @Test func standardIdsAreThoseOfScenariosMD() {
         #expect(Scenario.standard.map(\.id) == [
             "unary-1x1-16B", "unary-1x64-16B", "unary-1x64-4KiB", "pingpong-1x1-16B", "download-1x1-64KiB",
+            "unary-1x1-1MiB",
         ])
     }
 
@@ -14,6 +15,9 @@ import Testing
         #expect(s.kind == .unary && s.connections == 2 && s.concurrency == 64 && s.payloadSize == 4096)
         #expect(try Scenario.parse("download-1x1-65536").id == "download-1x1-64KiB")
         #expect(try Scenario.parse("pingpong-1x1-1500B").payloadSize == 1500)
+        let large = try Scenario.parse("unary-1x1-1MiB")
+        #expect(large.payloadSize == 1 << 20 && large.id == "unary-1x1-1MiB")
+        #expect(try Scenario.parse("unary-1x1-4MiB").payloadSize == Scenario.maxPayload)
     }
 
     @Test(arguments: [

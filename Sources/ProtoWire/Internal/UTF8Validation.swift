@@ -2,8 +2,24 @@
 /// unspecialized code (metadata lookups per call, a third of decode time in the codec benchmark);
 /// this checks 8 bytes at a time while they are ASCII and walks the well-formed byte sequences of
 /// Unicode 16 table 3-7 otherwise.
+///
+/// Strings of `largeString` bytes or more go to the standard library instead: every public way to make
+/// a `String` from bytes validates them again, so for them a check of our own is a second pass over
+/// the bytes, and the per-call cost of the generic code no longer matters.
 @usableFromInline
 enum UTF8Validation {
+    /// Length from which `string(_:count:)` builds the string (validation and copy in one call).
+    @inlinable static var largeString: Int { 1024 }
+
+    /// The `count` bytes at `start` as a String when they are valid UTF-8, else nil: the standard
+    /// library's validation (all-ASCII words first, then the full check) and one copy.
+    @usableFromInline
+    static func string(_ start: UnsafeRawPointer, count: Int) -> String? {
+        UnsafeRawBufferPointer(start: start, count: count).withMemoryRebound(to: UInt8.self) {
+            String(validating: $0, as: UTF8.self)
+        }
+    }
+
     /// All bytes below 0x80 (then valid): inlined, as most protobuf strings are short and ASCII.
     @inlinable @inline(__always)
     static func isASCII(_ start: UnsafeRawPointer, count: Int) -> Bool {

@@ -28,6 +28,8 @@ public struct Scenario: Sendable, Hashable, CustomStringConvertible {
         Scenario(kind: .unary, connections: 1, concurrency: 64, payloadSize: 4096),
         Scenario(kind: .pingpong, connections: 1, concurrency: 1, payloadSize: 16),
         Scenario(kind: .download, connections: 1, concurrency: 1, payloadSize: 65536),
+        // Large messages: a 1 MiB body each way, one call at a time (copies and allocation per byte).
+        Scenario(kind: .unary, connections: 1, concurrency: 1, payloadSize: 1 << 20),
     ]
 
     /// Largest message any protocol here accepts (the TCP framing's limit, and gRPC's default is 4 MiB).

@@ -9,6 +9,10 @@ this script to a protoc version.
   pyproto.py encode-text DESCRIPTOR_SET MESSAGE stdin: text format; stdout: deterministic bytes.
   pyproto.py check DESCRIPTOR_SET MESSAGE       stdin: framed messages; stdout: one line per message,
                                                 "ok" or "error: <python's reason>".
+  pyproto.py large DESCRIPTOR_SET wiretest.TestAll  stdin: sizes, one per line; stdout: for each size n,
+                                                two framed messages built by python: f_string = ascii(n)
+                                                and f_bytes = pattern(n), then f_string = mixed(n)
+                                                (the patterns below; LargeFieldTests builds the same).
 Exit status 1 with a message on stderr when python cannot parse an input.
 """
 import sys
@@ -46,11 +50,30 @@ def write_varint(n):
     return bytes(out)
 
 
+def large_ascii(n):
+    return "".join(chr(0x20 + (i * 7) % 95) for i in range(n))
+
+
+def large_bytes(n):
+    return bytes((i * 7 + 3) & 0xFF for i in range(n))
+
+
+def large_mixed(n):
+    # 1-, 2-, 3- and 4-byte sequences (10 bytes a round), padded with ASCII to exactly n bytes.
+    return "a\u00e9\u4e2d\U0001f389" * (n // 10) + "x" * (n % 10)
+
+
 def main():
     mode, descriptor_set, name = sys.argv[1:4]
     cls = message_class(descriptor_set, name)
     data = sys.stdin.buffer.read()
     out = sys.stdout.buffer
+    if mode == "large":
+        for n in map(int, data.split()):
+            for msg in (cls(f_string=large_ascii(n), f_bytes=large_bytes(n)), cls(f_string=large_mixed(n))):
+                encoded = msg.SerializeToString(deterministic=True)
+                out.write(write_varint(len(encoded)) + encoded)
+        return
     if mode == "encode-text":
         msg = text_format.Parse(data.decode("utf-8"), cls())
         out.write(msg.SerializeToString(deterministic=True))

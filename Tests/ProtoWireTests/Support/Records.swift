@@ -19,4 +19,22 @@ enum Records {
         }
         return out
     }
+
+    /// Splits messages each prefixed by its varint length (pyproto.py's framing).
+    static func splitFramed(_ bytes: [UInt8]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var pos = 0
+        while pos < bytes.count {
+            var n = 0, shift = 0
+            while true {
+                let b = bytes[pos]; pos += 1
+                n |= Int(b & 0x7F) << shift
+                if b < 0x80 { break }
+                shift += 7
+            }
+            out.append(Array(bytes[pos..<pos + n]))
+            pos += n
+        }
+        return out
+    }
 }

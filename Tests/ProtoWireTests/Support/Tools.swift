@@ -76,20 +76,18 @@ enum Tools {
         for input in inputs { framed += varint(input.count) + input }
         let out = try run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "roundtrip", desc, message],
                           input: framed)
-        var result: [[UInt8]] = []
-        var pos = 0
-        while pos < out.count {
-            var n = 0, shift = 0
-            while true {
-                let b = out[pos]; pos += 1
-                n |= Int(b & 0x7F) << shift
-                if b < 0x80 { break }
-                shift += 7
-            }
-            result.append(Array(out[pos..<pos + n]))
-            pos += n
-        }
-        return result
+        return Records.splitFramed(out)
+    }
+
+    /// Python protobuf's encoding of the large-field messages of each size (`pyproto.py large`): for
+    /// each size, a TestAll with an ASCII `f_string` and a binary `f_bytes` of that many bytes, then one
+    /// with a `f_string` of 1- to 4-byte UTF-8 sequences.
+    static func pythonLarge(_ sizes: [Int]) throws -> [[UInt8]] {
+        let desc = try descriptorSet()
+        defer { try? FileManager.default.removeItem(atPath: desc) }
+        let out = try run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "large", desc, "wiretest.TestAll"],
+                          input: Array(sizes.map(String.init).joined(separator: "\n").utf8))
+        return Records.splitFramed(out)
     }
 
     /// Whether python protobuf accepts each input: "ok" or "error: …" per input.
