@@ -11,6 +11,8 @@ public protocol BenchServer: AnyObject, Sendable {
 public enum BenchLimits {
     /// Largest message any protocol here accepts (the TCP framing's limit; gRPC's default is also 4 MiB).
     public static let maxMessage = 4 << 20
+    /// What protobuf adds around a payload of `maxMessage` bytes in `bench.Payload` (tag and length).
+    public static let messageOverhead = 16
 }
 
 /// The servers of every protocol rpcbench knows.

@@ -21,6 +21,8 @@ public final class GRPCBenchServer: BenchServer {
         configuration.loopCount = threads
         configuration.busyPoll = busyPoll
         configuration.tls = tls?.serverConfiguration
+        // A payload of the largest size is a message a few bytes longer (its field tag and length).
+        configuration.maxReceiveMessageSize = BenchLimits.maxMessage + BenchLimits.messageOverhead
         let server = RPCServer(services: [BenchEchoService()], configuration: configuration)
         do {
             let bound = try await server.start(host: host, port: port)

@@ -23,6 +23,17 @@ import Testing
         #expect(abs(result.megabytesPerSecond * 1e6 * result.seconds - Double(result.calls * scenario.payloadSize)) < 1)
     }
 
+    /// The largest payload a scenario may ask for (4 MiB) is a message a few bytes longer; it crosses both ways.
+    @Test func theLargestPayloadEchoes() async throws {
+        let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
+        let connection = try await GRPCBenchClient().connect(host: "127.0.0.1", port: server.port)
+        let payload = (0..<BenchLimits.maxMessage).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let echo = try await connection.unary(payload)
+        await connection.close()
+        await server.stop()
+        #expect(echo == payload)
+    }
+
     /// Server and client loops that busy-poll (`--busy-poll-us`) serve every call kind the same.
     @Test func busyPollingServerAndClient() async throws {
         let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1, busyPoll: .microseconds(50))

@@ -24,6 +24,7 @@ public final class GRPCBenchClient: BenchClient {
         do {
             var configuration = RPCChannel.Configuration()
             configuration.busyPoll = busyPoll
+            configuration.maxReceiveMessageSize = BenchLimits.maxMessage + BenchLimits.messageOverhead
             if let tls { configuration.transportSecurity = .tls(tls) }
             channel = try RPCChannel(target: target.description, configuration: configuration)
         } catch {
