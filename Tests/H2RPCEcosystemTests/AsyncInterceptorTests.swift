@@ -125,7 +125,7 @@ struct RefusingInterceptor: ClientInterceptor {
         #expect(
             log.value == [
                 "a start intercept.Test Echo unary", "b start intercept.Test Echo unary", "a send", "b send",
-                "b end OK -", "a end OK -", "b receive", "a receive",
+                "b receive", "a receive", "b end OK -", "a end OK -",
             ])
     }
 

@@ -65,7 +65,8 @@ public protocol ClientCallObserver: Sendable {
     func sending<Message: ProtoMessage>(_ message: Message) async throws(RPCError) -> Message
     /// A response message as received, before the caller gets it, in the receiving task; returns
     /// it as the caller should see it. Throwing fails the call with that status. The one response
-    /// of a unary or client-streaming call gets here after the call ended (``finished(status:trailingMetadata:)``
+    /// of a unary call gets here before ``finished(status:trailingMetadata:)``, which then hears a
+    /// throw's status; that of a client-streaming call gets here after the call ended (`finished`
     /// has run): throwing then fails the caller's wait, not the call on the wire.
     func received<Message: ProtoMessage>(_ message: Message) async throws(RPCError) -> Message
     /// The call ended: `status` is nil for OK; `trailingMetadata` came with the status (empty when
