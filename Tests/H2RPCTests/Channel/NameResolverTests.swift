@@ -1,21 +1,14 @@
-import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import H2RPC
 
 @Suite struct NameResolverTests {
     /// `getent ahosts NAME`: the system resolver's answer, in its order (one line per address and socket type).
-    private static func getentAddresses(_ name: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/getent")
-        process.arguments = ["ahosts", name]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+    private static func getentAddresses(_ name: String) async throws -> [String] {
+        let output = try await runChecked("/usr/bin/getent", ["ahosts", name])
         var addresses: [String] = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 2, fields[1] == "STREAM" else { continue }
             let address = String(fields[0])
@@ -25,7 +18,7 @@ import Testing
     }
 
     @Test func localhostResolvesToEveryAddressTheSystemResolverGives() async throws {
-        let expected = try Self.getentAddresses("localhost")
+        let expected = try await Self.getentAddresses("localhost")
         try #require(!expected.isEmpty)
         let resolved = try await RPCTarget("dns:///localhost:50051").resolve()
         var hosts: [String] = []
