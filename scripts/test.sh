@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: set-up, a warning-free build, `swift test`, then every check in scripts/checks/.
+# The whole test suite: set-up, the format check, a warning-free build, `swift test`, then every check
+# in scripts/checks/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 . scripts/lib/watchdog.sh
+. scripts/lib/swift-sources.sh
+
+echo "== swift format lint"
+if ! swift_sources | xargs swift format lint --strict --parallel; then
+    echo "test: swift-format findings above (scripts/format.sh formats in place)"; exit 1
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
