@@ -160,6 +160,7 @@ let package = Package(
         // Helpers the test targets share (process census from /proc, timeouts, child processes awaited off the
         // cooperative pool, free ports, test bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strict),
         // Rich errors, health client and lifecycle against real peers (python grpcio, a child process).
         .testTarget(
             name: "H2RPCEcosystemTests",
