@@ -215,14 +215,16 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the child to exit and its output to end. Cancelling the waiting task kills the child.
     public func exit() async throws -> ProcessOutcome {
-        let state = self.state
-        return try await withTaskCancellationHandler {
-            try await state.wait { s -> ProcessOutcome? in
+        do {
+            return try await state.wait { s -> ProcessOutcome? in
                 guard let status = s.status, s.stdoutEnded, s.stderrEnded else { return nil }
                 return ProcessOutcome(status: status, signal: s.signal, stdout: s.stdout, stderr: s.stderr)
             }
-        } onCancel: {
+        } catch {
+            // Killed only once the wait has ended, so that the exit it causes cannot end the wait
+            // with an outcome instead of the cancellation.
             state.kill(SIGKILL)
+            throw error
         }
     }
 
