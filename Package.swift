@@ -176,7 +176,7 @@ let package = Package(
             swiftSettings: strict),
 
         .testTarget(
-            name: "RPCBenchTests", dependencies: ["RPCBenchCore", "RPCBenchServer", "H2TLS", "rpcbench", "rpcbench-server"],
+            name: "RPCBenchTests", dependencies: ["RPCBenchCore", "RPCBenchServer", "H2TLS", "rpcbench", "rpcbench-server", "TestSupport"],
             swiftSettings: strict),
         // The reflection lookups over descriptors the build plugin embeds for the .proto files in the test's folder.
         .testTarget(
@@ -184,16 +184,19 @@ let package = Package(
             plugins: ["H2RPCPlugin"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CNGHTTP2", "CZlib"], swiftSettings: strict),
         .testTarget(
-            name: "ProtoWireTests", dependencies: ["ProtoWire"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "ProtoWireTests", dependencies: ["ProtoWire", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // The .proto files under Tests/ProtoGenTests/Protos are compiled by the build plugin.
         .testTarget(
-            name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire", "ProtoWellKnownTypes", "H2RPC"],
+            name: "ProtoGenTests", dependencies: ["ProtoGen", "ProtoWire", "ProtoWellKnownTypes", "H2RPC", "TestSupport"],
             exclude: ["Python", "Snapshots", "Fixtures"], swiftSettings: strict, plugins: ["H2RPCPlugin"]),
         .testTarget(
-            name: "H2RPCTests", dependencies: ["H2RPC", "H2TLS", "EventIO", "H2", "ProtoWire", .product(name: "Logging", package: "swift-log")],
+            name: "H2RPCTests",
+            dependencies: ["H2RPC", "H2TLS", "EventIO", "H2", "ProtoWire", "TestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"], swiftSettings: strict),
-        // Helpers the test targets share (process census from /proc, timeouts, child-process spawning, test bytes).
+        // Helpers the test targets share (process census from /proc, timeouts, child processes awaited off the
+        // cooperative pool, free ports, test bytes).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strict),
         // Rich errors, health client and lifecycle against real peers (python grpcio, a child process).
         .testTarget(
             name: "H2RPCEcosystemTests",

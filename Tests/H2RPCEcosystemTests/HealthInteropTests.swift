@@ -4,10 +4,9 @@ import Testing
 /// HealthClient against Python's grpcio-health-checking server (health_server.py).
 @Suite struct HealthInteropTests {
     @Test func checkAndWatchAgainstGrpcioHealthServer() async throws {
-        let (peer, port) = try TestPaths.startPythonPeer("health_server.py", [])
+        let (peer, port) = try await TestPaths.startPythonPeer("health_server.py", [])
         defer {
             peer.closeStdin()
-            _ = peer.waitForExit()
         }
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
         let health = HealthClient(channel: channel)
@@ -40,9 +39,9 @@ import Testing
         try await withServer([health]) { _, _, port in
             let peer = try PeerProcess(try TestPaths.python3(), ["-u", TestPaths.python + "/health_list_client.py", "--port", "\(port)"])
             var lines: [String] = []
-            while let line = try peer.readLine(), line != "end" { lines.append(line) }
+            while let line = try await peer.readLine(), line != "end" { lines.append(line) }
             #expect(lines == ["<server>=SERVING", "echo.Echo=NOT_SERVING"])
-            #expect(peer.waitForExit() == 0)
+            #expect(try await peer.waitForExit() == 0)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import H2RPC
 import H2RPCServiceLifecycle
 import Logging
@@ -14,7 +15,7 @@ import Testing
     func childServerStopsGracefullyOnSignal(_ signal: Int32) async throws {
         let port = try freePort()
         let child = try PeerProcess(TestPaths.binDirectory + "/signal-server", ["\(port)"])
-        _ = try child.readLine(containing: "serving on")
+        _ = try await child.readLine(containing: "serving on")
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
         let call = try await channel.bidiStreaming(path: "/signals.Echo/Chat", as: HealthCheckRequest.self) as BidiStreamingCall<HealthCheckRequest, HealthCheckRequest>
         var responses = call.responses.makeAsyncIterator()
@@ -23,14 +24,14 @@ import Testing
 
         child.signal(signal)
         let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
-        _ = try child.readLine(containing: "received \(name): shutting down gracefully")
+        _ = try await child.readLine(containing: "received \(name): shutting down gracefully")
         // The server is shutting down; the call that was in flight goes on to its end.
         try await call.send(HealthCheckRequest(service: "after"))
         #expect(try await responses.next()?.service == "after")
         call.finish()
         #expect(try await responses.next() == nil)
-        _ = try child.readLine(containing: "server stopped")
-        #expect(child.waitForExit() == 0, "\(child.transcript)")
+        _ = try await child.readLine(containing: "server stopped")
+        #expect(try await child.waitForExit() == 0, "\(child.transcript)")
         await channel.close()
     }
 

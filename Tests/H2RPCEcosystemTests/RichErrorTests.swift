@@ -80,17 +80,16 @@ import Testing
     @Test func pythonClientReadsOurRichError() async throws {
         try await withServer([RichErrorService()]) { _, _, port in
             let peer = try PeerProcess(try TestPaths.python3(), ["-u", TestPaths.python + "/rich_errors_peer.py", "client", "--port", "\(port)"])
-            let line = try peer.readLine(containing: "rich error")
+            let line = try await peer.readLine(containing: "rich error")
             #expect(line == "rich error OK")
-            #expect(peer.waitForExit() == 0)
+            #expect(try await peer.waitForExit() == 0)
         }
     }
 
     @Test func ourClientReadsPythonRichError() async throws {
-        let (peer, port) = try TestPaths.startPythonPeer("rich_errors_peer.py", ["server"])
+        let (peer, port) = try await TestPaths.startPythonPeer("rich_errors_peer.py", ["server"])
         defer {
             peer.closeStdin()
-            _ = peer.waitForExit()
         }
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
         let error = try #require(

@@ -9,23 +9,24 @@ import Testing
 @Suite struct TypedMetadataTests {
     private func withInteropServer(_ body: (Grpc_Testing_TestService.Client) async throws -> Void) async throws {
         let peer = try PeerProcess(try TestPaths.python3(), ["-u", TestPaths.python + "/interop_server.py", "--port", "0"])
-        defer {
-            peer.signal(SIGTERM)
-            _ = peer.waitForExit()
-        }
         let line = try await peer.nextLine() ?? ""
         guard line.hasPrefix("listening on "), let port = Int(line.dropFirst("listening on ".count)) else {
             Issue.record("interop_server.py said \"\(line)\"")
+            peer.signal(SIGTERM)
+            _ = try await peer.waitForExit()
             return
         }
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
+        var failure: (any Error)?
         do {
             try await body(Grpc_Testing_TestService.Client(channel: channel))
         } catch {
-            await channel.close()
-            throw error
+            failure = error
         }
         await channel.close()
+        peer.signal(SIGTERM)
+        _ = try await peer.waitForExit()
+        if let failure { throw failure }
     }
 
     @Test func unaryCallSendsMetadataAndReturnsHeadersAndTrailers() async throws {

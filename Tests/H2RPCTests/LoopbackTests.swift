@@ -452,16 +452,32 @@ import Testing
         group.shutdown()
     }
 
+    /// A connection delegate that records the server's GOAWAY.
+    final class GoAwayWatcher: H2ConnectionDelegate, Sendable {
+        let received = Promise<Void>()
+        func connection(_ connection: H2Connection, didReceiveGoAway code: H2ErrorCode, lastStreamID: Int32) {
+            _ = received.complete(())
+        }
+        func connection(_ connection: H2Connection, didClose error: H2Error?) { _ = received.complete(()) }
+    }
+
     @Test func gracefulShutdownLetsCallsInFlightFinish() async throws {
-        let server = RPCServer(services: [TestEchoService(probe: probe)])
+        var config = RPCServer.Configuration()
+        config.loopCount = 1  // the watcher's GOAWAY and the call's come from one loop, in one turn
+        let server = RPCServer(services: [TestEchoService(probe: probe)], configuration: config)
         let port = try await server.start(port: 0)
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
         let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
         try await call.send(EchoMessage(text: "before"))
         var responses = call.responses.makeAsyncIterator()
         #expect(try await responses.next()?.text == "echo:before")
+        // A second connection, idle, whose GOAWAY tells that the shutdown has begun.
+        let loop = try ClientEventLoops.shared(busyPoll: nil).next()
+        let watched = try await H2Connection.connect(to: SocketAddress(host: "127.0.0.1", port: port), on: loop)
+        let watcher = GoAwayWatcher()
+        await loop.submit { watched.delegate = watcher }
         let shutdown = Task { await server.shutdown(gracePeriod: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await watcher.received.wait()
         // The call in flight still works after GOAWAY.
         try await call.send(EchoMessage(text: "during"))
         #expect(try await responses.next()?.text == "echo:during")

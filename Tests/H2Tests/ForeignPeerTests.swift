@@ -19,29 +19,25 @@ import Testing
         fclose(file)
 
         let port = try freePort()
-        let nghttpd = try ChildProcess("/usr/sbin/nghttpd", ["--no-tls", "-d", directory, "\(port)"])
-        defer { nghttpd.stop() }
+        // -v: nghttpd writes "IPv4: listen 0.0.0.0:PORT" once it listens (and then a line per frame).
+        let nghttpd = try ChildProcess("/usr/sbin/nghttpd", ["--no-tls", "-v", "-d", directory, "\(port)"], mergeStderr: true)
+        defer { nghttpd.signal(SIGTERM) }
+        let ready = try await nghttpd.output(containing: "IPv4: listen")
+        try #require(ready != nil, "nghttpd exited before listening: \(nghttpd.transcript)")
         let group = try EventLoopGroup(loopCount: 1)
         defer { group.shutdown() }
-        // nghttpd needs a moment to listen.
-        var client: H2Client?
-        for _ in 0..<100 {
-            client = try? await H2Client.connect(host: "127.0.0.1", port: port, group: group)
-            if client != nil { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let connected = try #require(client)
+        let client = try await H2Client.connect(host: "127.0.0.1", port: port, group: group)
         // Ten concurrent GETs on one connection.
         try await withThrowingTaskGroup(of: H2Client.Response.self) { tasks in
-            for _ in 0..<10 { tasks.addTask { try await connected.request(path: "/data.bin") } }
+            for _ in 0..<10 { tasks.addTask { try await client.request(path: "/data.bin") } }
             for try await response in tasks {
                 #expect(response.status == 200)
                 #expect(response.head["server"]?.hasPrefix("nghttpd") == true)
                 #expect(Bool(response.body == content))
             }
         }
-        let missing = try await connected.request(path: "/no-such-file")
+        let missing = try await client.request(path: "/no-such-file")
         #expect(missing.status == 404)
-        await connected.close()
+        await client.close()
     }
 }

@@ -28,13 +28,13 @@ import Testing
     }
 
     /// protoc reads the values back from our encoding (`protoc --decode`), the same text as from the anchor.
-    @Test func protocDecodesOurEncoding() throws {
+    @Test func protocDecodesOurEncoding() async throws {
         let protoc = try ProcessRunner.which("protoc")
         let bytes = try Self.fixture("order.bin")
         let ours = try Codec_Order(serializedBytes: bytes).serializedBytes()
         let args = ["-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--decode=codec.Order", "Protos/codec.proto"]
-        let fromAnchor = try ProcessRunner.run(protoc, args, stdin: Data(bytes))
-        let fromOurs = try ProcessRunner.run(protoc, args, stdin: Data(ours))
+        let fromAnchor = try await ProcessRunner.run(protoc, args, stdin: Data(bytes))
+        let fromOurs = try await ProcessRunner.run(protoc, args, stdin: Data(ours))
         #expect(fromAnchor.status == 0 && fromOurs.status == 0)
         #expect(!fromAnchor.stdout.isEmpty)
         #expect(fromOurs.stdout == fromAnchor.stdout)

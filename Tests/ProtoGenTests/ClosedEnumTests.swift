@@ -35,23 +35,23 @@ import Testing
         Case("unknown records of other fields in between", [0x50, 0x05, 0xF8, 0x07, 0x01, 0x5A, 0x02, 0x07, 0x63]),
     ]
 
-    private static func python(_ inputs: [[UInt8]]) throws -> [[UInt8]] {
+    private static func python(_ inputs: [[UInt8]]) async throws -> [[UInt8]] {
         let dir = try ProcessRunner.temporaryDirectory()
-        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
             "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports", "--descriptor_set_out=\(dir)/d.pb",
             "Protos/legacy2.proto",
         ])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         try PythonRoundTripTests.writeRecords(inputs, to: dir + "/in.bin")
-        let python = try ProcessRunner.run(try ProcessRunner.which("python3"), [
+        let python = try await ProcessRunner.run(try ProcessRunner.which("python3"), [
             PythonRoundTripTests.script, "reencode", dir + "/d.pb", "legacy.v2.Legacy", dir + "/in.bin", dir + "/out.bin",
         ])
         try #require(python.status == 0, "python: \(python.stderr)")
         return try PythonRoundTripTests.readRecords(dir + "/out.bin")
     }
 
-    @Test func reencodeMatchesPython() throws {
-        let expected = try Self.python(Self.cases.map(\.bytes))
+    @Test func reencodeMatchesPython() async throws {
+        let expected = try await Self.python(Self.cases.map(\.bytes))
         try #require(expected.count == Self.cases.count)
         for (input, python) in zip(Self.cases, expected) {
             let ours = try Legacy_V2_Legacy(serializedBytes: input.bytes).serializedBytes()
@@ -90,15 +90,15 @@ import Testing
 /// Extension fields have no Swift accessors: their records stay in the extended message's unknown
 /// fields and are written back byte-exact, so protoc (C++) reads every extension value again.
 @Suite struct ExtensionPassThroughTests {
-    private func protoc(_ mode: String, _ input: Data) throws -> Data {
-        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+    private func protoc(_ mode: String, _ input: Data) async throws -> Data {
+        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
             "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--\(mode)=legacy.v2.Legacy", "Protos/legacy2.proto",
         ], stdin: input)
         try #require(result.status == 0, "protoc: \(result.stderr)")
         return result.stdout
     }
 
-    @Test func extensionsSurviveOurRoundTrip() throws {
+    @Test func extensionsSurviveOurRoundTrip() async throws {
         let text = """
             id: 3
             [legacy.v2.ext_int]: -7
@@ -115,11 +115,11 @@ import Testing
             }
 
             """
-        let bytes = [UInt8](try protoc("encode", Data(text.utf8)))
+        let bytes = [UInt8](try await protoc("encode", Data(text.utf8)))
         let message = try Legacy_V2_Legacy(serializedBytes: bytes)
         #expect(message.id == 3)
         #expect(!message.unknownFields.isEmpty)
-        let back = try protoc("decode", Data(message.serializedBytes()))
+        let back = try await protoc("decode", Data(message.serializedBytes()))
         #expect(String(decoding: back, as: UTF8.self) == text)
     }
 }

@@ -8,9 +8,9 @@ import Testing
 /// (without source info) for the same file: built from the own parser's model, byte for byte.
 @Suite struct EmbeddedDescriptorTests {
     /// protoc's `FileDescriptorProto` bytes for `file` (the set's only entry without --include_imports).
-    private func protocDescriptor(root: String, file: String) throws -> [UInt8] {
+    private func protocDescriptor(root: String, file: String) async throws -> [UInt8] {
         let out = try ProcessRunner.temporaryDirectory() + "/set.pb"
-        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), ["-I", root, "--descriptor_set_out=" + out, file])
+        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), ["-I", root, "--descriptor_set_out=" + out, file])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         let set = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
         let files = try #require(RawProto.lengthDelimitedFields(1, in: set))
@@ -18,12 +18,12 @@ import Testing
         return files[0]
     }
 
-    private func check(root: String, files: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func check(root: String, files: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let (all, _) = try ProtoCompiler.load(files: files, protoPaths: [root])
         let builder = DescriptorBuilder(files: all)
         for name in files {
             let ours = builder.serialized(try #require(all.first { $0.name == name }))
-            let theirs = try protocDescriptor(root: root, file: name)
+            let theirs = try await protocDescriptor(root: root, file: name)
             let firstDifference = zip(ours, theirs).enumerated().first { $0.element.0 != $0.element.1 }?.offset
                 ?? (ours.count == theirs.count ? nil : min(ours.count, theirs.count))
             #expect(firstDifference == nil, "\(name): \(ours.count) bytes, protoc \(theirs.count); first difference at \(firstDifference ?? 0)",
@@ -31,21 +31,21 @@ import Testing
         }
     }
 
-    @Test func testProtosMatchProtoc() throws {
-        try check(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests", files: [
+    @Test func testProtosMatchProtoc() async throws {
+        try await check(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests", files: [
             "Protos/codec.proto", "Protos/rich2.proto", "Protos/rich3.proto", "Protos/rich_common.proto", "Protos/syntax.proto",
             "Protos/services.proto", "Protos/names.proto", "Protos/wkt.proto", "Protos/legacy2.proto",
         ])
     }
 
-    @Test func projectProtosMatchProtoc() throws {
+    @Test func projectProtosMatchProtoc() async throws {
         let root = ProcessRunner.packageRoot + "/Protos"
-        try check(root: root, files: try FrontEndEquivalenceTests.protoFiles(under: root))
+        try await check(root: root, files: try FrontEndEquivalenceTests.protoFiles(under: root))
     }
 
     /// Options protoc stores in descriptors: standard ones of every kind of element, and custom
     /// scalar options declared in the same file.
-    @Test func optionsMatchProtoc() throws {
+    @Test func optionsMatchProtoc() async throws {
         let dir = try ProcessRunner.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/google/protobuf", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ProcessRunner.packageRoot + "/Protos/google/protobuf/descriptor.proto",
@@ -96,17 +96,17 @@ import Testing
 
             """
         try text.write(toFile: dir + "/opts.proto", atomically: true, encoding: .utf8)
-        try check(root: dir, files: ["opts.proto"])
+        try await check(root: dir, files: ["opts.proto"])
     }
 }
 
 /// The descriptors as generated code exposes them (this target's protos are compiled by the build
 /// plugin): protoc's bytes, the imports' descriptors, symbols, and each service's `fileDescriptor`.
 @Suite struct GeneratedDescriptorTests {
-    @Test func compiledDescriptorIsProtocs() throws {
+    @Test func compiledDescriptorIsProtocs() async throws {
         let root = ProcessRunner.packageRoot + "/Tests/ProtoGenTests"
         let out = try ProcessRunner.temporaryDirectory() + "/set.pb"
-        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), ["-I", root, "--descriptor_set_out=" + out, "Protos/wkt.proto"])
+        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), ["-I", root, "--descriptor_set_out=" + out, "Protos/wkt.proto"])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         let set = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
         let descriptor = Protos_Wkt_ProtoFile.descriptor

@@ -29,15 +29,15 @@ import Testing
         return result
     }
 
-    private func compare(root: String, files: [String], parameter: String, flags: [String]) throws {
+    private func compare(root: String, files: [String], parameter: String, flags: [String]) async throws {
         let generator = try ProcessRunner.generatorPath()
         let dir = try ProcessRunner.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/plugin", withIntermediateDirectories: true)
-        let viaProtoc = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+        let viaProtoc = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
             "-I", root, "--plugin=protoc-gen-h2rpc=" + generator, "--h2rpc_out=\(parameter):\(dir)/plugin",
         ] + files)
         try #require(viaProtoc.status == 0, "protoc: \(viaProtoc.stderr)")
-        let standalone = try ProcessRunner.run(generator, ["--proto_path", root, "--swift_out", dir + "/standalone"] + flags + files)
+        let standalone = try await ProcessRunner.run(generator, ["--proto_path", root, "--swift_out", dir + "/standalone"] + flags + files)
         try #require(standalone.status == 0, "standalone: \(standalone.stderr)")
         let plugin = try Self.tree(dir + "/plugin"), own = try Self.tree(dir + "/standalone")
         #expect(plugin.keys.sorted() == own.keys.sorted())
@@ -47,24 +47,24 @@ import Testing
         }
     }
 
-    @Test func projectProtos() throws {
+    @Test func projectProtos() async throws {
         let root = ProcessRunner.packageRoot + "/Protos"
         let files = try Self.protoFiles(under: root)
         #expect(files.contains("bench.proto") && files.contains("grpc/testing/test.proto")
                 && files.contains("google/protobuf/descriptor.proto"))
-        try compare(root: root, files: files, parameter: "Visibility=Public", flags: ["--visibility", "public"])
+        try await compare(root: root, files: files, parameter: "Visibility=Public", flags: ["--visibility", "public"])
     }
 
-    @Test func richTestProtos() throws {
+    @Test func richTestProtos() async throws {
         let root = ProcessRunner.packageRoot + "/Tests/ProtoGenTests"
         let files = ["Protos/codec.proto", "Protos/rich2.proto", "Protos/rich3.proto", "Protos/rich_common.proto", "Protos/syntax.proto", "Protos/services.proto", "Protos/names.proto", "Protos/wkt.proto", "Protos/legacy2.proto"]
-        try compare(root: root, files: files, parameter: "FileNaming=PathToUnderscores,Services=false",
+        try await compare(root: root, files: files, parameter: "FileNaming=PathToUnderscores,Services=false",
                     flags: ["--file-naming", "PathToUnderscores", "--services", "false"])
     }
 
     /// The response advertises proto3 `optional` support (protoc refuses the plugin otherwise).
-    @Test func pluginAdvertisesProto3Optional() throws {
-        let result = try ProcessRunner.run(try ProcessRunner.generatorPath(), [], stdin: Data())
+    @Test func pluginAdvertisesProto3Optional() async throws {
+        let result = try await ProcessRunner.run(try ProcessRunner.generatorPath(), [], stdin: Data())
         #expect(result.status == 0)
         let response = try Google_Protobuf_Compiler_CodeGeneratorResponse(serializedBytes: [UInt8](result.stdout))
         #expect(response.supportedFeatures == 1)
@@ -73,8 +73,8 @@ import Testing
     }
 
     /// A request that does not decode is answered with `error` set (protoc then fails cleanly).
-    @Test func pluginReportsUndecodableRequest() throws {
-        let result = try ProcessRunner.run(try ProcessRunner.generatorPath(), [], stdin: Data([0x0A, 0x05, 0x61]))
+    @Test func pluginReportsUndecodableRequest() async throws {
+        let result = try await ProcessRunner.run(try ProcessRunner.generatorPath(), [], stdin: Data([0x0A, 0x05, 0x61]))
         #expect(result.status == 0)
         let response = try Google_Protobuf_Compiler_CodeGeneratorResponse(serializedBytes: [UInt8](result.stdout))
         #expect(response.error?.hasPrefix("protoc-gen-h2rpc: cannot decode CodeGeneratorRequest:") == true)

@@ -8,9 +8,9 @@ import Testing
 /// labels, resolved type names, oneofs, proto3 `optional`, map entries, options we read, proto2
 /// defaults in protoc's text form, reserved ranges, and every comment protoc attaches.
 @Suite struct ParserVersusProtocTests {
-    private func compare(root: String, files: [String]) throws {
+    private func compare(root: String, files: [String]) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
-        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
             "-I", root, "--include_imports", "--include_source_info", "--descriptor_set_out=\(dir)/set.pb",
         ] + files)
         try #require(result.status == 0, "protoc: \(result.stderr)")
@@ -32,17 +32,17 @@ import Testing
         }
     }
 
-    @Test func syntaxTortureFile() throws {
-        try compare(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests", files: ["Protos/syntax.proto"])
+    @Test func syntaxTortureFile() async throws {
+        try await compare(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests", files: ["Protos/syntax.proto"])
     }
 
-    @Test func richTestProtos() throws {
-        try compare(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests",
+    @Test func richTestProtos() async throws {
+        try await compare(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests",
                     files: ["Protos/rich3.proto", "Protos/rich2.proto", "Protos/codec.proto", "Protos/legacy2.proto"])
     }
 
-    @Test func projectProtos() throws {
+    @Test func projectProtos() async throws {
         let root = ProcessRunner.packageRoot + "/Protos"
-        try compare(root: root, files: try FrontEndEquivalenceTests.protoFiles(under: root))
+        try await compare(root: root, files: try FrontEndEquivalenceTests.protoFiles(under: root))
     }
 }

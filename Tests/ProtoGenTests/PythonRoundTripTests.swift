@@ -9,9 +9,9 @@ import Testing
     static let script = ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Python/roundtrip.py"
 
     /// A descriptor set of the rich test protos, written by protoc.
-    private func descriptorSet(in dir: String) throws -> String {
+    private func descriptorSet(in dir: String) async throws -> String {
         let out = dir + "/rich.desc"
-        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
             "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports", "--descriptor_set_out=" + out,
             "Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto",
         ])
@@ -19,8 +19,8 @@ import Testing
         return out
     }
 
-    private func python(_ arguments: [String]) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(try ProcessRunner.which("python3"), [Self.script] + arguments)
+    private func python(_ arguments: [String]) async throws -> ProcessRunner.Result {
+        try await ProcessRunner.run(try ProcessRunner.which("python3"), [Self.script] + arguments)
     }
 
     static func readRecords(_ path: String) throws -> [[UInt8]] {
@@ -47,10 +47,10 @@ import Testing
 
     /// `allKnown`: no record may land in unknown fields (false where python adds undeclared numbers
     /// of closed enums, which belong there).
-    private func pythonToSwiftToPython<M: ProtoMessage>(_ type: M.Type, protoName: String, count: Int, allKnown: Bool = true) throws {
+    private func pythonToSwiftToPython<M: ProtoMessage>(_ type: M.Type, protoName: String, count: Int, allKnown: Bool = true) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
-        let desc = try descriptorSet(in: dir)
-        let generated = try python(["gen", desc, protoName, String(count), "20261129", dir + "/py.bin"])
+        let desc = try await descriptorSet(in: dir)
+        let generated = try await python(["gen", desc, protoName, String(count), "20261129", dir + "/py.bin"])
         try #require(generated.status == 0, "python gen: \(generated.stderr)")
         let records = try Self.readRecords(dir + "/py.bin")
         #expect(records.count == count)
@@ -61,15 +61,15 @@ import Testing
             reencoded.append(message.serializedBytes())
         }
         try Self.writeRecords(reencoded, to: dir + "/swift.bin")
-        let check = try python(["check", desc, protoName, dir + "/py.bin", dir + "/swift.bin"])
+        let check = try await python(["check", desc, protoName, dir + "/py.bin", dir + "/swift.bin"])
         #expect(check.status == 0, "\(String(decoding: check.stdout, as: UTF8.self))\(check.stderr)")
     }
 
-    private func swiftToPythonToSwift<M: ProtoMessage>(_ messages: [M], protoName: String) throws {
+    private func swiftToPythonToSwift<M: ProtoMessage>(_ messages: [M], protoName: String) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
-        let desc = try descriptorSet(in: dir)
+        let desc = try await descriptorSet(in: dir)
         try Self.writeRecords(messages.map { $0.serializedBytes() }, to: dir + "/swift.bin")
-        let result = try python(["reencode", desc, protoName, dir + "/swift.bin", dir + "/py.bin"])
+        let result = try await python(["reencode", desc, protoName, dir + "/swift.bin", dir + "/py.bin"])
         try #require(result.status == 0, "python reencode: \(result.stderr)")
         let back = try Self.readRecords(dir + "/py.bin")
         try #require(back.count == messages.count)
@@ -79,42 +79,42 @@ import Testing
         }
     }
 
-    @Test func proto3FromPython() throws {
-        try pythonToSwiftToPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich", count: 300)
+    @Test func proto3FromPython() async throws {
+        try await pythonToSwiftToPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich", count: 300)
     }
 
-    @Test func proto2FromPython() throws {
-        try pythonToSwiftToPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2", count: 300, allKnown: false)
+    @Test func proto2FromPython() async throws {
+        try await pythonToSwiftToPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2", count: 300, allKnown: false)
     }
 
-    @Test func legacyFromPython() throws {
-        try pythonToSwiftToPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy", count: 300, allKnown: false)
+    @Test func legacyFromPython() async throws {
+        try await pythonToSwiftToPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy", count: 300, allKnown: false)
     }
 
-    @Test func legacyToPython() throws {
+    @Test func legacyToPython() async throws {
         var random = SeededRandom(state: 11)
-        try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.legacy2(&random) }, protoName: "legacy.v2.Legacy")
+        try await swiftToPythonToSwift((0..<300).map { _ in RandomMessages.legacy2(&random) }, protoName: "legacy.v2.Legacy")
     }
 
-    @Test func proto3ToPython() throws {
+    @Test func proto3ToPython() async throws {
         var random = SeededRandom(state: 42)
-        try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich3(&random) }, protoName: "rich.v3.Rich")
+        try await swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich3(&random) }, protoName: "rich.v3.Rich")
     }
 
-    @Test func proto2ToPython() throws {
+    @Test func proto2ToPython() async throws {
         var random = SeededRandom(state: 7)
-        try swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich2(&random) }, protoName: "rich.v2.Rich2")
+        try await swiftToPythonToSwift((0..<300).map { _ in RandomMessages.rich2(&random) }, protoName: "rich.v2.Rich2")
     }
 
     /// `description` is protobuf text format: for random messages (every field kind, nested and
     /// recursive messages, maps, oneofs, unknown enum numbers, groups) it equals python's
     /// `text_format.MessageToString` character for character.
-    private func textMatchesPython<M: ProtoMessage & ProtoTextFormattable>(_ type: M.Type, protoName: String) throws {
+    private func textMatchesPython<M: ProtoMessage & ProtoTextFormattable>(_ type: M.Type, protoName: String) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
-        let desc = try descriptorSet(in: dir)
-        let generated = try python(["gen", desc, protoName, "200", "20261203", dir + "/py.bin"])
+        let desc = try await descriptorSet(in: dir)
+        let generated = try await python(["gen", desc, protoName, "200", "20261203", dir + "/py.bin"])
         try #require(generated.status == 0, "python gen: \(generated.stderr)")
-        let text = try python(["text", desc, protoName, dir + "/py.bin", dir + "/py.txt"])
+        let text = try await python(["text", desc, protoName, dir + "/py.bin", dir + "/py.txt"])
         try #require(text.status == 0, "python text: \(text.stderr)")
         let messages = try Self.readRecords(dir + "/py.bin"), texts = try Self.readRecords(dir + "/py.txt")
         try #require(messages.count == 200 && texts.count == 200)
@@ -133,20 +133,20 @@ import Testing
     /// parses to the message python wrote, and python parses our JSON (canonical, and with defaults
     /// written) to the message we had. Equality is checked by python on the binary forms, unknown
     /// fields aside (the proto2 messages carry undeclared closed-enum numbers, which JSON drops).
-    private func jsonMatchesPython<M: ProtoJSONCodable>(_ type: M.Type, protoName: String) throws {
+    private func jsonMatchesPython<M: ProtoJSONCodable>(_ type: M.Type, protoName: String) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
-        let desc = try descriptorSet(in: dir)
-        let generated = try python(["gen", desc, protoName, "200", "20261204", dir + "/py.bin"])
+        let desc = try await descriptorSet(in: dir)
+        let generated = try await python(["gen", desc, protoName, "200", "20261204", dir + "/py.bin"])
         try #require(generated.status == 0, "python gen: \(generated.stderr)")
         // python → JSON → us → binary → python compares.
-        let toJSON = try python(["tojson", desc, protoName, dir + "/py.bin", dir + "/py.json"])
+        let toJSON = try await python(["tojson", desc, protoName, dir + "/py.bin", dir + "/py.json"])
         try #require(toJSON.status == 0, "python tojson: \(toJSON.stderr)")
         var fromPython: [[UInt8]] = []
         for json in try Self.readRecords(dir + "/py.json") {
             fromPython.append(try M(jsonString: String(decoding: json, as: UTF8.self)).serializedBytes())
         }
         try Self.writeRecords(fromPython, to: dir + "/swift.bin")
-        let check = try python(["check", desc, protoName, dir + "/py.bin", dir + "/swift.bin", "nounknown"])
+        let check = try await python(["check", desc, protoName, dir + "/py.bin", dir + "/swift.bin", "nounknown"])
         #expect(check.status == 0, "python → JSON → Swift: \(check.stdout.count > 0 ? String(decoding: check.stdout, as: UTF8.self) : check.stderr)")
         // us → JSON (both option sets) → python → binary → python compares with what we had.
         let messages = try Self.readRecords(dir + "/py.bin").map { bytes throws in try M(serializedBytes: bytes) }
@@ -154,39 +154,39 @@ import Testing
             var texts: [[UInt8]] = []
             for message in messages { texts.append(Array(try message.jsonString(options: options).utf8)) }
             try Self.writeRecords(texts, to: dir + "/swift.json")
-            let parsed = try python(["fromjson", desc, protoName, dir + "/swift.json", dir + "/py2.bin"])
+            let parsed = try await python(["fromjson", desc, protoName, dir + "/swift.json", dir + "/py2.bin"])
             try #require(parsed.status == 0, "python fromjson: \(parsed.stderr)")
             try Self.writeRecords(messages.map { $0.serializedBytes() }, to: dir + "/swift2.bin")
-            let check2 = try python(["check", desc, protoName, dir + "/swift2.bin", dir + "/py2.bin", "nounknown"])
+            let check2 = try await python(["check", desc, protoName, dir + "/swift2.bin", dir + "/py2.bin", "nounknown"])
             #expect(check2.status == 0, "Swift → JSON → python: \(String(decoding: check2.stdout, as: UTF8.self))")
         }
     }
 
-    @Test func proto3JSON() throws { try jsonMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
-    @Test func proto2JSON() throws { try jsonMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
+    @Test func proto3JSON() async throws { try await jsonMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
+    @Test func proto2JSON() async throws { try await jsonMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
 
-    @Test func proto3TextFormat() throws { try textMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
-    @Test func proto2TextFormat() throws { try textMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
-    @Test func legacyTextFormat() throws { try textMatchesPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy") }
+    @Test func proto3TextFormat() async throws { try await textMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
+    @Test func proto2TextFormat() async throws { try await textMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
+    @Test func legacyTextFormat() async throws { try await textMatchesPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy") }
 }
 
 /// proto2 `[default = …]`: an unset field reads its default. Python sets every such field explicitly
 /// to the default it knows (an independent reading of the .proto); we decode that and compare with
 /// our getters' values.
 @Suite struct Proto2DefaultTests {
-    private func pythonDefaults(_ protoName: String, files: [String]) throws -> [UInt8] {
+    private func pythonDefaults(_ protoName: String, files: [String]) async throws -> [UInt8] {
         let dir = try ProcessRunner.temporaryDirectory()
-        let desc = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+        let desc = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
             "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports", "--descriptor_set_out=\(dir)/d.pb",
         ] + files)
         try #require(desc.status == 0, "protoc: \(desc.stderr)")
-        let result = try ProcessRunner.run(try ProcessRunner.which("python3"),
+        let result = try await ProcessRunner.run(try ProcessRunner.which("python3"),
                                            [PythonRoundTripTests.script, "defaults", dir + "/d.pb", protoName, dir + "/out.bin"])
         try #require(result.status == 0, "python: \(result.stderr)")
         return try #require(try PythonRoundTripTests.readRecords(dir + "/out.bin").first)
     }
 
-    @Test func rich2Defaults() throws {
+    @Test func rich2Defaults() async throws {
         let unset = Rich_V2_Rich2()
         #expect(!unset.hasI32 && unset.i32 == 42)
         #expect(unset.serializedBytes().isEmpty)
@@ -197,14 +197,14 @@ import Testing
         expected.d = unset.d
         expected.kind = unset.kind
         expected.escaped = unset.escaped
-        let fromPython = try Rich_V2_Rich2(serializedBytes: try pythonDefaults("rich.v2.Rich2", files: ["Protos/rich2.proto"]))
+        let fromPython = try await Rich_V2_Rich2(serializedBytes: try pythonDefaults("rich.v2.Rich2", files: ["Protos/rich2.proto"]))
         #expect(fromPython == expected)
         #expect(fromPython.hasI32 && fromPython.hasEscaped)
     }
 
-    @Test func syntaxFileDefaults() throws {
+    @Test func syntaxFileDefaults() async throws {
         let unset = Syntax_Test_V1_Outer()
-        let fromPython = try Syntax_Test_V1_Outer(serializedBytes: try pythonDefaults("syntax.test.v1.Outer", files: ["Protos/syntax.proto"]))
+        let fromPython = try await Syntax_Test_V1_Outer(serializedBytes: try pythonDefaults("syntax.test.v1.Outer", files: ["Protos/syntax.proto"]))
         #expect(fromPython.hasEscapes && fromPython.escapes == unset.escapes)
         #expect(fromPython.raw == unset.raw)
         #expect(fromPython.negDouble == unset.negDouble)
@@ -220,16 +220,16 @@ import Testing
 
 /// The generated group types of legacy2.proto against bytes protoc (C++) writes from text format.
 @Suite struct GeneratedGroupTests {
-    private func protocEncode(_ text: String) throws -> [UInt8] {
-        let result = try ProcessRunner.run(try ProcessRunner.which("protoc"), [
+    private func protocEncode(_ text: String) async throws -> [UInt8] {
+        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
             "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--encode=legacy.v2.Legacy", "Protos/legacy2.proto",
         ], stdin: Data(text.utf8))
         try #require(result.status == 0, "protoc: \(result.stderr)")
         return [UInt8](result.stdout)
     }
 
-    @Test func groupsDecodeAndReencodeByteExact() throws {
-        let bytes = try protocEncode("""
+    @Test func groupsDecodeAndReencodeByteExact() async throws {
+        let bytes = try await protocEncode("""
             Point { x: -3 Label { text: "t" } } Entry { key: "k" values: 1 values: 2 } Entry { } Pick { n: 9 }
             child { Point { y: 4 } }
             """)

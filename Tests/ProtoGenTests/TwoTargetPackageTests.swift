@@ -7,7 +7,7 @@ import Testing
 /// imports Base's module instead of declaring its types again, and neither target re-declares the
 /// well-known types (two `Google_Protobuf_Timestamp`s would make App ambiguous).
 @Suite struct TwoTargetPackageTests {
-    @Test func crossTargetImportsAndSharedWellKnownTypes() throws {
+    @Test func crossTargetImportsAndSharedWellKnownTypes() async throws {
         // Built under .build so that later runs reuse the build; the sources are copied fresh.
         let work = ProcessRunner.packageRoot + "/.build/fixtures/TwoTargets"
         let fm = FileManager.default
@@ -21,14 +21,14 @@ import Testing
             try fm.createSymbolicLink(atPath: work + "/h2rpc", withDestinationPath: ProcessRunner.packageRoot)
         }
         let swift = try ProcessRunner.which("swift")
-        let build = try ProcessRunner.run(swift, ["build", "--product", "App"], currentDirectory: work)
+        let build = try await ProcessRunner.run(swift, ["build", "--product", "App"], currentDirectory: work)
         let output = String(decoding: build.stdout, as: UTF8.self) + build.stderr
         try #require(build.status == 0, "swift build failed:\n\(output)")
         // Compiler warnings (`file:line:col: warning:`); SwiftPM's notes about dependency packages'
         // own layout (`warning: 'swift-distributed-tracing': found 1 file(s) which are unhandled`) are not ours.
         #expect(!output.contains(": warning:"), "\(output)")
 
-        let run = try ProcessRunner.run(work + "/.build/debug/App", [])
+        let run = try await ProcessRunner.run(work + "/.build/debug/App", [])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(String(decoding: run.stdout, as: UTF8.self) == """
             equal: true

@@ -7,15 +7,15 @@ import Testing
 /// conversions (`Timestamp.FromJsonString`, `Duration.FromJsonString`/`FromNanoseconds`).
 @Suite struct WellKnownConversionTests {
     /// Runs python and returns its output lines, each a space-separated list of integers.
-    private func python(_ script: String) throws -> [[Int64]] {
-        let result = try ProcessRunner.run(try ProcessRunner.which("python3"), ["-c", script])
+    private func python(_ script: String) async throws -> [[Int64]] {
+        let result = try await ProcessRunner.run(try ProcessRunner.which("python3"), ["-c", script])
         try #require(result.status == 0, "python: \(result.stderr)")
         return String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map { line in
             line.split(separator: " ").compactMap { Int64($0) }
         }
     }
 
-    @Test func timestampFromDateMatchesPython() throws {
+    @Test func timestampFromDateMatchesPython() async throws {
         // Instants a Double holds exactly, before and after the epoch.
         let instants: [(String, Double)] = [
             ("1970-01-01T00:00:00Z", 0), ("1969-12-31T23:59:59.250Z", -0.75), ("2023-11-14T22:13:20.500Z", 1_700_000_000.5),
@@ -25,7 +25,7 @@ import Testing
         let script = "from google.protobuf import timestamp_pb2\n" + instants.map {
             "t = timestamp_pb2.Timestamp(); t.FromJsonString('\($0.0)'); print(t.seconds, t.nanos)"
         }.joined(separator: "\n")
-        let expected = try python(script)
+        let expected = try await python(script)
         try #require(expected.count == instants.count)
         for ((text, seconds), values) in zip(instants, expected) {
             let ours = Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: seconds))
@@ -43,7 +43,7 @@ import Testing
         #expect(t.seconds == 1 && t.nanos == 0)
     }
 
-    @Test func durationMatchesPython() throws {
+    @Test func durationMatchesPython() async throws {
         let cases: [(String, Duration)] = [
             ("FromJsonString('1.5s')", .milliseconds(1500)), ("FromJsonString('-1.5s')", .milliseconds(-1500)),
             ("FromNanoseconds(-1)", .nanoseconds(-1)), ("FromJsonString('-0.000000001s')", .nanoseconds(-1)),
@@ -54,7 +54,7 @@ import Testing
         let script = "from google.protobuf import duration_pb2\n" + cases.map {
             "d = duration_pb2.Duration(); d.\($0.0); print(d.seconds, d.nanos)"
         }.joined(separator: "\n")
-        let expected = try python(script)
+        let expected = try await python(script)
         try #require(expected.count == cases.count)
         for ((call, duration), values) in zip(cases, expected) {
             let ours = Google_Protobuf_Duration(duration)
@@ -69,7 +69,7 @@ import Testing
     }
 
     /// The special JSON forms, compared with python's json_format for the same values, and read back.
-    @Test func specialJSONFormsMatchPython() throws {
+    @Test func specialJSONFormsMatchPython() async throws {
         var ts = Google_Protobuf_Timestamp()
         ts.seconds = -1
         ts.nanos = 250_000_000
@@ -99,7 +99,7 @@ import Testing
                       wrappers_pb2.Int64Value(value=-9007199254740993)]:
                 print(json.dumps(json_format.MessageToDict(m), separators=(",", ":"), sort_keys=True))
             """
-        let result = try ProcessRunner.run(try ProcessRunner.which("python3"), ["-c", script])
+        let result = try await ProcessRunner.run(try ProcessRunner.which("python3"), ["-c", script])
         try #require(result.status == 0, "python: \(result.stderr)")
         let theirs = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
         #expect(ours == theirs)

@@ -72,21 +72,21 @@ enum BadInputs {
         #expect(throws: input.expected) { try TestAll(serializedBytes: input.bytes) }
     }
 
-    @Test func pythonRejectsEveryBadInput() throws {
-        let verdicts = try Tools.pythonCheck("wiretest.TestAll", BadInputs.all.map(\.bytes))
+    @Test func pythonRejectsEveryBadInput() async throws {
+        let verdicts = try await Tools.pythonCheck("wiretest.TestAll", BadInputs.all.map(\.bytes))
         try #require(verdicts.count == BadInputs.all.count)
         for (input, verdict) in zip(BadInputs.all, verdicts) {
             #expect(verdict.hasPrefix("error"), "python accepted: \(input.name)")
         }
     }
 
-    @Test func depthLimitIsProtobufs() throws {
+    @Test func depthLimitIsProtobufs() async throws {
         // 100 nested levels decode (as in C++ and python), 101 do not.
         #expect(throws: Never.self) { try Wiretest_Nested(serializedBytes: BadInputs.chain(100)) }
         #expect(throws: ProtoDecodeError(.nestingTooDeep, offset: BadInputs.chain(101).count, fieldNumber: 3)) {
             try Wiretest_Nested(serializedBytes: BadInputs.chain(101))
         }
-        let python = try Tools.pythonCheck("wiretest.Nested", [BadInputs.chain(100), BadInputs.chain(101)])
+        let python = try await Tools.pythonCheck("wiretest.Nested", [BadInputs.chain(100), BadInputs.chain(101)])
         #expect(python.count == 2 && python[0] == "ok" && python[1].hasPrefix("error"))
         // A custom limit.
         let limits = ProtoDecodeLimits(maxDepth: 2)
@@ -112,7 +112,7 @@ enum BadInputs {
     }
 
     /// Inputs protobuf must accept although they look odd (conformance "must succeed" list).
-    @Test func oddButValidInputsDecode() throws {
+    @Test func oddButValidInputsDecode() async throws {
         // Over-long varint: 1 padded to 10 bytes; a 10th byte with bits beyond 64 is ignored.
         #expect(try TestAll(serializedBytes: [0x08, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).fInt32 == 1)
         #expect(try TestAll(serializedBytes: [0x20] + Array(repeating: 0xFF, count: 9) + [0x7F]).fUint64 == .max)
@@ -124,7 +124,7 @@ enum BadInputs {
         #expect(try TestAll(serializedBytes: [0xFA, 0x02, 0x00]).rFixed32 == [])
         #expect(try TestAll(serializedBytes: [0x8A, 0x01, 0x00]).fNested == Wiretest_Nested())
         // The same inputs through python: accepted.
-        let python = try Tools.pythonCheck("wiretest.TestAll", [
+        let python = try await Tools.pythonCheck("wiretest.TestAll", [
             [0x08, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00],
             [0x20] + Array(repeating: 0xFF, count: 9) + [0x7F],
         ])

@@ -152,9 +152,9 @@ enum GoldenCases {
 @Suite struct GoldenTests {
     /// Encodes every case with protoc in one run (as the records of `Cases.cases`), then compares case
     /// by case so that a failure names its text.
-    func check(_ cases: [GoldenCase]) throws {
+    func check(_ cases: [GoldenCase]) async throws {
         let text = cases.map { "cases { \($0.text) }" }.joined(separator: "\n")
-        let golden = try Tools.protocEncode("wiretest.Cases", text: text)
+        let golden = try await Tools.protocEncode("wiretest.Cases", text: text)
         let slices = Records.split(golden)
         try #require(slices.count == cases.count)
         // scripts/fuzz-seeds.sh collects protoc's bytes as the fuzzer's seed corpus.
@@ -177,15 +177,15 @@ enum GoldenCases {
         #expect(all.serializedBytes() == golden)
     }
 
-    @Test func scalarsRepeatedAndNestedMatchProtoc() throws {
-        try check(GoldenCases.scalars)
+    @Test func scalarsRepeatedAndNestedMatchProtoc() async throws {
+        try await check(GoldenCases.scalars)
     }
 
-    @Test func oneofsMatchProtoc() throws {
-        try check(GoldenCases.oneofs)
+    @Test func oneofsMatchProtoc() async throws {
+        try await check(GoldenCases.oneofs)
     }
 
-    @Test func singleEntryMapsMatchProtoc() throws {
-        try check(GoldenCases.maps)
+    @Test func singleEntryMapsMatchProtoc() async throws {
+        try await check(GoldenCases.maps)
     }
 }

@@ -5,11 +5,11 @@ import Testing
 
 @Suite struct GroupTests {
     /// protoc writes the message from text; we decode every group, re-encode, and get protoc's bytes.
-    @Test func decodesAndReencodesProtocsBytes() throws {
+    @Test func decodesAndReencodesProtocsBytes() async throws {
         let text = """
             f_int32: 1 G { x: 3 Inner { s: "in" } plain { v: -2 } } R { y: 7 } R { } R { y: 18446744073709551615 } tail: "\\001\\002"
             """
-        let bytes = try Tools.protocEncode("wiretest2.WithGroups", text: text, file: "groups.proto")
+        let bytes = try await Tools.protocEncode("wiretest2.WithGroups", text: text, file: "groups.proto")
         let m = try Wiretest2_WithGroups(serializedBytes: bytes)
         #expect(m.fInt32 == 1)
         #expect(m.g?.x == 3 && m.g?.inner?.s == "in" && m.g?.plain?.v == -2)
@@ -21,21 +21,21 @@ import Testing
     }
 
     /// What we encode, protoc decodes to the same text it would have encoded from.
-    @Test func protocReadsOurEncoding() throws {
+    @Test func protocReadsOurEncoding() async throws {
         var m = Wiretest2_WithGroups()
         m.g = .init()
         m.g?.inner = .init()
         m.g?.inner?.s = "é"
         m.r = [.init(), .init()]
         m.r[1].y = 5
-        let text = try Tools.protocDecode("wiretest2.WithGroups", bytes: m.serializedBytes(), file: "groups.proto")
+        let text = try await Tools.protocDecode("wiretest2.WithGroups", bytes: m.serializedBytes(), file: "groups.proto")
         #expect(text == "G {\n  Inner {\n    s: \"\\303\\251\"\n  }\n}\nR {\n}\nR {\n  y: 5\n}\n")
     }
 
     /// A repeated occurrence of a singular group merges into it, as for a nested message.
-    @Test func repeatedSingularGroupMerges() throws {
-        let first = try Tools.protocEncode("wiretest2.WithGroups", text: "G { x: 3 }", file: "groups.proto")
-        let second = try Tools.protocEncode("wiretest2.WithGroups", text: "G { Inner { s: \"a\" } }", file: "groups.proto")
+    @Test func repeatedSingularGroupMerges() async throws {
+        let first = try await Tools.protocEncode("wiretest2.WithGroups", text: "G { x: 3 }", file: "groups.proto")
+        let second = try await Tools.protocEncode("wiretest2.WithGroups", text: "G { Inner { s: \"a\" } }", file: "groups.proto")
         let m = try Wiretest2_WithGroups(serializedBytes: first + second)
         #expect(m.g?.x == 3 && m.g?.inner?.s == "a")
     }
@@ -50,12 +50,12 @@ import Testing
     }
 
     /// A group field number arriving with another wire type is kept as an unknown field (python too).
-    @Test func wrongWireTypeIsKeptAsUnknown() throws {
+    @Test func wrongWireTypeIsKeptAsUnknown() async throws {
         let bytes: [UInt8] = [0x12, 0x02, 0x18, 0x05, 0x08, 0x01]  // field 2 length-delimited, then f_int32 = 1
         let m = try Wiretest2_WithGroups(serializedBytes: bytes)
         #expect(m.g == nil && m.fInt32 == 1)
         #expect(m.unknownFields.bytes == [0x12, 0x02, 0x18, 0x05])
-        let python = try Tools.pythonCheck("wiretest2.WithGroups", [bytes], file: "groups.proto")
+        let python = try await Tools.pythonCheck("wiretest2.WithGroups", [bytes], file: "groups.proto")
         #expect(python == ["ok"])
         #expect(m.serializedBytes() == [0x08, 0x01, 0x12, 0x02, 0x18, 0x05])
     }
@@ -87,8 +87,8 @@ import Testing
         #expect(throws: input.expected) { try Wiretest2_WithGroups(serializedBytes: input.bytes) }
     }
 
-    @Test func pythonRejectsEveryMalformedGroup() throws {
-        let verdicts = try Tools.pythonCheck("wiretest2.WithGroups", Self.malformed.map(\.bytes), file: "groups.proto")
+    @Test func pythonRejectsEveryMalformedGroup() async throws {
+        let verdicts = try await Tools.pythonCheck("wiretest2.WithGroups", Self.malformed.map(\.bytes), file: "groups.proto")
         try #require(verdicts.count == Self.malformed.count)
         for (input, verdict) in zip(Self.malformed, verdicts) {
             #expect(verdict.hasPrefix("error"), "python accepted: \(input.name)")

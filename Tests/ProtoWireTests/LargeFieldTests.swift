@@ -21,8 +21,8 @@ import Testing
         String(repeating: "a\u{E9}\u{4E2D}\u{1F389}", count: n / 10) + String(repeating: "x", count: n % 10)
     }
 
-    @Test func encodesAndDecodesExactlyAsPythonAtEverySize() throws {
-        let python = try Tools.pythonLarge(Self.sizes)
+    @Test func encodesAndDecodesExactlyAsPythonAtEverySize() async throws {
+        let python = try await Tools.pythonLarge(Self.sizes)
         try #require(python.count == 2 * Self.sizes.count)
         for (i, n) in Self.sizes.enumerated() {
             var plain = TestAll()
@@ -47,7 +47,7 @@ import Testing
     /// An invalid byte at the start, in the middle, at the end, and a sequence cut short by the end of
     /// the field, in ASCII and in multibyte text: a typed error naming field 14 at the string's first
     /// byte, and python rejects the same inputs.
-    @Test func rejectsInvalidUTF8AtEverySizeNamingTheField() throws {
+    @Test func rejectsInvalidUTF8AtEverySizeNamingTheField() async throws {
         var inputs: [(bytes: [UInt8], valueStart: Int)] = []
         for n in Self.sizes where n > 0 {
             let ascii = Array(Self.ascii(n).utf8), mixed = Array(Self.mixed(n).utf8)
@@ -74,7 +74,7 @@ import Testing
                     && error.description.contains("(field 14)")
             }
         }
-        let verdicts = try Tools.pythonCheck("wiretest.TestAll", inputs.map(\.bytes))
+        let verdicts = try await Tools.pythonCheck("wiretest.TestAll", inputs.map(\.bytes))
         #expect(verdicts.count == inputs.count)
         #expect(verdicts.allSatisfy { $0.hasPrefix("error") }, "python accepted one of the invalid strings")
     }

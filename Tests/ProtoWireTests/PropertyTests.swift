@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct PropertyTests {
     @Test(arguments: [UInt64(1), 2, 3, 4])
-    func randomMessagesRoundTripThroughPythonAndProtoc(seed: UInt64) throws {
+    func randomMessagesRoundTripThroughPythonAndProtoc(seed: UInt64) async throws {
         var g = SplitMix64(seed: seed)
         let messages = (0..<100).map { _ in TestAll.random(using: &g) }
         let ours = messages.map { $0.serializedBytes() }
@@ -16,8 +16,8 @@ import Testing
             #expect(back == m)
             #expect(back.serializedBytes() == bytes)
         }
-        let python = try Tools.pythonRoundTrip("wiretest.TestAll", ours)
-        let cpp = try Tools.protocCanonical(ours)
+        let python = try await Tools.pythonRoundTrip("wiretest.TestAll", ours)
+        let cpp = try await Tools.protocCanonical(ours)
         try #require(python.count == messages.count && cpp.count == messages.count)
         for (i, m) in messages.enumerated() {
             #expect(try TestAll(serializedBytes: python[i]) == m, "seed \(seed) message \(i): python parsed another message")

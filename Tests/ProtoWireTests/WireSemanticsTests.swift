@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct WireSemanticsTests {
     /// Several entries per map: protoc's deterministic output sorts by key, as ProtoWire does.
-    @Test func multiEntryMapsMatchProtocDeterministic() throws {
+    @Test func multiEntryMapsMatchProtocDeterministic() async throws {
         var m = TestAll()
         m.mInt32Int32 = [5: 1, -3: 2, 0: 0, .max: -1, .min: 7]
         m.mInt64String = [2: "b", 1: "a", -1: "z"]
@@ -29,16 +29,16 @@ import Testing
             m_fixed64_bool { key: 1 value: true } m_fixed64_bool { key: 0 value: false }
             m_fixed64_bool { key: 18446744073709551615 value: true }
             """
-        let golden = try Tools.protocEncode("wiretest.TestAll", text: text)
+        let golden = try await Tools.protocEncode("wiretest.TestAll", text: text)
         #expect(m.serializedBytes() == golden)
         #expect(try TestAll(serializedBytes: golden) == m)
         // python reads the same maps from the same text (its own map order differs; compared by value).
-        #expect(try TestAll(serializedBytes: try Tools.pythonEncode("wiretest.TestAll", text: text)) == m)
+        #expect(try TestAll(serializedBytes: try await Tools.pythonEncode("wiretest.TestAll", text: text)) == m)
     }
 
     /// Map entries with the key or value missing, swapped, or duplicated: protoc encodes the entry as a
     /// repeated message (`MapEdges.entries`), whose bytes are those of the map field 101.
-    @Test func mapEntriesWithMissingSwappedOrRepeatedParts() throws {
+    @Test func mapEntriesWithMissingSwappedOrRepeatedParts() async throws {
         // Field 101 entries written by hand: [value only], [key only], [value, key], [key 1, key 2, value].
         let entries: [[UInt8]] = [
             [0x10, 0x07],  // value 7, key missing → key 0
@@ -51,12 +51,12 @@ import Testing
         let m = try TestAll(serializedBytes: bytes)
         #expect(m.mInt32Int32 == [0: 7, 5: 0, 6: 9, 2: 3])
         // python reads the same bytes to the same map.
-        let python = try Tools.pythonRoundTrip("wiretest.TestAll", [bytes])
+        let python = try await Tools.pythonRoundTrip("wiretest.TestAll", [bytes])
         #expect(try TestAll(serializedBytes: python[0]) == m)
     }
 
     /// Everything TestAll has but Narrow does not know comes back byte-exact, in arrival order.
-    @Test func unknownFieldsAreKeptByteExact() throws {
+    @Test func unknownFieldsAreKeptByteExact() async throws {
         // A rich TestAll encoded by C++ (protoc re-encodes our random values), with field 1 set.
         var g = SplitMix64(seed: 77)
         var inputs: [[UInt8]] = []
@@ -65,7 +65,7 @@ import Testing
             m.fInt32 = 5
             inputs.append(m.serializedBytes())
         }
-        for full in try Tools.protocCanonical(inputs) {
+        for full in try await Tools.protocCanonical(inputs) {
             try checkNarrow(full)
         }
     }
@@ -78,22 +78,22 @@ import Testing
     }
 
     /// A known field number with an unexpected wire type is kept as an unknown field, as python does.
-    @Test func knownFieldWithWrongWireTypeIsKeptAsUnknown() throws {
+    @Test func knownFieldWithWrongWireTypeIsKeptAsUnknown() async throws {
         let bytes: [UInt8] = [0x0A, 0x01, 0x41, 0x15, 0x01, 0x02, 0x03, 0x04, 0x10, 0x07]  // f_int32 as LEN, f_int64 as I32, then f_int64 = 7
         let m = try TestAll(serializedBytes: bytes)
         #expect(m.fInt32 == 0 && m.fInt64 == 7)
         #expect(m.unknownFields.bytes == [0x0A, 0x01, 0x41, 0x15, 0x01, 0x02, 0x03, 0x04])
-        let python = try Tools.pythonRoundTrip("wiretest.TestAll", [bytes])
+        let python = try await Tools.pythonRoundTrip("wiretest.TestAll", [bytes])
         #expect(python == [[0x10, 0x07, 0x0A, 0x01, 0x41, 0x15, 0x01, 0x02, 0x03, 0x04]])
         #expect(m.serializedBytes() == python[0])
     }
 
     /// proto2 groups (wire types 3/4), nested and repeated, are skipped and kept as unknown fields.
-    @Test func groupsAreSkippedAndKept() throws {
+    @Test func groupsAreSkippedAndKept() async throws {
         let text = """
             f_int32: 1 G { x: 3 Inner { s: "in" } } R { y: 7 } R { } R { y: 18446744073709551615 } tail: "\\001\\002"
             """
-        let bytes = try Tools.protocEncode("wiretest2.WithGroups", text: text, file: "groups.proto")
+        let bytes = try await Tools.protocEncode("wiretest2.WithGroups", text: text, file: "groups.proto")
         #expect(bytes.contains(0x13) && bytes.contains(0x14))  // start/end group tags of field 2
         let narrow = try Wiretest_Narrow(serializedBytes: bytes)
         #expect(narrow.fInt32 == 1)
@@ -102,7 +102,7 @@ import Testing
 
     /// Packed input for fields declared unpacked and unpacked input for packed fields, of every
     /// packable type, decode to the same values (protoc writes the other form from PackingSwapped).
-    @Test func packedAndUnpackedAreBothAccepted() throws {
+    @Test func packedAndUnpackedAreBothAccepted() async throws {
         var expected = TestAll()
         expected.rInt32 = GoldenCases.int32s; expected.uInt32 = GoldenCases.int32s
         expected.rInt64 = GoldenCases.int64s; expected.uInt64 = GoldenCases.int64s
@@ -131,17 +131,17 @@ import Testing
             list("float", floats, TextFormat.float), list("double", doubles, TextFormat.float),
             list("bool", [true, false, true], GoldenCases.desc), list("color", GoldenCases.colors, TextFormat.color),
         ].joined(separator: "\n")
-        let swapped = try Tools.protocEncode("wiretest.PackingSwapped", text: text)
+        let swapped = try await Tools.protocEncode("wiretest.PackingSwapped", text: text)
         let decoded = try TestAll(serializedBytes: swapped)
         #expect(decoded == expected)
         #expect(decoded.unknownFields.isEmpty)
         // And re-encoded in the declared forms, the bytes are protoc's for TestAll.
-        #expect(decoded.serializedBytes() == (try Tools.protocEncode("wiretest.TestAll", text: text)))
+        #expect(decoded.serializedBytes() == (try await Tools.protocEncode("wiretest.TestAll", text: text)))
     }
 
     /// Concatenated encodings merge: singular scalars last-wins, messages merge, repeated append,
     /// oneof switches (message members merge) — compared with python's merge of the same bytes.
-    @Test func concatenationMergesLikePython() throws {
+    @Test func concatenationMergesLikePython() async throws {
         var seed = SplitMix64(seed: 0x5EED_0001)
         var inputs: [[UInt8]] = []
         var ours: [[UInt8]] = []
@@ -167,7 +167,7 @@ import Testing
         #expect(merged.fInt32 == 2 && merged.oString == "first" && merged.rInt32 == [4, 3])
         inputs.append(joined)
         ours.append(merged.serializedBytes())
-        let python = try Tools.pythonRoundTrip("wiretest.TestAll", inputs)
+        let python = try await Tools.pythonRoundTrip("wiretest.TestAll", inputs)
         // (Not compared with protoc: its text round trip keeps duplicate map keys of a concatenation.)
         try #require(python.count == inputs.count)
         for i in inputs.indices {

@@ -46,7 +46,7 @@ import Testing
         // so use a listener that accepts and never writes: a serve child of another protocol's port is not
         // needed — python's socket module is an independent one.
         let script = "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen();s.settimeout(30);print(s.getsockname()[1],flush=True)\nc,_=s.accept();time.sleep(30)"
-        let python = try ChildProcess(executable: PythonProcess.interpreter, arguments: ["-c", script])
+        let python = try ChildProcess(executable: try await PythonProcess.interpreter(), arguments: ["-c", script])
         defer { python.signal(SIGKILL) }
         let port = try #require(Int(try await python.firstLine() ?? ""))
         let outcome = try await RPCBenchProcess.run(
@@ -102,42 +102,23 @@ import Testing
         }
     }
 
-    /// The child server of rpcbench process `parent`, once it has one (its pid is not announced:
-    /// /proc is looked at again every 50 ms).
-    func childServer(of parent: Int32) async throws -> Int32? {
-        for _ in 0..<200 {
-            if let child = RPCBenchProcess.children(of: parent).first { return child }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
-    }
-
-    /// Whether `pid` is gone within a few seconds (it is not our child: /proc is looked at again every 50 ms).
-    func exits(_ pid: Int32) async throws -> Bool {
-        for _ in 0..<100 {
-            if !RPCBenchProcess.isAlive(pid) { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return !RPCBenchProcess.isAlive(pid)
-    }
-
     @Test func sigintStopsTheChildServer() async throws {
-        let parent = try RPCBenchProcess.start(["compare", "tcp", "--duration", "30"])
-        let server = try #require(try await childServer(of: parent.pid), "no child server appeared")
-        parent.signal(SIGINT)
-        let outcome = try await parent.finished()
+        let run = try WatchedCompare(["compare", "tcp", "--duration", "30"])
+        _ = try #require(try await run.serverPID(), "no child server appeared")
+        run.parent.signal(SIGINT)
+        let outcome = try await run.parent.finished()
         #expect(outcome.status == 130)
         #expect(outcome.stderr.hasSuffix("rpcbench: interrupted\n"))
-        #expect(try await exits(server))
+        try await run.serverExited()
     }
 
     @Test func aKilledParentLeavesNoOrphan() async throws {
-        let parent = try RPCBenchProcess.start(["compare", "tcp", "--duration", "30"])
-        let server = try #require(try await childServer(of: parent.pid), "no child server appeared")
-        parent.signal(SIGKILL)
-        _ = try await parent.finished()
+        let run = try WatchedCompare(["compare", "tcp", "--duration", "30"])
+        _ = try #require(try await run.serverPID(), "no child server appeared")
+        run.parent.signal(SIGKILL)
+        _ = try await run.parent.finished()
         // The child sees its stdin close and exits by itself.
-        #expect(try await exits(server))
+        try await run.serverExited()
     }
 
     @Test func aServerThatExitsEarlyIsReported() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import RPCBenchCore
 @testable import RPCBenchServer
@@ -82,21 +83,14 @@ enum PythonProcess {
 
     /// The interpreter's own path: `python3` may be a version manager's shim that runs python as its child,
     /// and terminating the shim would leave the server running.
-    static let interpreter: String = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
-        let out = Pipe()
-        process.standardOutput = out
-        guard (try? process.run()) != nil else { return "python3" }
-        let path = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return path.trimmingCharacters(in: .whitespacesAndNewlines)
-    }()
+    static func interpreter() async throws -> String {
+        let output = try await runChecked("/usr/bin/env", ["python3", "-c", "import sys; print(sys.executable)"])
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     static func start(script: String) async throws -> (process: ChildProcess, port: Int) {
         let process = try ChildProcess(
-            executable: interpreter, arguments: [scripts.appendingPathComponent(script).path], mergeOutput: true)
+            executable: try await interpreter(), arguments: [scripts.appendingPathComponent(script).path], mergeOutput: true)
         let line = try await process.firstLine() ?? ""
         guard let port = ChildOutput.listeningPort(in: line) else {
             process.signal(SIGKILL)
@@ -107,7 +101,7 @@ enum PythonProcess {
 
     static func run(script: String, arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = try ChildProcess(
-            executable: interpreter, arguments: [scripts.appendingPathComponent(script).path] + arguments, mergeOutput: true)
+            executable: try await interpreter(), arguments: [scripts.appendingPathComponent(script).path] + arguments, mergeOutput: true)
         let outcome = try await process.finished()
         return (outcome.status, outcome.stdout)
     }

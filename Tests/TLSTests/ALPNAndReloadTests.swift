@@ -3,7 +3,9 @@ import Testing
 
 /// Servers require ALPN h2; certificates reload without a restart.
 @Suite struct ALPNAndReloadTests {
-    let pki = TestPKI.shared
+    let pki: TestPKI
+
+    init() async throws { pki = try await TestPKI.shared() }
 
     func handshake(offering alpn: [String]) throws -> Pump {
         let server = try TLSServerContext(pki.serverConfiguration())

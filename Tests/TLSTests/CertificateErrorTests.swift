@@ -3,7 +3,9 @@ import Testing
 
 /// Each bad-certificate and bad-key case ends the handshake with its own kind and a one-line message.
 @Suite struct CertificateErrorTests {
-    let pki = TestPKI.shared
+    let pki: TestPKI
+
+    init() async throws { pki = try await TestPKI.shared() }
 
     func handshake(
         serverCertificate: String = "server-chain.pem", serverKey: String = "server.key",

@@ -4,7 +4,9 @@ import Testing
 
 /// Client and server engines joined in memory: handshake, data both ways, gathering, close.
 @Suite struct EngineHandshakeTests {
-    let pki = TestPKI.shared
+    let pki: TestPKI
+
+    init() async throws { pki = try await TestPKI.shared() }
 
     func engines(
         server: TLSServerConfiguration? = nil, client: TLSClientConfiguration? = nil, host: String = "localhost"

@@ -7,7 +7,9 @@ import Testing
 
 /// HTTP/2 over `TLSByteStream` and over Unix sockets, with our own server and client.
 @Suite struct H2OverTLSTests {
-    let pki = TestPKI.shared
+    let pki: TestPKI
+
+    init() async throws { pki = try await TestPKI.shared() }
 
     /// Echoes the request body.
     static let echo: H2Server.Handler = { request, response in

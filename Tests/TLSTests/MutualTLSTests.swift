@@ -3,7 +3,9 @@ import Testing
 
 /// Client-certificate verification none / optional / required, and the peer identity it yields.
 @Suite struct MutualTLSTests {
-    let pki = TestPKI.shared
+    let pki: TestPKI
+
+    init() async throws { pki = try await TestPKI.shared() }
 
     func handshake(
         _ verification: TLSClientCertificateVerification, clientCertificate: String?, version: TLSVersion = .v1_3

@@ -7,7 +7,9 @@ import Testing
 /// TLS against the `openssl` command over real sockets: our client engine to `openssl s_server`,
 /// `openssl s_client` to our server engine, and a plaintext client on our TLS port.
 @Suite struct RealPeerTests {
-    let pki = TestPKI.shared
+    let pki: TestPKI
+
+    init() async throws { pki = try await TestPKI.shared() }
 
     /// Starts `openssl s_server` on an ephemeral loopback port; its "ACCEPT host:port" line is the readiness signal.
     func startServer(_ extra: [String]) async throws -> (OpenSSLPeer, Int) {

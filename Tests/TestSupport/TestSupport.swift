@@ -151,3 +151,34 @@ public func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_
     let result = closeFrom(&actions, 3)
     precondition(result == 0, "posix_spawn_file_actions_addclosefrom_np: \(String(cString: strerror(result)))")
 }
+
+/// A failed system call of a test helper.
+public struct SystemCallError: Error, CustomStringConvertible {
+    public let call: String
+    public let code: Int32
+    public init(call: String, code: Int32) {
+        self.call = call
+        self.code = code
+    }
+    public var description: String { "\(call): \(String(cString: strerror(code)))" }
+}
+
+/// A loopback port that was free a moment ago (bound, read, closed): for a child server that must
+/// be told its port up front.
+public func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw SystemCallError(call: "socket", code: errno) }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    guard bound == 0 else { throw SystemCallError(call: "bind", code: errno) }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

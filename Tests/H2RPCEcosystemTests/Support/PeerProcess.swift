@@ -1,152 +1,52 @@
-import Foundation
 import Glibc
 import TestSupport
 
-/// A child process (posix_spawn, no Foundation) whose stdout the test reads line by line and whose
-/// stdin it holds open; used for the Python peers and the signal-server.
-final class PeerProcess: @unchecked Sendable {
-    let pid: pid_t
-    private let stdoutFD: Int32
-    private var stdinFD: Int32
-    private var buffered: [UInt8] = []
-    private var reaped: Int32?
-    /// Every line read so far (for failure messages).
-    private(set) var transcript: [String] = []
+/// A child process whose stdout the test reads line by line and whose stdin it holds open; used for
+/// the Python peers and the signal-server. Its output and exit are awaited, never blocking a thread
+/// of the cooperative pool; its stderr goes to the test's stderr.
+final class PeerProcess: Sendable {
+    private let child: ChildProcess
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    /// Starts `path` with `arguments`; its stderr goes to the test's stderr.
+    /// Starts `path` with `arguments`.
     init(_ path: String, _ arguments: [String]) throws {
-        var out: [Int32] = [-1, -1]
-        var input: [Int32] = [-1, -1]
-        guard pipe(&out) == 0, pipe(&input) == 0 else { throw Failure(description: "pipe failed") }
-        // Close-on-exec, so that children spawned by other tests at the same time do not hold them open.
-        for fd in out + input { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        closeInheritedDescriptors(&actions)
-        // The child must not inherit a blocked or ignored signal from this multi-threaded process.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGTERM, SIGINT, SIGPIPE, SIGHUP] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-        close(out[1])
-        close(input[0])
-        guard result == 0 else {
-            close(out[0])
-            close(input[1])
-            throw Failure(description: "cannot start \(path): \(String(cString: strerror(result)))")
-        }
-        self.pid = pid
-        stdoutFD = out[0]
-        stdinFD = input[1]
+        child = try ChildProcess(path, arguments, stdin: .pipe, stderr: .inherit)
     }
 
-    deinit {
-        if reaped == nil {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
-        close(stdoutFD)
-        if stdinFD >= 0 { close(stdinFD) }
-    }
+    var pid: pid_t { child.pid }
 
-    /// The next line of stdout (without the newline); nil at end of file. Waits at most `timeout`
-    /// for each chunk, so that a peer that hangs fails the test instead of hanging it.
-    func readLine(timeout: Duration = .seconds(60)) throws -> String? {
-        while true {
-            if let newline = buffered.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffered[..<newline], as: UTF8.self)
-                buffered.removeSubrange(...newline)
-                transcript.append(line)
-                return line
-            }
-            var poller = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
-            let ms = Int32(timeout.components.seconds * 1000)
-            let ready = poll(&poller, 1, ms)
-            if ready < 0 && errno == EINTR { continue }
-            guard ready > 0 else {
-                throw Failure(description: "no output within \(timeout); so far: \(transcript)")
-            }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = read(stdoutFD, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 {
-                if buffered.isEmpty { return nil }
-                let line = String(decoding: buffered, as: UTF8.self)
-                buffered = []
-                transcript.append(line)
-                return line
-            }
-            buffered += chunk[..<n]
-        }
-    }
+    /// All of stdout so far (for failure messages).
+    var transcript: String { child.transcript }
+
+    /// The next line of stdout (without the newline); nil at end of file.
+    func readLine() async throws -> String? { try await child.nextLine() }
 
     /// Reads lines until one contains `text`; returns it.
-    func readLine(containing text: String) throws -> String {
-        while let line = try readLine() {
-            if line.contains(text) { return line }
+    func readLine(containing text: String) async throws -> String {
+        guard let line = try await child.line(containing: text) else {
+            throw Failure(description: "output ended without a line containing \"\(text)\": \(transcript)")
         }
-        throw Failure(description: "output ended without a line containing \"\(text)\": \(transcript)")
+        return line
     }
 
     /// Writes `line` and a newline to the child's stdin.
-    func writeLine(_ line: String) throws {
-        var bytes = Array((line + "\n").utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { write(stdinFD, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw Failure(description: "cannot write to the child's stdin") }
-            bytes = bytes.dropFirst(n)
-        }
-    }
+    func writeLine(_ line: String) { child.send(line + "\n") }
 
-    /// ``readLine(timeout:)`` on a thread of its own, so that no thread of the tasks' pool waits
-    /// for the child (which may itself be waiting for a server those threads run).
-    func nextLine() async throws -> String? {
-        try await withCheckedThrowingContinuation { continuation in
-            let peer = self
-            Thread.detachNewThread { continuation.resume(with: Result { try peer.readLine() }) }
-        }
-    }
+    /// The next line of stdout (without the newline); nil at end of file.
+    func nextLine() async throws -> String? { try await readLine() }
 
-    /// Closes the child's stdin (the Python peers exit when it closes).
-    func closeStdin() {
-        if stdinFD >= 0 {
-            close(stdinFD)
-            stdinFD = -1
-        }
-    }
+    /// Closes the child's stdin (the Python peers exit when it closes); the child is reaped by its
+    /// own thread.
+    func closeStdin() { child.closeInput() }
 
     /// Sends `signal`.
-    func signal(_ signal: Int32) { kill(pid, signal) }
+    func signal(_ signal: Int32) { child.signal(signal) }
 
     /// Waits for the child to exit: its exit code, or 128 + the signal that killed it.
-    func waitForExit() -> Int32 {
-        if let reaped { return reaped }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        reaped = code
-        return code
-    }
+    func waitForExit() async throws -> Int32 { try await child.exit().status }
 }
 
 /// Paths the tests need: the package root, the test binaries' folder, python3.
@@ -180,28 +80,12 @@ enum TestPaths {
     }
 
     /// Starts a Python peer script of Tests/InteropTests/python and reads its "port N" line.
-    static func startPythonPeer(_ script: String, _ arguments: [String]) throws -> (PeerProcess, Int) {
+    static func startPythonPeer(_ script: String, _ arguments: [String]) async throws -> (PeerProcess, Int) {
         let peer = try PeerProcess(try python3(), ["-u", python + "/" + script] + arguments)
-        let line = try peer.readLine(containing: "port ")
+        let line = try await peer.readLine(containing: "port ")
         guard let port = Int(line.split(separator: " ").last ?? "") else {
             throw PeerProcess.Failure(description: "no port in \"\(line)\"")
         }
         return (peer, port)
     }
-}
-
-/// A port that was free a moment ago (bound, read, closed): for a child server that needs its port up front.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    guard bound == 0 else { throw PeerProcess.Failure(description: "bind failed") }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

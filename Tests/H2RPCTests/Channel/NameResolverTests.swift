@@ -1,32 +1,14 @@
-import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import H2RPC
 
 @Suite struct NameResolverTests {
     /// `getent ahosts NAME`: the system resolver's answer, in its order (one line per address and socket type).
-    /// The child runs and is waited for on a thread of its own, never on a thread of the task pool.
     private static func getentAddresses(_ name: String) async throws -> [String] {
-        let data: Data = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/getent")
-                process.arguments = ["ahosts", name]
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: data)
-            }
-        }
+        let output = try await runChecked("/usr/bin/getent", ["ahosts", name])
         var addresses: [String] = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 2, fields[1] == "STREAM" else { continue }
             let address = String(fields[0])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs tools the tests compare against (protoc, python3, our own executable) as real processes.
 enum ProcessRunner {
@@ -43,28 +44,13 @@ enum ProcessRunner {
         throw ToolMissing(description: "\(name) not found on PATH (scripts/setup.sh installs it)")
     }
 
+    /// Runs `executable` to completion, feeding it `stdin`; its output is read and its exit awaited
+    /// on a thread of its own, never on the cooperative pool.
     static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil,
-                    currentDirectory: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        // Drain both pipes while the process runs so that neither can fill up and block it.
-        nonisolated(unsafe) var stderrData = Data()
-        let stderrReader = Thread { stderrData = err.fileHandleForReading.readDataToEndOfFile() }
-        stderrReader.start()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !stderrReader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: stdoutData,
-                      stderr: String(decoding: stderrData, as: UTF8.self))
+                    currentDirectory: String? = nil) async throws -> Result {
+        let outcome = try await runProcess(
+            executable, arguments, stdin: stdin.map { [UInt8]($0) } ?? [], currentDirectory: currentDirectory)
+        return Result(status: outcome.status, stdout: Data(outcome.stdout), stderr: outcome.stderrText)
     }
 
     /// A fresh temporary folder.

@@ -1,6 +1,7 @@
 // Runs the independent implementations the tests check against: protoc (Debian protobuf-compiler)
 // and python protobuf. A missing tool fails the test (scripts/setup.sh installs them).
 import Foundation
+import TestSupport
 
 struct ToolError: Error, CustomStringConvertible {
     var description: String
@@ -12,69 +13,54 @@ enum Tools {
             .appendingPathComponent("Fixtures")
     }
 
-    /// Runs `executable` (looked up in PATH) with `arguments`, feeding `input`; returns stdout.
-    static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> [UInt8] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("protowire-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let inFile = dir.appendingPathComponent("in"), outFile = dir.appendingPathComponent("out")
-        let errFile = dir.appendingPathComponent("err")
-        try Data(input).write(to: inFile)
-        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        process.standardInput = try FileHandle(forReadingFrom: inFile)
-        process.standardOutput = try FileHandle(forWritingTo: outFile)
-        process.standardError = try FileHandle(forWritingTo: errFile)
-        try process.run()
-        process.waitUntilExit()
-        let err = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw ToolError(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(err)")
+    /// Runs `executable` (looked up in PATH) with `arguments`, feeding `input`; returns stdout. The
+    /// child is awaited on a thread of its own, never on the cooperative pool.
+    static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) async throws -> [UInt8] {
+        let outcome = try await runProcess(executable, arguments, stdin: input)
+        guard outcome.status == 0 else {
+            throw ToolError(description: "\(executable) \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderrText)")
         }
-        return [UInt8](try Data(contentsOf: outFile))
+        return outcome.stdout
     }
 
     /// `protoc --encode=MESSAGE --deterministic_output -I Fixtures FILE` of text format (C++ libprotobuf;
     /// deterministic output sorts map entries by key, ascending, as ProtoWire does).
-    static func protocEncode(_ message: String, text: String, file: String = "wiretest.proto") throws -> [UInt8] {
-        try run("protoc", ["--encode=\(message)", "--deterministic_output", "-I", fixtures.path,
+    static func protocEncode(_ message: String, text: String, file: String = "wiretest.proto") async throws -> [UInt8] {
+        try await run("protoc", ["--encode=\(message)", "--deterministic_output", "-I", fixtures.path,
                            fixtures.appendingPathComponent(file).path],
                 input: Array(text.utf8))
     }
 
     /// C++ libprotobuf's reading of each input as a TestAll, written back deterministically: protoc decodes
     /// them (as the records of one `Cases`) to text and encodes that text again.
-    static func protocCanonical(_ inputs: [[UInt8]]) throws -> [[UInt8]] {
+    static func protocCanonical(_ inputs: [[UInt8]]) async throws -> [[UInt8]] {
         var cases: [UInt8] = []
         for input in inputs { cases += [0x0A] + varint(input.count) + input }
-        let text = try protocDecode("wiretest.Cases", bytes: cases)
-        return Records.split(try protocEncode("wiretest.Cases", text: text))
+        let text = try await protocDecode("wiretest.Cases", bytes: cases)
+        return Records.split(try await protocEncode("wiretest.Cases", text: text))
     }
 
     /// `protoc --decode=MESSAGE -I Fixtures FILE` of bytes: text format.
-    static func protocDecode(_ message: String, bytes: [UInt8], file: String = "wiretest.proto") throws -> String {
-        let out = try run("protoc", ["--decode=\(message)", "-I", fixtures.path, fixtures.appendingPathComponent(file).path],
+    static func protocDecode(_ message: String, bytes: [UInt8], file: String = "wiretest.proto") async throws -> String {
+        let out = try await run("protoc", ["--decode=\(message)", "-I", fixtures.path, fixtures.appendingPathComponent(file).path],
                           input: bytes)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// A descriptor set of `file` written by protoc, for python.
-    static func descriptorSet(_ file: String = "wiretest.proto") throws -> String {
+    static func descriptorSet(_ file: String = "wiretest.proto") async throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("protowire-\(UUID().uuidString).pb").path
-        _ = try run("protoc", ["--descriptor_set_out=\(path)", "-I", fixtures.path, fixtures.appendingPathComponent(file).path])
+        _ = try await run("protoc", ["--descriptor_set_out=\(path)", "-I", fixtures.path, fixtures.appendingPathComponent(file).path])
         return path
     }
 
     /// Python protobuf parses each message and re-serializes it deterministically.
-    static func pythonRoundTrip(_ message: String, _ inputs: [[UInt8]]) throws -> [[UInt8]] {
-        let desc = try descriptorSet()
+    static func pythonRoundTrip(_ message: String, _ inputs: [[UInt8]]) async throws -> [[UInt8]] {
+        let desc = try await descriptorSet()
         defer { try? FileManager.default.removeItem(atPath: desc) }
         var framed: [UInt8] = []
         for input in inputs { framed += varint(input.count) + input }
-        let out = try run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "roundtrip", desc, message],
+        let out = try await run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "roundtrip", desc, message],
                           input: framed)
         return Records.splitFramed(out)
     }
@@ -82,21 +68,21 @@ enum Tools {
     /// Python protobuf's encoding of the large-field messages of each size (`pyproto.py large`): for
     /// each size, a TestAll with an ASCII `f_string` and a binary `f_bytes` of that many bytes, then one
     /// with a `f_string` of 1- to 4-byte UTF-8 sequences.
-    static func pythonLarge(_ sizes: [Int]) throws -> [[UInt8]] {
-        let desc = try descriptorSet()
+    static func pythonLarge(_ sizes: [Int]) async throws -> [[UInt8]] {
+        let desc = try await descriptorSet()
         defer { try? FileManager.default.removeItem(atPath: desc) }
-        let out = try run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "large", desc, "wiretest.TestAll"],
+        let out = try await run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "large", desc, "wiretest.TestAll"],
                           input: Array(sizes.map(String.init).joined(separator: "\n").utf8))
         return Records.splitFramed(out)
     }
 
     /// Whether python protobuf accepts each input: "ok" or "error: …" per input.
-    static func pythonCheck(_ message: String, _ inputs: [[UInt8]], file: String = "wiretest.proto") throws -> [String] {
-        let desc = try descriptorSet(file)
+    static func pythonCheck(_ message: String, _ inputs: [[UInt8]], file: String = "wiretest.proto") async throws -> [String] {
+        let desc = try await descriptorSet(file)
         defer { try? FileManager.default.removeItem(atPath: desc) }
         var framed: [UInt8] = []
         for input in inputs { framed += varint(input.count) + input }
-        let out = try run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "check", desc, message],
+        let out = try await run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "check", desc, message],
                           input: framed)
         return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
     }
@@ -104,10 +90,10 @@ enum Tools {
     /// Python protobuf encodes text format deterministically. Note: upb's "deterministic" map order is
     /// descending for integer and bool keys and ascending for string keys, unlike C++; compare maps of
     /// several entries by value, not by bytes, with python.
-    static func pythonEncode(_ message: String, text: String) throws -> [UInt8] {
-        let desc = try descriptorSet()
+    static func pythonEncode(_ message: String, text: String) async throws -> [UInt8] {
+        let desc = try await descriptorSet()
         defer { try? FileManager.default.removeItem(atPath: desc) }
-        return try run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "encode-text", desc, message],
+        return try await run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "encode-text", desc, message],
                        input: Array(text.utf8))
     }
 
