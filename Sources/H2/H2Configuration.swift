@@ -1,6 +1,7 @@
 /// Settings and limits of one HTTP/2 connection.
 public struct H2Configuration: Sendable, Hashable {
     /// SETTINGS_MAX_CONCURRENT_STREAMS we allow the peer to open (server) or advertise (client).
+    /// A server refuses each stream beyond it with RST_STREAM REFUSED_STREAM (the connection stays).
     public var maxConcurrentStreams: UInt32 = 256
     /// SETTINGS_INITIAL_WINDOW_SIZE: bytes a peer may send on one stream before we consume them.
     public var initialWindowSize: UInt32 = 1 << 20
@@ -24,6 +25,14 @@ public struct H2Configuration: Sendable, Hashable {
     public var keepAliveTimeout: Duration = .seconds(20)
     /// How long a graceful shutdown waits for streams in flight before closing anyway.
     public var gracefulShutdownTimeout: Duration = .seconds(30)
+
+    /// Frames that cost work but move nothing forward (empty DATA, PRIORITY, WINDOW_UPDATE, PING,
+    /// SETTINGS, RST_STREAM, empty CONTINUATION, unknown types) allowed per `unproductiveFrameWindow`,
+    /// beyond one for each stream the peer opens and each DATA or HEADERS frame we send. One more
+    /// gets GOAWAY ENHANCE_YOUR_CALM.
+    public var maxUnproductiveFrames: Int = 1000
+    /// The window `maxUnproductiveFrames` counts in.
+    public var unproductiveFrameWindow: Duration = .seconds(10)
 
     /// The defaults documented on each property.
     public init() {}
