@@ -13,8 +13,20 @@ public struct H2Configuration: Sendable, Hashable {
     /// (RST_STREAM INTERNAL_ERROR, the rest of the block decoded without per-field work); a
     /// connection that sends 8 of them gets GOAWAY ENHANCE_YOUR_CALM.
     public var maxHeaderListSize: UInt32 = 16_384
-    /// Queued outbound bytes per stream above which the stream reports not writable.
+    /// Queued outbound bytes per stream above which the stream reports not writable (its writer
+    /// waits: backpressure, not buffering); writable again at half.
     public var streamWriteHighWaterMark: Int = 1 << 20
+    /// Queued outbound bytes of all streams of a connection above which none of them is writable;
+    /// writable again at half. (Without it a connection's streams could queue up to
+    /// `maxConcurrentStreams` × `streamWriteHighWaterMark`.)
+    public var connectionWriteHighWaterMark: Int = 8 << 20
+    /// Close a connection (at once, without GOAWAY) whose peer has taken none of our pending
+    /// output for this long: a peer that stops reading must not pin its buffers. nil: never.
+    public var writeStallTimeout: Duration? = .seconds(30)
+    /// After a connection closes, give freed heap memory back to the system (glibc `malloc_trim`,
+    /// at most once a second per process). Off by default: glibc keeps freed memory for reuse,
+    /// which is faster; turn it on where resident memory after bursts of connections matters.
+    public var releaseMemoryAfterClose = false
     /// Close a connection that has had no open stream for this long (GOAWAY NO_ERROR first).
     public var idleTimeout: Duration? = .seconds(300)
     /// A request head (or, on a new connection, the client preface) must arrive within this time.

@@ -125,6 +125,7 @@ extension NGHTTP2Session {
             case .closed(let id, let code):
                 guard let stream = streams.removeValue(forKey: id) else { continue }
                 if lastStream === stream { lastStream = nil }
+                outputDequeued(stream.dropQueue())
                 stream.markClosed()?.stream(stream, didClose: code == 0 ? nil : .streamReset(H2ErrorCode(rawValue: code)))
                 if streams.isEmpty {
                     liveness.becameIdle(at: loop.monotonicNanoseconds())

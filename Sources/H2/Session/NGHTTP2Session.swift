@@ -77,6 +77,11 @@ final class NGHTTP2Session {
     /// The SETTINGS frame we send first still has to get its advertised stream limit (server).
     var settingsToRewrite: Bool
 
+    /// Bytes queued on all streams that nghttp2 has not taken yet.
+    var queuedStreamBytes = 0
+    /// The streams together passed `connectionWriteHighWaterMark`: none is writable until they are back under half.
+    var connectionOutputFull = false
+
     /// Test hook: when set, the next trailer submit reports this nghttp2 error instead of submitting.
     var trailerSubmitFault: Int32?
 
@@ -193,7 +198,10 @@ final class NGHTTP2Session {
         let open = streams
         streams.removeAll()
         lastStream = nil
+        queuedStreamBytes = 0
         for (_, stream) in open.sorted(by: { $0.key < $1.key }) {
+            // Queued output goes now, not when the last holder of the stream lets go of it.
+            _ = stream.dropQueue()
             stream.markClosed()?.stream(stream, didClose: streamError)
         }
         for completion in liveness.abandonPings() { completion(nil) }
@@ -206,6 +214,7 @@ final class NGHTTP2Session {
         let connection = self.connection
         self.connection = nil
         if let connection { delegate?.connection(connection, didClose: error) }
+        if configuration.releaseMemoryAfterClose { MemoryRelease.afterConnectionClose(now: loop.monotonicNanoseconds()) }
     }
 
     var isUsable: Bool {
