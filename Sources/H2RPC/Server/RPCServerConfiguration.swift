@@ -1,5 +1,6 @@
 public import struct Logging.Logger
 public import H2TLS
+public import H2
 
 extension RPCServer {
     /// Server-wide settings.
@@ -30,6 +31,12 @@ extension RPCServer {
         /// clients must offer ALPN `h2`); nil (the default): plaintext HTTP/2 (h2c with prior knowledge).
         /// Set this, never rely on a default, to serve a network that is not trusted.
         public var tls: TLSServerConfiguration? = nil
+        /// Per-connection HTTP/2 limits: concurrent streams (extra ones are refused with
+        /// REFUSED_STREAM), header list size, idle and header-read timeouts, keepalive PINGs,
+        /// unproductive-frame budget, output budgets per stream and connection, write-stall timeout,
+        /// releasing freed memory after a close. Its `gracefulShutdownTimeout` is replaced by
+        /// `shutdownGracePeriod`.
+        public var http2 = H2Configuration()
         /// Where the server logs (connections, handler errors). Quiet (`.notice`) by default.
         public var logger: Logger = {
             var l = Logger(label: "h2rpc.server")
