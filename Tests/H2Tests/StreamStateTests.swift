@@ -55,7 +55,9 @@ import Testing
         try await peer.waitFor("15 refusals") { $0.frames.filter { $0.type == 3 }.count >= 15 }
         try await Self.roundTrip(peer)
         let refused = peer.frames.filter { $0.type == 3 }
-        #expect(Set(refused.map(\.stream)) == Set((5..<20).map { UInt32(1 + 2 * $0) }))
+        let refusedIDs: Set<UInt32> = Set(refused.map(\.stream))
+        let expectedIDs: Set<UInt32> = Set((5..<20).map { (index: Int) -> UInt32 in UInt32(1 + 2 * index) })
+        #expect(refusedIDs == expectedIDs)
         #expect(refused.allSatisfy { $0.errorCode == H2ErrorCode.refusedStream.rawValue })
         #expect(!peer.frames.contains { $0.type == 7 })
         // The connection keeps working: one stream ends, a new one is served.
