@@ -1,6 +1,7 @@
 /// Settings and limits of one HTTP/2 connection.
 public struct H2Configuration: Sendable, Hashable {
     /// SETTINGS_MAX_CONCURRENT_STREAMS we allow the peer to open (server) or advertise (client).
+    /// A server refuses each stream beyond it with RST_STREAM REFUSED_STREAM (the connection stays).
     public var maxConcurrentStreams: UInt32 = 256
     /// SETTINGS_INITIAL_WINDOW_SIZE: bytes a peer may send on one stream before we consume them.
     public var initialWindowSize: UInt32 = 1 << 20
@@ -12,8 +13,20 @@ public struct H2Configuration: Sendable, Hashable {
     /// (RST_STREAM INTERNAL_ERROR, the rest of the block decoded without per-field work); a
     /// connection that sends 8 of them gets GOAWAY ENHANCE_YOUR_CALM.
     public var maxHeaderListSize: UInt32 = 16_384
-    /// Queued outbound bytes per stream above which the stream reports not writable.
+    /// Queued outbound bytes per stream above which the stream reports not writable (its writer
+    /// waits: backpressure, not buffering); writable again at half.
     public var streamWriteHighWaterMark: Int = 1 << 20
+    /// Queued outbound bytes of all streams of a connection above which none of them is writable;
+    /// writable again at half. (Without it a connection's streams could queue up to
+    /// `maxConcurrentStreams` × `streamWriteHighWaterMark`.)
+    public var connectionWriteHighWaterMark: Int = 8 << 20
+    /// Close a connection (at once, without GOAWAY) whose peer has taken none of our pending
+    /// output for this long: a peer that stops reading must not pin its buffers. nil: never.
+    public var writeStallTimeout: Duration? = .seconds(30)
+    /// After a connection closes, give freed heap memory back to the system (glibc `malloc_trim`,
+    /// at most once a second per process). Off by default: glibc keeps freed memory for reuse,
+    /// which is faster; turn it on where resident memory after bursts of connections matters.
+    public var releaseMemoryAfterClose = false
     /// Close a connection that has had no open stream for this long (GOAWAY NO_ERROR first).
     public var idleTimeout: Duration? = .seconds(300)
     /// A request head (or, on a new connection, the client preface) must arrive within this time.
@@ -24,6 +37,14 @@ public struct H2Configuration: Sendable, Hashable {
     public var keepAliveTimeout: Duration = .seconds(20)
     /// How long a graceful shutdown waits for streams in flight before closing anyway.
     public var gracefulShutdownTimeout: Duration = .seconds(30)
+
+    /// Frames that cost work but move nothing forward (empty DATA, PRIORITY, WINDOW_UPDATE, PING,
+    /// SETTINGS, RST_STREAM, empty CONTINUATION, unknown types) allowed per `unproductiveFrameWindow`,
+    /// beyond one for each stream the peer opens and each DATA or HEADERS frame we send. One more
+    /// gets GOAWAY ENHANCE_YOUR_CALM.
+    public var maxUnproductiveFrames: Int = 1000
+    /// The window `maxUnproductiveFrames` counts in.
+    public var unproductiveFrameWindow: Duration = .seconds(10)
 
     /// The defaults documented on each property.
     public init() {}

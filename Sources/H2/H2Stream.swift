@@ -44,7 +44,8 @@ public final class H2Stream: @unchecked Sendable {
     /// The stream was handed to its delegate (server: the stream handler ran; client: from the start).
     private(set) var handedOver = false
 
-    /// False while more than `H2Configuration.streamWriteHighWaterMark` bytes are queued;
+    /// False while more than `H2Configuration.streamWriteHighWaterMark` bytes are queued on this
+    /// stream, or more than `connectionWriteHighWaterMark` on all streams of its connection;
     /// `streamWritabilityChanged` tells the delegate when it turns true again. Loop thread only.
     public private(set) var isWritable = true
 
@@ -147,12 +148,14 @@ public final class H2Stream: @unchecked Sendable {
     }
 
     /// Queues `bytes` (and END_STREAM). Returns false if the stream cannot take them (closed or ended).
-    func enqueue(_ bytes: [UInt8], endStream: Bool, highWaterMark: Int) -> Bool {
+    /// `connectionFull`: the connection's streams together queue more than its budget, so this
+    /// stream stops being writable too.
+    func enqueue(_ bytes: [UInt8], endStream: Bool, highWaterMark: Int, connectionFull: Bool) -> Bool {
         guard !closed, !localEnded else { return false }
         if !bytes.isEmpty {
             outbound.append(bytes)
             outboundBytes += bytes.count
-            if outboundBytes > highWaterMark { isWritable = false }
+            if outboundBytes > highWaterMark || connectionFull { isWritable = false }
         }
         if endStream { localEnded = true }
         return true
@@ -201,24 +204,37 @@ public final class H2Stream: @unchecked Sendable {
 
     /// Writes the payload of a DATA frame of `length` queued bytes to `transport`. Returns nil if
     /// the stream cannot (reset, or less queued), else whether it just became writable again.
-    func sendQueued(_ length: Int, to transport: any ByteStream, lowWaterMark: Int) -> Bool? {
+    func sendQueued(_ length: Int, to transport: any ByteStream, lowWaterMark: Int, connectionFull: Bool) -> Bool? {
         guard !resetSubmitted, outboundBytes >= length else { return nil }
         outbound.send(length, to: transport, referenceThreshold: 4096)
         outboundBytes -= length
-        if !isWritable && outboundBytes <= lowWaterMark {
-            isWritable = true
-            return true
-        }
-        return false
+        return connectionFull ? false : becomeWritable(lowWaterMark: lowWaterMark)
     }
 
-    /// Marks the stream reset and drops its queue. Returns false if it was already, or is closed.
-    func beginReset() -> Bool {
-        guard !closed, !resetSubmitted else { return false }
+    /// Turns writable again if it is not and its queue is at most `lowWaterMark`; true if it did.
+    func becomeWritable(lowWaterMark: Int) -> Bool {
+        guard !isWritable, !closed, outboundBytes <= lowWaterMark else { return false }
+        isWritable = true
+        return true
+    }
+
+    /// Marks the stream reset and drops its queue. Returns the bytes dropped, nil if it was already
+    /// reset, or is closed.
+    func beginReset() -> Int? {
+        guard !closed, !resetSubmitted else { return nil }
         resetSubmitted = true
+        let dropped = outboundBytes
         outbound.removeAll()
         outboundBytes = 0
-        return true
+        return dropped
+    }
+
+    /// Drops what is still queued (the stream closed); returns the bytes dropped.
+    func dropQueue() -> Int {
+        let dropped = outboundBytes
+        outbound.removeAll()
+        outboundBytes = 0
+        return dropped
     }
 
     /// Marks the stream closed; returns its delegate, which it lets go (the delegate hears the close last).

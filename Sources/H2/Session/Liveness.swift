@@ -9,6 +9,8 @@ struct Liveness {
         case sendKeepAlivePing
         /// Close the connection (GOAWAY NO_ERROR); `error` is what open streams and the delegate hear.
         case close(H2Error?)
+        /// Close the socket now, without a GOAWAY the peer would not read anyway.
+        case abort(H2Error)
     }
 
     private let configuration: H2Configuration
@@ -20,12 +22,23 @@ struct Liveness {
     private var nextPingID: UInt64 = 1
     private var keepAlivePingID: UInt64 = 0
     private var shutdownDeadline: UInt64 = 0
+    /// When output waiting for the socket last went down (or there was none), and how much waited then.
+    private var outputProgressAt: UInt64
+    private var pendingOutput = 0
 
     init(configuration: H2Configuration, now: UInt64) {
         self.configuration = configuration
         startedAt = now
         lastReadAt = now
         lastActiveAt = now
+        outputProgressAt = now
+    }
+
+    /// Output waiting for the socket at `now` (bytes the kernel has not taken): progress when there
+    /// is none or less than at the last look.
+    mutating func observeOutput(pending: Int, at now: UInt64) {
+        if pending == 0 || pending < pendingOutput { outputProgressAt = now }
+        pendingOutput = pending
     }
 
     mutating func didRead(at now: UInt64) { lastReadAt = now }
@@ -62,6 +75,7 @@ struct Liveness {
     func checkPeriod(goingAway: Bool) -> Duration {
         var period = Duration.seconds(1)
         for limit in [configuration.idleTimeout, configuration.headerReadTimeout, configuration.keepAliveInterval,
+                      configuration.writeStallTimeout,
                       configuration.keepAliveInterval == nil ? nil : configuration.keepAliveTimeout] {
             if let limit, limit / 4 < period { period = limit / 4 }
         }
@@ -79,6 +93,10 @@ struct Liveness {
                 // A head trickling in (slowloris): the connection is not worth keeping.
                 return .close(.timedOut("request head not complete"))
             }
+        }
+        if let limit = configuration.writeStallTimeout?.nanoseconds, pendingOutput > 0, now &- outputProgressAt > limit {
+            // The peer has not read for that long while we have output for it (a slow-reader attack).
+            return .abort(.timedOut("peer read nothing for \(configuration.writeStallTimeout!) with output pending"))
         }
         if let limit = configuration.idleTimeout?.nanoseconds, !hasStreams, now &- max(lastActiveAt, lastReadAt) > limit {
             return .close(nil)

@@ -7,18 +7,26 @@ extension NGHTTP2Session {
     // MARK: - Input
 
     func receive(_ bytes: Span<UInt8>) {
-        guard state != .closed, let ng else { return }
-        liveness.didRead(at: loop.monotonicNanoseconds())
-        let consumed: Int = bytes.withUnsafeBytes { raw in
+        guard state != .closed, ng != nil else { return }
+        let now = loop.monotonicNanoseconds()
+        liveness.didRead(at: now)
+        let outcome: InputOutcome = bytes.withUnsafeBytes { raw in
             inbound.beginParsing(raw)
             defer { inbound.endParsing() }
-            return nghttp2_session_mem_recv(ng, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
+            return parse(raw, now: now)
         }
-        if consumed < 0 {
+        switch outcome {
+        case .parsed:
+            break
+        case .refused(let code):
             // nghttp2 refused the input as a whole (bad preface, flood, …): GOAWAY and close.
             inbound.discard()
-            let code: H2ErrorCode = consumed == Int(NGHTTP2_ERR_FLOODED.rawValue) ? .enhanceYourCalm : .protocolError
-            close(.terminate(code, .protocolViolation(Self.describe(Int32(consumed)))))
+            let error: H2ErrorCode = code == NGHTTP2_ERR_FLOODED.rawValue ? .enhanceYourCalm : .protocolError
+            close(.terminate(error, .protocolViolation(Self.describe(code))))
+            return
+        case .connectionError(let code, let reason):
+            bytes.withUnsafeBytes { raw in deliverEvents(input: raw) }
+            close(.terminate(code, .protocolViolation(reason)))
             return
         }
         bytes.withUnsafeBytes { raw in deliverEvents(input: raw) }
@@ -28,6 +36,67 @@ extension NGHTTP2Session {
             return
         }
         scheduleFlush()
+    }
+
+    enum InputOutcome {
+        case parsed
+        /// nghttp2's error code for input it could not take.
+        case refused(Int32)
+        /// A check of ours found a connection error; what came before it was parsed.
+        case connectionError(H2ErrorCode, String)
+    }
+
+    /// Walks `input` frame by frame (`InputFramer`), runs the checks each frame head gets, and
+    /// feeds nghttp2 what passes them: in runs of whole frames, so that nghttp2 is called once per
+    /// read unless a check needs its view of the frames before.
+    private func parse(_ input: UnsafeRawBufferPointer, now: UInt64) -> InputOutcome {
+        var position = 0
+        var fedUpTo = 0
+        var heldFrom = input.count
+        /// Feeds `input[fedUpTo..<end]`; nil when nghttp2 took it.
+        func feed(upTo end: Int) -> Int32? {
+            defer { fedUpTo = end }
+            unfedResets.removeAll(keepingCapacity: true)
+            guard end > fedUpTo, let ng else { return nil }
+            let result = nghttp2_session_mem_recv(ng, input.baseAddress!.assumingMemoryBound(to: UInt8.self) + fedUpTo, end - fedUpTo)
+            return result < 0 ? Int32(result) : nil
+        }
+        while position < input.count {
+            switch framer.step(input, at: position) {
+            case .bytes(let count):
+                position += count
+            case .held(let count):
+                heldFrom = position
+                position += count
+            case .head(let head, let consumed, let earlier):
+                let start = position
+                position += consumed
+                var verdict = charge(head, at: now)
+                if verdict == .pass { verdict = streamStateVerdict(head, fresh: false) }
+                if verdict == .recheck {
+                    if let failure = feed(upTo: start) { return .refused(failure) }
+                    if state == .closed || ng == nil { return .parsed }
+                    verdict = streamStateVerdict(head, fresh: true)
+                }
+                switch verdict {
+                case .pass, .recheck:
+                    if let earlier {
+                        if let failure = feed(upTo: start) { return .refused(failure) }
+                        let result = earlier.withUnsafeBufferPointer { nghttp2_session_mem_recv(ng, $0.baseAddress, $0.count) }
+                        if result < 0 { return .refused(Int32(result)) }
+                    }
+                    if head.type == InputFramer.rstStream { unfedResets.append(head.stream) }
+                case .skip:
+                    if let failure = feed(upTo: start) { return .refused(failure) }
+                    fedUpTo = position
+                case .terminate(let code, let reason):
+                    if let failure = feed(upTo: start) { return .refused(failure) }
+                    return .connectionError(code, reason)
+                }
+            }
+        }
+        if let failure = feed(upTo: heldFrom) { return .refused(failure) }
+        return .parsed
     }
 
     func deliverEvents(input: UnsafeRawBufferPointer) {
@@ -56,6 +125,7 @@ extension NGHTTP2Session {
             case .closed(let id, let code):
                 guard let stream = streams.removeValue(forKey: id) else { continue }
                 if lastStream === stream { lastStream = nil }
+                outputDequeued(stream.dropQueue())
                 stream.markClosed()?.stream(stream, didClose: code == 0 ? nil : .streamReset(H2ErrorCode(rawValue: code)))
                 if streams.isEmpty {
                     liveness.becameIdle(at: loop.monotonicNanoseconds())
@@ -96,18 +166,28 @@ extension NGHTTP2Session {
 
     // MARK: - What the callbacks report
 
-    /// A HEADERS frame begins (`isRequest`: it opens a stream on a server).
-    func headerBlockBegins(stream id: Int32, isRequest: Bool) {
+    /// A HEADERS frame begins (`isRequest`: it opens a stream on a server). Returns false when the
+    /// new stream is one more than SETTINGS_MAX_CONCURRENT_STREAMS allows: it is refused
+    /// (RST_STREAM REFUSED_STREAM, a stream error; the peer may retry it, nothing was processed).
+    func headerBlockBegins(stream id: Int32, isRequest: Bool) -> Bool {
         let stream: H2Stream
         if let existing = self.stream(id) {
             stream = existing
         } else {
-            guard role == .server, isRequest, let connection else { return }
+            guard role == .server, isRequest, let connection else { return true }
+            openPeerStreams += 1
+            guard openPeerStreams <= Int(configuration.maxConcurrentStreams) else {
+                // Only fails without memory; nghttp2 then resets the stream with INTERNAL_ERROR itself.
+                _ = nghttp2_submit_rst_stream(ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), id, H2ErrorCode.refusedStream.rawValue)
+                return false
+            }
+            frameBudget.credit()
             stream = H2Stream(id: id, connection: connection)
             streams[id] = stream
             stream.headStarted(at: loop.monotonicNanoseconds())
         }
         stream.beginHeaderBlock()
+        return true
     }
 
     /// A header field arrived. Returns false when the block just passed SETTINGS_MAX_HEADER_LIST_SIZE:

@@ -36,6 +36,7 @@ extension NGHTTP2Session {
         for (_, stream) in streams where stream.headStartedAt != 0 {
             if oldestHead == 0 || stream.headStartedAt < oldestHead { oldestHead = stream.headStartedAt }
         }
+        liveness.observeOutput(pending: transport.pendingWriteBytes, at: loop.monotonicNanoseconds())
         let action = liveness.check(
             now: loop.monotonicNanoseconds(), isServer: role == .server, hasStreams: !streams.isEmpty,
             oldestHeadStartedAt: oldestHead, goingAway: state != .open)
@@ -44,6 +45,9 @@ extension NGHTTP2Session {
         case .sendKeepAlivePing: sendPing(keepAlive: true) { _ in }
         case .close(let error):
             close(.terminate(.noError, error))
+            return
+        case .abort(let error):
+            close(.outputFailed(error))
             return
         }
         scheduleTick()

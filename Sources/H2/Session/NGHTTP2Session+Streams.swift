@@ -42,7 +42,13 @@ extension NGHTTP2Session {
     }
 
     func sendData(_ stream: H2Stream, _ bytes: [UInt8], endStream: Bool) {
-        guard stream.enqueue(bytes, endStream: endStream, highWaterMark: configuration.streamWriteHighWaterMark) else { return }
+        let before = stream.outboundBytes
+        let full = queuedStreamBytes + bytes.count > configuration.connectionWriteHighWaterMark
+        guard stream.enqueue(
+            bytes, endStream: endStream, highWaterMark: configuration.streamWriteHighWaterMark, connectionFull: full)
+        else { return }
+        queuedStreamBytes += stream.outboundBytes - before
+        if full { connectionOutputFull = true }
         resumeIfDeferred(stream)
     }
 
@@ -60,7 +66,8 @@ extension NGHTTP2Session {
     }
 
     func reset(_ stream: H2Stream, code: H2ErrorCode) {
-        guard let ng, stream.beginReset() else { return }
+        guard let ng, let dropped = stream.beginReset() else { return }
+        outputDequeued(dropped)
         if nghttp2_submit_rst_stream(ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.id, code.rawValue) != 0 {
             close(.terminate(.internalError, .protocolViolation("RST_STREAM could not be queued")))
             return
@@ -98,9 +105,24 @@ extension NGHTTP2Session {
         guard let stream = stream(id), stream.outboundBytes >= length, !stream.resetSubmitted else { return false }
         transport.write(header.span)
         let lowWaterMark = configuration.streamWriteHighWaterMark / 2
-        guard let writable = stream.sendQueued(length, to: transport, lowWaterMark: lowWaterMark) else { return false }
+        guard let writable = stream.sendQueued(length, to: transport, lowWaterMark: lowWaterMark, connectionFull: connectionOutputFull)
+        else { return false }
         if writable { becameWritable.append(stream) }
+        outputDequeued(length)
         return true
+    }
+
+    /// `count` queued bytes left the streams' queues (sent, or dropped by a reset or close). Once
+    /// the connection is back under half its budget, every stream that waited only for that turns writable.
+    func outputDequeued(_ count: Int) {
+        queuedStreamBytes -= count
+        guard connectionOutputFull, queuedStreamBytes <= configuration.connectionWriteHighWaterMark / 2 else { return }
+        connectionOutputFull = false
+        let lowWaterMark = configuration.streamWriteHighWaterMark / 2
+        for (_, stream) in streams where stream.becomeWritable(lowWaterMark: lowWaterMark) {
+            becameWritable.append(stream)
+        }
+        if !becameWritable.isEmpty { scheduleFlush() }
     }
 
 }

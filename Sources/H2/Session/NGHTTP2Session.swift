@@ -61,6 +61,27 @@ final class NGHTTP2Session {
     /// After this many, the connection gets GOAWAY ENHANCE_YOUR_CALM.
     static let oversizedHeaderBlockLimit = 8
 
+    /// Frame boundaries of the input, for the checks that run before nghttp2 parses a frame.
+    var framer: InputFramer
+    /// Allowance of frames that do not move anything forward.
+    var frameBudget: FrameBudget
+    /// Peer-opened streams that closed recently, and how.
+    var closedStreams = ClosedStreams()
+    /// Streams whose RST_STREAM from the peer was seen in the input but not yet parsed by nghttp2.
+    var unfedResets: [Int32] = []
+    /// The stream of the peer's RST_STREAM (or our own) that nghttp2 parsed (sent) last.
+    var peerResetStream: Int32 = 0
+    var localResetStream: Int32 = 0
+    /// Streams the peer opened that nghttp2 has not closed yet (server), refused ones included.
+    var openPeerStreams = 0
+    /// The SETTINGS frame we send first still has to get its advertised stream limit (server).
+    var settingsToRewrite: Bool
+
+    /// Bytes queued on all streams that nghttp2 has not taken yet.
+    var queuedStreamBytes = 0
+    /// The streams together passed `connectionWriteHighWaterMark`: none is writable until they are back under half.
+    var connectionOutputFull = false
+
     /// Test hook: when set, the next trailer submit reports this nghttp2 error instead of submitting.
     var trailerSubmitFault: Int32?
 
@@ -71,7 +92,12 @@ final class NGHTTP2Session {
         self.loop = transport.loop
         self.configuration = configuration
         self.streamHandler = streamHandler
-        liveness = Liveness(configuration: configuration, now: transport.loop.monotonicNanoseconds())
+        let now = transport.loop.monotonicNanoseconds()
+        liveness = Liveness(configuration: configuration, now: now)
+        framer = InputFramer(prefaceLength: role == .server ? 24 : 0)
+        frameBudget = FrameBudget(
+            limit: configuration.maxUnproductiveFrames, window: configuration.unproductiveFrameWindow, now: now)
+        settingsToRewrite = role == .server
     }
 
     deinit {
@@ -98,8 +124,13 @@ final class NGHTTP2Session {
         precondition(result == 0, "nghttp2 session creation failed: \(result)")
         ng = session
 
+        // A server tells nghttp2 "no limit" and the peer the configured one (written into the
+        // SETTINGS frame as it leaves, see `advertiseStreamLimit`): nghttp2 1.52 answers a stream
+        // over its own limit with a connection error once the SETTINGS is acknowledged, where
+        // RFC 9113 §5.1.2 wants a stream error; `headerBlockBegins` refuses the stream instead.
+        let streamLimit = role == .server ? Self.unlimitedStreamsMarker : configuration.maxConcurrentStreams
         var settings: [nghttp2_settings_entry] = [
-            .init(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: configuration.maxConcurrentStreams),
+            .init(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: streamLimit),
             .init(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: configuration.initialWindowSize),
             .init(settings_id: Int32(NGHTTP2_SETTINGS_MAX_FRAME_SIZE.rawValue), value: configuration.maxFrameSize),
             .init(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: configuration.maxHeaderListSize),
@@ -167,7 +198,10 @@ final class NGHTTP2Session {
         let open = streams
         streams.removeAll()
         lastStream = nil
+        queuedStreamBytes = 0
         for (_, stream) in open.sorted(by: { $0.key < $1.key }) {
+            // Queued output goes now, not when the last holder of the stream lets go of it.
+            _ = stream.dropQueue()
             stream.markClosed()?.stream(stream, didClose: streamError)
         }
         for completion in liveness.abandonPings() { completion(nil) }
@@ -180,6 +214,7 @@ final class NGHTTP2Session {
         let connection = self.connection
         self.connection = nil
         if let connection { delegate?.connection(connection, didClose: error) }
+        if configuration.releaseMemoryAfterClose { MemoryRelease.afterConnectionClose(now: loop.monotonicNanoseconds()) }
     }
 
     var isUsable: Bool {
@@ -249,7 +284,13 @@ final class NGHTTP2Session {
                 failure = count
                 break
             }
-            transport.write(UnsafeBufferPointer(start: pointer, count: count).span)
+            let frames = UnsafeBufferPointer(start: pointer, count: count)
+            if settingsToRewrite {
+                settingsToRewrite = false
+                transport.write(advertiseStreamLimit(in: Array(frames)).span)
+            } else {
+                transport.write(frames.span)
+            }
         }
         inFlush = false
         if failure < 0 {
@@ -295,5 +336,30 @@ extension NGHTTP2Session: EndOfTurnHandler {
     func endOfTurn() {
         flushScheduled = false
         flushNow()
+    }
+}
+
+extension NGHTTP2Session {
+    /// The MAX_CONCURRENT_STREAMS a server gives nghttp2 (its own default, "no limit").
+    static let unlimitedStreamsMarker = UInt32.max
+
+    /// `bytes` (the first output of a server session, which begins with its SETTINGS frame) with
+    /// the SETTINGS_MAX_CONCURRENT_STREAMS entry set to the configured limit.
+    func advertiseStreamLimit(in bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        guard bytes.count >= 9, bytes[3] == InputFramer.settings, bytes[4] & InputFramer.ackFlag == 0 else { return bytes }
+        let length = Int(bytes[0]) << 16 | Int(bytes[1]) << 8 | Int(bytes[2])
+        var offset = 9
+        while offset + 6 <= min(9 + length, bytes.count) {
+            if bytes[offset] == 0 && bytes[offset + 1] == UInt8(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue) {
+                let limit = configuration.maxConcurrentStreams
+                bytes[offset + 2] = UInt8(limit >> 24 & 0xFF)
+                bytes[offset + 3] = UInt8(limit >> 16 & 0xFF)
+                bytes[offset + 4] = UInt8(limit >> 8 & 0xFF)
+                bytes[offset + 5] = UInt8(limit & 0xFF)
+            }
+            offset += 6
+        }
+        return bytes
     }
 }

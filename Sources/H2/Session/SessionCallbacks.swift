@@ -26,13 +26,15 @@ enum SessionCallbacks {
 
     static let headersType = UInt8(NGHTTP2_HEADERS.rawValue)
     static let dataType = UInt8(NGHTTP2_DATA.rawValue)
+    static let rstStreamType = UInt8(NGHTTP2_RST_STREAM.rawValue)
     static let endStreamFlag = UInt8(NGHTTP2_FLAG_END_STREAM.rawValue)
 
     static let onBeginHeaders: nghttp2_on_begin_headers_callback = { _, frame, user in
         guard let frame, frame.pointee.hd.type == headersType else { return 0 }
-        session(user).headerBlockBegins(
+        let accepted = session(user).headerBlockBegins(
             stream: frame.pointee.hd.stream_id, isRequest: frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST)
-        return 0
+        // Refused (RST_STREAM already queued): nghttp2 decodes the block without calling back.
+        return accepted ? 0 : NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
     }
 
     static let onHeader: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, user in
@@ -57,6 +59,8 @@ enum SessionCallbacks {
             if endStream { session.record(.end(stream: header.stream_id)) }
         case NGHTTP2_SETTINGS.rawValue:
             if !ack { session.peerSettingsArrived() }
+        case NGHTTP2_RST_STREAM.rawValue:
+            session.peerResetReceived(stream: header.stream_id)
         case NGHTTP2_GOAWAY.rawValue:
             session.record(.goAway(code: frame.pointee.goaway.error_code, lastStreamID: frame.pointee.goaway.last_stream_id))
         case NGHTTP2_PING.rawValue:
@@ -75,15 +79,21 @@ enum SessionCallbacks {
     }
 
     static let onStreamClose: nghttp2_on_stream_close_callback = { _, streamID, errorCode, user in
-        session(user).record(.closed(stream: streamID, code: errorCode))
+        let session = session(user)
+        session.streamClosing(streamID, code: errorCode)
+        session.record(.closed(stream: streamID, code: errorCode))
         return 0
     }
 
     static let onFrameSend: nghttp2_on_frame_send_callback = { _, frame, user in
         guard let frame else { return 0 }
         let header = frame.pointee.hd
-        if (header.type == headersType || header.type == dataType) && header.flags & endStreamFlag != 0 {
-            session(user).endStreamSent(stream: header.stream_id)
+        let session = session(user)
+        if header.type == headersType || header.type == dataType {
+            session.frameBudget.credit()
+            if header.flags & endStreamFlag != 0 { session.endStreamSent(stream: header.stream_id) }
+        } else if header.type == rstStreamType {
+            session.localResetSent(stream: header.stream_id)
         }
         return 0
     }

@@ -66,7 +66,7 @@ public final class RPCServer: Sendable {
         } catch {
             throw RPCError(code: .unavailable, message: "cannot start event loops: \(error)")
         }
-        var h2 = H2Configuration()
+        var h2 = core.configuration.http2
         h2.gracefulShutdownTimeout = core.configuration.shutdownGracePeriod
         let core = self.core
         let server: H2Server

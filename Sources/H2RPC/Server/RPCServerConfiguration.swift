@@ -1,5 +1,6 @@
 public import struct Logging.Logger
 public import H2TLS
+public import H2
 
 extension RPCServer {
     /// Server-wide settings.
@@ -33,6 +34,12 @@ extension RPCServer {
         /// Plain HTTP/2 requests (not `application/grpc`) whose path starts with a route's prefix go to
         /// that route instead of gRPC (e.g. H2RPCProfiling's `/debug/pprof/`); none by default.
         public var httpRoutes: [HTTPRoute] = []
+        /// Per-connection HTTP/2 limits: concurrent streams (extra ones are refused with
+        /// REFUSED_STREAM), header list size, idle and header-read timeouts, keepalive PINGs,
+        /// unproductive-frame budget, output budgets per stream and connection, write-stall timeout,
+        /// releasing freed memory after a close. Its `gracefulShutdownTimeout` is replaced by
+        /// `shutdownGracePeriod`.
+        public var http2 = H2Configuration()
         /// Where the server logs (connections, handler errors). Quiet (`.notice`) by default.
         public var logger: Logger = {
             var l = Logger(label: "h2rpc.server")
