@@ -7,7 +7,9 @@ struct EchoService: Echo_Echo.ServiceProtocol {
         Echo_EchoReply.with { $0.text = request.text }
     }
 
-    func words(request: Echo_EchoRequest, responses: ResponseWriter<Echo_EchoReply>, context: ServerContext) async throws {
+    func words(
+        request: Echo_EchoRequest, responses: ResponseWriter<Echo_EchoReply>, context: ServerContext
+    ) async throws {
         for word in request.text.split(separator: " ") {
             try await responses.send(Echo_EchoReply.with { $0.text = String(word) })
         }

@@ -36,12 +36,15 @@ struct H2RPCPlugin: BuildToolPlugin {
         var arguments = ["--proto_path", root.path(percentEncoded: false)]
         var inputs = protos
         // Dependency targets' .proto files: found through their folders, generated in their modules.
-        for case let dependency as SourceModuleTarget in dependencies where dependency.name != Self.wellKnownTypesModule {
+        for case let dependency as SourceModuleTarget in dependencies where dependency.name != Self.wellKnownTypesModule
+        {
             let files = dependency.sourceFiles(withSuffix: "proto").map(\.url)
             if files.isEmpty { continue }
             arguments += ["--proto_path", dependency.directoryURL.path(percentEncoded: false)]
             for url in files {
-                arguments += ["--proto-module", relativePath(url, to: dependency.directoryURL) + "=" + dependency.moduleName]
+                arguments += [
+                    "--proto-module", relativePath(url, to: dependency.directoryURL) + "=" + dependency.moduleName,
+                ]
             }
             inputs += files
         }
@@ -56,17 +59,23 @@ struct H2RPCPlugin: BuildToolPlugin {
             }
         }
         if wellKnown.contains("google/protobuf/compiler/plugin.proto"),
-           !wellKnown.contains("google/protobuf/descriptor.proto") && !names.contains("google/protobuf/descriptor.proto") {
+            !wellKnown.contains("google/protobuf/descriptor.proto")
+                && !names.contains("google/protobuf/descriptor.proto")
+        {
             wellKnown.append("google/protobuf/descriptor.proto")
         }
         names += wellKnown
         let outDir = context.pluginWorkDirectoryURL.appending(path: "generated", directoryHint: .isDirectory)
         let outputs = names.map { name in
-            outDir.appending(path: String(name.dropLast(".proto".count)).replacingOccurrences(of: "/", with: "_") + ".pb.swift")
+            outDir.appending(
+                path: String(name.dropLast(".proto".count)).replacingOccurrences(of: "/", with: "_") + ".pb.swift")
         }
         let tool = try context.tool(named: "protoc-gen-h2rpc")
-        arguments += ["--swift_out", outDir.path(percentEncoded: false),
-                      "--visibility", "public", "--file-naming", "PathToUnderscores"] + names
+        arguments +=
+            [
+                "--swift_out", outDir.path(percentEncoded: false),
+                "--visibility", "public", "--file-naming", "PathToUnderscores",
+            ] + names
         return [
             .buildCommand(
                 displayName: "Generating Swift for \(names.count) .proto file(s) of \(target.name)",

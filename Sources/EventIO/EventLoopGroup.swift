@@ -85,11 +85,13 @@ public final class EventLoopGroup: Sendable {
     private static func startThread(_ loop: EventLoop) -> pthread_t {
         let box = Unmanaged.passRetained(loop).toOpaque()
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { argument in
-            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
-            loop.run()
-            return nil
-        }, box)
+        let result = pthread_create(
+            &thread, nil,
+            { argument in
+                let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+                loop.run()
+                return nil
+            }, box)
         precondition(result == 0, "pthread_create failed: \(result)")
         return thread
     }

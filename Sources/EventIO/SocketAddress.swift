@@ -33,7 +33,10 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         var v6 = in6_addr()
         if inet_pton(AF_INET6, name, &v6) == 1 {
             let (high, low) = withUnsafeBytes(of: &v6) { raw in
-                (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                (
+                    raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                )
             }
             storage = .v6(high: high, low: low, port: UInt16(port), scope: 0)
             return
@@ -137,7 +140,9 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             sin.sin_port = port.bigEndian
             sin.sin_addr = in_addr(s_addr: address)
             return withUnsafePointer(to: &sin) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
         case .v6(let high, let low, let port, let scope):
             var sin6 = sockaddr_in6()
@@ -149,7 +154,9 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
                 raw.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
             }
             return withUnsafePointer(to: &sin6) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
             }
         case .unix(let path):
             var sun = sockaddr_un()
@@ -173,7 +180,10 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             let sin6 = UnsafeRawPointer(pointer).loadUnaligned(as: sockaddr_in6.self)
             var addr = sin6.sin6_addr
             let (high, low) = withUnsafeBytes(of: &addr) { raw in
-                (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                (
+                    raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                )
             }
             storage = .v6(high: high, low: low, port: UInt16(bigEndian: sin6.sin6_port), scope: sin6.sin6_scope_id)
         case AF_UNIX:

@@ -41,13 +41,23 @@ public struct SocketOptions: Sendable, Hashable {
     /// Applies the per-connection options (everything except the listener-only ones).
     func applyToConnection(_ fd: Int32) throws(IOError) {
         if noDelay { try Self.set(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)") }
-        if let size = receiveBufferSize { try Self.set(fd, SOL_SOCKET, SO_RCVBUF, Int32(clamping: size), "setsockopt(SO_RCVBUF)") }
-        if let size = sendBufferSize { try Self.set(fd, SOL_SOCKET, SO_SNDBUF, Int32(clamping: size), "setsockopt(SO_SNDBUF)") }
+        if let size = receiveBufferSize {
+            try Self.set(fd, SOL_SOCKET, SO_RCVBUF, Int32(clamping: size), "setsockopt(SO_RCVBUF)")
+        }
+        if let size = sendBufferSize {
+            try Self.set(fd, SOL_SOCKET, SO_SNDBUF, Int32(clamping: size), "setsockopt(SO_SNDBUF)")
+        }
         if let keepAlive {
             try Self.set(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "setsockopt(SO_KEEPALIVE)")
-            try Self.set(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, Int32(clamping: max(1, keepAlive.idle.components.seconds)), "setsockopt(TCP_KEEPIDLE)")
-            try Self.set(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, Int32(clamping: max(1, keepAlive.interval.components.seconds)), "setsockopt(TCP_KEEPINTVL)")
-            try Self.set(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, Int32(clamping: max(1, keepAlive.count)), "setsockopt(TCP_KEEPCNT)")
+            try Self.set(
+                fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, Int32(clamping: max(1, keepAlive.idle.components.seconds)),
+                "setsockopt(TCP_KEEPIDLE)")
+            try Self.set(
+                fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, Int32(clamping: max(1, keepAlive.interval.components.seconds)),
+                "setsockopt(TCP_KEEPINTVL)")
+            try Self.set(
+                fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, Int32(clamping: max(1, keepAlive.count)), "setsockopt(TCP_KEEPCNT)"
+            )
         }
     }
 
@@ -56,11 +66,17 @@ public struct SocketOptions: Sendable, Hashable {
         if reuseAddress { try Self.set(fd, SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt(SO_REUSEADDR)") }
         if reusePort { try Self.set(fd, SOL_SOCKET, SO_REUSEPORT, 1, "setsockopt(SO_REUSEPORT)") }
         // Accepted sockets inherit the buffer sizes; setting them before listen sizes the TCP window right.
-        if let size = receiveBufferSize { try Self.set(fd, SOL_SOCKET, SO_RCVBUF, Int32(clamping: size), "setsockopt(SO_RCVBUF)") }
-        if let size = sendBufferSize { try Self.set(fd, SOL_SOCKET, SO_SNDBUF, Int32(clamping: size), "setsockopt(SO_SNDBUF)") }
+        if let size = receiveBufferSize {
+            try Self.set(fd, SOL_SOCKET, SO_RCVBUF, Int32(clamping: size), "setsockopt(SO_RCVBUF)")
+        }
+        if let size = sendBufferSize {
+            try Self.set(fd, SOL_SOCKET, SO_SNDBUF, Int32(clamping: size), "setsockopt(SO_SNDBUF)")
+        }
     }
 
-    static func set(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ operation: StaticString) throws(IOError) {
+    static func set(
+        _ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ operation: StaticString
+    ) throws(IOError) {
         var value = value
         _ = try Syscall.call(operation) { setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) }
     }
@@ -76,7 +92,8 @@ public struct SocketOptions: Sendable, Hashable {
 
 /// Socket option names, for reading them back from a connection (`TCPConnection.option(_:)`).
 public enum SocketOptionName: Sendable {
-    case noDelay, reuseAddress, reusePort, receiveBuffer, sendBuffer, keepAlive, keepAliveIdle, keepAliveInterval, keepAliveCount
+    case noDelay, reuseAddress, reusePort, receiveBuffer, sendBuffer, keepAlive, keepAliveIdle, keepAliveInterval,
+        keepAliveCount
 
     var levelAndName: (Int32, Int32) {
         switch self {

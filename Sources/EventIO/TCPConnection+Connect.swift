@@ -22,7 +22,8 @@ extension TCPConnection {
         to address: SocketAddress, on loop: EventLoop, options: SocketOptions = SocketOptions(),
         timeout: Duration? = .seconds(10)
     ) async throws(IOError) -> TCPConnection {
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<TCPConnection, IOError>, Never>) in
+        let result = await withUnsafeContinuation {
+            (continuation: UnsafeContinuation<Result<TCPConnection, IOError>, Never>) in
             connect(to: address, on: loop, options: options, timeout: timeout) { continuation.resume(returning: $0) }
         }
         return try result.get()
@@ -50,7 +51,9 @@ private final class Connector: SelectableHandler {
         let options = address.unixPath == nil ? options : options.forUnixSockets
         do {
             fd = try Syscall.call("socket") {
-                socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+                socket(
+                    address.family,
+                    Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             }
         } catch {
             completion(.failure(error))

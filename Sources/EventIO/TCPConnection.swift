@@ -198,7 +198,8 @@ public final class TCPConnection: @unchecked Sendable {
                 return
             }
             if state == .draining { continue }
-            let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+            let bytes = UnsafeBufferPointer(
+                start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
             delegate?.byteStreamDidRead(bytes.span)
             if state != .open || readingPaused || count < buffer.count { return }
         }
@@ -223,7 +224,9 @@ public final class TCPConnection: @unchecked Sendable {
     public func closeAfterFlush() {
         guard state == .open else { return }
         state = .closing
-        if output.isEmpty { shutDownAndDrain() } else if !flushScheduled && !pollingWritable {
+        if output.isEmpty {
+            shutDownAndDrain()
+        } else if !flushScheduled && !pollingWritable {
             flushScheduled = true
             loop.runAtEndOfTurn(self)
         }

@@ -38,13 +38,15 @@ public final class TCPListener: Sendable {
                 let fd: Int32
                 var socketFile: UnixSocketFile?
                 if let path = address.unixPath {
-                    (fd, socketFile) = try UnixSocketFile.bind(address, path: path, permissions: unixPermissions, options: options)
+                    (fd, socketFile) = try UnixSocketFile.bind(
+                        address, path: path, permissions: unixPermissions, options: options)
                 } else {
                     fd = try openListeningSocket(bound, options: options)
                     if sockets.isEmpty, let actual = SocketAddress.of(fd, peer: false) { bound = actual }
                 }
                 let acceptor = Acceptor(
-                    fd: fd, loop: loop, group: options.reusePort ? nil : group, options: options, socketFile: socketFile,
+                    fd: fd, loop: loop, group: options.reusePort ? nil : group, options: options,
+                    socketFile: socketFile,
                     onAccept: onAccept)
                 sockets.append((loop, acceptor))
             }
@@ -60,7 +62,9 @@ public final class TCPListener: Sendable {
 
     private static func openListeningSocket(_ address: SocketAddress, options: SocketOptions) throws(IOError) -> Int32 {
         let fd = try Syscall.call("socket") {
-            socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            socket(
+                address.family,
+                Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
         do {
             try options.applyToListener(fd)
@@ -102,8 +106,10 @@ private final class Acceptor: SelectableHandler, @unchecked Sendable {
     private var state = 0  // 0 created, 1 registered, 2 closed
     private var backoff: LoopTimer?
 
-    init(fd: Int32, loop: EventLoop, group: EventLoopGroup?, options: SocketOptions, socketFile: UnixSocketFile?,
-         onAccept: @escaping @Sendable (TCPConnection) -> Void) {
+    init(
+        fd: Int32, loop: EventLoop, group: EventLoopGroup?, options: SocketOptions, socketFile: UnixSocketFile?,
+        onAccept: @escaping @Sendable (TCPConnection) -> Void
+    ) {
         self.fd = fd
         self.loop = loop
         self.group = group

@@ -14,7 +14,8 @@ struct UnixSocketFile: Sendable {
     ) throws(IOError) -> (Int32, UnixSocketFile) {
         try removeIfStale(address, path: path)
         let fd = try Syscall.call("socket") {
-            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            socket(
+                AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
         var created = false
         do throws(IOError) {
@@ -42,7 +43,9 @@ struct UnixSocketFile: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFSOCK else {
             throw IOError(.system(errno: EADDRINUSE), operation: "bind(\(path) exists and is not a socket)")
         }
-        let probe = try Syscall.call("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        let probe = try Syscall.call("socket") {
+            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
         defer { Syscall.close(probe) }
         // A blocking connect to a Unix socket answers at once: refused when no process listens.
         let result = address.withSockAddr { Glibc.connect(probe, $0, $1) }

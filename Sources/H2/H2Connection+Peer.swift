@@ -17,6 +17,7 @@ extension H2Connection {
     /// set up, so this is cheap. Loop thread only (the byte stream is the loop's).
     public var endpoints: Endpoints {
         let transport = session.transport
-        return Endpoints(remoteAddress: transport.remoteAddress, localAddress: transport.localAddress, transport: transport)
+        return Endpoints(
+            remoteAddress: transport.remoteAddress, localAddress: transport.localAddress, transport: transport)
     }
 }

@@ -22,8 +22,10 @@ public final class H2Connection: @unchecked Sendable {
         set { session.delegate = newValue }
     }
 
-    private init(role: Role, transport: any ByteStream, configuration: H2Configuration,
-                 streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?) {
+    private init(
+        role: Role, transport: any ByteStream, configuration: H2Configuration,
+        streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?
+    ) {
         session = NGHTTP2Session(
             role: role, transport: transport, configuration: configuration, streamHandler: streamHandler)
         session.connection = self
@@ -52,7 +54,8 @@ public final class H2Connection: @unchecked Sendable {
         delegate: (any H2ConnectionDelegate)? = nil
     ) -> H2Connection {
         transport.loop.preconditionInEventLoop()
-        let connection = H2Connection(role: .client, transport: transport, configuration: configuration, streamHandler: nil)
+        let connection = H2Connection(
+            role: .client, transport: transport, configuration: configuration, streamHandler: nil)
         connection.session.delegate = delegate
         connection.session.start()
         return connection
@@ -85,7 +88,8 @@ public final class H2Connection: @unchecked Sendable {
                 } else {
                     stream = tcp
                 }
-                let connection = H2Connection.connect(over: stream, configuration: configuration, delegate: delegate.value)
+                let connection = H2Connection.connect(
+                    over: stream, configuration: configuration, delegate: delegate.value)
                 if !promise.complete(.success(connection)) { connection.close(.cancel) }
             case .failure(let error):
                 promise.complete(.failure(.connectFailed(error.description)))
@@ -103,7 +107,9 @@ public final class H2Connection: @unchecked Sendable {
     /// Opens a client stream: submits `head` (with `:method`, `:scheme`, `:path`, `:authority`
     /// first) and returns the stream. With `endStream` the request has no body. Loop thread only.
     /// - Throws: `H2Error.connectionNotUsable` after GOAWAY or close; `.protocolViolation` if nghttp2 refuses.
-    public func openStream(_ head: H2Headers, endStream: Bool = false, delegate: any H2StreamDelegate)
+    public func openStream(
+        _ head: H2Headers, endStream: Bool = false, delegate: any H2StreamDelegate
+    )
         throws(H2Error) -> H2Stream
     {
         try session.openStream(head, endStream: endStream, delegate: delegate)

@@ -12,12 +12,15 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
         self.factory = factory
     }
 
-    public func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError)
+    public func intercept(
+        _ call: ClientCallDescriptor, options: inout CallOptions
+    ) async throws(RPCError)
         -> (any ClientCallObserver)?
     {
         let metrics = factory ?? MetricsSystem.factory
         let method = call.fullMethodName
-        Counter(label: RPCMetricNames.clientStarted, dimensions: [(RPCMetricNames.method, method)], factory: metrics).increment()
+        Counter(label: RPCMetricNames.clientStarted, dimensions: [(RPCMetricNames.method, method)], factory: metrics)
+            .increment()
         return ClientCallMetrics(metrics: metrics, method: method, started: .now)
     }
 }
@@ -29,13 +32,18 @@ private struct ClientCallMetrics: ClientCallObserver {
     let started: ContinuousClock.Instant
 
     func sending<Message: ProtoMessage>(_ message: Message) async throws(RPCError) -> Message {
-        Counter(label: RPCMetricNames.clientMessagesSent, dimensions: [(RPCMetricNames.method, method)], factory: metrics).increment()
+        Counter(
+            label: RPCMetricNames.clientMessagesSent, dimensions: [(RPCMetricNames.method, method)], factory: metrics
+        ).increment()
         return message
     }
 
     func received<Message: ProtoMessage>(_ message: Message) async throws(RPCError) -> Message {
-        Counter(label: RPCMetricNames.clientMessagesReceived, dimensions: [(RPCMetricNames.method, method)], factory: metrics)
-            .increment()
+        Counter(
+            label: RPCMetricNames.clientMessagesReceived, dimensions: [(RPCMetricNames.method, method)],
+            factory: metrics
+        )
+        .increment()
         return message
     }
 

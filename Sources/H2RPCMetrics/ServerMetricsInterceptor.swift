@@ -21,7 +21,8 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     public func intercept(context: ServerContext, next: () async throws -> Void) async throws {
         let metrics = self.metrics
         let method = Self.method(context)
-        Counter(label: RPCMetricNames.serverStarted, dimensions: [(RPCMetricNames.method, method)], factory: metrics).increment()
+        Counter(label: RPCMetricNames.serverStarted, dimensions: [(RPCMetricNames.method, method)], factory: metrics)
+            .increment()
         let started = ContinuousClock.now
         var failure: (any Error)?
         do {
@@ -30,22 +31,34 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
             failure = error
         }
         let elapsed = ContinuousClock.now - started
-        let dimensions = [(RPCMetricNames.method, method), (RPCMetricNames.statusCode, "\(context.statusCode(of: failure))")]
+        let dimensions = [
+            (RPCMetricNames.method, method), (RPCMetricNames.statusCode, "\(context.statusCode(of: failure))"),
+        ]
         CoreMetrics.Timer(label: RPCMetricNames.serverDuration, dimensions: dimensions, factory: metrics)
             .recordNanoseconds(elapsed.nanoseconds)
         Counter(label: RPCMetricNames.serverFinished, dimensions: dimensions, factory: metrics).increment()
         if let failure { throw failure }
     }
 
-    public func received<Message: ProtoMessage>(_ message: Message, context: ServerContext) async throws(RPCError) -> Message {
-        Counter(label: RPCMetricNames.serverMessagesReceived, dimensions: [(RPCMetricNames.method, Self.method(context))], factory: metrics)
-            .increment()
+    public func received<Message: ProtoMessage>(
+        _ message: Message, context: ServerContext
+    ) async throws(RPCError) -> Message {
+        Counter(
+            label: RPCMetricNames.serverMessagesReceived, dimensions: [(RPCMetricNames.method, Self.method(context))],
+            factory: metrics
+        )
+        .increment()
         return message
     }
 
-    public func sending<Message: ProtoMessage>(_ message: Message, context: ServerContext) async throws(RPCError) -> Message {
-        Counter(label: RPCMetricNames.serverMessagesSent, dimensions: [(RPCMetricNames.method, Self.method(context))], factory: metrics)
-            .increment()
+    public func sending<Message: ProtoMessage>(
+        _ message: Message, context: ServerContext
+    ) async throws(RPCError) -> Message {
+        Counter(
+            label: RPCMetricNames.serverMessagesSent, dimensions: [(RPCMetricNames.method, Self.method(context))],
+            factory: metrics
+        )
+        .increment()
         return message
     }
 }

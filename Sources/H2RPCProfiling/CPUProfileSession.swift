@@ -94,7 +94,8 @@ public enum CPUProfiler {
     /// samples; cancelling the task stops sampling at once.
     /// - Throws: ``ProfilingError/busy`` when another profile is being taken, ``ProfilingError/cancelled``,
     ///   ``ProfilingError/invalidArgument(_:)`` for a duration outside 1 ms…1 h or a bad frequency.
-    public static func profile(for duration: Duration, frequency: Int = 100) async throws(ProfilingError) -> CPUProfile {
+    public static func profile(for duration: Duration, frequency: Int = 100) async throws(ProfilingError) -> CPUProfile
+    {
         guard duration >= .milliseconds(1), duration <= .seconds(3600) else {
             throw .invalidArgument("duration \(duration) is outside 1 ms...1 h")
         }
@@ -102,7 +103,8 @@ public enum CPUProfiler {
         // Room for every core busy for the whole duration, twice over (at most 100,000 samples).
         let seconds = Int(duration.components.seconds) + 1
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let room = min(100_000, max(1024, min(frequency, 1000) * seconds * cores * 2))  // frequency is checked by the session
+        // The frequency itself is checked by the session.
+        let room = min(100_000, max(1024, min(frequency, 1000) * seconds * cores * 2))
         let session = try CPUProfileSession(frequency: frequency, maxSamples: room)
         do {
             try await Task.sleep(for: duration)

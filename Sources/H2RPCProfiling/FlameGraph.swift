@@ -112,7 +112,9 @@ public enum FlameGraph {
         let hundredths = (value * 100).rounded()
         let whole = Int(hundredths) / 100
         let fraction = abs(Int(hundredths)) % 100
-        return fraction == 0 ? "\(whole)" : fraction % 10 == 0 ? "\(whole).\(fraction / 10)" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+        return fraction == 0
+            ? "\(whole)"
+            : fraction % 10 == 0 ? "\(whole).\(fraction / 10)" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     private static func escape(_ text: String) -> String {

@@ -45,7 +45,8 @@ struct Symbolizer {
         var result: [UInt: SymbolizedFrame] = [:]
         for (path, fileAddresses) in byFile {
             for (address, symbol) in Self.fromSymbolTable(path: path, addresses: fileAddresses) {
-                result[address] = SymbolizedFrame(name: demangle(symbol), systemName: symbol, mapping: mappingIndex(of: address))
+                result[address] = SymbolizedFrame(
+                    name: demangle(symbol), systemName: symbol, mapping: mappingIndex(of: address))
             }
             unmapped += fileAddresses.filter { result[$0] == nil }
         }

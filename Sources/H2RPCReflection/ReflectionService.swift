@@ -23,7 +23,11 @@ public struct ReflectionService: RPCService {
     public init(services: [any RPCService], files: [ProtoFileDescriptor]) {
         var names = Set(services.flatMap { $0.methods.compactMap { Self.serviceName(ofPath: $0.path) } })
         names.formUnion(["grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"])
-        var served = files + [Grpc_Reflection_V1_Reflection_ProtoFile.descriptor, Grpc_Reflection_V1alpha_Reflection_ProtoFile.descriptor]
+        var served =
+            files + [
+                Grpc_Reflection_V1_Reflection_ProtoFile.descriptor,
+                Grpc_Reflection_V1alpha_Reflection_ProtoFile.descriptor,
+            ]
         if names.contains(Grpc_Health_V1_Health.serviceName) { served.append(Grpc_Health_V1_Health.fileDescriptor) }
         index = ReflectionIndex(files: served, serviceNames: names.sorted())
     }
@@ -70,7 +74,8 @@ private struct V1: Grpc_Reflection_V1_ServerReflection.ServiceProtocol {
         switch request.messageRequest {
         case .fileByFilename(let name)?: .fileByName(name)
         case .fileContainingSymbol(let symbol)?: .fileContainingSymbol(symbol)
-        case .fileContainingExtension(let e)?: .fileContainingExtension(type: e.containingType, number: e.extensionNumber)
+        case .fileContainingExtension(let e)?:
+            .fileContainingExtension(type: e.containingType, number: e.extensionNumber)
         case .allExtensionNumbersOfType(let type)?: .allExtensionNumbers(type: type)
         case .listServices?: .listServices
         case nil: .missing
@@ -85,19 +90,22 @@ private struct V1: Grpc_Reflection_V1_ServerReflection.ServiceProtocol {
             case .files(let files):
                 $0.messageResponse = .fileDescriptorResponse(.with { $0.fileDescriptorProto = files })
             case .extensionNumbers(let type, let numbers):
-                $0.messageResponse = .allExtensionNumbersResponse(.with {
-                    $0.baseTypeName = type
-                    $0.extensionNumber = numbers
-                })
+                $0.messageResponse = .allExtensionNumbersResponse(
+                    .with {
+                        $0.baseTypeName = type
+                        $0.extensionNumber = numbers
+                    })
             case .services(let names):
-                $0.messageResponse = .listServicesResponse(.with {
-                    $0.service = names.map { name in .with { $0.name = name } }
-                })
+                $0.messageResponse = .listServicesResponse(
+                    .with {
+                        $0.service = names.map { name in .with { $0.name = name } }
+                    })
             case .error(let code, let message):
-                $0.messageResponse = .errorResponse(.with {
-                    $0.errorCode = code
-                    $0.errorMessage = message
-                })
+                $0.messageResponse = .errorResponse(
+                    .with {
+                        $0.errorCode = code
+                        $0.errorMessage = message
+                    })
             }
         }
     }

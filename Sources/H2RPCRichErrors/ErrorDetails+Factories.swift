@@ -80,7 +80,8 @@ extension ErrorDetails {
     }
 
     /// `google.rpc.ResourceInfo`.
-    public static func resourceInfo(type: String, name: String, owner: String = "", description: String) -> ErrorDetails {
+    public static func resourceInfo(type: String, name: String, owner: String = "", description: String) -> ErrorDetails
+    {
         var info = Google_Rpc_ResourceInfo()
         info.resourceType = type
         info.resourceName = name

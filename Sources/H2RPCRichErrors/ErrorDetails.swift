@@ -49,12 +49,16 @@ public enum ErrorDetails: Sendable, Hashable {
         case Google_Rpc_ErrorInfo.typeName: self = .errorInfo(try Google_Rpc_ErrorInfo(serializedBytes: detail.value))
         case Google_Rpc_RetryInfo.typeName: self = .retryInfo(try Google_Rpc_RetryInfo(serializedBytes: detail.value))
         case Google_Rpc_DebugInfo.typeName: self = .debugInfo(try Google_Rpc_DebugInfo(serializedBytes: detail.value))
-        case Google_Rpc_QuotaFailure.typeName: self = .quotaFailure(try Google_Rpc_QuotaFailure(serializedBytes: detail.value))
+        case Google_Rpc_QuotaFailure.typeName:
+            self = .quotaFailure(try Google_Rpc_QuotaFailure(serializedBytes: detail.value))
         case Google_Rpc_PreconditionFailure.typeName:
             self = .preconditionFailure(try Google_Rpc_PreconditionFailure(serializedBytes: detail.value))
-        case Google_Rpc_BadRequest.typeName: self = .badRequest(try Google_Rpc_BadRequest(serializedBytes: detail.value))
-        case Google_Rpc_RequestInfo.typeName: self = .requestInfo(try Google_Rpc_RequestInfo(serializedBytes: detail.value))
-        case Google_Rpc_ResourceInfo.typeName: self = .resourceInfo(try Google_Rpc_ResourceInfo(serializedBytes: detail.value))
+        case Google_Rpc_BadRequest.typeName:
+            self = .badRequest(try Google_Rpc_BadRequest(serializedBytes: detail.value))
+        case Google_Rpc_RequestInfo.typeName:
+            self = .requestInfo(try Google_Rpc_RequestInfo(serializedBytes: detail.value))
+        case Google_Rpc_ResourceInfo.typeName:
+            self = .resourceInfo(try Google_Rpc_ResourceInfo(serializedBytes: detail.value))
         case Google_Rpc_Help.typeName: self = .help(try Google_Rpc_Help(serializedBytes: detail.value))
         case Google_Rpc_LocalizedMessage.typeName:
             self = .localizedMessage(try Google_Rpc_LocalizedMessage(serializedBytes: detail.value))

@@ -12,13 +12,19 @@ public protocol StandardErrorDetail: ProtoMessage {
 extension Google_Rpc_ErrorInfo: StandardErrorDetail { public static var typeName: String { "google.rpc.ErrorInfo" } }
 extension Google_Rpc_RetryInfo: StandardErrorDetail { public static var typeName: String { "google.rpc.RetryInfo" } }
 extension Google_Rpc_DebugInfo: StandardErrorDetail { public static var typeName: String { "google.rpc.DebugInfo" } }
-extension Google_Rpc_QuotaFailure: StandardErrorDetail { public static var typeName: String { "google.rpc.QuotaFailure" } }
+extension Google_Rpc_QuotaFailure: StandardErrorDetail {
+    public static var typeName: String { "google.rpc.QuotaFailure" }
+}
 extension Google_Rpc_PreconditionFailure: StandardErrorDetail {
     public static var typeName: String { "google.rpc.PreconditionFailure" }
 }
 extension Google_Rpc_BadRequest: StandardErrorDetail { public static var typeName: String { "google.rpc.BadRequest" } }
-extension Google_Rpc_RequestInfo: StandardErrorDetail { public static var typeName: String { "google.rpc.RequestInfo" } }
-extension Google_Rpc_ResourceInfo: StandardErrorDetail { public static var typeName: String { "google.rpc.ResourceInfo" } }
+extension Google_Rpc_RequestInfo: StandardErrorDetail {
+    public static var typeName: String { "google.rpc.RequestInfo" }
+}
+extension Google_Rpc_ResourceInfo: StandardErrorDetail {
+    public static var typeName: String { "google.rpc.ResourceInfo" }
+}
 extension Google_Rpc_Help: StandardErrorDetail { public static var typeName: String { "google.rpc.Help" } }
 extension Google_Rpc_LocalizedMessage: StandardErrorDetail {
     public static var typeName: String { "google.rpc.LocalizedMessage" }

@@ -86,7 +86,9 @@ public final class RPCServerService: Service, Sendable {
                 }
             } onCancel: {
                 let waiter = listening.withLock { l -> CheckedContinuation<Int, any Error>? in
-                    guard case .waiting(var waiters) = l.state, let c = waiters.removeValue(forKey: id) else { return nil }
+                    guard case .waiting(var waiters) = l.state, let c = waiters.removeValue(forKey: id) else {
+                        return nil
+                    }
                     l.state = .waiting(waiters)
                     return c
                 }

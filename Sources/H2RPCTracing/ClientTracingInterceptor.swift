@@ -23,7 +23,9 @@ public struct ClientTracingInterceptor: ClientInterceptor {
         self.serverPort = serverPort
     }
 
-    public func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError)
+    public func intercept(
+        _ call: ClientCallDescriptor, options: inout CallOptions
+    ) async throws(RPCError)
         -> (any ClientCallObserver)?
     {
         let tracer = self.tracer ?? InstrumentationSystem.tracer

@@ -16,7 +16,9 @@ enum RPCSpanAttributes {
 
     /// The codes for which a server span is marked as failed; every other code is the client's
     /// doing (NOT_FOUND, INVALID_ARGUMENT, …) and leaves the server span unset.
-    static let serverErrorCodes: Set<StatusCode> = [.unknown, .deadlineExceeded, .unimplemented, .internal, .unavailable, .dataLoss]
+    static let serverErrorCodes: Set<StatusCode> = [
+        .unknown, .deadlineExceeded, .unimplemented, .internal, .unavailable, .dataLoss,
+    ]
 
     /// Sets the status attributes on `span` and, when `isError`, its error status.
     static func record(_ code: StatusCode, message: String?, on span: any Span, isError: Bool) {

@@ -29,15 +29,18 @@ public struct ServerTracingInterceptor: ServerInterceptor {
         span.attributes[RPCSpanAttributes.system] = "grpc"
         span.attributes[RPCSpanAttributes.method] = method
         RPCSpanAttributes.record(
-            context.localAddress, on: span, addressKey: RPCSpanAttributes.serverAddress, portKey: RPCSpanAttributes.serverPort)
+            context.localAddress, on: span, addressKey: RPCSpanAttributes.serverAddress,
+            portKey: RPCSpanAttributes.serverPort)
         RPCSpanAttributes.record(
-            context.remoteAddress, on: span, addressKey: RPCSpanAttributes.peerAddress, portKey: RPCSpanAttributes.peerPort)
+            context.remoteAddress, on: span, addressKey: RPCSpanAttributes.peerAddress,
+            portKey: RPCSpanAttributes.peerPort)
         do {
             try await ServiceContext.$current.withValue(span.context) { try await next() }
         } catch {
             let code = context.statusCode(of: error)
             let message = (error as? RPCError)?.message
-            RPCSpanAttributes.record(code, message: message, on: span, isError: RPCSpanAttributes.serverErrorCodes.contains(code))
+            RPCSpanAttributes.record(
+                code, message: message, on: span, isError: RPCSpanAttributes.serverErrorCodes.contains(code))
             span.end()
             throw error
         }

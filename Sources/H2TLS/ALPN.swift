@@ -33,7 +33,9 @@ enum ALPN {
         while index < list.count {
             let length = Int(list[index])
             guard index + 1 + length <= list.count else { break }
-            names.append(String(decoding: UnsafeBufferPointer(rebasing: list[(index + 1)..<(index + 1 + length)]), as: UTF8.self))
+            names.append(
+                String(decoding: UnsafeBufferPointer(rebasing: list[(index + 1)..<(index + 1 + length)]), as: UTF8.self)
+            )
             index += 1 + length
         }
         return names
@@ -46,22 +48,24 @@ enum ALPN {
 }
 
 /// Refuses a ClientHello without the ALPN extension (the select callback only runs when there is one).
-private let clientHelloCallback: @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int32>?, UnsafeMutableRawPointer?) -> Int32 = {
-    ssl, alert, _ in
-    var data: UnsafePointer<UInt8>?
-    var length = 0
-    if SSL_client_hello_get0_ext(ssl, UInt32(CSSL_TLSEXT_TYPE_ALPN), &data, &length) == 1 {
-        return SSL_CLIENT_HELLO_SUCCESS
+private let clientHelloCallback:
+    @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int32>?, UnsafeMutableRawPointer?) -> Int32 = {
+        ssl, alert, _ in
+        var data: UnsafePointer<UInt8>?
+        var length = 0
+        if SSL_client_hello_get0_ext(ssl, UInt32(CSSL_TLSEXT_TYPE_ALPN), &data, &length) == 1 {
+            return SSL_CLIENT_HELLO_SUCCESS
+        }
+        ALPN.record(.noExtension, on: ssl)
+        alert?.pointee = CSSL_AD_NO_APPLICATION_PROTOCOL
+        return SSL_CLIENT_HELLO_ERROR
     }
-    ALPN.record(.noExtension, on: ssl)
-    alert?.pointee = CSSL_AD_NO_APPLICATION_PROTOCOL
-    return SSL_CLIENT_HELLO_ERROR
-}
 
 /// Selects `h2` from the client's list, or ends the handshake with `no_application_protocol`.
 private let selectCallback:
     @convention(c) (
-        OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?, UnsafePointer<UInt8>?,
+        OpaquePointer?, UnsafeMutablePointer<UnsafePointer<UInt8>?>?, UnsafeMutablePointer<UInt8>?,
+        UnsafePointer<UInt8>?,
         UInt32, UnsafeMutableRawPointer?
     ) -> Int32 = { ssl, out, outLength, input, inputLength, _ in
         let list = UnsafeBufferPointer(start: input, count: Int(inputLength))

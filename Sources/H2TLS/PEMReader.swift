@@ -22,7 +22,9 @@ enum PEMReader {
     static func privateKey(_ source: TLSPEMSource) throws(TLSError) -> OpaquePointer {
         try withBIO(source, what: "private key") { bio throws(TLSError) in
             guard let key = PEM_read_bio_PrivateKey(bio, nil, noPassword, nil) else {
-                throw TLSError(.configuration, "private key \(source) holds no usable PEM private key" + OpenSSLErrors.drainedSuffix())
+                throw TLSError(
+                    .configuration,
+                    "private key \(source) holds no usable PEM private key" + OpenSSLErrors.drainedSuffix())
             }
             return key
         }
@@ -43,7 +45,8 @@ enum PEMReader {
         case .bytes(let bytes):
             let result: Result<R, TLSError> = bytes.withUnsafeBytes { raw in
                 guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(clamping: raw.count)) else {
-                    return .failure(TLSError(.configuration, "cannot read \(what) from bytes" + OpenSSLErrors.drainedSuffix()))
+                    return .failure(
+                        TLSError(.configuration, "cannot read \(what) from bytes" + OpenSSLErrors.drainedSuffix()))
                 }
                 defer { BIO_free(bio) }
                 do throws(TLSError) { return .success(try body(bio)) } catch { return .failure(error) }
@@ -54,6 +57,7 @@ enum PEMReader {
 }
 
 /// Password callback that supplies none, so that an encrypted key fails instead of prompting on the terminal.
-private let noPassword: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = {
-    _, _, _, _ in 0
-}
+private let noPassword: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 =
+    {
+        _, _, _, _ in 0
+    }

@@ -45,7 +45,9 @@ enum ContextBuilder {
     }
 
     /// `alpn` is what the client offers: `h2` for every real use; tests vary it to check servers' refusal.
-    static func client(_ configuration: TLSClientConfiguration, alpn: [String] = ["h2"]) throws(TLSError) -> SSLContextHandle {
+    static func client(
+        _ configuration: TLSClientConfiguration, alpn: [String] = ["h2"]
+    ) throws(TLSError) -> SSLContextHandle {
         let context = try common(
             method: TLS_client_method(), minimum: configuration.minimumVersion, maximum: configuration.maximumVersion,
             options: 0)
@@ -111,7 +113,9 @@ enum ContextBuilder {
         let privateKey = try PEMReader.privateKey(key)
         defer { EVP_PKEY_free(privateKey) }
         guard SSL_CTX_use_PrivateKey(ctx, privateKey) == 1, SSL_CTX_check_private_key(ctx) == 1 else {
-            throw TLSError(.configuration, "private key \(key) does not match certificate \(chain)" + OpenSSLErrors.drainedSuffix())
+            throw TLSError(
+                .configuration, "private key \(key) does not match certificate \(chain)" + OpenSSLErrors.drainedSuffix()
+            )
         }
     }
 

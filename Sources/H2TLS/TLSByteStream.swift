@@ -13,7 +13,9 @@ public final class TLSByteStream: ByteStream, TLSConnectionDelegate, @unchecked 
 
     /// A server stream over an accepted, not yet started `tcp`.
     /// - Throws: `TLSError` when OpenSSL cannot allocate the connection.
-    public init(accepted tcp: TCPConnection, context: TLSServerContext, handshakeTimeout: Duration? = .seconds(10)) throws(TLSError) {
+    public init(
+        accepted tcp: TCPConnection, context: TLSServerContext, handshakeTimeout: Duration? = .seconds(10)
+    ) throws(TLSError) {
         connection = TLSConnection(tcp: tcp, engine: try context.makeEngine(), handshakeTimeout: handshakeTimeout)
     }
 
@@ -21,7 +23,8 @@ public final class TLSByteStream: ByteStream, TLSConnectionDelegate, @unchecked 
     /// context's configuration overrides it).
     /// - Throws: `TLSError` when OpenSSL cannot allocate the connection.
     public init(
-        connected tcp: TCPConnection, serverName: String, context: TLSClientContext, handshakeTimeout: Duration? = .seconds(10)
+        connected tcp: TCPConnection, serverName: String, context: TLSClientContext,
+        handshakeTimeout: Duration? = .seconds(10)
     ) throws(TLSError) {
         connection = TLSConnection(
             tcp: tcp, engine: try context.makeEngine(serverName: serverName), handshakeTimeout: handshakeTimeout)

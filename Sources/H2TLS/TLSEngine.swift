@@ -133,7 +133,8 @@ public final class TLSEngine {
 
     private func checkEstablished() throws(TLSError) {
         guard negotiatedProtocol == "h2" else {
-            let message = isClient
+            let message =
+                isClient
                 ? "TLS handshake with \(peerDescription) failed: it selected no ALPN h2 (\(negotiatedProtocol ?? "none"))"
                 : "TLS handshake with client failed: it did not offer ALPN h2"
             throw fail(TLSError(.noApplicationProtocol, message))
@@ -214,7 +215,9 @@ public final class TLSEngine {
         var data: UnsafeMutablePointer<CChar>?
         let pending = cssl_bio_get_mem_data(writeBIO, &data)
         guard pending > 0, let data else { return }
-        data.withMemoryRebound(to: UInt8.self, capacity: pending) { body(UnsafeBufferPointer(start: $0, count: pending).span) }
+        data.withMemoryRebound(to: UInt8.self, capacity: pending) {
+            body(UnsafeBufferPointer(start: $0, count: pending).span)
+        }
         _ = cssl_bio_reset(writeBIO)
     }
 
@@ -289,7 +292,10 @@ public final class TLSEngine {
     private func notTLSError(_ first: [UInt8]) -> TLSError {
         let shown = IPAddressText.preview(first)
         if isClient {
-            return TLSError(.peerNotTLS, "TLS handshake with \(peerDescription) failed: it answered with bytes that are not TLS (\(shown)); is it a plaintext server?")
+            return TLSError(
+                .peerNotTLS,
+                "TLS handshake with \(peerDescription) failed: it answered with bytes that are not TLS (\(shown)); is it a plaintext server?"
+            )
         }
         return TLSError(.peerNotTLS, "TLS handshake with client failed: it sent plaintext, not TLS (\(shown))")
     }
@@ -297,26 +303,33 @@ public final class TLSEngine {
     private func classify(_ code: Int32, during step: String) -> TLSError {
         let entries = OpenSSLErrors.drain()
         let suffix = OpenSSLErrors.suffix(entries)
-        let prefix = step == "handshake" ? "TLS handshake with \(peerDescription) failed: " : "TLS \(step) from \(peerDescription) failed: "
+        let prefix =
+            step == "handshake"
+            ? "TLS handshake with \(peerDescription) failed: " : "TLS \(step) from \(peerDescription) failed: "
         if let refusal = alpnRefusal {
-            let offered = switch refusal {
-            case .noExtension: "no ALPN"
-            case .offered(let names): "ALPN \(names.joined(separator: ", "))"
-            }
+            let offered =
+                switch refusal {
+                case .noExtension: "no ALPN"
+                case .offered(let names): "ALPN \(names.joined(separator: ", "))"
+                }
             return TLSError(.noApplicationProtocol, prefix + "it offered \(offered), not h2" + suffix)
         }
         if code == SSL_ERROR_ZERO_RETURN {
-            return TLSError(.unexpectedEndOfStream, prefix + "it closed the connection (close_notify) during the \(step)")
+            return TLSError(
+                .unexpectedEndOfStream, prefix + "it closed the connection (close_notify) during the \(step)")
         }
         let reasons = entries.map(\.reason)
         if reasons.contains(SSL_R_CERTIFICATE_VERIFY_FAILED) {
             let result = SSL_get_verify_result(ssl)
             let text = X509_verify_cert_error_string(result).map { String(cString: $0) } ?? "error \(result)"
             let whose = isClient ? "its certificate" : "the client certificate"
-            return TLSError(VerifyResult.kind(Int32(truncatingIfNeeded: result)), prefix + "\(whose): \(text) (X509 error \(result))" + suffix)
+            return TLSError(
+                VerifyResult.kind(Int32(truncatingIfNeeded: result)),
+                prefix + "\(whose): \(text) (X509 error \(result))" + suffix)
         }
         if reasons.contains(SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE) {
-            return TLSError(.certificateRequired, prefix + "a client certificate is required and none was sent" + suffix)
+            return TLSError(
+                .certificateRequired, prefix + "a client certificate is required and none was sent" + suffix)
         }
         if let alert = reasons.first(where: { $0 >= 1000 && $0 < 1256 }).map({ $0 - 1000 }) {
             return TLSError(VerifyResult.kind(alert: alert), prefix + "its alert \(alert)" + suffix)

@@ -12,10 +12,13 @@ public enum Generator {
     /// Parses `files` along `protoPaths` (the built-in well-known types are found last) and returns
     /// the Swift code for each of `files`.
     /// - Throws: `ProtoGenErrors`: every problem in the input, each `/abs/path/file.proto:line:column: error: message`.
-    public static func generate(files: [String], protoPaths: [String],
-                                options: GeneratorOptions) throws(ProtoGenErrors) -> [OutputFile] {
+    public static func generate(
+        files: [String], protoPaths: [String],
+        options: GeneratorOptions
+    ) throws(ProtoGenErrors) -> [OutputFile] {
         let (all, toGenerate) = try ProtoCompiler.load(files: files, protoPaths: protoPaths)
-        return emit(all: all, toGenerate: toGenerate, options: options, descriptors: descriptors(all: all, options: options))
+        return emit(
+            all: all, toGenerate: toGenerate, options: options, descriptors: descriptors(all: all, options: options))
     }
 
     /// The serialized descriptors of the files the own parser read, built from its model.
@@ -28,21 +31,27 @@ public enum Generator {
     }
 
     /// Same as `generate(files:protoPaths:options:)` with file contents given in memory (tests).
-    static func generate(sources: [String: String], files: [String],
-                         options: GeneratorOptions = GeneratorOptions()) throws(ProtoGenErrors) -> [OutputFile] {
+    static func generate(
+        sources: [String: String], files: [String],
+        options: GeneratorOptions = GeneratorOptions()
+    ) throws(ProtoGenErrors) -> [OutputFile] {
         let (all, toGenerate) = try ProtoCompiler.load(files: files, protoPaths: ["/virtual"]) { path in
             path.hasPrefix("/virtual/") ? sources[String(path.dropFirst("/virtual/".count))] : nil
         }
-        return emit(all: all, toGenerate: toGenerate, options: options, descriptors: descriptors(all: all, options: options))
+        return emit(
+            all: all, toGenerate: toGenerate, options: options, descriptors: descriptors(all: all, options: options))
     }
 
     /// `descriptors`: file name → serialized `FileDescriptorProto` to embed.
-    static func emit(all: [FileDecl], toGenerate: [String], options: GeneratorOptions,
-                     descriptors: [String: [UInt8]]) -> [OutputFile] {
+    static func emit(
+        all: [FileDecl], toGenerate: [String], options: GeneratorOptions,
+        descriptors: [String: [UInt8]]
+    ) -> [OutputFile] {
         let emitter = FileEmitter(files: all, options: options)
         return toGenerate.compactMap { name in
             guard let file = all.first(where: { $0.name == name }) else { return nil }
-            return OutputFile(name: options.outputName(for: name), content: emitter.emit(file, descriptor: descriptors[name]))
+            return OutputFile(
+                name: options.outputName(for: name), content: emitter.emit(file, descriptor: descriptors[name]))
         }
     }
 }

@@ -34,8 +34,10 @@ public struct ProtoFileDescriptor: Sendable, Hashable {
     public let extensions: [Extension]
 
     /// A descriptor; generated code calls this.
-    public init(name: String, serializedProto: [UInt8], dependencies: [ProtoFileDescriptor], symbols: [String],
-                extensions: [Extension] = []) {
+    public init(
+        name: String, serializedProto: [UInt8], dependencies: [ProtoFileDescriptor], symbols: [String],
+        extensions: [Extension] = []
+    ) {
         self.name = name
         self.serializedProto = serializedProto
         self.dependencies = dependencies

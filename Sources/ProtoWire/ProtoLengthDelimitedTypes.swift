@@ -59,7 +59,9 @@ public enum ProtoEnumType<E: ProtoEnum>: ProtoPackableType {
     @inlinable public static func isDefault(_ value: E) -> Bool { value.rawValue == 0 }
     // On the wire an enum is its int32 number.
     @inlinable public static func encodedSize(of value: E) -> Int { ProtoInt32.encodedSize(of: value.rawValue) }
-    @inlinable public static func write(_ value: E, to writer: inout ProtoWriter) { ProtoInt32.write(value.rawValue, to: &writer) }
+    @inlinable public static func write(_ value: E, to writer: inout ProtoWriter) {
+        ProtoInt32.write(value.rawValue, to: &writer)
+    }
     @inlinable
     public static func read(into value: inout E, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = E(rawValue: Int32(truncatingIfNeeded: try reader.readVarint()))

@@ -65,7 +65,9 @@ extension ProtoMessage {
     /// Merges the message encoded in `bytes` into `self` (as if the two encodings were concatenated).
     /// - Throws: `ProtoDecodeError`; `self` may then be partly merged.
     @inlinable
-    public mutating func merge(serializedBytes bytes: [UInt8], limits: ProtoDecodeLimits = .default) throws(ProtoDecodeError) {
+    public mutating func merge(
+        serializedBytes bytes: [UInt8], limits: ProtoDecodeLimits = .default
+    ) throws(ProtoDecodeError) {
         let result: Result<Void, ProtoDecodeError> = bytes.withUnsafeBytes { buffer in
             do throws(ProtoDecodeError) {
                 try merge(buffer: buffer, limits: limits)
@@ -80,7 +82,9 @@ extension ProtoMessage {
     /// Merges the message encoded in a borrowed buffer into `self`.
     /// - Throws: `ProtoDecodeError`; `self` may then be partly merged.
     @inlinable
-    public mutating func merge(buffer: UnsafeRawBufferPointer, limits: ProtoDecodeLimits = .default) throws(ProtoDecodeError) {
+    public mutating func merge(
+        buffer: UnsafeRawBufferPointer, limits: ProtoDecodeLimits = .default
+    ) throws(ProtoDecodeError) {
         var reader = try ProtoReader(buffer: buffer, limits: limits)
         try decodeMerge(from: &reader)
     }

@@ -17,7 +17,9 @@ extension ProtoReader {
 
     /// Reads a singular closed enum field with presence; an undeclared number leaves it unchanged.
     @inlinable @discardableResult
-    public mutating func readClosedEnum<E: ProtoClosedEnum>(_ field: ProtoField, into value: inout E?) throws(ProtoDecodeError) -> Bool {
+    public mutating func readClosedEnum<E: ProtoClosedEnum>(
+        _ field: ProtoField, into value: inout E?
+    ) throws(ProtoDecodeError) -> Bool {
         guard field.wireType == .varint, let known = try closedEnumValue(E.self) else { return false }
         value = known
         return true

@@ -36,7 +36,9 @@ extension ProtoReader {
 
     /// Reads a singular group field with presence, merging into it when already present.
     @inlinable @discardableResult
-    public mutating func readGroup<M: ProtoMessage>(_ field: ProtoField, into message: inout M?) throws(ProtoDecodeError) -> Bool {
+    public mutating func readGroup<M: ProtoMessage>(
+        _ field: ProtoField, into message: inout M?
+    ) throws(ProtoDecodeError) -> Bool {
         guard field.wireType == .startGroup else { return false }
         var value = message ?? M()
         try readGroup(number: field.number, into: &value)
@@ -46,7 +48,9 @@ extension ProtoReader {
 
     /// Reads one record of a repeated group field: appends one element.
     @inlinable @discardableResult
-    public mutating func readRepeatedGroup<M: ProtoMessage>(_ field: ProtoField, into values: inout [M]) throws(ProtoDecodeError) -> Bool {
+    public mutating func readRepeatedGroup<M: ProtoMessage>(
+        _ field: ProtoField, into values: inout [M]
+    ) throws(ProtoDecodeError) -> Bool {
         guard field.wireType == .startGroup else { return false }
         var value = M()
         try readGroup(number: field.number, into: &value)

@@ -111,8 +111,9 @@ public struct ProtoReader {
         if key < 8 || key > UInt64(protoMaxFieldNumber) << 3 | 7 || wire >= 6 {
             throw badTag(key, at: start)
         }
-        return ProtoField(number: Int(truncatingIfNeeded: key >> 3),
-                          wireType: unsafeBitCast(UInt8(truncatingIfNeeded: wire), to: ProtoWireType.self))
+        return ProtoField(
+            number: Int(truncatingIfNeeded: key >> 3),
+            wireType: unsafeBitCast(UInt8(truncatingIfNeeded: wire), to: ProtoWireType.self))
     }
 
     @usableFromInline @inline(never)
@@ -179,13 +180,16 @@ public struct ProtoReader {
     /// anything malformed: the count is only a capacity hint, decoding proper reports errors.
     @inlinable
     func recordCount(of field: ProtoField) -> Int {
-        Self.recordCount(base: base, from: position, end: end,
-                         wireType: UInt64(field.wireType.rawValue), number: UInt64(field.number))
+        Self.recordCount(
+            base: base, from: position, end: end,
+            wireType: UInt64(field.wireType.rawValue), number: UInt64(field.number))
     }
 
     /// `recordCount(of:)` on scalars: a call that passes the whole reader would copy it.
     @usableFromInline
-    static func recordCount(base: UnsafeRawPointer, from position: Int, end e: Int, wireType: UInt64, number: UInt64) -> Int {
+    static func recordCount(
+        base: UnsafeRawPointer, from position: Int, end e: Int, wireType: UInt64, number: UInt64
+    ) -> Int {
         func byte(at offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
         var p = position
         var count = 1
@@ -300,7 +304,8 @@ public struct ProtoReader {
                 let length = (stops.trailingZeroBitCount &+ 1) &>> 3  // 1…8 bytes
                 // Keep the varint's own bytes, then drop each byte's continuation bit.
                 var v = length == 8 ? word : word & ((1 &<< UInt64(length &* 8)) &- 1)
-                v = (v & 0x7F) | (v & 0x7F00) &>> 1 | (v & 0x7F_0000) &>> 2 | (v & 0x7F00_0000) &>> 3
+                v =
+                    (v & 0x7F) | (v & 0x7F00) &>> 1 | (v & 0x7F_0000) &>> 2 | (v & 0x7F00_0000) &>> 3
                     | (v & 0x7F_0000_0000) &>> 4 | (v & 0x7F00_0000_0000) &>> 5
                     | (v & 0x7F_0000_0000_0000) &>> 6 | (v & 0x7F00_0000_0000_0000) &>> 7
                 position &+= length

@@ -6,8 +6,12 @@ public enum ProtoInt32: ProtoPackableType, ProtoMapKeyType {
     @inlinable public static var wireType: ProtoWireType { .varint }
     @inlinable public static var defaultValue: Int32 { 0 }
     @inlinable public static func isDefault(_ value: Int32) -> Bool { value == 0 }
-    @inlinable public static func encodedSize(of value: Int32) -> Int { ProtoSize.varint(UInt64(bitPattern: Int64(value))) }
-    @inlinable public static func write(_ value: Int32, to writer: inout ProtoWriter) { writer.writeVarint(UInt64(bitPattern: Int64(value))) }
+    @inlinable public static func encodedSize(of value: Int32) -> Int {
+        ProtoSize.varint(UInt64(bitPattern: Int64(value)))
+    }
+    @inlinable public static func write(_ value: Int32, to writer: inout ProtoWriter) {
+        writer.writeVarint(UInt64(bitPattern: Int64(value)))
+    }
     @inlinable
     public static func read(into value: inout Int32, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = Int32(truncatingIfNeeded: try reader.readVarint())
@@ -22,7 +26,9 @@ public enum ProtoInt64: ProtoPackableType, ProtoMapKeyType {
     @inlinable public static var defaultValue: Int64 { 0 }
     @inlinable public static func isDefault(_ value: Int64) -> Bool { value == 0 }
     @inlinable public static func encodedSize(of value: Int64) -> Int { ProtoSize.varint(UInt64(bitPattern: value)) }
-    @inlinable public static func write(_ value: Int64, to writer: inout ProtoWriter) { writer.writeVarint(UInt64(bitPattern: value)) }
+    @inlinable public static func write(_ value: Int64, to writer: inout ProtoWriter) {
+        writer.writeVarint(UInt64(bitPattern: value))
+    }
     @inlinable
     public static func read(into value: inout Int64, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = Int64(bitPattern: try reader.readVarint())
@@ -37,7 +43,9 @@ public enum ProtoUInt32: ProtoPackableType, ProtoMapKeyType {
     @inlinable public static var defaultValue: UInt32 { 0 }
     @inlinable public static func isDefault(_ value: UInt32) -> Bool { value == 0 }
     @inlinable public static func encodedSize(of value: UInt32) -> Int { ProtoSize.varint(UInt64(value)) }
-    @inlinable public static func write(_ value: UInt32, to writer: inout ProtoWriter) { writer.writeVarint(UInt64(value)) }
+    @inlinable public static func write(_ value: UInt32, to writer: inout ProtoWriter) {
+        writer.writeVarint(UInt64(value))
+    }
     @inlinable
     public static func read(into value: inout UInt32, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = UInt32(truncatingIfNeeded: try reader.readVarint())
@@ -66,8 +74,12 @@ public enum ProtoSInt32: ProtoPackableType, ProtoMapKeyType {
     @inlinable public static var wireType: ProtoWireType { .varint }
     @inlinable public static var defaultValue: Int32 { 0 }
     @inlinable public static func isDefault(_ value: Int32) -> Bool { value == 0 }
-    @inlinable public static func encodedSize(of value: Int32) -> Int { ProtoSize.varint(UInt64(ProtoZigZag.encode32(value))) }
-    @inlinable public static func write(_ value: Int32, to writer: inout ProtoWriter) { writer.writeVarint(UInt64(ProtoZigZag.encode32(value))) }
+    @inlinable public static func encodedSize(of value: Int32) -> Int {
+        ProtoSize.varint(UInt64(ProtoZigZag.encode32(value)))
+    }
+    @inlinable public static func write(_ value: Int32, to writer: inout ProtoWriter) {
+        writer.writeVarint(UInt64(ProtoZigZag.encode32(value)))
+    }
     @inlinable
     public static func read(into value: inout Int32, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = ProtoZigZag.decode32(UInt32(truncatingIfNeeded: try reader.readVarint()))
@@ -82,7 +94,9 @@ public enum ProtoSInt64: ProtoPackableType, ProtoMapKeyType {
     @inlinable public static var defaultValue: Int64 { 0 }
     @inlinable public static func isDefault(_ value: Int64) -> Bool { value == 0 }
     @inlinable public static func encodedSize(of value: Int64) -> Int { ProtoSize.varint(ProtoZigZag.encode64(value)) }
-    @inlinable public static func write(_ value: Int64, to writer: inout ProtoWriter) { writer.writeVarint(ProtoZigZag.encode64(value)) }
+    @inlinable public static func write(_ value: Int64, to writer: inout ProtoWriter) {
+        writer.writeVarint(ProtoZigZag.encode64(value))
+    }
     @inlinable
     public static func read(into value: inout Int64, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = ProtoZigZag.decode64(try reader.readVarint())
@@ -127,7 +141,9 @@ public enum ProtoSFixed32: ProtoPackableType, ProtoMapKeyType {
     @inlinable public static var defaultValue: Int32 { 0 }
     @inlinable public static func isDefault(_ value: Int32) -> Bool { value == 0 }
     @inlinable public static func encodedSize(of value: Int32) -> Int { 4 }
-    @inlinable public static func write(_ value: Int32, to writer: inout ProtoWriter) { writer.writeFixed32(UInt32(bitPattern: value)) }
+    @inlinable public static func write(_ value: Int32, to writer: inout ProtoWriter) {
+        writer.writeFixed32(UInt32(bitPattern: value))
+    }
     @inlinable
     public static func read(into value: inout Int32, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = Int32(bitPattern: try reader.readFixed32())
@@ -142,7 +158,9 @@ public enum ProtoSFixed64: ProtoPackableType, ProtoMapKeyType {
     @inlinable public static var defaultValue: Int64 { 0 }
     @inlinable public static func isDefault(_ value: Int64) -> Bool { value == 0 }
     @inlinable public static func encodedSize(of value: Int64) -> Int { 8 }
-    @inlinable public static func write(_ value: Int64, to writer: inout ProtoWriter) { writer.writeFixed64(UInt64(bitPattern: value)) }
+    @inlinable public static func write(_ value: Int64, to writer: inout ProtoWriter) {
+        writer.writeFixed64(UInt64(bitPattern: value))
+    }
     @inlinable
     public static func read(into value: inout Int64, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = Int64(bitPattern: try reader.readFixed64())
@@ -157,7 +175,9 @@ public enum ProtoFloat: ProtoPackableType {
     @inlinable public static var defaultValue: Float { 0 }
     @inlinable public static func isDefault(_ value: Float) -> Bool { value.bitPattern == 0 }
     @inlinable public static func encodedSize(of value: Float) -> Int { 4 }
-    @inlinable public static func write(_ value: Float, to writer: inout ProtoWriter) { writer.writeFixed32(value.bitPattern) }
+    @inlinable public static func write(_ value: Float, to writer: inout ProtoWriter) {
+        writer.writeFixed32(value.bitPattern)
+    }
     @inlinable
     public static func read(into value: inout Float, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = Float(bitPattern: try reader.readFixed32())
@@ -171,7 +191,9 @@ public enum ProtoDouble: ProtoPackableType {
     @inlinable public static var defaultValue: Double { 0 }
     @inlinable public static func isDefault(_ value: Double) -> Bool { value.bitPattern == 0 }
     @inlinable public static func encodedSize(of value: Double) -> Int { 8 }
-    @inlinable public static func write(_ value: Double, to writer: inout ProtoWriter) { writer.writeFixed64(value.bitPattern) }
+    @inlinable public static func write(_ value: Double, to writer: inout ProtoWriter) {
+        writer.writeFixed64(value.bitPattern)
+    }
     @inlinable
     public static func read(into value: inout Double, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = Double(bitPattern: try reader.readFixed64())
@@ -185,7 +207,9 @@ public enum ProtoBool: ProtoPackableType, ProtoMapKeyType {
     @inlinable public static var defaultValue: Bool { false }
     @inlinable public static func isDefault(_ value: Bool) -> Bool { !value }
     @inlinable public static func encodedSize(of value: Bool) -> Int { 1 }
-    @inlinable public static func write(_ value: Bool, to writer: inout ProtoWriter) { writer.writeVarint(value ? 1 : 0) }
+    @inlinable public static func write(_ value: Bool, to writer: inout ProtoWriter) {
+        writer.writeVarint(value ? 1 : 0)
+    }
     @inlinable
     public static func read(into value: inout Bool, from reader: inout ProtoReader) throws(ProtoDecodeError) {
         value = try reader.readVarint() != 0

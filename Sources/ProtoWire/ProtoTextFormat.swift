@@ -48,7 +48,9 @@ public struct ProtoTextWriter: Sendable {
     /// `name: value` for a double field.
     public mutating func write(_ name: String, _ value: Double) { line(name, ProtoTextNumber.double(value)) }
     /// `name: value` for a string (quoted, escaped) field.
-    public mutating func write(_ name: String, _ value: String) { line(name, Self.quoted(Array(value.utf8), keepUTF8: true)) }
+    public mutating func write(_ name: String, _ value: String) {
+        line(name, Self.quoted(Array(value.utf8), keepUTF8: true))
+    }
     /// `name: value` for a bytes (quoted, escaped) field.
     public mutating func write(_ name: String, _ value: [UInt8]) { line(name, Self.quoted(value, keepUTF8: false)) }
 
@@ -92,7 +94,11 @@ public struct ProtoTextWriter: Sendable {
         if keepUTF8 {
             var escaped: [UInt8] = [UInt8(ascii: "\"")]
             for b in bytes {
-                if b >= 0x80 { escaped.append(b) } else { escaped += Array(quoted([b], keepUTF8: false).utf8.dropFirst().dropLast()) }
+                if b >= 0x80 {
+                    escaped.append(b)
+                } else {
+                    escaped += Array(quoted([b], keepUTF8: false).utf8.dropFirst().dropLast())
+                }
             }
             escaped.append(UInt8(ascii: "\""))
             return String(decoding: escaped, as: UTF8.self)

@@ -127,7 +127,9 @@ public struct ProtoWriter {
             to.storeBytes(of: head, as: UInt32.self)
             (to + (n &- 4)).storeBytes(of: tail, as: UInt32.self)
         } else if n < 4 {
-            for i in 0..<n { to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+            for i in 0..<n {
+                to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)
+            }
         } else {
             to.copyMemory(from: from, byteCount: n)
         }

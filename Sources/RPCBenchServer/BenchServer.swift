@@ -30,7 +30,8 @@ public enum BenchServers {
         case .h2:
             return try H2BenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll, tls: tls)
         case .grpc:
-            return try await GRPCBenchServer.start(host: host, port: port, threads: threads, busyPoll: busyPoll, tls: tls)
+            return try await GRPCBenchServer.start(
+                host: host, port: port, threads: threads, busyPoll: busyPoll, tls: tls)
         }
     }
 

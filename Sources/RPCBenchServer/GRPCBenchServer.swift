@@ -46,17 +46,23 @@ struct BenchEchoService: Bench_Echo.ServiceProtocol {
         request
     }
 
-    func pingPong(requests: RequestStream<Bench_Payload>, responses: ResponseWriter<Bench_Payload>,
-                  context: ServerContext) async throws {
+    func pingPong(
+        requests: RequestStream<Bench_Payload>, responses: ResponseWriter<Bench_Payload>,
+        context: ServerContext
+    ) async throws {
         for try await message in requests {
             try await responses.send(message)
         }
     }
 
-    func download(request: Bench_DownloadRequest, responses: ResponseWriter<Bench_Payload>,
-                  context: ServerContext) async throws {
+    func download(
+        request: Bench_DownloadRequest, responses: ResponseWriter<Bench_Payload>,
+        context: ServerContext
+    ) async throws {
         guard request.messageSize <= UInt32(BenchLimits.maxMessage) else {
-            throw RPCError(code: .invalidArgument, message: "message_size \(request.messageSize) is above \(BenchLimits.maxMessage)")
+            throw RPCError(
+                code: .invalidArgument,
+                message: "message_size \(request.messageSize) is above \(BenchLimits.maxMessage)")
         }
         var payload = Bench_Payload()
         payload.body = [UInt8](repeating: 0x5A, count: Int(request.messageSize))

@@ -1,6 +1,6 @@
 package import EventIO
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns EventIO's errors into the one-line messages rpcbench prints.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ends a server that was started as a child when its parent goes away for any reason (SIGKILL

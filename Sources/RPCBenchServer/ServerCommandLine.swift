@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The arguments of `serve` (`[serve] --proto P [--host H] [--port N] [--threads N] [--busy-poll-us N]
@@ -49,7 +49,9 @@ public struct ServerCommandLine: Sendable, Equatable {
             case "--proto":
                 let v = try value()
                 guard let k = BenchProtocolKind(rawValue: v) else {
-                    throw .usage("unknown protocol '\(v)' (known: \(BenchProtocolKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw .usage(
+                        "unknown protocol '\(v)' (known: \(BenchProtocolKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
                 kind = k
             case "--host": line.host = try value()
@@ -63,18 +65,23 @@ public struct ServerCommandLine: Sendable, Equatable {
                 line.threads = t
             case "--busy-poll-us":
                 let v = try value()
-                guard let us = Int(v), us >= 0 else { throw .usage("--busy-poll-us \(v) is not a number of at least 0") }
+                guard let us = Int(v), us >= 0 else {
+                    throw .usage("--busy-poll-us \(v) is not a number of at least 0")
+                }
                 line.busyPollMicroseconds = us
             case "--profiler-port":
                 let v = try value()
-                guard let p = Int(v), (0...65535).contains(p) else { throw .usage("--profiler-port \(v) is not 0…65535") }
+                guard let p = Int(v), (0...65535).contains(p) else {
+                    throw .usage("--profiler-port \(v) is not 0…65535")
+                }
                 line.profilerPort = p
             case "--exit-with-parent": line.exitWithParent = true
             case "--tls-cert": certificate = try value()
             case "--tls-key": key = try value()
             default:
                 throw .usage(
-                    "unknown option '\(name)' (serve takes --proto, --host, --port, --threads, --busy-poll-us, --tls-cert, --tls-key, --profiler-port)")
+                    "unknown option '\(name)' (serve takes --proto, --host, --port, --threads, --busy-poll-us, --tls-cert, --tls-key, --profiler-port)"
+                )
             }
         }
         switch (certificate, key) {
@@ -94,7 +101,8 @@ public struct ServerCommandLine: Sendable, Equatable {
         if exitWithParent { ParentWatch.start() }
         do {
             let server = try await BenchServers.start(
-                kind, host: host, port: port, threads: threads, busyPoll: BenchServers.busyPoll(microseconds: busyPollMicroseconds),
+                kind, host: host, port: port, threads: threads,
+                busyPoll: BenchServers.busyPoll(microseconds: busyPollMicroseconds),
                 tls: tls)
             let shown = host.contains(":") ? "[\(host)]:\(server.port)" : "\(host):\(server.port)"
             let over = tls == nil ? "" : " over TLS"
@@ -105,7 +113,8 @@ public struct ServerCommandLine: Sendable, Equatable {
                 profilerNote = "; profiler on \(host.contains(":") ? "[\(host)]" : host):\(started.port)"
                 profiler = started
             }
-            ServerCommandLine.writeLine(1, "rpcbench: \(kind.rawValue)\(over) listening on \(shown) (pid \(getpid()))\(profilerNote)")
+            ServerCommandLine.writeLine(
+                1, "rpcbench: \(kind.rawValue)\(over) listening on \(shown) (pid \(getpid()))\(profilerNote)")
             while true {
                 try? await Task.sleep(for: .seconds(3600))
                 withExtendedLifetime(profiler) {}  // the profiler serves as long as the process runs

@@ -13,20 +13,24 @@ package enum TCPFraming {
 
     /// The 4 length bytes of a frame of `length` payload bytes (or flags).
     package static func header(_ value: UInt32) -> [UInt8] {
-        [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
-         UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+        [
+            UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+            UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value),
+        ]
     }
 
     package static func downloadRequest(size: Int, count: Int) -> [UInt8] {
         var bytes = header(downloadFlag | UInt32(downloadRequestSize))
         bytes += header(UInt32(size))
-        bytes += header(UInt32(truncatingIfNeeded: UInt64(count) >> 32)) + header(UInt32(truncatingIfNeeded: UInt64(count)))
+        bytes +=
+            header(UInt32(truncatingIfNeeded: UInt64(count) >> 32)) + header(UInt32(truncatingIfNeeded: UInt64(count)))
         return bytes
     }
 
     /// Reads a big-endian u32 from `bytes[offset...]`.
     package static func readU32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
+            | UInt32(bytes[offset + 3])
     }
 
     /// Size and count of a download request's 12 body bytes, or nil when out of range.

@@ -71,8 +71,9 @@ do {
             TLSServerConfiguration(certificateChain: .file(tlsCertificate), privateKey: .file(tlsKey)))
         transport = { tcp in try? TLSByteStream(accepted: tcp, context: context) }
     }
-    server = try H2Server.start(host: host, port: port, group: group, configuration: configuration,
-                                transport: transport, handler: EchoHandler.handle)
+    server = try H2Server.start(
+        host: host, port: port, group: group, configuration: configuration,
+        transport: transport, handler: EchoHandler.handle)
 } catch {
     printError("h2-echo: \(error)")
     exit(1)

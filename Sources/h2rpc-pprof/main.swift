@@ -10,7 +10,8 @@ import H2RPCProfiling
 @main
 struct PprofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "h2rpc-pprof", abstract: "Fetch a CPU profile (pprof format) from an h2rpc server's Profiler service.")
+        commandName: "h2rpc-pprof",
+        abstract: "Fetch a CPU profile (pprof format) from an h2rpc server's Profiler service.")
 
     @Option(help: "The server, host:port.")
     var target: String

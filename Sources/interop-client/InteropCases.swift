@@ -64,7 +64,8 @@ struct InteropCases: Sendable {
         throw CaseFailure("\(what): expected \(code), the call succeeded")
     }
 
-    func largeRequest(_ configure: (inout Grpc_Testing_SimpleRequest) -> Void = { _ in }) -> Grpc_Testing_SimpleRequest {
+    func largeRequest(_ configure: (inout Grpc_Testing_SimpleRequest) -> Void = { _ in }) -> Grpc_Testing_SimpleRequest
+    {
         Grpc_Testing_SimpleRequest.with {
             $0.responseSize = 314_159
             $0.payload = Self.payload(271_828)
@@ -201,12 +202,16 @@ struct InteropCases: Sendable {
         let options = CallOptions(metadata: metadata)
 
         func check(_ initial: Metadata, _ trailing: Metadata, _ what: String) throws {
-            try expect(initial[Self.initialKey] == "test_initial_metadata_value", "\(what): initial metadata \(initial)")
-            try expect(trailing.binaryValue(forKey: Self.trailingKey) == [0xAB, 0xAB, 0xAB], "\(what): trailing metadata \(trailing)")
+            try expect(
+                initial[Self.initialKey] == "test_initial_metadata_value", "\(what): initial metadata \(initial)")
+            try expect(
+                trailing.binaryValue(forKey: Self.trailingKey) == [0xAB, 0xAB, 0xAB],
+                "\(what): trailing metadata \(trailing)")
         }
 
         let unary = try await channel.unaryWithMetadata(
-            path: Grpc_Testing_TestService.Method.unaryCall, request: largeRequest(), as: Grpc_Testing_SimpleResponse.self,
+            path: Grpc_Testing_TestService.Method.unaryCall, request: largeRequest(),
+            as: Grpc_Testing_SimpleResponse.self,
             options: options)
         try expect(unary.message.payload?.body.count == 314_159, "unary body size")
         try check(unary.initialMetadata, unary.trailingMetadata, "unary")
@@ -257,7 +262,8 @@ struct InteropCases: Sendable {
 
     func unimplementedService() async throws {
         try await expectStatus(.unimplemented, "UnimplementedService") {
-            _ = try await Grpc_Testing_UnimplementedService.Client(channel: channel).unimplementedCall(Grpc_Testing_Empty())
+            _ = try await Grpc_Testing_UnimplementedService.Client(channel: channel).unimplementedCall(
+                Grpc_Testing_Empty())
         }
     }
 

@@ -16,13 +16,17 @@ struct InteropClient: AsyncParsableCommand {
     @Option(name: .customLong("server_host"), help: "Server host name or address.")
     var serverHost = "127.0.0.1"
 
-    @Option(name: .customLong("server_host_override"), help: "With TLS: the name sent as SNI and verified in the server's certificate.")
+    @Option(
+        name: .customLong("server_host_override"),
+        help: "With TLS: the name sent as SNI and verified in the server's certificate.")
     var serverHostOverride: String?
 
     @Option(name: .customLong("server_port"), help: "Server port (not needed with --target).")
     var serverPort: Int?
 
-    @Option(name: .customLong("target"), help: "A gRPC target (unix:PATH, dns:///host:port, ipv4:a:p,...); overrides host and port.")
+    @Option(
+        name: .customLong("target"),
+        help: "A gRPC target (unix:PATH, dns:///host:port, ipv4:a:p,...); overrides host and port.")
     var target: String?
 
     @Option(name: .customLong("test_case"), help: "A test case name, or all.")
@@ -50,7 +54,9 @@ struct InteropClient: AsyncParsableCommand {
 
     @Option(
         name: .customLong("skip_compression_probe"),
-        help: "true: skip the probe calls that need a server able to see per-message compression (grpcio's Python server cannot).")
+        help:
+            "true: skip the probe calls that need a server able to see per-message compression (grpcio's Python server cannot)."
+    )
     var skipCompressionProbe = "false"
 
     func run() async throws {
@@ -60,7 +66,8 @@ struct InteropClient: AsyncParsableCommand {
         } else if let found = InteropCases.all.first(where: { $0.0 == testCase }) {
             cases = [found]
         } else {
-            throw ValidationError("unknown test case \(testCase); known: \(InteropCases.all.map(\.0).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown test case \(testCase); known: \(InteropCases.all.map(\.0).joined(separator: ", "))")
         }
         var configuration = RPCChannel.Configuration()
         let extra = try Self.parseMetadata(additionalMetadata)
@@ -86,14 +93,16 @@ struct InteropClient: AsyncParsableCommand {
     func channelTarget() throws -> String {
         if let target { return target }
         guard let serverPort else { throw ValidationError("give --server_port, or --target") }
-        return serverHost.contains(":") && !serverHost.hasPrefix("[") ? "[\(serverHost)]:\(serverPort)" : "\(serverHost):\(serverPort)"
+        return serverHost.contains(":") && !serverHost.hasPrefix("[")
+            ? "[\(serverHost)]:\(serverPort)" : "\(serverHost):\(serverPort)"
     }
 
     /// Plaintext, or TLS from `--use_tls`, `--use_test_ca`, `--ca_file`, `--server_host_override`
     /// and the client certificate flags.
     func transportSecurity() throws -> RPCChannel.TransportSecurity {
         guard try Self.flag(useTLS, "use_tls") else {
-            for (name, value) in [("ca_file", caFile), ("tls_cert_file", tlsCertFile), ("tls_key_file", tlsKeyFile)] where value != nil {
+            for (name, value) in [("ca_file", caFile), ("tls_cert_file", tlsCertFile), ("tls_key_file", tlsKeyFile)]
+            where value != nil {
                 throw ValidationError("--\(name) needs --use_tls true")
             }
             return .plaintext

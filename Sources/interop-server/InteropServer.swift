@@ -22,10 +22,14 @@ struct InteropServer: AsyncParsableCommand {
     @Option(name: .customLong("host"), help: "Address to bind.")
     var host = "127.0.0.1"
 
-    @Option(name: .customLong("server_id"), help: "Returned as server_id to requests that set fill_server_id (default: host:port).")
+    @Option(
+        name: .customLong("server_id"),
+        help: "Returned as server_id to requests that set fill_server_id (default: host:port).")
     var serverID: String?
 
-    @Option(name: .customLong("use_tls"), help: "true: TLS (with --tls_cert_file and --tls_key_file); false: plaintext HTTP/2.")
+    @Option(
+        name: .customLong("use_tls"),
+        help: "true: TLS (with --tls_cert_file and --tls_key_file); false: plaintext HTTP/2.")
     var useTLS = "false"
 
     @Option(name: .customLong("tls_cert_file"), help: "The server's certificate chain (PEM).")
@@ -34,10 +38,14 @@ struct InteropServer: AsyncParsableCommand {
     @Option(name: .customLong("tls_key_file"), help: "The server's private key (PEM).")
     var keyFile: String?
 
-    @Option(name: .customLong("tls_client_ca_file"), help: "CA bundle (PEM) client certificates must chain to (mutual TLS).")
+    @Option(
+        name: .customLong("tls_client_ca_file"), help: "CA bundle (PEM) client certificates must chain to (mutual TLS)."
+    )
     var clientCAFile: String?
 
-    @Flag(name: .customLong("require_client_cert"), help: "Refuse clients without a certificate from --tls_client_ca_file.")
+    @Flag(
+        name: .customLong("require_client_cert"),
+        help: "Refuse clients without a certificate from --tls_client_ca_file.")
     var requireClientCertificate = false
 
     @Option(name: .customLong("unix_socket"), help: "Listen on this Unix-domain socket path instead of a TCP port.")
@@ -46,7 +54,9 @@ struct InteropServer: AsyncParsableCommand {
     /// The TLS settings the flags ask for; nil for plaintext.
     func tlsConfiguration() throws -> TLSServerConfiguration? {
         guard ["true", "1", "yes"].contains(useTLS.lowercased()) else {
-            guard useTLS.lowercased() == "false" else { throw ValidationError("--use_tls takes true or false, not \(useTLS)") }
+            guard useTLS.lowercased() == "false" else {
+                throw ValidationError("--use_tls takes true or false, not \(useTLS)")
+            }
             return nil
         }
         guard let certificateFile, let keyFile else {
@@ -60,7 +70,8 @@ struct InteropServer: AsyncParsableCommand {
         case (let ca?, false): verification = .optional(trustRoots: .file(ca))
         }
         return TLSServerConfiguration(
-            certificateChain: .file(certificateFile), privateKey: .file(keyFile), clientCertificateVerification: verification)
+            certificateChain: .file(certificateFile), privateKey: .file(keyFile),
+            clientCertificateVerification: verification)
     }
 
     func run() async throws {
@@ -71,7 +82,8 @@ struct InteropServer: AsyncParsableCommand {
         // The id names the port asked for; with port 0 that is not the bound one, so pass --server_id then.
         let service = TestServiceImplementation(serverID: serverID ?? "\(host):\(port)")
         // Reflection lets grpcurl and grpcio's reflection client discover TestService without its .proto files.
-        let reflection = ReflectionService(services: [service, health], files: [Grpc_Testing_TestService.fileDescriptor])
+        let reflection = ReflectionService(
+            services: [service, health], files: [Grpc_Testing_TestService.fileDescriptor])
         let server = RPCServer(services: [service, health, reflection], configuration: configuration)
         if let unixSocket {
             try await server.start(host: "unix:\(unixSocket)", port: 0)

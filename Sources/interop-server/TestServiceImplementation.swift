@@ -14,7 +14,9 @@ struct TestServiceImplementation: Grpc_Testing_TestService.ServiceProtocol {
         Grpc_Testing_Empty()
     }
 
-    func unaryCall(request: Grpc_Testing_SimpleRequest, context: ServerContext) async throws -> Grpc_Testing_SimpleResponse {
+    func unaryCall(
+        request: Grpc_Testing_SimpleRequest, context: ServerContext
+    ) async throws -> Grpc_Testing_SimpleResponse {
         try checkCompressed(request.expectCompressed, context)
         echoMetadata(context)
         if let status = request.responseStatus, status.code != 0 {
@@ -37,7 +39,8 @@ struct TestServiceImplementation: Grpc_Testing_TestService.ServiceProtocol {
     }
 
     func streamingOutputCall(
-        request: Grpc_Testing_StreamingOutputCallRequest, responses: ResponseWriter<Grpc_Testing_StreamingOutputCallResponse>,
+        request: Grpc_Testing_StreamingOutputCallRequest,
+        responses: ResponseWriter<Grpc_Testing_StreamingOutputCallResponse>,
         context: ServerContext
     ) async throws {
         if let status = request.responseStatus, status.code != 0 {
@@ -87,13 +90,15 @@ struct TestServiceImplementation: Grpc_Testing_TestService.ServiceProtocol {
 
     /// Interop servers must not implement this method; the status is what "not implemented" means.
     func unimplementedCall(request: Grpc_Testing_Empty, context: ServerContext) async throws -> Grpc_Testing_Empty {
-        throw RPCError(code: .unimplemented, message: "unknown method UnimplementedCall for service grpc.testing.TestService")
+        throw RPCError(
+            code: .unimplemented, message: "unknown method UnimplementedCall for service grpc.testing.TestService")
     }
 
     // MARK: - Helpers
 
     private func respond(
-        _ parameters: Grpc_Testing_ResponseParameters, _ responses: ResponseWriter<Grpc_Testing_StreamingOutputCallResponse>
+        _ parameters: Grpc_Testing_ResponseParameters,
+        _ responses: ResponseWriter<Grpc_Testing_StreamingOutputCallResponse>
     ) async throws {
         if parameters.intervalUs > 0 { try await Task.sleep(for: .microseconds(Int(parameters.intervalUs))) }
         let response = Grpc_Testing_StreamingOutputCallResponse.with { $0.payload = Self.payload(Int(parameters.size)) }

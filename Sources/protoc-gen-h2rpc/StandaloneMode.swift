@@ -1,9 +1,9 @@
 import ProtoGen
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `protoc-gen-h2rpc --proto_path P --swift_out DIR [options] file.proto…`
@@ -28,7 +28,9 @@ enum StandaloneMode {
         var files: [String] = []
         var i = 0
         func value(_ flag: String) -> String? {
-            if let eq = arguments[i].firstIndex(of: "=") { return String(arguments[i][arguments[i].index(after: eq)...]) }
+            if let eq = arguments[i].firstIndex(of: "=") {
+                return String(arguments[i][arguments[i].index(after: eq)...])
+            }
             i += 1
             return i < arguments.count ? arguments[i] : nil
         }
@@ -48,18 +50,26 @@ enum StandaloneMode {
                 }
                 options.visibility = vis
             case "--services":
-                guard let v = value(flag), v == "true" || v == "false" else { return fail("--services takes true or false\n" + usage) }
+                guard let v = value(flag), v == "true" || v == "false" else {
+                    return fail("--services takes true or false\n" + usage)
+                }
                 options.services = v == "true"
             case "--well-known-types-module":
-                guard let v = value(flag), !v.isEmpty else { return fail("--well-known-types-module needs a module name\n" + usage) }
+                guard let v = value(flag), !v.isEmpty else {
+                    return fail("--well-known-types-module needs a module name\n" + usage)
+                }
                 options.useWellKnownTypes(from: v)
             case "--proto-module":
-                guard let v = value(flag), let eq = v.lastIndex(of: "="), eq != v.startIndex, v.index(after: eq) != v.endIndex else {
+                guard let v = value(flag), let eq = v.lastIndex(of: "="), eq != v.startIndex,
+                    v.index(after: eq) != v.endIndex
+                else {
                     return fail("--proto-module takes a/b.proto=Module\n" + usage)
                 }
                 options.moduleMappings[String(v[..<eq])] = String(v[v.index(after: eq)...])
             case "--descriptors":
-                guard let v = value(flag), v == "true" || v == "false" else { return fail("--descriptors takes true or false\n" + usage) }
+                guard let v = value(flag), v == "true" || v == "false" else {
+                    return fail("--descriptors takes true or false\n" + usage)
+                }
                 options.descriptors = v == "true"
             case "--file-naming":
                 guard let v = value(flag), let naming = GeneratorOptions.FileNaming(rawValue: v) else {

@@ -1,7 +1,7 @@
 import RPCBenchServer
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // `rpcbench-server [serve] --proto tcp|h2|grpc --port P`: the same servers as `rpcbench serve`, in a binary

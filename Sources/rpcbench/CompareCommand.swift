@@ -20,15 +20,17 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(help: "Server event-loop threads (default: one per core).")
     var serverThreads: Int?
 
-    @Flag(help: """
-        Also run every protocol over TLS (P-256 certificate from a throwaway CA made with the openssl command), \
-        and measure new connections per second: rows `tcp+tls`, `h2+tls`, `grpc+tls` beside the plaintext ones.
-        """)
+    @Flag(
+        help: """
+            Also run every protocol over TLS (P-256 certificate from a throwaway CA made with the openssl command), \
+            and measure new connections per second: rows `tcp+tls`, `h2+tls`, `grpc+tls` beside the plaintext ones.
+            """)
     var tls = false
 
-    @Option(help: """
-        Take a CPU profile of each server during each scenario (its warm-up and measurement) and write         DIR/<protocol>-<scenario>.pb.gz (for go tool pprof) and a flame graph DIR/<protocol>-<scenario>.svg.
-        """)
+    @Option(
+        help: """
+            Take a CPU profile of each server during each scenario (its warm-up and measurement) and write         DIR/<protocol>-<scenario>.pb.gz (for go tool pprof) and a flame graph DIR/<protocol>-<scenario>.svg.
+            """)
     var profile: String?
 
     @OptionGroup var options: RunOptions
@@ -47,7 +49,9 @@ struct CompareCommand: AsyncParsableCommand {
             let plans = try chosen.map { s throws(BenchError) in try options.plan(s) }
             for kind in kinds {
                 for s in chosen {
-                    if let why = ProtocolRegistry.limitation(kind, s) { throw .unsupported("\(kind.rawValue) cannot run \(s.id): \(why)") }
+                    if let why = ProtocolRegistry.limitation(kind, s) {
+                        throw .unsupported("\(kind.rawValue) cannot run \(s.id): \(why)")
+                    }
                 }
             }
             if let serverThreads, serverThreads < 1 { throw .usage("--server-threads must be at least 1") }
@@ -70,24 +74,33 @@ struct CompareCommand: AsyncParsableCommand {
                 if profile != nil { serverArguments += ["--profiler-port", "0"] }
                 var settings = try options.clientSettings()
                 if variant.tls, let certificates {
-                    serverArguments += ["--tls-cert", certificates.server.certificateChain, "--tls-key", certificates.server.privateKey]
+                    serverArguments += [
+                        "--tls-cert", certificates.server.certificateChain, "--tls-key", certificates.server.privateKey,
+                    ]
                     settings.tls = TLSClientConfiguration(trustRoots: .pem(.file(certificates.caCertificate)))
                 }
                 let server = try await ChildServer.start(kind: kind, extraArguments: serverArguments)
                 if profile != nil, server.profilerPort == nil {
                     await server.stop()
-                    throw .serverStart("the \(name) server did not report a profiler port (is rpcbench-server older than rpcbench?)")
+                    throw .serverStart(
+                        "the \(name) server did not report a profiler port (is rpcbench-server older than rpcbench?)")
                 }
                 do throws(BenchError) {
                     let client = try ProtocolRegistry.client(kind, settings: settings)
                     let target = Target(host: server.host, port: server.port)
-                    let runner = ScenarioRunner(client: client, target: target, serverPID: server.pid, progress: progress)
+                    let runner = ScenarioRunner(
+                        client: client, target: target, serverPID: server.pid, progress: progress)
                     for plan in plans {
-                        let capture = profile == nil ? nil : server.profilerPort.map {
-                            ProfileCapture.start(host: server.host, port: $0, seconds: ProfileCapture.seconds(for: plan))
-                        }
-                        results.append(try await runner.run(
-                            plan, protocolName: name, step: (results.count + 1, variants.count * plans.count)))
+                        let capture =
+                            profile == nil
+                            ? nil
+                            : server.profilerPort.map {
+                                ProfileCapture.start(
+                                    host: server.host, port: $0, seconds: ProfileCapture.seconds(for: plan))
+                            }
+                        results.append(
+                            try await runner.run(
+                                plan, protocolName: name, step: (results.count + 1, variants.count * plans.count)))
                         if let capture, let profile {
                             progress?.show("\(name) \(plan.scenario.id)  finishing its CPU profile")
                             try await ProfileCapture.finish(
@@ -100,8 +113,9 @@ struct CompareCommand: AsyncParsableCommand {
                     }
                     if tls {
                         progress?.show("\(name)  new connections per second")
-                        rates.append(try await ConnectionRate.measure(
-                            client: client, target: target, protocolName: name, seconds: options.duration))
+                        rates.append(
+                            try await ConnectionRate.measure(
+                                client: client, target: target, protocolName: name, seconds: options.duration))
                     }
                 } catch {
                     await server.stop()
@@ -110,7 +124,8 @@ struct CompareCommand: AsyncParsableCommand {
                 await server.stop()
             }
             progress?.clear()
-            var report = BenchReport(results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
+            var report = BenchReport(
+                results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
             report.connectionRates = rates
             print(report.table, terminator: "")
             try options.writeOutputs(report)

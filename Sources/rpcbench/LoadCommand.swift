@@ -7,7 +7,8 @@ import H2TLS
 /// `rpcbench load --proto … --target host:port --scenario ID`: drive any server that speaks the contract.
 struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "load", abstract: "Run scenarios against a server that speaks the bench contract (ours or another stack's).")
+        commandName: "load",
+        abstract: "Run scenarios against a server that speaks the bench contract (ours or another stack's).")
 
     @Option(help: "tcp, h2 or grpc.")
     var proto: String
@@ -15,8 +16,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "host:port of the server.")
     var target: String
 
-    @Option(name: [.customLong("scenario"), .customLong("scenarios")], parsing: .singleValue,
-            help: "Scenario id(s), e.g. unary-1x64-16B (repeat or comma-separate).")
+    @Option(
+        name: [.customLong("scenario"), .customLong("scenarios")], parsing: .singleValue,
+        help: "Scenario id(s), e.g. unary-1x64-16B (repeat or comma-separate).")
     var scenario: [String] = []
 
     @Option(help: "Name of the server's stack in the report (default: the protocol).")
@@ -28,7 +30,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "With --tls: trust the CA certificates in this PEM file instead of the system's.")
     var tlsCA: String?
 
-    @Option(help: "With --tls: the name verified in the server's certificate (and sent as SNI) instead of the target's host.")
+    @Option(
+        help:
+            "With --tls: the name verified in the server's certificate (and sent as SNI) instead of the target's host.")
     var tlsServerName: String?
 
     @OptionGroup var options: RunOptions
@@ -44,7 +48,9 @@ struct LoadCommand: AsyncParsableCommand {
             let scenarios = try options.scenarios(ids)
             let plans = try scenarios.map { s throws(BenchError) in try options.plan(s) }
             for s in scenarios {
-                if let why = ProtocolRegistry.limitation(kind, s) { throw .unsupported("\(kind.rawValue) cannot run \(s.id): \(why)") }
+                if let why = ProtocolRegistry.limitation(kind, s) {
+                    throw .unsupported("\(kind.rawValue) cannot run \(s.id): \(why)")
+                }
             }
             Terminal.printError(BuildInfo.banner)
             var settings = try options.clientSettings()
@@ -58,9 +64,12 @@ struct LoadCommand: AsyncParsableCommand {
             let runner = ScenarioRunner(client: client, target: target, progress: progress)
             var results: [BenchResult] = []
             for plan in plans {
-                results.append(try await runner.run(plan, protocolName: label ?? kind.rawValue, step: (results.count + 1, plans.count)))
+                results.append(
+                    try await runner.run(
+                        plan, protocolName: label ?? kind.rawValue, step: (results.count + 1, plans.count)))
             }
-            let report = BenchReport(results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
+            let report = BenchReport(
+                results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
             print(report.table, terminator: "")
             try options.writeOutputs(report)
         } catch {

@@ -20,7 +20,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Override every scenario's connection count.")
     var connections: Int?
 
-    @Option(help: "Open loop: send this many calls per second in total; latency counts from each call's intended send time.")
+    @Option(
+        help: "Open loop: send this many calls per second in total; latency counts from each call's intended send time."
+    )
     var rate: Double?
 
     @Option(help: "Messages each Download call asks for (default: 64 MiB worth).")
@@ -32,9 +34,10 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Client event-loop threads (default: the protocol's choice).")
     var clientThreads: Int?
 
-    @Option(help: ArgumentHelp(
-        "Microseconds an idle event loop polls before it sleeps (compare: server and client; load: client). Trades idle CPU for latency. Default: off.",
-        valueName: "us"))
+    @Option(
+        help: ArgumentHelp(
+            "Microseconds an idle event loop polls before it sleeps (compare: server and client; load: client). Trades idle CPU for latency. Default: off.",
+            valueName: "us"))
     var busyPollUs: Int?
 
     @Option(help: "Write the results as JSON to this file.")
@@ -50,7 +53,9 @@ struct RunOptions: ParsableArguments {
     func scenarios(_ ids: [String]) throws(BenchError) -> [Scenario] {
         var payloadSize: Int?
         if let payload {
-            guard let size = ByteSize.parse(payload) else { throw .usage("--payload '\(payload)' is not a size (e.g. 16B, 4KiB)") }
+            guard let size = ByteSize.parse(payload) else {
+                throw .usage("--payload '\(payload)' is not a size (e.g. 16B, 4KiB)")
+            }
             payloadSize = size
         }
         var result: [Scenario] = []
@@ -73,8 +78,9 @@ struct RunOptions: ParsableArguments {
     }
 
     func plan(_ scenario: Scenario) throws(BenchError) -> LoadPlan {
-        let plan = LoadPlan(scenario: scenario, duration: duration, warmup: warmup, rate: rate,
-                            downloadCount: downloadCount, replyTimeout: replyTimeout)
+        let plan = LoadPlan(
+            scenario: scenario, duration: duration, warmup: warmup, rate: rate,
+            downloadCount: downloadCount, replyTimeout: replyTimeout)
         try plan.validate()
         guard replyTimeout > 0 else { throw .usage("--reply-timeout must be above 0") }
         return plan
@@ -90,12 +96,15 @@ struct RunOptions: ParsableArguments {
 
 /// Parses a comma-separated list, each element at most once.
 func splitList(_ values: [String]) -> [String] {
-    values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+    values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter {
+        !$0.isEmpty
+    }
 }
 
 func parseProtocol(_ name: String) throws(BenchError) -> BenchProtocolKind {
     guard let kind = BenchProtocolKind(rawValue: name) else {
-        throw .usage("unknown protocol '\(name)' (known: \(BenchProtocolKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        throw .usage(
+            "unknown protocol '\(name)' (known: \(BenchProtocolKind.allCases.map(\.rawValue).joined(separator: ", ")))")
     }
     return kind
 }

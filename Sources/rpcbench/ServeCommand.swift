@@ -20,15 +20,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).")
     var threads: Int?
 
-    @Option(help: ArgumentHelp(
-        "Microseconds an idle event loop polls before it sleeps (trades idle CPU for latency). Default: off.",
-        valueName: "us"))
+    @Option(
+        help: ArgumentHelp(
+            "Microseconds an idle event loop polls before it sleeps (trades idle CPU for latency). Default: off.",
+            valueName: "us"))
     var busyPollUs: Int?
 
-    @Flag(help: """
-        Serve over TLS. Without --tls-cert/--tls-key, with a certificate for localhost, 127.0.0.1 and ::1 \
-        from a throwaway CA made with the openssl command; the CA's path is printed for `load --tls --tls-ca`.
-        """)
+    @Flag(
+        help: """
+            Serve over TLS. Without --tls-cert/--tls-key, with a certificate for localhost, 127.0.0.1 and ::1 \
+            from a throwaway CA made with the openssl command; the CA's path is printed for `load --tls --tls-ca`.
+            """)
     var tls = false
 
     @Option(help: "Serve over TLS with this certificate chain (PEM).")
@@ -51,8 +53,11 @@ struct ServeCommand: AsyncParsableCommand {
             if tls && tlsCert == nil && tlsKey == nil {
                 // Kept until the process ends: the server reads the files at start.
                 let certificates = try await BenchCertificates.make()
-                Terminal.printError("rpcbench: TLS with a throwaway CA: trust \(certificates.caCertificate) (load --tls --tls-ca)")
-                arguments += ["--tls-cert", certificates.server.certificateChain, "--tls-key", certificates.server.privateKey]
+                Terminal.printError(
+                    "rpcbench: TLS with a throwaway CA: trust \(certificates.caCertificate) (load --tls --tls-ca)")
+                arguments += [
+                    "--tls-cert", certificates.server.certificateChain, "--tls-key", certificates.server.privateKey,
+                ]
             }
             // The same parser and server start as the lean `rpcbench-server` that `compare` launches.
             try await ServerCommandLine.parse(arguments).run()

@@ -65,7 +65,9 @@ import Testing
         let group = try EventLoopGroup(loopCount: 1, busyPoll: .milliseconds(10), clock: clock)
         let loop = group.loops[0]
         await loop.submit {}
-        try await withTimeout(10, "a window begins") { try await loop.busyPollWindows.wait { $0.started >= 1 ? () : nil } }
+        try await withTimeout(10, "a window begins") {
+            try await loop.busyPollWindows.wait { $0.started >= 1 ? () : nil }
+        }
         // While the clock stands still the window does not end, however long the poll takes...
         clock.move(by: .milliseconds(9))
         // ...work from another thread is seen by the polling loop...
@@ -73,7 +75,9 @@ import Testing
         #expect(loop.busyPollWindows.value.expired == 0)
         // ...and once the time passes the end of the window, the loop stops polling and blocks.
         clock.move(by: .milliseconds(20))
-        try await withTimeout(10, "the window ends") { try await loop.busyPollWindows.wait { $0.expired >= 1 ? () : nil } }
+        try await withTimeout(10, "the window ends") {
+            try await loop.busyPollWindows.wait { $0.expired >= 1 ? () : nil }
+        }
         // Shutdown wakes a blocked (or polling) loop.
         try await withTimeout(10, "shutdown") { group.shutdown() }
     }

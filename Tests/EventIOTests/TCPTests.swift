@@ -4,7 +4,9 @@ import Glibc
 import Testing
 
 /// Starts an echo server on 127.0.0.1 (or `host`) with an ephemeral port.
-func startEchoServer(_ group: EventLoopGroup, host: String = "127.0.0.1", options: SocketOptions = SocketOptions())
+func startEchoServer(
+    _ group: EventLoopGroup, host: String = "127.0.0.1", options: SocketOptions = SocketOptions()
+)
     throws -> TCPListener
 {
     try TCPListener.bind(to: SocketAddress(host: host, port: 0), group: group, options: options) { connection in
@@ -13,7 +15,9 @@ func startEchoServer(_ group: EventLoopGroup, host: String = "127.0.0.1", option
 }
 
 /// Connects a collecting client and starts it on its loop.
-func connectCollector(to address: SocketAddress, on loop: EventLoop, options: SocketOptions = SocketOptions())
+func connectCollector(
+    to address: SocketAddress, on loop: EventLoop, options: SocketOptions = SocketOptions()
+)
     async throws -> (TCPConnection, Collector)
 {
     let connection = try await TCPConnection.connect(to: address, on: loop, options: options)

@@ -19,7 +19,8 @@ import TestSupport
     }
 
     func echoListener(_ path: String, _ group: EventLoopGroup, permissions: UInt32? = nil) throws -> TCPListener {
-        try TCPListener.bind(to: SocketAddress(unixPath: path), group: group, unixPermissions: permissions) { connection in
+        try TCPListener.bind(to: SocketAddress(unixPath: path), group: group, unixPermissions: permissions) {
+            connection in
             connection.start(delegate: EchoDelegate())
         }
     }
@@ -65,7 +66,9 @@ import TestSupport
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(dead, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(dead, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         #expect(bound == 0)
         close(dead)

@@ -39,7 +39,9 @@ struct TaggingClientInterceptor: ClientInterceptor {
     let tag: String
     let log: Locked<[String]>
 
-    func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError) -> (any ClientCallObserver)? {
+    func intercept(
+        _ call: ClientCallDescriptor, options: inout CallOptions
+    ) async throws(RPCError) -> (any ClientCallObserver)? {
         log.withLock { $0.append("\(tag) start \(call.serviceName) \(call.methodName) \(call.kind)") }
         return Observer(tag: tag, log: log)
     }
@@ -75,7 +77,9 @@ struct TaggingServerInterceptor: ServerInterceptor {
         do {
             try await next()
         } catch let error as RPCError where error.code == .notFound {
-            throw RPCError(code: .permissionDenied, message: "hidden: \(error.message)", trailingMetadata: Metadata([("x-why", "policy")]))
+            throw RPCError(
+                code: .permissionDenied, message: "hidden: \(error.message)",
+                trailingMetadata: Metadata([("x-why", "policy")]))
         }
     }
 
@@ -96,7 +100,9 @@ struct TaggingServerInterceptor: ServerInterceptor {
 struct TokenInterceptor: ClientInterceptor {
     let source: TokenSource
 
-    func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError) -> (any ClientCallObserver)? {
+    func intercept(
+        _ call: ClientCallDescriptor, options: inout CallOptions
+    ) async throws(RPCError) -> (any ClientCallObserver)? {
         options.metadata.add("authorization", await source.next())
         return nil
     }
@@ -104,7 +110,9 @@ struct TokenInterceptor: ClientInterceptor {
 
 /// Refuses every call before it is sent.
 struct RefusingInterceptor: ClientInterceptor {
-    func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError) -> (any ClientCallObserver)? {
+    func intercept(
+        _ call: ClientCallDescriptor, options: inout CallOptions
+    ) async throws(RPCError) -> (any ClientCallObserver)? {
         throw RPCError(code: .unauthenticated, message: "no credentials")
     }
 }
@@ -115,7 +123,9 @@ struct RefusingInterceptor: ClientInterceptor {
     @Test func messagesPassEveryHookInOrder() async throws {
         let log = Locked<[String]>([])
         let client = [TaggingClientInterceptor(tag: "a", log: log), TaggingClientInterceptor(tag: "b", log: log)]
-        try await withServer([InterceptedService()], serverInterceptors: [TaggingServerInterceptor()], clientInterceptors: client) {
+        try await withServer(
+            [InterceptedService()], serverInterceptors: [TaggingServerInterceptor()], clientInterceptors: client
+        ) {
             _, channel, _ in
             let response = try await channel.unary(
                 path: "/intercept.Test/Echo", request: HealthCheckRequest(service: "hi"), as: HealthCheckRequest.self)
@@ -136,7 +146,8 @@ struct RefusingInterceptor: ClientInterceptor {
             clientInterceptors: [TaggingClientInterceptor(tag: "a", log: log)]
         ) { _, channel, _ in
             let error = await rpcError {
-                _ = try await channel.unary(path: "/intercept.Test/Fail", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+                _ = try await channel.unary(
+                    path: "/intercept.Test/Fail", request: HealthCheckRequest(), as: HealthCheckRequest.self)
             }
             #expect(error?.code == .permissionDenied)
             #expect(error?.message == "hidden: no such thing")
@@ -146,9 +157,11 @@ struct RefusingInterceptor: ClientInterceptor {
 
     @Test func asyncInterceptorFetchesATokenPerCall() async throws {
         let source = TokenSource()
-        try await withServer([InterceptedService()], clientInterceptors: [TokenInterceptor(source: source)]) { _, channel, _ in
+        try await withServer([InterceptedService()], clientInterceptors: [TokenInterceptor(source: source)]) {
+            _, channel, _ in
             for expected in ["Bearer token-1", "Bearer token-2"] {
-                let answer = try await channel.unary(path: "/intercept.Test/Auth", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+                let answer = try await channel.unary(
+                    path: "/intercept.Test/Auth", request: HealthCheckRequest(), as: HealthCheckRequest.self)
                 #expect(answer.service == expected)
             }
         }
@@ -157,10 +170,12 @@ struct RefusingInterceptor: ClientInterceptor {
     @Test func refusalEndsTheCallBeforeItIsSentAndEarlierObserversHearIt() async throws {
         let log = Locked<[String]>([])
         try await withServer(
-            [InterceptedService()], clientInterceptors: [TaggingClientInterceptor(tag: "a", log: log), RefusingInterceptor()]
+            [InterceptedService()],
+            clientInterceptors: [TaggingClientInterceptor(tag: "a", log: log), RefusingInterceptor()]
         ) { server, channel, _ in
             let error = await rpcError {
-                _ = try await channel.unary(path: "/intercept.Test/Echo", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+                _ = try await channel.unary(
+                    path: "/intercept.Test/Echo", request: HealthCheckRequest(), as: HealthCheckRequest.self)
             }
             #expect(error?.code == .unauthenticated)
             #expect(server.connectionCount == 0)
@@ -171,9 +186,11 @@ struct RefusingInterceptor: ClientInterceptor {
     @Test func bidiStreamingMessagesPassTheHooks() async throws {
         let log = Locked<[String]>([])
         try await withServer(
-            [ChatService()], serverInterceptors: [TaggingServerInterceptor()], clientInterceptors: [TaggingClientInterceptor(tag: "a", log: log)]
+            [ChatService()], serverInterceptors: [TaggingServerInterceptor()],
+            clientInterceptors: [TaggingClientInterceptor(tag: "a", log: log)]
         ) { _, channel, _ in
-            let call: BidiStreamingCall<HealthCheckRequest, HealthCheckRequest> = try await channel.bidiStreaming(path: "/signals.Echo/Chat")
+            let call: BidiStreamingCall<HealthCheckRequest, HealthCheckRequest> = try await channel.bidiStreaming(
+                path: "/signals.Echo/Chat")
             var answers: [String] = []
             var responses = call.responses.makeAsyncIterator()
             for text in ["x", "y"] {
@@ -184,7 +201,10 @@ struct RefusingInterceptor: ClientInterceptor {
             #expect(try await responses.next() == nil)
             #expect(answers == ["x+a+s-in+s-out+a-r", "y+a+s-in+s-out+a-r"])
         }
-        #expect(log.value == ["a start signals.Echo Chat bidiStreaming", "a send", "a receive", "a send", "a receive", "a end OK -"])
+        #expect(
+            log.value == [
+                "a start signals.Echo Chat bidiStreaming", "a send", "a receive", "a send", "a receive", "a end OK -",
+            ])
     }
 }
 
@@ -192,14 +212,18 @@ struct RefusingInterceptor: ClientInterceptor {
 struct RefuseBadText: ClientInterceptor, ServerInterceptor {
     let log: Locked<[String]>
 
-    func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError) -> (any ClientCallObserver)? {
+    func intercept(
+        _ call: ClientCallDescriptor, options: inout CallOptions
+    ) async throws(RPCError) -> (any ClientCallObserver)? {
         Observer(log: log)
     }
 
     struct Observer: ClientCallObserver {
         let log: Locked<[String]>
         func sending<Message: ProtoMessage>(_ message: Message) async throws(RPCError) -> Message {
-            if (message as? HealthCheckRequest)?.service == "bad" { throw RPCError(code: .invalidArgument, message: "client refused \"bad\"") }
+            if (message as? HealthCheckRequest)?.service == "bad" {
+                throw RPCError(code: .invalidArgument, message: "client refused \"bad\"")
+            }
             return message
         }
         func finished(status: RPCError?, trailingMetadata: Metadata) {
@@ -208,7 +232,9 @@ struct RefuseBadText: ClientInterceptor, ServerInterceptor {
     }
 
     func received<Message: ProtoMessage>(_ message: Message, context: ServerContext) async throws(RPCError) -> Message {
-        if (message as? HealthCheckRequest)?.service == "worse" { throw RPCError(code: .failedPrecondition, message: "server refused \"worse\"") }
+        if (message as? HealthCheckRequest)?.service == "worse" {
+            throw RPCError(code: .failedPrecondition, message: "server refused \"worse\"")
+        }
         return message
     }
 }
@@ -217,7 +243,8 @@ struct RefuseBadText: ClientInterceptor, ServerInterceptor {
     @Test func aClientObserverThatThrowsOnSendEndsTheStreamingCallWithItsStatus() async throws {
         let log = Locked<[String]>([])
         try await withServer([ChatService()], clientInterceptors: [RefuseBadText(log: log)]) { _, channel, _ in
-            let call: BidiStreamingCall<HealthCheckRequest, HealthCheckRequest> = try await channel.bidiStreaming(path: "/signals.Echo/Chat")
+            let call: BidiStreamingCall<HealthCheckRequest, HealthCheckRequest> = try await channel.bidiStreaming(
+                path: "/signals.Echo/Chat")
             var responses = call.responses.makeAsyncIterator()
             try await call.send(HealthCheckRequest(service: "good"))
             #expect(try await responses.next()?.service == "good")
@@ -235,11 +262,14 @@ struct RefuseBadText: ClientInterceptor, ServerInterceptor {
         let log = Locked<[String]>([])
         try await withServer([InterceptedService()], serverInterceptors: [RefuseBadText(log: log)]) { _, channel, _ in
             let refused = await rpcError {
-                _ = try await channel.unary(path: "/intercept.Test/Echo", request: HealthCheckRequest(service: "worse"), as: HealthCheckRequest.self)
+                _ = try await channel.unary(
+                    path: "/intercept.Test/Echo", request: HealthCheckRequest(service: "worse"),
+                    as: HealthCheckRequest.self)
             }
             #expect(refused?.code == .failedPrecondition)
             #expect(refused?.message == "server refused \"worse\"")
-            let fine = try await channel.unary(path: "/intercept.Test/Echo", request: HealthCheckRequest(service: "ok"), as: HealthCheckRequest.self)
+            let fine = try await channel.unary(
+                path: "/intercept.Test/Echo", request: HealthCheckRequest(service: "ok"), as: HealthCheckRequest.self)
             #expect(fine.service == "ok")
         }
     }

@@ -19,7 +19,8 @@ import Testing
         var updates = watch.makeAsyncIterator()
         #expect(try await updates.next()?.status == .serviceUnknown)
         _ = try await channel.unary(
-            path: "/h2rpc.test.HealthControl/Set", request: HealthCheckRequest(service: "later=SERVING"), as: HealthCheckResponse.self)
+            path: "/h2rpc.test.HealthControl/Set", request: HealthCheckRequest(service: "later=SERVING"),
+            as: HealthCheckResponse.self)
         #expect(try await updates.next()?.status == .serving)
         _ = try await channel.unary(
             path: "/h2rpc.test.HealthControl/Set", request: HealthCheckRequest(service: "later=NOT_SERVING"),
@@ -37,7 +38,8 @@ import Testing
         let health = HealthService()
         health.setStatus(.notServing, for: "echo.Echo")
         try await withServer([health]) { _, _, port in
-            let peer = try PeerProcess(try TestPaths.python3(), ["-u", TestPaths.python + "/health_list_client.py", "--port", "\(port)"])
+            let peer = try PeerProcess(
+                try TestPaths.python3(), ["-u", TestPaths.python + "/health_list_client.py", "--port", "\(port)"])
             var lines: [String] = []
             while let line = try await peer.readLine(), line != "end" { lines.append(line) }
             #expect(lines == ["<server>=SERVING", "echo.Echo=NOT_SERVING"])

@@ -17,7 +17,9 @@ import Testing
         let child = try PeerProcess(TestPaths.binDirectory + "/signal-server", ["\(port)"])
         _ = try await child.readLine(containing: "serving on")
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
-        let call = try await channel.bidiStreaming(path: "/signals.Echo/Chat", as: HealthCheckRequest.self) as BidiStreamingCall<HealthCheckRequest, HealthCheckRequest>
+        let call =
+            try await channel.bidiStreaming(path: "/signals.Echo/Chat", as: HealthCheckRequest.self)
+            as BidiStreamingCall<HealthCheckRequest, HealthCheckRequest>
         var responses = call.responses.makeAsyncIterator()
         try await call.send(HealthCheckRequest(service: "before"))
         #expect(try await responses.next()?.service == "before")
@@ -113,7 +115,9 @@ import Testing
         let running = Task { try await group.run() }
         let port = try await service.listeningPort
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
-        let call = try await channel.bidiStreaming(path: "/signals.Echo/Chat", as: HealthCheckRequest.self) as BidiStreamingCall<HealthCheckRequest, HealthCheckRequest>
+        let call =
+            try await channel.bidiStreaming(path: "/signals.Echo/Chat", as: HealthCheckRequest.self)
+            as BidiStreamingCall<HealthCheckRequest, HealthCheckRequest>
         var responses = call.responses.makeAsyncIterator()
         try await call.send(HealthCheckRequest(service: "before"))
         #expect(try await responses.next()?.service == "before")
@@ -126,7 +130,8 @@ import Testing
         try await running.value
         #expect(server.activeRPCCount == 0)
         let refused = await rpcError {
-            _ = try await channel.unary(path: "/signals.Echo/Chat", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+            _ = try await channel.unary(
+                path: "/signals.Echo/Chat", request: HealthCheckRequest(), as: HealthCheckRequest.self)
         }
         #expect(refused?.code == .unavailable)
         await channel.close()

@@ -12,16 +12,18 @@ struct PeerInfoService: RPCService {
             .unary(path: "/peer.Test/Who", service: self) {
                 (_: PeerInfoService, _: HealthCheckRequest, context: ServerContext) -> HealthCheckRequest in
                 let certificate = context.peerCertificate
-                let names = certificate?.alternativeNames.map { name -> String in
-                    switch name {
-                    case .dns(let text): "DNS:\(text)"
-                    case .uri(let text): "URI:\(text)"
-                    case .email(let text): "email:\(text)"
-                    case .ipAddress(let text): "IP:\(text)"
-                    }
-                }.joined(separator: ",") ?? "-"
+                let names =
+                    certificate?.alternativeNames.map { name -> String in
+                        switch name {
+                        case .dns(let text): "DNS:\(text)"
+                        case .uri(let text): "URI:\(text)"
+                        case .email(let text): "email:\(text)"
+                        case .ipAddress(let text): "IP:\(text)"
+                        }
+                    }.joined(separator: ",") ?? "-"
                 return HealthCheckRequest(
-                    service: "\(context.remoteAddress.map { "\($0)" } ?? "-")|\(context.localAddress.map { "\($0)" } ?? "-")|"
+                    service:
+                        "\(context.remoteAddress.map { "\($0)" } ?? "-")|\(context.localAddress.map { "\($0)" } ?? "-")|"
                         + "\(certificate?.subject ?? "-")|\(names)")
             }
         ]
@@ -47,7 +49,8 @@ struct PeerInfoService: RPCService {
             let fields = line.split(separator: " ")
             guard fields.count > 3 else { continue }
             let local = fields[1].split(separator: ":"), remote = fields[2].split(separator: ":")
-            guard let localPort = Int(local.last ?? "", radix: 16), let remotePort = Int(remote.last ?? "", radix: 16) else {
+            guard let localPort = Int(local.last ?? "", radix: 16), let remotePort = Int(remote.last ?? "", radix: 16)
+            else {
                 continue
             }
             if remotePort == serverPort { ports.insert(localPort) }
@@ -85,7 +88,9 @@ struct PeerInfoService: RPCService {
     }
 
     @Test func unixSocketFromGrpcio() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("h2rpc-peer-\(getpid())-\(UUID().uuidString.prefix(8)).sock").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "h2rpc-peer-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
+        ).path
         var config = RPCServer.Configuration()
         config.loopCount = 1
         let server = RPCServer(services: [PeerInfoService()], configuration: config)
@@ -101,9 +106,11 @@ struct PeerInfoService: RPCService {
     }
 
     @Test func clientCertificateOverMutualTLS() async throws {
-        let certs = FileManager.default.temporaryDirectory.appendingPathComponent("h2rpc-peer-pki-\(UUID().uuidString)").path
+        let certs = FileManager.default.temporaryDirectory.appendingPathComponent("h2rpc-peer-pki-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: certs) }
-        let peer = try PeerProcess(try TestPaths.python3(), ["-u", TestPaths.python + "/peer_info_client.py", "--certs", certs])
+        let peer = try PeerProcess(
+            try TestPaths.python3(), ["-u", TestPaths.python + "/peer_info_client.py", "--certs", certs])
         #expect(try await peer.nextLine() == "certs \(certs)")
         var config = RPCServer.Configuration()
         config.loopCount = 1

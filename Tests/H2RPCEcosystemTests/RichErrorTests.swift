@@ -9,7 +9,8 @@ import Testing
         try await withServer([RichErrorService()]) { _, channel, _ in
             let error = try #require(
                 await rpcError {
-                    _ = try await channel.unary(path: "/richerrors.Test/Fail", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+                    _ = try await channel.unary(
+                        path: "/richerrors.Test/Fail", request: HealthCheckRequest(), as: HealthCheckRequest.self)
                 })
             #expect(error == RichErrorService.error)
             #expect(try error.errorDetails() == RichErrorService.error.errorDetails())
@@ -22,7 +23,8 @@ import Testing
     @Test func ourServerToOurClientAfterAMessage() async throws {
         try await withServer([RichErrorService()]) { _, channel, _ in
             let call = try await channel.serverStreaming(
-                path: "/richerrors.Test/FailAfterOne", request: HealthCheckRequest(service: "one"), as: HealthCheckRequest.self)
+                path: "/richerrors.Test/FailAfterOne", request: HealthCheckRequest(service: "one"),
+                as: HealthCheckRequest.self)
             var responses = call.makeAsyncIterator()
             #expect(try await responses.next()?.service == "one")
             let error = try #require(await rpcError { _ = try await responses.next() })
@@ -41,9 +43,10 @@ import Testing
         let status = error.googleRPCStatus
         #expect(status.code == 3)
         #expect(status.message == error.message)
-        #expect(status.details.map(\.typeURL) == [
-            "type.googleapis.com/google.rpc.BadRequest", "type.googleapis.com/google.rpc.ErrorInfo",
-        ])
+        #expect(
+            status.details.map(\.typeURL) == [
+                "type.googleapis.com/google.rpc.BadRequest", "type.googleapis.com/google.rpc.ErrorInfo",
+            ])
         #expect(RPCError(googleRPCStatus: status, trailingMetadata: error.trailingMetadata) == error)
     }
 
@@ -79,7 +82,9 @@ import Testing
 
     @Test func pythonClientReadsOurRichError() async throws {
         try await withServer([RichErrorService()]) { _, _, port in
-            let peer = try PeerProcess(try TestPaths.python3(), ["-u", TestPaths.python + "/rich_errors_peer.py", "client", "--port", "\(port)"])
+            let peer = try PeerProcess(
+                try TestPaths.python3(),
+                ["-u", TestPaths.python + "/rich_errors_peer.py", "client", "--port", "\(port)"])
             let line = try await peer.readLine(containing: "rich error")
             #expect(line == "rich error OK")
             #expect(try await peer.waitForExit() == 0)
@@ -94,14 +99,18 @@ import Testing
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
         let error = try #require(
             await rpcError {
-                _ = try await channel.unary(path: "/richerrors.Test/Fail", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+                _ = try await channel.unary(
+                    path: "/richerrors.Test/Fail", request: HealthCheckRequest(), as: HealthCheckRequest.self)
             })
         #expect(error.code == .failedPrecondition)
         #expect(error.message == "tos not accepted: café ✓")
         let details = try error.errorDetails()
         #expect(details.count == 3)
         if case .preconditionFailure(let failure) = details.first {
-            #expect(failure.violations.map { [$0.type, $0.subject, $0.description_p] } == [["TOS", "example.com/tos", "not accepted"]])
+            #expect(
+                failure.violations.map { [$0.type, $0.subject, $0.description_p] } == [
+                    ["TOS", "example.com/tos", "not accepted"]
+                ])
         } else {
             Issue.record("first detail: \(String(describing: details.first))")
         }
@@ -119,7 +128,8 @@ import Testing
         }
         let plain = try #require(
             await rpcError {
-                _ = try await channel.unary(path: "/richerrors.Test/Plain", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+                _ = try await channel.unary(
+                    path: "/richerrors.Test/Plain", request: HealthCheckRequest(), as: HealthCheckRequest.self)
             })
         #expect(plain.code == .invalidArgument)
         #expect(plain.details.isEmpty)

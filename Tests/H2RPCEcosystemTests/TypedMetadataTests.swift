@@ -8,7 +8,8 @@ import Testing
 /// its trailers (interop_server.py).
 @Suite struct TypedMetadataTests {
     private func withInteropServer(_ body: (Grpc_Testing_TestService.Client) async throws -> Void) async throws {
-        let peer = try PeerProcess(try TestPaths.python3(), ["-u", TestPaths.python + "/interop_server.py", "--port", "0"])
+        let peer = try PeerProcess(
+            try TestPaths.python3(), ["-u", TestPaths.python + "/interop_server.py", "--port", "0"])
         let line = try await peer.nextLine() ?? ""
         guard line.hasPrefix("listening on "), let port = Int(line.dropFirst("listening on ".count)) else {
             Issue.record("interop_server.py said \"\(line)\"")

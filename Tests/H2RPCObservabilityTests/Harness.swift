@@ -16,10 +16,14 @@ struct ObservedService: RPCService {
             },
             .unary(path: "/obs.Test/Fail", service: self) {
                 (_: ObservedService, request: HealthCheckRequest, _: ServerContext) -> HealthCheckRequest in
-                throw RPCError(code: request.service == "internal" ? .internal : .notFound, message: "failed on purpose")
+                throw RPCError(
+                    code: request.service == "internal" ? .internal : .notFound, message: "failed on purpose")
             },
             .bidiStreaming(path: "/obs.Test/Chat", service: self) {
-                (_: ObservedService, requests: RequestStream<HealthCheckRequest>, out: ResponseWriter<HealthCheckRequest>, _: ServerContext) in
+                (
+                    _: ObservedService, requests: RequestStream<HealthCheckRequest>,
+                    out: ResponseWriter<HealthCheckRequest>, _: ServerContext
+                ) in
                 for try await request in requests { try await out.send(request) }
             },
         ]
@@ -35,12 +39,14 @@ final class SeenMetadata: Sendable {
 
 /// Runs `body` with a started server and a channel to it over loopback, each with its interceptors.
 func withObservedServer(
-    seen: SeenMetadata = SeenMetadata(), server serverInterceptors: [any ServerInterceptor], client clientInterceptors: [any ClientInterceptor],
+    seen: SeenMetadata = SeenMetadata(), server serverInterceptors: [any ServerInterceptor],
+    client clientInterceptors: [any ClientInterceptor],
     _ body: (RPCChannel, Int) async throws -> Void
 ) async throws {
     var config = RPCServer.Configuration()
     config.loopCount = 1
-    let server = RPCServer(services: [ObservedService(seen: seen)], interceptors: serverInterceptors, configuration: config)
+    let server = RPCServer(
+        services: [ObservedService(seen: seen)], interceptors: serverInterceptors, configuration: config)
     let port = try await server.start(port: 0)
     var channelConfig = RPCChannel.Configuration()
     channelConfig.interceptors = clientInterceptors

@@ -10,13 +10,16 @@ import Testing
         let serverMetrics = TestMetrics()
         let clientMetrics = TestMetrics()
         try await withObservedServer(
-            server: [ServerMetricsInterceptor(factory: serverMetrics)], client: [ClientMetricsInterceptor(factory: clientMetrics)]
+            server: [ServerMetricsInterceptor(factory: serverMetrics)],
+            client: [ClientMetricsInterceptor(factory: clientMetrics)]
         ) { channel, _ in
             for _ in 0..<2 {
-                _ = try await channel.unary(path: "/obs.Test/Echo", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+                _ = try await channel.unary(
+                    path: "/obs.Test/Echo", request: HealthCheckRequest(), as: HealthCheckRequest.self)
             }
             _ = await rpcError {
-                _ = try await channel.unary(path: "/obs.Test/Fail", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+                _ = try await channel.unary(
+                    path: "/obs.Test/Fail", request: HealthCheckRequest(), as: HealthCheckRequest.self)
             }
         }
         let echo = [("rpc.method", "obs.Test/Echo")]
@@ -24,7 +27,9 @@ import Testing
         let failNotFound = [("rpc.method", "obs.Test/Fail"), ("rpc.status_code", "NOT_FOUND")]
         for (metrics, side) in [(serverMetrics, "server"), (clientMetrics, "client")] {
             #expect(metrics.counterTotal(label: "rpc.\(side).calls.started", dimensions: echo) == 2)
-            #expect(metrics.counterTotal(label: "rpc.\(side).calls.started", dimensions: [("rpc.method", "obs.Test/Fail")]) == 1)
+            #expect(
+                metrics.counterTotal(label: "rpc.\(side).calls.started", dimensions: [("rpc.method", "obs.Test/Fail")])
+                    == 1)
             #expect(metrics.counterTotal(label: "rpc.\(side).calls.finished", dimensions: echoOK) == 2)
             #expect(metrics.counterTotal(label: "rpc.\(side).calls.finished", dimensions: failNotFound) == 1)
             let okTimer = try metrics.expectTimer("rpc.\(side).duration", echoOK)
@@ -42,9 +47,11 @@ import Testing
         let serverMetrics = TestMetrics()
         let clientMetrics = TestMetrics()
         try await withObservedServer(
-            server: [ServerMetricsInterceptor(factory: serverMetrics)], client: [ClientMetricsInterceptor(factory: clientMetrics)]
+            server: [ServerMetricsInterceptor(factory: serverMetrics)],
+            client: [ClientMetricsInterceptor(factory: clientMetrics)]
         ) { channel, _ in
-            let call: BidiStreamingCall<HealthCheckRequest, HealthCheckRequest> = try await channel.bidiStreaming(path: "/obs.Test/Chat")
+            let call: BidiStreamingCall<HealthCheckRequest, HealthCheckRequest> = try await channel.bidiStreaming(
+                path: "/obs.Test/Chat")
             var responses = call.responses.makeAsyncIterator()
             for _ in 0..<3 {
                 try await call.send(HealthCheckRequest())
@@ -58,7 +65,11 @@ import Testing
         #expect(serverMetrics.counterTotal(label: "rpc.server.messages.sent", dimensions: chat) == 3)
         #expect(clientMetrics.counterTotal(label: "rpc.client.messages.sent", dimensions: chat) == 3)
         #expect(clientMetrics.counterTotal(label: "rpc.client.messages.received", dimensions: chat) == 3)
-        #expect(clientMetrics.counterTotal(label: "rpc.client.calls.finished", dimensions: chat + [("rpc.status_code", "OK")]) == 1)
-        #expect(serverMetrics.counterTotal(label: "rpc.server.calls.finished", dimensions: chat + [("rpc.status_code", "OK")]) == 1)
+        #expect(
+            clientMetrics.counterTotal(
+                label: "rpc.client.calls.finished", dimensions: chat + [("rpc.status_code", "OK")]) == 1)
+        #expect(
+            serverMetrics.counterTotal(
+                label: "rpc.server.calls.finished", dimensions: chat + [("rpc.status_code", "OK")]) == 1)
     }
 }

@@ -19,7 +19,8 @@ import Tracing
             seen: seen, server: [ServerTracingInterceptor(tracer: tracer)],
             client: [ClientTracingInterceptor(tracer: tracer, serverAddress: "127.0.0.1")]
         ) { channel, port in
-            _ = try await channel.unary(path: "/obs.Test/Echo", request: HealthCheckRequest(service: "x"), as: HealthCheckRequest.self)
+            _ = try await channel.unary(
+                path: "/obs.Test/Echo", request: HealthCheckRequest(service: "x"), as: HealthCheckRequest.self)
             let (client, server) = spans(tracer)
             try #require(client.count == 1 && server.count == 1)
             #expect(client[0].operationName == "obs.Test/Echo")
@@ -51,11 +52,14 @@ import Tracing
 
     @Test func failedCallsCarryTheStatusByName() async throws {
         let tracer = W3CTestTracer()
-        try await withObservedServer(server: [ServerTracingInterceptor(tracer: tracer)], client: [ClientTracingInterceptor(tracer: tracer)]) {
+        try await withObservedServer(
+            server: [ServerTracingInterceptor(tracer: tracer)], client: [ClientTracingInterceptor(tracer: tracer)]
+        ) {
             channel, _ in
             for code in ["not-found", "internal"] {
                 let error = await rpcError {
-                    _ = try await channel.unary(path: "/obs.Test/Fail", request: HealthCheckRequest(service: code), as: HealthCheckRequest.self)
+                    _ = try await channel.unary(
+                        path: "/obs.Test/Fail", request: HealthCheckRequest(service: code), as: HealthCheckRequest.self)
                 }
                 #expect(error != nil)
             }
@@ -79,7 +83,8 @@ import Tracing
     @Test func aCallWithoutIncomingContextStartsAServerRoot() async throws {
         let tracer = W3CTestTracer()
         try await withObservedServer(server: [ServerTracingInterceptor(tracer: tracer)], client: []) { channel, _ in
-            _ = try await channel.unary(path: "/obs.Test/Echo", request: HealthCheckRequest(), as: HealthCheckRequest.self)
+            _ = try await channel.unary(
+                path: "/obs.Test/Echo", request: HealthCheckRequest(), as: HealthCheckRequest.self)
             let (client, server) = spans(tracer)
             #expect(client.isEmpty)
             try #require(server.count == 1)

@@ -6,7 +6,8 @@ import Testing
 /// The flame graph of the encoding tests' profile, read back by python's XML parser.
 @Suite struct FlameGraphTests {
     @Test func boxesAreAsWideAsTheirSamplesAndParseAsXML() async throws {
-        let message = ProfileBuilder.build(ProfileEncodingTests.profile, symbolizer: Symbolizer(mappings: ProfileEncodingTests.mappings))
+        let message = ProfileBuilder.build(
+            ProfileEncodingTests.profile, symbolizer: Symbolizer(mappings: ProfileEncodingTests.mappings))
         let svg = FlameGraph.svg(message, title: "a <test> & more", width: 1020)
         let file = ToolProcess.temporaryURL("flame.svg")
         defer { try? FileManager.default.removeItem(at: file) }
@@ -25,15 +26,16 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.text)")
         // 3 samples over 1000 px: the root and the shared caller (bin+0x202f) span all, the two
         // leaves' stacks 2/3 and 1/3 of it.
-        #expect(outcome.text == """
-            a <test> & more
-            all (3 samples, 100%)|1000
-            bin+0x202f (3 samples, 100%)|1000
-            bin+0x500 (1 samples, 33.33%)|333.33
-            bin+0x101f (2 samples, 66.67%)|666.67
-            bin+0x10 (2 samples, 66.67%)|666.67
+        #expect(
+            outcome.text == """
+                a <test> & more
+                all (3 samples, 100%)|1000
+                bin+0x202f (3 samples, 100%)|1000
+                bin+0x500 (1 samples, 33.33%)|333.33
+                bin+0x101f (2 samples, 66.67%)|666.67
+                bin+0x10 (2 samples, 66.67%)|666.67
 
-            """)
+                """)
     }
 
     @Test func anEmptyProfileSaysSo() {

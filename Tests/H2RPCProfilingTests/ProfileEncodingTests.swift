@@ -131,23 +131,27 @@ import Testing
         }
         try Data(compressed).write(to: gz)
         let gunzip = try await ToolProcess.run(
-            python, ["-c", "import gzip,sys; sys.stdout.buffer.write(gzip.decompress(open(sys.argv[1],'rb').read()))", gz.path])
+            python,
+            ["-c", "import gzip,sys; sys.stdout.buffer.write(gzip.decompress(open(sys.argv[1],'rb').read()))", gz.path])
         #expect(gunzip.status == 0, "python gzip: \(gunzip.text)")
         try gunzip.output.write(to: raw)
 
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/H2RPCProfiling")
         let decoded = try await ToolProcess.run(
-            protoc, ["--decode=perftools.profiles.Profile", "-I", sources.path, "perftools/profiles/profile.proto"], stdin: raw)
+            protoc, ["--decode=perftools.profiles.Profile", "-I", sources.path, "perftools/profiles/profile.proto"],
+            stdin: raw)
         #expect(decoded.status == 0)
         #expect(decoded.text == Self.expected)
     }
 
     @Test func droppedSamplesAreNamedInAComment() {
-        let profile = CPUProfile(stacks: [[0x1010]], frequency: 1000, startTimeNanos: 0, duration: .seconds(1), droppedSamples: 7)
+        let profile = CPUProfile(
+            stacks: [[0x1010]], frequency: 1000, startTimeNanos: 0, duration: .seconds(1), droppedSamples: 7)
         let message = ProfileBuilder.build(profile, symbolizer: Symbolizer(mappings: Self.mappings))
         #expect(message.period == 1_000_000)
-        #expect(message.comment.map { message.stringTable[Int($0)] } == ["7 samples dropped: the sample buffer was full"])
+        #expect(
+            message.comment.map { message.stringTable[Int($0)] } == ["7 samples dropped: the sample buffer was full"])
     }
 
     @Test func mapsLinesBecomeExecutableMappings() {
@@ -158,11 +162,13 @@ import Testing
             7ffd5a1f3000-7ffd5a1f5000 r-xp 00000000 00:00 0                          [vdso]
             7f1e30000000-7f1e30001000 r-xp 00000000 00:00 0
             """
-        #expect(ProcessMappings.parse(maps) == [
-            ProcessMapping(start: 0x55d0_c1a0_2000, limit: 0x55d0_c1b0_0000, fileOffset: 0x2000, path: "/usr/bin/app"),
-            ProcessMapping(start: 0x7ffd_5a1f_3000, limit: 0x7ffd_5a1f_5000, fileOffset: 0, path: "[vdso]"),
-            ProcessMapping(start: 0x7f1e_3000_0000, limit: 0x7f1e_3000_1000, fileOffset: 0, path: ""),
-        ])
+        #expect(
+            ProcessMappings.parse(maps) == [
+                ProcessMapping(
+                    start: 0x55d0_c1a0_2000, limit: 0x55d0_c1b0_0000, fileOffset: 0x2000, path: "/usr/bin/app"),
+                ProcessMapping(start: 0x7ffd_5a1f_3000, limit: 0x7ffd_5a1f_5000, fileOffset: 0, path: "[vdso]"),
+                ProcessMapping(start: 0x7f1e_3000_0000, limit: 0x7f1e_3000_1000, fileOffset: 0, path: ""),
+            ])
     }
 
     @Test func addressesOutsideEveryMappingHaveNoMapping() {

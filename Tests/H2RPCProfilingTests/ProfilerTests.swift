@@ -9,10 +9,10 @@ import Testing
 struct ProfilerTests {
     /// Starts a server with the busy service and the profiler, runs `body`, then stops both.
     func withProfiledServer(_ body: (BusyService, RPCChannel) async throws -> Void) async throws {
-        try await withProfiledServer { busy, channel, _ in try await body(busy, channel) }
+        try await withProfiledServerAndPort { busy, channel, _ in try await body(busy, channel) }
     }
 
-    func withProfiledServer(_ body: (BusyService, RPCChannel, Int) async throws -> Void) async throws {
+    func withProfiledServerAndPort(_ body: (BusyService, RPCChannel, Int) async throws -> Void) async throws {
         var config = RPCServer.Configuration()
         config.loopCount = 1
         config.httpRoutes = [.pprof]
@@ -37,7 +37,11 @@ struct ProfilerTests {
 
     @Test func goToolPprofFindsTheBusyHandlersFunction() async throws {
         try await withProfiledServer { busy, channel in
-            let burn = Task { try await channel.unary(path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(), as: H2rpc_Debug_V1_CpuProfileResponse.self) }
+            let burn = Task {
+                try await channel.unary(
+                    path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(),
+                    as: H2rpc_Debug_V1_CpuProfileResponse.self)
+            }
             var started = busy.started.makeAsyncIterator()
             let thread = try #require(await started.next())
             let client = H2rpc_Debug_V1_Profiler.Client(channel: channel)
@@ -51,7 +55,8 @@ struct ProfilerTests {
             let go = try #require(ToolProcess.go, "\(ToolMissing(name: "go (golang-go)"))")
             // The burning thread's samples (each sample is labelled with its thread): whatever else
             // the process did meanwhile, their top entry is the busy function.
-            let outcome = try await ToolProcess.run(go, ["tool", "pprof", "-top", "-tagfocus=thread=^\(thread)$", file.path])
+            let outcome = try await ToolProcess.run(
+                go, ["tool", "pprof", "-top", "-tagfocus=thread=^\(thread)$", file.path])
             let text = outcome.text
             #expect(outcome.status == 0, "go tool pprof failed: \(text)")
             // `-top` lists the functions by flat CPU time after a header that ends with the column names.
@@ -66,8 +71,12 @@ struct ProfilerTests {
     }
 
     @Test func h2rpcPprofWritesTheProfileAndAFlameGraph() async throws {
-        try await withProfiledServer { busy, channel, port in
-            let burn = Task { try await channel.unary(path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(), as: H2rpc_Debug_V1_CpuProfileResponse.self) }
+        try await withProfiledServerAndPort { busy, channel, port in
+            let burn = Task {
+                try await channel.unary(
+                    path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(),
+                    as: H2rpc_Debug_V1_CpuProfileResponse.self)
+            }
             var started = busy.started.makeAsyncIterator()
             _ = await started.next()
             let command = try #require(ToolProcess.pprofCommand, "h2rpc-pprof is not built beside the tests")
@@ -83,8 +92,9 @@ struct ProfilerTests {
             _ = try? await burn.value
             #expect(outcome.status == 0, "\(outcome.text)")
             let profile = try Perftools_Profiles_Profile(pprofData: [UInt8](try Data(contentsOf: file)))
-            #expect(profile.sampleType.map { [profile.stringTable[Int($0.type)], profile.stringTable[Int($0.unit)]] }
-                == [["samples", "count"], ["cpu", "nanoseconds"]])
+            #expect(
+                profile.sampleType.map { [profile.stringTable[Int($0.type)], profile.stringTable[Int($0.unit)]] }
+                    == [["samples", "count"], ["cpu", "nanoseconds"]])
             #expect(profile.period == 10_000_000)
             let graph = try String(contentsOf: svg, encoding: .utf8)
             #expect(graph.contains("profilingTestBurnCPU"))
@@ -95,25 +105,35 @@ struct ProfilerTests {
         let command = try #require(ToolProcess.pprofCommand, "h2rpc-pprof is not built beside the tests")
         let file = ToolProcess.temporaryURL("never.pb.gz")
         // Port 1 on loopback: nothing listens there.
-        let outcome = try await ToolProcess.run(command, ["--target", "127.0.0.1:1", "--seconds", "1", "--out", file.path])
+        let outcome = try await ToolProcess.run(
+            command, ["--target", "127.0.0.1:1", "--seconds", "1", "--out", file.path])
         #expect(outcome.status != 0)
         #expect(outcome.text.contains("UNAVAILABLE"), "\(outcome.text)")
         #expect(!FileManager.default.fileExists(atPath: file.path))
     }
 
     /// `curl --http2-prior-knowledge` on `/debug/pprof/profile`: what Go's pprof users fetch.
-    func curl(port: Int, _ pathAndQuery: String, method: String = "GET", to file: URL) async throws -> (status: Int, body: Data) {
+    func curl(
+        port: Int, _ pathAndQuery: String, method: String = "GET", to file: URL
+    ) async throws -> (status: Int, body: Data) {
         let curl = try #require(ToolProcess.curl, "\(ToolMissing(name: "curl"))")
         let outcome = try await ToolProcess.run(
-            curl, ["--http2-prior-knowledge", "-s", "-X", method, "-o", file.path, "-w", "%{http_code}",
-                   "http://127.0.0.1:\(port)\(pathAndQuery)"])
+            curl,
+            [
+                "--http2-prior-knowledge", "-s", "-X", method, "-o", file.path, "-w", "%{http_code}",
+                "http://127.0.0.1:\(port)\(pathAndQuery)",
+            ])
         #expect(outcome.status == 0, "curl: \(outcome.text)")
         return (Int(outcome.text) ?? -1, (try? Data(contentsOf: file)) ?? Data())
     }
 
     @Test func httpGetDebugPprofProfileServesWhatGoToolPprofReads() async throws {
-        try await withProfiledServer { busy, channel, port in
-            let burn = Task { try await channel.unary(path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(), as: H2rpc_Debug_V1_CpuProfileResponse.self) }
+        try await withProfiledServerAndPort { busy, channel, port in
+            let burn = Task {
+                try await channel.unary(
+                    path: BusyService.path, request: H2rpc_Debug_V1_CpuProfileRequest(),
+                    as: H2rpc_Debug_V1_CpuProfileResponse.self)
+            }
             var started = busy.started.makeAsyncIterator()
             _ = await started.next()
             let file = ToolProcess.temporaryURL("http.pb.gz")
@@ -128,14 +148,15 @@ struct ProfilerTests {
             #expect(outcome.text.contains("profilingTestBurnCPU"), "\(outcome.text)")
             // gRPC still works beside the route.
             let error = await #expect(throws: RPCError.self) {
-                _ = try await H2rpc_Debug_V1_Profiler.Client(channel: channel).cpuProfile(H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 999 })
+                _ = try await H2rpc_Debug_V1_Profiler.Client(channel: channel).cpuProfile(
+                    H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 999 })
             }
             #expect(error?.code == .invalidArgument)
         }
     }
 
     @Test func httpBadRequestsGetTheirStatus() async throws {
-        try await withProfiledServer { _, _, port in
+        try await withProfiledServerAndPort { _, _, port in
             let file = ToolProcess.temporaryURL("http-error.txt")
             defer { try? FileManager.default.removeItem(at: file) }
             let cases: [(String, String, Int, String)] = [
@@ -159,12 +180,15 @@ struct ProfilerTests {
     }
 
     @Test func anHTTPClientThatGoesAwayCancelsItsProfile() async throws {
-        try await withProfiledServer { _, _, port in
+        try await withProfiledServerAndPort { _, _, port in
             let curl = try #require(ToolProcess.curl, "\(ToolMissing(name: "curl"))")
             // curl gives up after 0.3 s (exit 28) and resets the stream of a 300 s profile.
             let outcome = try await ToolProcess.run(
-                curl, ["--http2-prior-knowledge", "-s", "--max-time", "0.3", "-o", "/dev/null",
-                       "http://127.0.0.1:\(port)/debug/pprof/profile?seconds=300"])
+                curl,
+                [
+                    "--http2-prior-knowledge", "-s", "--max-time", "0.3", "-o", "/dev/null",
+                    "http://127.0.0.1:\(port)/debug/pprof/profile?seconds=300",
+                ])
             #expect(outcome.status == 28)
         }
         // The route's task was cancelled: its profile stops (rather than running 300 s).
@@ -201,7 +225,9 @@ struct ProfilerTests {
             for request in [
                 H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 301 },
                 H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = -1 },
-                H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 1; $0.frequencyHz = 5000 },
+                H2rpc_Debug_V1_CpuProfileRequest.with {
+                    $0.seconds = 1; $0.frequencyHz = 5000
+                },
             ] {
                 let error = await #expect(throws: RPCError.self) { _ = try await client.cpuProfile(request) }
                 #expect(error?.code == .invalidArgument, "\(request)")
@@ -224,7 +250,8 @@ struct ProfilerTests {
             let client = H2rpc_Debug_V1_Profiler.Client(channel: channel)
             let error = await #expect(throws: RPCError.self) {
                 _ = try await client.cpuProfile(
-                    H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 300 }, options: CallOptions(timeout: .milliseconds(200)))
+                    H2rpc_Debug_V1_CpuProfileRequest.with { $0.seconds = 300 },
+                    options: CallOptions(timeout: .milliseconds(200)))
             }
             #expect(error?.code == .deadlineExceeded)
         }
@@ -235,7 +262,9 @@ struct ProfilerTests {
     }
 
     @Test func badArgumentsAreRefused() async throws {
-        #expect(throws: ProfilingError.invalidArgument("frequency 0 Hz is outside 1...1000")) { _ = try CPUProfileSession(frequency: 0) }
+        #expect(throws: ProfilingError.invalidArgument("frequency 0 Hz is outside 1...1000")) {
+            _ = try CPUProfileSession(frequency: 0)
+        }
         await #expect(throws: ProfilingError.self) { _ = try await CPUProfiler.profile(for: .zero) }
         await #expect(throws: ProfilingError.invalidArgument("frequency \(Int.max) Hz is outside 1...1000")) {
             _ = try await CPUProfiler.profile(for: .seconds(1), frequency: .max)

@@ -46,8 +46,11 @@ enum ToolProcess {
 
     /// The built `h2rpc-pprof`, beside the test bundle.
     static var pprofCommand: String? {
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return find([URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("h2rpc-pprof").path])
+        let bundle =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return find([
+            URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("h2rpc-pprof").path
+        ])
     }
 
     static var go: String? { find(["/usr/bin/go", "/usr/lib/go/bin/go", "/usr/local/go/bin/go"]) }

@@ -22,9 +22,12 @@ import Testing
         await server.shutdown(gracePeriod: .seconds(1))
     }
 
-    func send(port: Int, headers: [HeaderField], body: [UInt8]?, endStream: Bool = true) async throws -> RawResponseRecorder {
+    func send(
+        port: Int, headers: [HeaderField], body: [UInt8]?, endStream: Bool = true
+    ) async throws -> RawResponseRecorder {
         let recorder = RawResponseRecorder()
-        let (connection, _) = try await rawRequest(port: port, headers: headers, body: body, endStream: endStream, recorder: recorder)
+        let (connection, _) = try await rawRequest(
+            port: port, headers: headers, body: body, endStream: endStream, recorder: recorder)
         #expect(await recorder.waitClosed())
         connection.close()
         return recorder
@@ -51,7 +54,8 @@ import Testing
     @Test func malformedTimeoutIsRejected() async throws {
         try await withServer { _, port in
             let r = try await send(
-                port: port, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-timeout", "12x")]), body: framed(EchoMessage()))
+                port: port, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-timeout", "12x")]),
+                body: framed(EchoMessage()))
             #expect(r.head?.first { $0.name == ":status" }?.value == "400")
             #expect(r.end?.error?.message == "malformed grpc-timeout \"12x\"")
         }
@@ -66,7 +70,8 @@ import Testing
 
     @Test func lengthPrefixLargerThanBodyIsInternal() async throws {
         try await withServer { _, port in
-            let r = try await send(port: port, headers: requestHeaders("/test.Echo/Get"), body: [0, 0, 0, 1, 0, 0x0A, 0x01, 0x41])
+            let r = try await send(
+                port: port, headers: requestHeaders("/test.Echo/Get"), body: [0, 0, 0, 1, 0, 0x0A, 0x01, 0x41])
             #expect(r.end?.error?.code == .internal)
             #expect(r.end?.error?.message.contains("stream ended inside a message") == true)
         }
@@ -74,7 +79,8 @@ import Testing
 
     @Test func invalidProtobufIsInternal() async throws {
         try await withServer { _, port in
-            let r = try await send(port: port, headers: requestHeaders("/test.Echo/Get"), body: [0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF])
+            let r = try await send(
+                port: port, headers: requestHeaders("/test.Echo/Get"), body: [0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF])
             #expect(r.end?.error?.code == .internal)
         }
     }
@@ -99,7 +105,8 @@ import Testing
         try await withServer { server, port in
             let recorder = RawResponseRecorder()
             let (connection, _) = try await rawRequest(
-                port: port, headers: requestHeaders("/test.Echo/Chat"), body: framed(EchoMessage(text: "sleep")), endStream: false,
+                port: port, headers: requestHeaders("/test.Echo/Chat"), body: framed(EchoMessage(text: "sleep")),
+                endStream: false,
                 recorder: recorder)
             #expect(await probe.waitFor("sleeping"))
             #expect(server.activeRPCCount == 1)

@@ -24,7 +24,8 @@ import Testing
     @Test func unaryCall() async throws {
         try await withEchoServer(probe: probe) { _, channel, _ in
             await expectCancelled(after: { _ = await probe.waitFor("sleeping") }) {
-                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self)
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self)
             }
             // The server heard of it: the handler was cancelled.
             #expect(await probe.waitFor("cancelled"))
@@ -150,7 +151,10 @@ import Testing
                     await s.report("send") { try await out.send(EchoMessage(text: "x")) }
                 },
                 .bidiStreaming(path: "/t.Child/Read", service: self) {
-                    (s: ChildTaskService, requests: RequestStream<EchoMessage>, _: ResponseWriter<EchoMessage>, _: ServerContext) in
+                    (
+                        s: ChildTaskService, requests: RequestStream<EchoMessage>, _: ResponseWriter<EchoMessage>,
+                        _: ServerContext
+                    ) in
                     await s.report("read") { for try await _ in requests {} }
                 },
             ]

@@ -10,9 +10,13 @@ import Testing
     let clock = LoopClock.manual()
     init() throws { group = try EventLoopGroup(loopCount: 1, clock: clock) }
 
-    static let okHead = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"), HeaderField("x-h", "v")]
+    static let okHead = [
+        HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"), HeaderField("x-h", "v"),
+    ]
 
-    func make(maxReceive: Int = 1 << 20, timeout: Duration? = nil) async -> (ClientStream, ClientCall, RecordingStreamIO) {
+    func make(
+        maxReceive: Int = 1 << 20, timeout: Duration? = nil
+    ) async -> (ClientStream, ClientCall, RecordingStreamIO) {
         let call = ClientCall(maxReceiveMessageSize: maxReceive, maxSendMessageSize: 1 << 20, compression: .identity)
         let stream = ClientStream(loop: group.next(), call: call)
         let io = RecordingStreamIO()
@@ -24,7 +28,9 @@ import Testing
         let (stream, call, _) = await make()
         await onLoop(stream.loop) {
             stream.receivedHead(Self.okHead)
-            (framed(EchoMessage(text: "a")) + framed(EchoMessage(text: "b"))).withUnsafeBytes { stream.receivedData($0) }
+            (framed(EchoMessage(text: "a")) + framed(EchoMessage(text: "b"))).withUnsafeBytes {
+                stream.receivedData($0)
+            }
             stream.receivedEnd(trailers: [HeaderField("grpc-status", "0"), HeaderField("x-t", "w")])
         }
         #expect(try await call.initialMetadata()["x-h"] == "v")
@@ -41,7 +47,8 @@ import Testing
         let (stream, call, _) = await make()
         await onLoop(stream.loop) {
             stream.receivedHead(
-                ResponseHeaders.trailersOnly(contentType: "application/grpc", status: .unimplemented, message: "x", metadata: Metadata()))
+                ResponseHeaders.trailersOnly(
+                    contentType: "application/grpc", status: .unimplemented, message: "x", metadata: Metadata()))
             stream.receivedEnd(trailers: nil)
         }
         await #expect(throws: RPCError(code: .unimplemented, message: "x")) { try await call.initialMetadata() }
@@ -141,7 +148,9 @@ import Testing
             (framed(EchoMessage(text: "a")) + framed(EchoMessage(text: "b"))).withUnsafeBytes { s1.receivedData($0) }
             s1.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
         }
-        await #expect(throws: RPCError(code: .internal, message: "cardinality violation: expected one response, got more")) {
+        await #expect(
+            throws: RPCError(code: .internal, message: "cardinality violation: expected one response, got more")
+        ) {
             let _: EchoMessage = try await c1.receiveSingle()
         }
 
@@ -150,7 +159,9 @@ import Testing
             s2.receivedHead(Self.okHead)
             s2.receivedEnd(trailers: [HeaderField("grpc-status", "0")])
         }
-        await #expect(throws: RPCError(code: .internal, message: "cardinality violation: expected one response, got none")) {
+        await #expect(
+            throws: RPCError(code: .internal, message: "cardinality violation: expected one response, got none")
+        ) {
             let _: EchoMessage = try await c2.receiveSingle()
         }
 

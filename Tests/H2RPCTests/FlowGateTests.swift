@@ -46,7 +46,9 @@ import Testing
         do {
             let probe = Probe(released: released)
             gate.added(FlowGate.highWater)
-            let withholding = gate.startWithholding(onDrain: { probe.runs.increment(); runs.increment() })
+            let withholding = gate.startWithholding(onDrain: {
+                probe.runs.increment(); runs.increment()
+            })
             #expect(withholding)
         }
         #expect(released.value == 0)  // held by the gate

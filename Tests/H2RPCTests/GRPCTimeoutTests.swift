@@ -31,7 +31,9 @@ import Testing
     }
 
     @Test func formatThenParseNeverShortens() {
-        for d: Duration in [.nanoseconds(1), .microseconds(1234), .milliseconds(98765), .seconds(123456), .seconds(9_000_000)] {
+        for d: Duration in [
+            .nanoseconds(1), .microseconds(1234), .milliseconds(98765), .seconds(123456), .seconds(9_000_000),
+        ] {
             let parsed = GRPCTimeout.parse(GRPCTimeout.format(d))!
             #expect(parsed >= d)
             #expect(GRPCTimeout.format(d).utf8.count <= 9)

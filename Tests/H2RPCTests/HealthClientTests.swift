@@ -5,7 +5,9 @@ import Testing
 @Suite struct HealthClientTests {
     func withHealthServer(_ body: (HealthService, HealthClient) async throws -> Void) async throws {
         let health = HealthService()
-        try await withServer(services: [health]) { _, channel, _ in try await body(health, HealthClient(channel: channel)) }
+        try await withServer(services: [health]) { _, channel, _ in
+            try await body(health, HealthClient(channel: channel))
+        }
     }
 
     @Test func checkReportsStatusesAndNotFound() async throws {

@@ -7,7 +7,9 @@ import Testing
     let group: EventLoopGroup
     init() throws { group = try EventLoopGroup(loopCount: 1) }
 
-    func call(_ health: HealthService, _ path: String, _ request: HealthCheckRequest) async -> (ServerStream, RecordingStreamIO) {
+    func call(
+        _ health: HealthService, _ path: String, _ request: HealthCheckRequest
+    ) async -> (ServerStream, RecordingStreamIO) {
         let core = ServerCore(services: [health], interceptors: [], configuration: .init())
         let io = RecordingStreamIO()
         let stream = ServerStream(loop: group.next(), core: core, io: io)

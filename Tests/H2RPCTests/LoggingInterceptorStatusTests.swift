@@ -48,7 +48,9 @@ import Testing
         func log(event: LogEvent) { store.append("\(event.level) \(event.message)") }
     }
 
-    func withLoggingServer(_ body: (RPCChannel, Int, AwaitingLogHandler.Store, HandlerProbe) async throws -> Void) async throws {
+    func withLoggingServer(
+        _ body: (RPCChannel, Int, AwaitingLogHandler.Store, HandlerProbe) async throws -> Void
+    ) async throws {
         let store = AwaitingLogHandler.Store()
         let logger = Logger(label: "test") { _ in AwaitingLogHandler(store: store) }
         let probe = HandlerProbe()
@@ -59,7 +61,8 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func clientCancellationIsLoggedAsCancelled() async throws {
         try await withLoggingServer { channel, _, store, probe in
-            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
+                path: "/test.Echo/Chat", as: EchoMessage.self)
             try await call.send(EchoMessage(text: "sleep"))
             #expect(await probe.waitFor("sleeping"))
             call.cancel()

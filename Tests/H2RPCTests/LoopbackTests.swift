@@ -22,16 +22,19 @@ import Testing
 
     @Test func unaryRoundTrip() async throws {
         try await withServer { _, channel, _ in
-            let reply = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "hi", number: 1), as: EchoMessage.self)
+            let reply = try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "hi", number: 1), as: EchoMessage.self)
             #expect(reply == EchoMessage(text: "hi", number: 2))
         }
     }
 
     @Test func handlersOffTheEventLoopWorkToo() async throws {
         try await withServer({ $0.handlersOnEventLoop = false }) { _, channel, _ in
-            let reply = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "off", number: 1), as: EchoMessage.self)
+            let reply = try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "off", number: 1), as: EchoMessage.self)
             #expect(reply == EchoMessage(text: "off", number: 2))
-            let call = try await channel.serverStreaming(path: "/test.Echo/Expand", request: EchoMessage(text: "s", number: 50), as: EchoMessage.self)
+            let call = try await channel.serverStreaming(
+                path: "/test.Echo/Expand", request: EchoMessage(text: "s", number: 50), as: EchoMessage.self)
             var n = 0
             for try await _ in call { n += 1 }
             #expect(n == 50)
@@ -43,7 +46,10 @@ import Testing
             try await withThrowingTaskGroup(of: Int32.self) { group in
                 for i in 0..<200 {
                     group.addTask {
-                        try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "n", number: Int32(i)), as: EchoMessage.self).number
+                        try await channel.unary(
+                            path: "/test.Echo/Get", request: EchoMessage(text: "n", number: Int32(i)),
+                            as: EchoMessage.self
+                        ).number
                     }
                 }
                 var sum: Int32 = 0
@@ -59,7 +65,8 @@ import Testing
         cc.connectionCount = 3
         try await withServer(channelConfiguration: cc) { server, channel, _ in
             for i in 0..<9 {
-                let r = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "p", number: Int32(i)), as: EchoMessage.self)
+                let r = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "p", number: Int32(i)), as: EchoMessage.self)
                 #expect(r.number == Int32(i) + 1)
             }
             #expect(server.connectionCount == 3)
@@ -68,7 +75,8 @@ import Testing
 
     @Test func clientStreaming() async throws {
         try await withServer { _, channel, _ in
-            let call: ClientStreamingCall<EchoMessage, EchoMessage> = try await channel.clientStreaming(path: "/test.Echo/Collect", as: EchoMessage.self)
+            let call: ClientStreamingCall<EchoMessage, EchoMessage> = try await channel.clientStreaming(
+                path: "/test.Echo/Collect", as: EchoMessage.self)
             for t in ["a", "b", "c"] { try await call.send(EchoMessage(text: t)) }
             let reply = try await call.finish()
             #expect(reply == EchoMessage(text: "a,b,c", number: 3))
@@ -78,7 +86,8 @@ import Testing
     @Test func serverStreamingWithLargeMessagesPastTheWindow() async throws {
         try await withServer { _, channel, _ in
             let big = String(repeating: "x", count: 300_000)
-            let call = try await channel.serverStreaming(path: "/test.Echo/Expand", request: EchoMessage(text: big, number: 5), as: EchoMessage.self)
+            let call = try await channel.serverStreaming(
+                path: "/test.Echo/Expand", request: EchoMessage(text: big, number: 5), as: EchoMessage.self)
             var numbers: [Int32] = []
             for try await m in call {
                 #expect(m.text.count == 300_000)
@@ -90,7 +99,8 @@ import Testing
 
     @Test func bidiPingPong() async throws {
         try await withServer { _, channel, _ in
-            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
+                path: "/test.Echo/Chat", as: EchoMessage.self)
             var responses = call.responses.makeAsyncIterator()
             for i in 0..<5 {
                 try await call.send(EchoMessage(text: "m\(i)", number: Int32(i)))
@@ -104,7 +114,8 @@ import Testing
 
     @Test func emptyBidiStream() async throws {
         try await withServer { _, channel, _ in
-            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
+                path: "/test.Echo/Chat", as: EchoMessage.self)
             call.finish()
             var count = 0
             for try await _ in call.responses { count += 1 }
@@ -119,7 +130,8 @@ import Testing
             var md = Metadata()
             md.add("x-in", "hello")
             let r = try await channel.unaryWithMetadata(
-                path: "/test.Echo/Get", request: EchoMessage(text: "metadata"), as: EchoMessage.self, options: CallOptions(metadata: md))
+                path: "/test.Echo/Get", request: EchoMessage(text: "metadata"), as: EchoMessage.self,
+                options: CallOptions(metadata: md))
             #expect(r.initialMetadata["x-initial"] == "hello")
             #expect(r.trailingMetadata.binaryValue(forKey: "x-trailing-bin") == [0xAB, 0xAB, 0xAB])
         }
@@ -128,16 +140,19 @@ import Testing
     @Test func handlerStatusReachesClientWithTrailingMetadata() async throws {
         try await withServer { _, channel, _ in
             let e = await expectStatus(.notFound) {
-                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "status"), as: EchoMessage.self)
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "status"), as: EchoMessage.self)
             }
             #expect(e?.message == "nope")
             #expect(e?.trailingMetadata["x-why"] == "missing")
             let u = await expectStatus(.unknown) {
-                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "throw"), as: EchoMessage.self)
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "throw"), as: EchoMessage.self)
             }
             #expect(u?.message.contains("secret") == false)
             let c = await expectStatus(.failedPrecondition) {
-                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "chosen"), as: EchoMessage.self)
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "chosen"), as: EchoMessage.self)
             }
             #expect(c?.message == "shown on purpose")
         }
@@ -160,7 +175,8 @@ import Testing
             var md = Metadata()
             md.add("x-compress", "yes")
             let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
-                path: "/test.Echo/Chat", as: EchoMessage.self, options: CallOptions(metadata: md, compression: algorithm))
+                path: "/test.Echo/Chat", as: EchoMessage.self,
+                options: CallOptions(metadata: md, compression: algorithm))
             let text = String(repeating: "compressible ", count: 5000)
             try await call.send(EchoMessage(text: text))
             call.finish()
@@ -176,7 +192,8 @@ import Testing
         try await withServer { _, channel, _ in
             // Connected first: a deadline that passes while the channel connects ends the call
             // before it reaches the server, and this test is about the handler's cancellation.
-            _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "warm-up"), as: EchoMessage.self)
+            _ = try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "warm-up"), as: EchoMessage.self)
             // The handler sleeps 30 s: DEADLINE_EXCEEDED comes from the 100 ms deadline, not its end.
             _ = await expectStatus(.deadlineExceeded) {
                 _ = try await channel.unary(
@@ -190,8 +207,10 @@ import Testing
     @Test func handlerSeesTheDeadline() async throws {
         try await withServer { _, channel, _ in
             let with = try await channel.unary(
-                path: "/test.Echo/Get", request: EchoMessage(text: "deadline"), as: EchoMessage.self, options: CallOptions(timeout: .seconds(30)))
-            let without = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "deadline"), as: EchoMessage.self)
+                path: "/test.Echo/Get", request: EchoMessage(text: "deadline"), as: EchoMessage.self,
+                options: CallOptions(timeout: .seconds(30)))
+            let without = try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "deadline"), as: EchoMessage.self)
             #expect(with.text == "set")
             #expect(without.text == "none")
         }
@@ -199,7 +218,8 @@ import Testing
 
     @Test func cancellingTheCallResetsTheStreamAndCancelsTheHandler() async throws {
         try await withServer { server, channel, _ in
-            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
+                path: "/test.Echo/Chat", as: EchoMessage.self)
             try await call.send(EchoMessage(text: "sleep"))
             #expect(await probe.waitFor("sleeping"))
             call.cancel()
@@ -213,7 +233,8 @@ import Testing
     @Test func cancellingTheSwiftTaskCancelsTheCall() async throws {
         try await withServer { _, channel, _ in
             let task = Task {
-                try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self)
+                try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self)
             }
             #expect(await probe.waitFor("sleeping"))
             task.cancel()
@@ -233,10 +254,12 @@ import Testing
         try await withServer({ $0.maxReceiveMessageSize = 1024 }) { _, channel, _ in
             _ = await expectStatus(.resourceExhausted) {
                 _ = try await channel.unary(
-                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 5000)), as: EchoMessage.self)
+                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 5000)),
+                    as: EchoMessage.self)
             }
             // The connection is unharmed.
-            let ok = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "small"), as: EchoMessage.self)
+            let ok = try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "small"), as: EchoMessage.self)
             #expect(ok.text == "small")
         }
     }
@@ -245,7 +268,8 @@ import Testing
         try await withServer { _, channel, _ in
             _ = await expectStatus(.resourceExhausted) {
                 _ = try await channel.unary(
-                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 5000)), as: EchoMessage.self,
+                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 5000)),
+                    as: EchoMessage.self,
                     options: CallOptions(maxReceiveMessageSize: 100))
             }
         }
@@ -255,7 +279,8 @@ import Testing
         try await withServer { server, channel, _ in
             _ = await expectStatus(.resourceExhausted) {
                 _ = try await channel.unary(
-                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 100)), as: EchoMessage.self,
+                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 100)),
+                    as: EchoMessage.self,
                     options: CallOptions(maxSendMessageSize: 50))
             }
             #expect(server.connectionCount == 0)  // nothing was sent: the channel never even connected
@@ -266,7 +291,8 @@ import Testing
         try await withServer { _, channel, _ in
             _ = await expectStatus(.resourceExhausted) {
                 _ = try await channel.unary(
-                    path: "/test.Echo/Get", request: EchoMessage(text: String(repeating: "x", count: 4 * 1024 * 1024 + 1)),
+                    path: "/test.Echo/Get",
+                    request: EchoMessage(text: String(repeating: "x", count: 4 * 1024 * 1024 + 1)),
                     as: EchoMessage.self)
             }
         }
@@ -275,17 +301,20 @@ import Testing
     @Test func concurrencyLimitShedsWithoutHarmingTheConnection() async throws {
         try await withServer({ $0.maxConcurrentRPCs = 1 }) { server, channel, _ in
             let sleeper = Task {
-                try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self)
+                try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "sleep"), as: EchoMessage.self)
             }
             #expect(await probe.waitFor("sleeping"))
             _ = await expectStatus(.resourceExhausted) {
-                _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "x"), as: EchoMessage.self)
+                _ = try await channel.unary(
+                    path: "/test.Echo/Get", request: EchoMessage(text: "x"), as: EchoMessage.self)
             }
             sleeper.cancel()
             _ = try? await sleeper.value
             #expect(await probe.waitFor("cancelled"))
             #expect(server.activeRPCCount == 0)
-            let ok = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "x"), as: EchoMessage.self)
+            let ok = try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "x"), as: EchoMessage.self)
             #expect(ok.text == "x")
         }
     }
@@ -294,7 +323,8 @@ import Testing
 
     @Test func slowReaderHoldsBackAFastServer() async throws {
         try await withServer { _, channel, _ in
-            let call = try await channel.serverStreaming(path: "/test.Echo/Flood", request: EchoMessage(text: "", number: 1000), as: EchoMessage.self)
+            let call = try await channel.serverStreaming(
+                path: "/test.Echo/Flood", request: EchoMessage(text: "", number: 1000), as: EchoMessage.self)
             try await Task.sleep(for: .milliseconds(300))
             let sentWhileIdle = probe.sent.load(ordering: .relaxed)
             // 1000 × 64 KiB = 64 MiB; windows and queues hold a few MiB at most.
@@ -321,7 +351,9 @@ import Testing
                 }
             }
             try await Task.sleep(for: .milliseconds(200))
-            #expect(sent.load(ordering: .relaxed) < 200, "client sent \(sent.load(ordering: .relaxed)) messages to a handler that read none")
+            #expect(
+                sent.load(ordering: .relaxed) < 200,
+                "client sent \(sent.load(ordering: .relaxed)) messages to a handler that read none")
             try await sender.value
             let reply = try await call.finish()
             #expect(reply.number == 500)
@@ -354,7 +386,8 @@ import Testing
         var cc = RPCChannel.Configuration()
         cc.interceptors = [add]
         try await withServer(interceptors: [RequireToken()], channelConfiguration: cc) { _, channel, port in
-            let ok = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "a"), as: EchoMessage.self)
+            let ok = try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "a"), as: EchoMessage.self)
             #expect(ok.text == "a")
             #expect(add.finishedCalls.withLock { $0 } == ["/test.Echo/Get OK"])
             let bare = try RPCChannel(target: "127.0.0.1:\(port)")
@@ -370,9 +403,11 @@ import Testing
         let logger = Logger(label: "test") { _ in CapturingLogHandler(store: store) }
         var cc = RPCChannel.Configuration()
         cc.interceptors = [LoggingInterceptor(logger: logger)]
-        try await withServer(interceptors: [LoggingInterceptor(logger: logger)], channelConfiguration: cc) { _, channel, _ in
+        try await withServer(interceptors: [LoggingInterceptor(logger: logger)], channelConfiguration: cc) {
+            _, channel, _ in
             _ = try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "a"), as: EchoMessage.self)
-            _ = try? await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "status"), as: EchoMessage.self)
+            _ = try? await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "status"), as: EchoMessage.self)
         }
         let lines = store.all
         #expect(lines.contains { $0.hasPrefix("info served /test.Echo/Get OK") })
@@ -413,15 +448,19 @@ import Testing
         var cc = RPCChannel.Configuration()
         cc.initialBackoff = .milliseconds(50)
         let channel = try RPCChannel(target: "127.0.0.1:\(port)", configuration: cc)
-        #expect(try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "1"), as: EchoMessage.self).text == "1")
+        #expect(
+            try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "1"), as: EchoMessage.self).text
+                == "1")
         await first.shutdown(gracePeriod: .seconds(1))
         let second = RPCServer(services: [TestEchoService(probe: probe)])
         _ = try await second.start(port: port)
         // The first call may still meet the closing connection (UNAVAILABLE, and the channel forgets
         // it); the next one connects to the new server.
-        var reply = try? await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "2"), as: EchoMessage.self)
+        var reply = try? await channel.unary(
+            path: "/test.Echo/Get", request: EchoMessage(text: "2"), as: EchoMessage.self)
         if reply == nil {
-            reply = try? await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "2"), as: EchoMessage.self)
+            reply = try? await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "2"), as: EchoMessage.self)
         }
         #expect(reply?.text == "2")
         await channel.close()
@@ -467,7 +506,8 @@ import Testing
         let server = RPCServer(services: [TestEchoService(probe: probe)], configuration: config)
         let port = try await server.start(port: 0)
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")
-        let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(path: "/test.Echo/Chat", as: EchoMessage.self)
+        let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
+            path: "/test.Echo/Chat", as: EchoMessage.self)
         try await call.send(EchoMessage(text: "before"))
         var responses = call.responses.makeAsyncIterator()
         #expect(try await responses.next()?.text == "echo:before")

@@ -135,13 +135,15 @@ import Testing
             serializedWithHeadroom: [0, 0, 0, 0, 0, 0xAA, 0xBB], compression: .identity, maxSize: 10)
         #expect(framed == [0, 0, 0, 0, 2, 0xAA, 0xBB])
         #expect(throws: RPCError.self) {
-            try MessageFramer.frame(serializedWithHeadroom: [0, 0, 0, 0, 0, 1, 2, 3], compression: .identity, maxSize: 2)
+            try MessageFramer.frame(
+                serializedWithHeadroom: [0, 0, 0, 0, 0, 1, 2, 3], compression: .identity, maxSize: 2)
         }
     }
 
     @Test func framerCompressesWhenSmallerAndDeframerRoundTrips() throws {
         let body = [UInt8](repeating: 0, count: 10_000)
-        let framed = try MessageFramer.frame(serializedWithHeadroom: [0, 0, 0, 0, 0] + body, compression: .gzip, maxSize: 1 << 20)
+        let framed = try MessageFramer.frame(
+            serializedWithHeadroom: [0, 0, 0, 0, 0] + body, compression: .gzip, maxSize: 1 << 20)
         #expect(framed[0] == 1)
         #expect(framed.count < 200)
         var d = MessageDeframer(maxMessageSize: 1 << 20)

@@ -22,9 +22,11 @@ import Testing
         m.add("b-bin", binary: [0xFF])
         var headers: [HeaderField] = []
         m.appendHeaders(to: &headers)
-        #expect(headers == [
-            HeaderField("x-grpc-test-echo-trailing-bin", "q6ur"), HeaderField("a-bin", "AQI"), HeaderField("b-bin", "/w"),
-        ])
+        #expect(
+            headers == [
+                HeaderField("x-grpc-test-echo-trailing-bin", "q6ur"), HeaderField("a-bin", "AQI"),
+                HeaderField("b-bin", "/w"),
+            ])
     }
 
     @Test func receivedBinaryValuesAcceptPaddedUnpaddedAndCommaJoined() {
@@ -40,7 +42,8 @@ import Testing
 
     @Test func reservedAndPseudoHeadersAreNotMetadata() {
         let m = Metadata(receivedHeaders: [
-            HeaderField(":path", "/a/b"), HeaderField("content-type", "application/grpc"), HeaderField("te", "trailers"),
+            HeaderField(":path", "/a/b"), HeaderField("content-type", "application/grpc"),
+            HeaderField("te", "trailers"),
             HeaderField("grpc-timeout", "1S"), HeaderField("grpc-encoding", "gzip"), HeaderField("x-user", "ann"),
         ])
         #expect(m.map(\.key) == ["x-user"])

@@ -12,13 +12,18 @@ import Testing
 
         var methods: [RPCMethod] {
             [
-                .unary(path: "/meta.Test/Call", service: self) { (s: MetadataService, req: EchoMessage, ctx: ServerContext) in
+                .unary(path: "/meta.Test/Call", service: self) {
+                    (s: MetadataService, req: EchoMessage, ctx: ServerContext) in
                     s.box.calls.add(1, ordering: .relaxed)
                     let parts = req.text.split(separator: ":", maxSplits: 1)
                     if parts.count == 2, let eq = parts[1].firstIndex(of: "=") {
                         let key = String(parts[1][..<eq])
                         let value = String(parts[1][parts[1].index(after: eq)...])
-                        if parts[0] == "initial" { ctx.responseMetadata.add(key, value) } else { ctx.trailingMetadata.add(key, value) }
+                        if parts[0] == "initial" {
+                            ctx.responseMetadata.add(key, value)
+                        } else {
+                            ctx.trailingMetadata.add(key, value)
+                        }
                     }
                     return req
                 }
@@ -32,7 +37,9 @@ import Testing
 
     func withServer(_ body: (RPCChannel, Box) async throws -> Void) async throws {
         let box = Box()
-        try await H2RPCTests.withServer(services: [MetadataService(box: box)]) { _, channel, _ in try await body(channel, box) }
+        try await H2RPCTests.withServer(services: [MetadataService(box: box)]) { _, channel, _ in
+            try await body(channel, box)
+        }
     }
 
     func callError(_ channel: RPCChannel, _ text: String, metadata: Metadata = Metadata()) async -> RPCError? {

@@ -80,8 +80,10 @@ import Testing
             RequestHead.unimplemented(path: "/grpc.testing.TestService/UnimplementedCall", knownServices: known).message
                 == "unknown method UnimplementedCall for service grpc.testing.TestService")
         #expect(
-            RequestHead.unimplemented(path: "/grpc.testing.UnimplementedService/UnimplementedCall", knownServices: known)
-                .message == "unknown service grpc.testing.UnimplementedService")
+            RequestHead.unimplemented(
+                path: "/grpc.testing.UnimplementedService/UnimplementedCall", knownServices: known
+            )
+            .message == "unknown service grpc.testing.UnimplementedService")
     }
 
     @Test func responseCompressionFollowsAcceptEncoding() throws {
@@ -99,7 +101,11 @@ import Testing
         var m = Metadata()
         m.add("x-t-bin", binary: [0xAB, 0xAB, 0xAB])
         let t = ResponseHeaders.trailers(status: .unknown, message: "100% bad", metadata: m)
-        #expect(t == [HeaderField("grpc-status", "2"), HeaderField("grpc-message", "100%25 bad"), HeaderField("x-t-bin", "q6ur")])
+        #expect(
+            t == [
+                HeaderField("grpc-status", "2"), HeaderField("grpc-message", "100%25 bad"),
+                HeaderField("x-t-bin", "q6ur"),
+            ])
         let end = ResponseStatus.parse(t)
         #expect(end.error?.code == .unknown)
         #expect(end.error?.message == "100% bad")
@@ -118,7 +124,8 @@ import Testing
     }
 
     @Test func trailersOnlyPutsStatusInTheOneBlock() {
-        let h = ResponseHeaders.trailersOnly(contentType: "application/grpc", status: .unimplemented, message: "no", metadata: Metadata())
+        let h = ResponseHeaders.trailersOnly(
+            contentType: "application/grpc", status: .unimplemented, message: "no", metadata: Metadata())
         #expect(h.first == HeaderField(":status", "200"))
         #expect(ResponseStatus.parse(h).error == RPCError(code: .unimplemented, message: "no"))
     }
@@ -132,11 +139,16 @@ import Testing
         #expect(ok.metadata["x-a"] == "b")
         guard case .failure(let e1) = ResponseStatus.parseHead([HeaderField(":status", "502")]) else { return }
         #expect(e1.code == .unavailable)
-        guard case .failure(let e2) = ResponseStatus.parseHead([HeaderField(":status", "200"), HeaderField("content-type", "text/html")]) else { return }
+        guard
+            case .failure(let e2) = ResponseStatus.parseHead([
+                HeaderField(":status", "200"), HeaderField("content-type", "text/html"),
+            ])
+        else { return }
         #expect(e2.code == .unknown)
         guard
             case .failure(let e3) = ResponseStatus.parseHead([
-                HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"), HeaderField("grpc-encoding", "br"),
+                HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
+                HeaderField("grpc-encoding", "br"),
             ])
         else { return }
         #expect(e3.code == .internal)

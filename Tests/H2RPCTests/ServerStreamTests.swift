@@ -13,7 +13,9 @@ import Testing
     let clock = LoopClock.manual()
     init() throws { group = try EventLoopGroup(loopCount: 1, clock: clock) }
 
-    func makeStream(_ configure: (inout RPCServer.Configuration) -> Void = { _ in }) async -> (ServerStream, RecordingStreamIO) {
+    func makeStream(
+        _ configure: (inout RPCServer.Configuration) -> Void = { _ in }
+    ) async -> (ServerStream, RecordingStreamIO) {
         var config = RPCServer.Configuration()
         configure(&config)
         let core = ServerCore(services: [TestEchoService(probe: probe)], interceptors: [], configuration: config)
@@ -34,7 +36,8 @@ import Testing
 
     @Test func unaryCallSendsHeadersMessageAndOKTrailers() async throws {
         let (stream, io) = await makeStream()
-        await deliver(stream, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage(text: "hi", number: 41)))
+        await deliver(
+            stream, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage(text: "hi", number: 41)))
         let end = try #require(await io.waitForEnd())
         #expect(end.error == nil)
         let messages = try io.messages()
@@ -110,7 +113,8 @@ import Testing
     @Test func messageOverReceiveLimitIsResourceExhausted() async throws {
         let (stream, io) = await makeStream { $0.maxReceiveMessageSize = 16 }
         await deliver(
-            stream, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage(text: String(repeating: "x", count: 40))))
+            stream, headers: requestHeaders("/test.Echo/Get"),
+            data: framed(EchoMessage(text: String(repeating: "x", count: 40))))
         let end = try #require(await io.waitForEnd())
         #expect(end.error?.code == .resourceExhausted)
     }
@@ -121,7 +125,8 @@ import Testing
             serializedWithHeadroom: EchoMessage(text: String(repeating: "a", count: 500)).serializedBytes(headroom: 5),
             compression: .gzip, maxSize: 1 << 20)
         #expect(packed[0] == 1)
-        await deliver(stream, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-encoding", "gzip")]), data: packed)
+        await deliver(
+            stream, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-encoding", "gzip")]), data: packed)
         let end = try #require(await io.waitForEnd())
         #expect(end.error == nil)
         #expect(try EchoMessage(serializedBytes: io.messages()[0].bytes).text.count == 500)
@@ -138,7 +143,9 @@ import Testing
 
     @Test func unsupportedEncodingIsUnimplemented() async throws {
         let (stream, io) = await makeStream()
-        await deliver(stream, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-encoding", "snappy")]), data: framed(EchoMessage()))
+        await deliver(
+            stream, headers: requestHeaders("/test.Echo/Get", [HeaderField("grpc-encoding", "snappy")]),
+            data: framed(EchoMessage()))
         let end = try #require(await io.waitForEnd())
         #expect(end.error?.code == .unimplemented)
     }
@@ -200,12 +207,14 @@ import Testing
         }
         let end = try #require(await io.waitForEnd())
         #expect(end.error == nil)
-        #expect(try io.messages().map { try EchoMessage(serializedBytes: $0.bytes).text } == ["echo:a", "echo:b", "echo:c"])
+        #expect(
+            try io.messages().map { try EchoMessage(serializedBytes: $0.bytes).text } == ["echo:a", "echo:b", "echo:c"])
     }
 
     @Test func serverStreamingSendsEveryResponse() async throws {
         let (stream, io) = await makeStream()
-        await deliver(stream, headers: requestHeaders("/test.Echo/Expand"), data: framed(EchoMessage(text: "x", number: 3)))
+        await deliver(
+            stream, headers: requestHeaders("/test.Echo/Expand"), data: framed(EchoMessage(text: "x", number: 3)))
         let end = try #require(await io.waitForEnd())
         #expect(end.error == nil)
         #expect(try io.messages().map { try EchoMessage(serializedBytes: $0.bytes).number } == [0, 1, 2])
@@ -213,7 +222,8 @@ import Testing
 
     @Test func unaryWithTwoRequestsIsACardinalityViolation() async throws {
         let (stream, io) = await makeStream()
-        await deliver(stream, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage()) + framed(EchoMessage()))
+        await deliver(
+            stream, headers: requestHeaders("/test.Echo/Get"), data: framed(EchoMessage()) + framed(EchoMessage()))
         let end = try #require(await io.waitForEnd())
         #expect(end.error?.code == .internal)
     }
@@ -249,7 +259,8 @@ import Testing
             let (s2, _) = await makeStream()
             reset = s2
             let done2 = await completion(of: s2)
-            await deliver(s2, headers: requestHeaders("/test.Echo/Chat"), data: framed(EchoMessage(text: "sleep")), end: false)
+            await deliver(
+                s2, headers: requestHeaders("/test.Echo/Chat"), data: framed(EchoMessage(text: "sleep")), end: false)
             #expect(await probe.waitFor("sleeping"))
             await onLoop(s2.loop) { s2.receivedReset(code: .cancel) }
 

@@ -34,6 +34,8 @@ import Testing
     }
 
     @Test func errorDescriptionNamesCodeAndMessage() {
-        #expect(RPCError(code: .unimplemented, message: "unknown service x").description == "UNIMPLEMENTED: unknown service x")
+        #expect(
+            RPCError(code: .unimplemented, message: "unknown service x").description
+                == "UNIMPLEMENTED: unknown service x")
     }
 }

@@ -5,11 +5,14 @@ import Testing
 /// protobuf (google.rpc.Status(code=3, message="bad name", details=[Any.Pack(BadRequest(
 /// field_violations=[FieldViolation(field="name", description="empty")]))]), base64-encoded).
 @Suite struct StatusDetailsTests {
-    static let pythonStatus = "CAMSCGJhZCBuYW1lGjwKKXR5cGUuZ29vZ2xlYXBpcy5jb20vZ29vZ2xlLnJwYy5CYWRSZXF1ZXN0Eg8KDQoEbmFtZRIFZW1wdHk="
+    static let pythonStatus =
+        "CAMSCGJhZCBuYW1lGjwKKXR5cGUuZ29vZ2xlYXBpcy5jb20vZ29vZ2xlLnJwYy5CYWRSZXF1ZXN0Eg8KDQoEbmFtZRIFZW1wdHk="
     /// The same status with code 5 (NOT_FOUND).
-    static let pythonStatusCode5 = "CAUSCGJhZCBuYW1lGjwKKXR5cGUuZ29vZ2xlYXBpcy5jb20vZ29vZ2xlLnJwYy5CYWRSZXF1ZXN0Eg8KDQoEbmFtZRIFZW1wdHk="
+    static let pythonStatusCode5 =
+        "CAUSCGJhZCBuYW1lGjwKKXR5cGUuZ29vZ2xlYXBpcy5jb20vZ29vZ2xlLnJwYy5CYWRSZXF1ZXN0Eg8KDQoEbmFtZRIFZW1wdHk="
     static let badRequestBytes: [UInt8] = [10, 13, 10, 4, 110, 97, 109, 101, 18, 5, 101, 109, 112, 116, 121]
-    static let badRequest = RPCError.Detail(typeURL: "type.googleapis.com/google.rpc.BadRequest", value: badRequestBytes)
+    static let badRequest = RPCError.Detail(
+        typeURL: "type.googleapis.com/google.rpc.BadRequest", value: badRequestBytes)
 
     func trailers(status: String, details: String?) -> [HeaderField] {
         var h = [HeaderField("grpc-status", status), HeaderField("grpc-message", "bad%20name")]
@@ -30,7 +33,10 @@ import Testing
 
     @Test func unpaddedBase64IsReadToo() throws {
         let unpadded = String(Self.pythonStatus.dropLast())  // its one "=" of padding
-        #expect(try #require(ResponseStatus.parse(trailers(status: "3", details: unpadded)).error).details == [Self.badRequest])
+        #expect(
+            try #require(ResponseStatus.parse(trailers(status: "3", details: unpadded)).error).details == [
+                Self.badRequest
+            ])
     }
 
     @Test func writesTheSameBytesPythonDoes() throws {

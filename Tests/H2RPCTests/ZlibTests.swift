@@ -34,7 +34,9 @@ import Testing
     }
 
     @Test func truncatedAndCorruptInputFail() {
-        #expect(throws: ZlibError.truncated) { try Zlib.decompress(Array(Self.pythonGzip.prefix(15)), format: .gzip, limit: 100) }
+        #expect(throws: ZlibError.truncated) {
+            try Zlib.decompress(Array(Self.pythonGzip.prefix(15)), format: .gzip, limit: 100)
+        }
         var corrupt = Self.pythonDeflate
         corrupt[3] ^= 0xFF
         #expect(throws: ZlibError.self) { try Zlib.decompress(corrupt, format: .deflate, limit: 100) }

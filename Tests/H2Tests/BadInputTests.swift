@@ -60,7 +60,8 @@ import Testing
     @Test func garbagePrefaceGetsGoAwayProtocolErrorAndClose() async throws {
         let fixture = try Fixture()
         let peer = try await RawPeer.connect(
-            to: fixture.address, on: fixture.group.loops[0], sending: Array("GET / HTTP/1.1\r\nHost: example\r\n\r\n".utf8))
+            to: fixture.address, on: fixture.group.loops[0],
+            sending: Array("GET / HTTP/1.1\r\nHost: example\r\n\r\n".utf8))
         try await peer.waitFor("close") { $0.isClosed }
         let goAway = peer.frames.first { $0.type == 7 }
         #expect(goAway?.errorCode == H2ErrorCode.protocolError.rawValue)

@@ -35,7 +35,9 @@ private final class RecordingStream: ByteStream {
 
     @Test(arguments: [1, 3, 7, 100, 16_384])
     func sendsEveryByteInOrder(frameLength: Int) {
-        let chunks = [patternBytes(5, seed: 1), patternBytes(1, seed: 2), patternBytes(300, seed: 3), patternBytes(17, seed: 4)]
+        let chunks = [
+            patternBytes(5, seed: 1), patternBytes(1, seed: 2), patternBytes(300, seed: 3), patternBytes(17, seed: 4),
+        ]
         let out = RecordingStream(loop: Self.group.loops[0])
         var queue = ChunkQueue()
         #expect(queue.isEmpty)

@@ -20,7 +20,8 @@ import Testing
 
         let port = try freePort()
         // -v: nghttpd writes "IPv4: listen 0.0.0.0:PORT" once it listens (and then a line per frame).
-        let nghttpd = try ChildProcess("/usr/sbin/nghttpd", ["--no-tls", "-v", "-d", directory, "\(port)"], mergeStderr: true)
+        let nghttpd = try ChildProcess(
+            "/usr/sbin/nghttpd", ["--no-tls", "-v", "-d", directory, "\(port)"], mergeStderr: true)
         defer { nghttpd.signal(SIGTERM) }
         let ready = try await nghttpd.output(containing: "IPv4: listen")
         try #require(ready != nil, "nghttpd exited before listening: \(nghttpd.transcript)")

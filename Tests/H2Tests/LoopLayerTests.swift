@@ -42,7 +42,8 @@ import Testing
         let bodies = (0..<100).map { patternBytes(1000 + $0 * 700, seed: UInt32($0 + 1)) }
         try await connection.loop.submit {
             for index in 0..<100 {
-                let stream = try connection.openStream(requestHead("/s/\(index)", port: port), delegate: recorders[index])
+                let stream = try connection.openStream(
+                    requestHead("/s/\(index)", port: port), delegate: recorders[index])
                 stream.sendData(bodies[index], endStream: true)
             }
         }
@@ -134,7 +135,9 @@ import Testing
                 if stream.isWritable { stream.sendData(chunk) }
                 return (stream.isWritable, stream.queuedOutboundBytes)
             }
-            if writable { written += chunk.count } else {
+            if writable {
+                written += chunk.count
+            } else {
                 #expect(queued <= configuration.streamWriteHighWaterMark + chunk.count)
                 break
             }

@@ -75,7 +75,9 @@ import Testing
         func connectSilentPeer(streams: Int) async throws -> RawPeer {
             var options = SocketOptions()
             options.receiveBufferSize = 64 * 1024
-            let requests = (0..<streams).flatMap { RawPeer.headers(stream: UInt32(1 + 2 * $0), get: true, path: "/", endStream: true) }
+            let requests = (0..<streams).flatMap {
+                RawPeer.headers(stream: UInt32(1 + 2 * $0), get: true, path: "/", endStream: true)
+            }
             return try await RawPeer.connect(
                 to: listener.localAddress, on: loop, options: options,
                 sending: RawPeer.preface + RawPeer.settings([(0x4, 0x7FFF_FFFF)])
@@ -128,7 +130,9 @@ import Testing
             $0.idleTimeout = nil
         }
         let peer = try await server.connectSilentPeer(streams: 1)
-        try await withTimeout(10, "the writer blocked") { try await server.state.wait { $0.blocked.isEmpty ? nil : () } }
+        try await withTimeout(10, "the writer blocked") {
+            try await server.state.wait { $0.blocked.isEmpty ? nil : () }
+        }
         #expect(await server.queuedBytes() > 0)
         // Not yet: 1.5 s without progress.
         for _ in 0..<3 { await server.clock.advance(by: .milliseconds(500)) }
@@ -136,7 +140,9 @@ import Testing
         #expect(server.state.value.closed.isEmpty)
         // Past 2 s: closed, without waiting for the peer, and the stream's queue is gone.
         for _ in 0..<2 { await server.clock.advance(by: .milliseconds(500)) }
-        let closed = try await withTimeout(10, "the close") { try await server.state.wait { $0.closed.isEmpty ? nil : $0.closed } }
+        let closed = try await withTimeout(10, "the close") {
+            try await server.state.wait { $0.closed.isEmpty ? nil : $0.closed }
+        }
         #expect(closed[1]?.contains("read nothing") == true, "\(closed)")
         #expect(await server.queuedBytes() == 0)
         peer.close()
@@ -149,11 +155,15 @@ import Testing
             $0.idleTimeout = nil
         }
         let peer = try await server.connectSilentPeer(streams: 1)
-        try await withTimeout(10, "the writer blocked") { try await server.state.wait { $0.blocked.isEmpty ? nil : () } }
+        try await withTimeout(10, "the writer blocked") {
+            try await server.state.wait { $0.blocked.isEmpty ? nil : () }
+        }
         let tcp = peer.connection
         // The peer reads everything between the clock's steps: output keeps moving.
         tcp.loop.execute { tcp.resumeReading() }
-        try await withTimeout(20, "the stream finished") { try await server.state.wait { $0.finished.isEmpty ? nil : () } }
+        try await withTimeout(20, "the stream finished") {
+            try await server.state.wait { $0.finished.isEmpty ? nil : () }
+        }
         for _ in 0..<8 { await server.clock.advance(by: .milliseconds(500)) }
         await server.loop.submit {}
         #expect(server.state.value.closed[1] ?? "" == "")

@@ -20,7 +20,8 @@ import Testing
         let pending = WaitableState<(submitted: Bool?, nextTurn: Bool?)>((nil, nil))
         try await connection.loop.submit {
             for index in 0..<16 {
-                let stream = try connection.openStream(requestHead("/f/\(index)", port: port), delegate: recorders[index])
+                let stream = try connection.openStream(
+                    requestHead("/f/\(index)", port: port), delegate: recorders[index])
                 stream.sendData(bodies[index], endStream: true)
             }
             let submitted = connection.hasPendingOutput
@@ -63,25 +64,29 @@ import Testing
             var count = 0
             for round in 0..<8 {
                 let body = patternBytes(16, seed: UInt32(round + 1))
-                guard let reply = try? await withUnsafeThrowingContinuation({ (continuation: UnsafeContinuation<[UInt8], any Error>) in
-                    // The task runs on the loop thread: submit and observe as the bench driver does.
-                    let delegate = ReplyCollector(continuation)
-                    do {
-                        let stream = try connection.openStream(requestHead("/r/\(round)", port: port), delegate: delegate)
-                        stream.sendData(body, endStream: true)
-                    } catch {
-                        delegate.fail(error)
-                        return
-                    }
-                    let index = observations.update { list in
-                        list.append((connection.hasPendingOutput, nil))
-                        return list.count - 1
-                    }
-                    loop.schedule(after: .zero) {
-                        let nextTurn = connection.hasPendingOutput
-                        observations.update { $0[index].nextTurn = nextTurn }
-                    }
-                }) else { break }
+                guard
+                    let reply = try? await withUnsafeThrowingContinuation({
+                        (continuation: UnsafeContinuation<[UInt8], any Error>) in
+                        // The task runs on the loop thread: submit and observe as the bench driver does.
+                        let delegate = ReplyCollector(continuation)
+                        do {
+                            let stream = try connection.openStream(
+                                requestHead("/r/\(round)", port: port), delegate: delegate)
+                            stream.sendData(body, endStream: true)
+                        } catch {
+                            delegate.fail(error)
+                            return
+                        }
+                        let index = observations.update { list in
+                            list.append((connection.hasPendingOutput, nil))
+                            return list.count - 1
+                        }
+                        loop.schedule(after: .zero) {
+                            let nextTurn = connection.hasPendingOutput
+                            observations.update { $0[index].nextTurn = nextTurn }
+                        }
+                    })
+                else { break }
                 if reply == body { count += 1 }
             }
             echoed.update { $0 = count }

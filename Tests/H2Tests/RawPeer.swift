@@ -88,10 +88,11 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
         while offset + 9 <= bytes.count {
             let length = Int(bytes[offset]) << 16 | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2])
             guard offset + 9 + length <= bytes.count else { break }
-            frames.append(Frame(
-                type: bytes[offset + 3], flags: bytes[offset + 4],
-                stream: UInt32(bytes: bytes[offset + 5..<offset + 9]) & 0x7FFF_FFFF,
-                payload: Array(bytes[offset + 9..<offset + 9 + length])))
+            frames.append(
+                Frame(
+                    type: bytes[offset + 3], flags: bytes[offset + 4],
+                    stream: UInt32(bytes: bytes[offset + 5..<offset + 9]) & 0x7FFF_FFFF,
+                    payload: Array(bytes[offset + 9..<offset + 9 + length])))
             offset += 9 + length
         }
         return frames
@@ -99,7 +100,8 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
 
     /// Waits until `condition` holds for what was received; checked again on every arrival. Fails
     /// with `TimeoutError` after `seconds` (a guard against a hang, not a measurement).
-    func waitFor(_ what: String, seconds: Double = 10, _ condition: @escaping @Sendable (Received) -> Bool) async throws {
+    func waitFor(_ what: String, seconds: Double = 10, _ condition: @escaping @Sendable (Received) -> Bool) async throws
+    {
         let state = self.state
         try await withTimeout(seconds, what) {
             try await state.wait { condition($0) ? () : nil }
@@ -115,9 +117,11 @@ final class RawPeer: TCPConnectionDelegate, @unchecked Sendable {
     }
 
     static func settings(_ entries: [(UInt16, UInt32)] = []) -> [UInt8] {
-        frame(type: 4, payload: entries.flatMap { id, value in
-            [UInt8(id >> 8), UInt8(id & 0xFF)] + value.bigEndianBytes
-        })
+        frame(
+            type: 4,
+            payload: entries.flatMap { id, value in
+                [UInt8(id >> 8), UInt8(id & 0xFF)] + value.bigEndianBytes
+            })
     }
 
     /// A request HEADERS frame encoded by hand with HPACK static-table entries:

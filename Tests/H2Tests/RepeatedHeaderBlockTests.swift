@@ -44,8 +44,12 @@ import Testing
         await listener.close()
     }
 
-    static let firstHead: H2Headers = [(":status", "200"), ("x-path", "/a-path-longer-than-sixteen"), ("x-kind", "first")]
-    static let secondHead: H2Headers = [(":status", "200"), ("x-path", "/b"), ("x-other", "a value longer than sixteen bytes")]
+    static let firstHead: H2Headers = [
+        (":status", "200"), ("x-path", "/a-path-longer-than-sixteen"), ("x-kind", "first"),
+    ]
+    static let secondHead: H2Headers = [
+        (":status", "200"), ("x-path", "/b"), ("x-other", "a value longer than sixteen bytes"),
+    ]
     static let trailers: H2Headers = [("x-echo", "done"), ("x-count", "1")]
 
     final class TrailerEcho: H2StreamDelegate {

@@ -62,7 +62,9 @@ import Testing
         #expect(!peer.frames.contains { $0.type == 7 })
         // The connection keeps working: one stream ends, a new one is served.
         peer.send(Self.rst(1, .cancel) + RawPeer.headers(stream: 41, path: "/echo", endStream: true))
-        try await peer.waitFor("a response on stream 41") { $0.frames.contains { $0.stream == 41 && $0.flags & 1 == 1 } }
+        try await peer.waitFor("a response on stream 41") {
+            $0.frames.contains { $0.stream == 41 && $0.flags & 1 == 1 }
+        }
         #expect(peer.frames.first { $0.stream == 41 }?.type == 1)
         #expect(!peer.frames.contains { $0.type == 7 })
         peer.close()
@@ -166,7 +168,9 @@ import Testing
             let peer = try await Self.connectedPeer(fixture)
             peer.send(RawPeer.headers(stream: 1, path: "/echo", endStream: true))
             if !sameWrite {
-                try await peer.waitFor("the response's end") { $0.frames.contains { $0.stream == 1 && $0.flags & 1 == 1 } }
+                try await peer.waitFor("the response's end") {
+                    $0.frames.contains { $0.stream == 1 && $0.flags & 1 == 1 }
+                }
             }
             peer.send(RawPeer.windowUpdate(stream: 1, increment: increment))
             try await peer.waitFor("RST_STREAM") { $0.frames.contains { $0.type == 3 && $0.stream == 1 } }

@@ -124,7 +124,9 @@ import Testing
         for round in 0..<5 {
             // Silence for longer than the interval: a PING goes out; the peer answers it.
             await server.advance(by: .milliseconds(150))
-            try await peer.waitFor("PING \(round)") { $0.frames.filter { $0.type == 6 && $0.flags & 1 == 0 }.count > round }
+            try await peer.waitFor("PING \(round)") {
+                $0.frames.filter { $0.type == 6 && $0.flags & 1 == 0 }.count > round
+            }
             let ping = try #require(peer.frames.filter { $0.type == 6 && $0.flags & 1 == 0 }.last)
             peer.send(RawPeer.frame(type: 6, flags: 1, payload: ping.payload))
             // A stream round trip after the ACK: the server has read the ACK when it answers.

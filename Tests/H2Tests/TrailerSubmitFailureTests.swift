@@ -12,7 +12,9 @@ import Testing
         defer { group.shutdown() }
         let failNext = LockedValue(true)
         let listener = try startLoopServer(group) { stream, head in
-            if failNext.withLock({ fail in defer { fail = false }; return fail }) {
+            if failNext.withLock({ fail in
+                defer { fail = false }; return fail
+            }) {
                 stream.connection.session.trailerSubmitFault = -901  // NGHTTP2_ERR_NOMEM
             }
             return LoopEchoHandler.start(stream, head)

@@ -67,7 +67,9 @@ import Testing
     @Test func theBudgetComesBackWithTheNextWindow() async throws {
         let server = try Server()
         let peer = try await server.connectPeer()
-        let pings = { (count: Int) in (0..<count).flatMap { _ in RawPeer.frame(type: 6, payload: [UInt8](repeating: 9, count: 8)) } }
+        let pings = { (count: Int) in
+            (0..<count).flatMap { _ in RawPeer.frame(type: 6, payload: [UInt8](repeating: 9, count: 8)) }
+        }
         // Three windows of 3/4 of the budget each: never too many within one window.
         for round in 1...3 {
             peer.send(pings(Self.limit * 3 / 4))
@@ -91,9 +93,12 @@ import Testing
         // request's HEADERS and response frames pay for its WINDOW_UPDATE.
         for index in 0..<(3 * Self.limit) {
             let stream = UInt32(1 + 2 * index)
-            peer.send(RawPeer.headers(stream: stream, path: "/echo", endStream: true)
-                + RawPeer.windowUpdate(stream: 0, increment: 1))
-            try await peer.waitFor("response \(index)") { $0.frames.contains { $0.stream == stream && $0.flags & 1 == 1 } }
+            peer.send(
+                RawPeer.headers(stream: stream, path: "/echo", endStream: true)
+                    + RawPeer.windowUpdate(stream: 0, increment: 1))
+            try await peer.waitFor("response \(index)") {
+                $0.frames.contains { $0.stream == stream && $0.flags & 1 == 1 }
+            }
         }
         #expect(!peer.frames.contains { $0.type == 7 })
         peer.close()

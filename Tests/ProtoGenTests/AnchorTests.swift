@@ -6,7 +6,9 @@ import Testing
 /// C++, Go and python protobuf all produce (Fixtures/order.bin, small.bin).
 @Suite struct AnchorTests {
     static func fixture(_ name: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: URL(fileURLWithPath: ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Fixtures/" + name)))
+        [UInt8](
+            try Data(
+                contentsOf: URL(fileURLWithPath: ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Fixtures/" + name)))
     }
 
     @Test func orderRoundTripsByteExact() throws {
@@ -32,7 +34,9 @@ import Testing
         let protoc = try ProcessRunner.which("protoc")
         let bytes = try Self.fixture("order.bin")
         let ours = try Codec_Order(serializedBytes: bytes).serializedBytes()
-        let args = ["-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--decode=codec.Order", "Protos/codec.proto"]
+        let args = [
+            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--decode=codec.Order", "Protos/codec.proto",
+        ]
         let fromAnchor = try await ProcessRunner.run(protoc, args, stdin: Data(bytes))
         let fromOurs = try await ProcessRunner.run(protoc, args, stdin: Data(ours))
         #expect(fromAnchor.status == 0 && fromOurs.status == 0)

@@ -37,15 +37,21 @@ import Testing
 
     private static func python(_ inputs: [[UInt8]]) async throws -> [[UInt8]] {
         let dir = try ProcessRunner.temporaryDirectory()
-        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
-            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports", "--descriptor_set_out=\(dir)/d.pb",
-            "Protos/legacy2.proto",
-        ])
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"),
+            [
+                "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports",
+                "--descriptor_set_out=\(dir)/d.pb",
+                "Protos/legacy2.proto",
+            ])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         try PythonRoundTripTests.writeRecords(inputs, to: dir + "/in.bin")
-        let python = try await ProcessRunner.run(try ProcessRunner.which("python3"), [
-            PythonRoundTripTests.script, "reencode", dir + "/d.pb", "legacy.v2.Legacy", dir + "/in.bin", dir + "/out.bin",
-        ])
+        let python = try await ProcessRunner.run(
+            try ProcessRunner.which("python3"),
+            [
+                PythonRoundTripTests.script, "reencode", dir + "/d.pb", "legacy.v2.Legacy", dir + "/in.bin",
+                dir + "/out.bin",
+            ])
         try #require(python.status == 0, "python: \(python.stderr)")
         return try PythonRoundTripTests.readRecords(dir + "/out.bin")
     }
@@ -91,9 +97,12 @@ import Testing
 /// fields and are written back byte-exact, so protoc (C++) reads every extension value again.
 @Suite struct ExtensionPassThroughTests {
     private func protoc(_ mode: String, _ input: Data) async throws -> Data {
-        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
-            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--\(mode)=legacy.v2.Legacy", "Protos/legacy2.proto",
-        ], stdin: input)
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"),
+            [
+                "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--\(mode)=legacy.v2.Legacy",
+                "Protos/legacy2.proto",
+            ], stdin: input)
         try #require(result.status == 0, "protoc: \(result.stderr)")
         return result.stdout
     }

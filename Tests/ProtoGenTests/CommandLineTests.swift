@@ -7,10 +7,12 @@ import Testing
 @Suite struct CommandLineTests {
     @Test func generatesIntoTheOutputFolder() async throws {
         let out = try ProcessRunner.temporaryDirectory() + "/out"
-        let result = try await ProcessRunner.run(try ProcessRunner.generatorPath(), [
-            "-I", ProcessRunner.packageRoot + "/Protos", "--swift_out=" + out, "--visibility", "public",
-            "grpc/testing/test.proto", "grpc/testing/messages.proto",
-        ])
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.generatorPath(),
+            [
+                "-I", ProcessRunner.packageRoot + "/Protos", "--swift_out=" + out, "--visibility", "public",
+                "grpc/testing/test.proto", "grpc/testing/messages.proto",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         let text = try String(contentsOfFile: out + "/grpc/testing/test.pb.swift", encoding: .utf8)
@@ -23,10 +25,12 @@ import Testing
 
     @Test func messagesOnlyImportOnlyProtoWire() async throws {
         let out = try ProcessRunner.temporaryDirectory()
-        let result = try await ProcessRunner.run(try ProcessRunner.generatorPath(), [
-            "--proto_path", ProcessRunner.packageRoot + "/Protos", "--swift_out", out, "--services", "false",
-            "--file-naming", "PathToUnderscores", "bench.proto",
-        ])
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.generatorPath(),
+            [
+                "--proto_path", ProcessRunner.packageRoot + "/Protos", "--swift_out", out, "--services", "false",
+                "--file-naming", "PathToUnderscores", "bench.proto",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let text = try String(contentsOfFile: out + "/bench.pb.swift", encoding: .utf8)
         #expect(text.contains("\nimport ProtoWire\n"))
@@ -42,7 +46,8 @@ import Testing
         let noOutput = try await ProcessRunner.run(generator, ["x.proto"])
         #expect(noOutput.status == 1)
         #expect(noOutput.stderr.hasPrefix("--swift_out is required"))
-        let badVisibility = try await ProcessRunner.run(generator, ["--swift_out", "/tmp", "--visibility", "open", "x.proto"])
+        let badVisibility = try await ProcessRunner.run(
+            generator, ["--swift_out", "/tmp", "--visibility", "open", "x.proto"])
         #expect(badVisibility.status == 1)
         let help = try await ProcessRunner.run(generator, ["--help"])
         #expect(help.status == 0)
@@ -52,25 +57,30 @@ import Testing
     /// Files mapped to another module are imported from it, also through a public import.
     @Test func moduleMappingsBecomeImports() async throws {
         let dir = try ProcessRunner.temporaryDirectory()
-        try "syntax = \"proto3\";\npackage a;\nimport public \"google/protobuf/timestamp.proto\";\nmessage A { int32 x = 1; }\n"
+        try
+            "syntax = \"proto3\";\npackage a;\nimport public \"google/protobuf/timestamp.proto\";\nmessage A { int32 x = 1; }\n"
             .write(toFile: dir + "/a.proto", atomically: true, encoding: .utf8)
         try "syntax = \"proto3\";\nimport \"a.proto\";\nmessage B { a.A a = 1; google.protobuf.Timestamp t = 2; }\n"
             .write(toFile: dir + "/b.proto", atomically: true, encoding: .utf8)
-        let result = try await ProcessRunner.run(try ProcessRunner.generatorPath(), [
-            "-I", dir, "--swift_out", dir + "/out", "--visibility", "public",
-            "--well-known-types-module", "ProtoWellKnownTypes", "--proto-module", "a.proto=ModuleA", "b.proto",
-        ])
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.generatorPath(),
+            [
+                "-I", dir, "--swift_out", dir + "/out", "--visibility", "public",
+                "--well-known-types-module", "ProtoWellKnownTypes", "--proto-module", "a.proto=ModuleA", "b.proto",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let text = try String(contentsOfFile: dir + "/out/b.pb.swift", encoding: .utf8)
         #expect(text.contains("public import ModuleA\npublic import ProtoWellKnownTypes\npublic import ProtoWire\n"))
         #expect(text.contains("dependencies: [A_ProtoFile.descriptor],"))
-        let bad = try await ProcessRunner.run(try ProcessRunner.generatorPath(), ["-I", dir, "--swift_out", dir, "--proto-module", "a.proto", "b.proto"])
+        let bad = try await ProcessRunner.run(
+            try ProcessRunner.generatorPath(), ["-I", dir, "--swift_out", dir, "--proto-module", "a.proto", "b.proto"])
         #expect(bad.status == 1)
         #expect(bad.stderr.hasPrefix("--proto-module takes a/b.proto=Module"))
     }
 
     @Test func pluginParametersMapModules() throws {
-        let options = try GeneratorOptions(parameter: "WellKnownTypesModule=WKT,ProtoModule=x/y.proto:Y,Descriptors=false")
+        let options = try GeneratorOptions(
+            parameter: "WellKnownTypesModule=WKT,ProtoModule=x/y.proto:Y,Descriptors=false")
         #expect(options.moduleMappings["google/protobuf/timestamp.proto"] == "WKT")
         #expect(options.moduleMappings["x/y.proto"] == "Y")
         #expect(options.moduleMappings.count == 8)

@@ -10,7 +10,8 @@ import Testing
     /// protoc's `FileDescriptorProto` bytes for `file` (the set's only entry without --include_imports).
     private func protocDescriptor(root: String, file: String) async throws -> [UInt8] {
         let out = try ProcessRunner.temporaryDirectory() + "/set.pb"
-        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), ["-I", root, "--descriptor_set_out=" + out, file])
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"), ["-I", root, "--descriptor_set_out=" + out, file])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         let set = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
         let files = try #require(RawProto.lengthDelimitedFields(1, in: set))
@@ -24,18 +25,24 @@ import Testing
         for name in files {
             let ours = builder.serialized(try #require(all.first { $0.name == name }))
             let theirs = try await protocDescriptor(root: root, file: name)
-            let firstDifference = zip(ours, theirs).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let firstDifference =
+                zip(ours, theirs).enumerated().first { $0.element.0 != $0.element.1 }?.offset
                 ?? (ours.count == theirs.count ? nil : min(ours.count, theirs.count))
-            #expect(firstDifference == nil, "\(name): \(ours.count) bytes, protoc \(theirs.count); first difference at \(firstDifference ?? 0)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                firstDifference == nil,
+                "\(name): \(ours.count) bytes, protoc \(theirs.count); first difference at \(firstDifference ?? 0)",
+                sourceLocation: sourceLocation)
         }
     }
 
     @Test func testProtosMatchProtoc() async throws {
-        try await check(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests", files: [
-            "Protos/codec.proto", "Protos/rich2.proto", "Protos/rich3.proto", "Protos/rich_common.proto", "Protos/syntax.proto",
-            "Protos/services.proto", "Protos/names.proto", "Protos/wkt.proto", "Protos/legacy2.proto",
-        ])
+        try await check(
+            root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests",
+            files: [
+                "Protos/codec.proto", "Protos/rich2.proto", "Protos/rich3.proto", "Protos/rich_common.proto",
+                "Protos/syntax.proto",
+                "Protos/services.proto", "Protos/names.proto", "Protos/wkt.proto", "Protos/legacy2.proto",
+            ])
     }
 
     @Test func projectProtosMatchProtoc() async throws {
@@ -48,8 +55,9 @@ import Testing
     @Test func optionsMatchProtoc() async throws {
         let dir = try ProcessRunner.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/google/protobuf", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: ProcessRunner.packageRoot + "/Protos/google/protobuf/descriptor.proto",
-                                         toPath: dir + "/google/protobuf/descriptor.proto")
+        try FileManager.default.copyItem(
+            atPath: ProcessRunner.packageRoot + "/Protos/google/protobuf/descriptor.proto",
+            toPath: dir + "/google/protobuf/descriptor.proto")
         let text = """
             syntax = "proto2";
             package opts.v1;
@@ -106,7 +114,8 @@ import Testing
     @Test func compiledDescriptorIsProtocs() async throws {
         let root = ProcessRunner.packageRoot + "/Tests/ProtoGenTests"
         let out = try ProcessRunner.temporaryDirectory() + "/set.pb"
-        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), ["-I", root, "--descriptor_set_out=" + out, "Protos/wkt.proto"])
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"), ["-I", root, "--descriptor_set_out=" + out, "Protos/wkt.proto"])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         let set = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
         let descriptor = Protos_Wkt_ProtoFile.descriptor
@@ -116,11 +125,12 @@ import Testing
 
     @Test func importsAreReachable() {
         let descriptor = Protos_Wkt_ProtoFile.descriptor
-        #expect(descriptor.dependencies.map(\.name) == [
-            "google/protobuf/any.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto",
-            "google/protobuf/field_mask.proto", "google/protobuf/struct.proto", "google/protobuf/timestamp.proto",
-            "google/protobuf/wrappers.proto",
-        ])
+        #expect(
+            descriptor.dependencies.map(\.name) == [
+                "google/protobuf/any.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto",
+                "google/protobuf/field_mask.proto", "google/protobuf/struct.proto", "google/protobuf/timestamp.proto",
+                "google/protobuf/wrappers.proto",
+            ])
         let all = descriptor.withTransitiveDependencies.map(\.name)
         #expect(all.first == "Protos/wkt.proto")
         #expect(Set(all).count == all.count)
@@ -135,6 +145,8 @@ import Testing
         #expect(descriptor.symbols.contains("svc.test.Num.value"))
         #expect(descriptor.symbols.contains { $0.hasPrefix("svc.test.Calc.") })
         let syntax = Protos_Syntax_ProtoFile.descriptor
-        #expect(syntax.extensions.contains(ProtoFileDescriptor.Extension(extendee: "google.protobuf.FileOptions", number: 50001)))
+        #expect(
+            syntax.extensions.contains(
+                ProtoFileDescriptor.Extension(extendee: "google.protobuf.FileOptions", number: 50001)))
     }
 }

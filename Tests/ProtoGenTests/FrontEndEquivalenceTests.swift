@@ -22,7 +22,9 @@ import Testing
         let enumerator = FileManager.default.enumerator(atPath: dir)
         while let name = enumerator?.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 result[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
             }
         }
@@ -33,11 +35,14 @@ import Testing
         let generator = try ProcessRunner.generatorPath()
         let dir = try ProcessRunner.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/plugin", withIntermediateDirectories: true)
-        let viaProtoc = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
-            "-I", root, "--plugin=protoc-gen-h2rpc=" + generator, "--h2rpc_out=\(parameter):\(dir)/plugin",
-        ] + files)
+        let viaProtoc = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"),
+            [
+                "-I", root, "--plugin=protoc-gen-h2rpc=" + generator, "--h2rpc_out=\(parameter):\(dir)/plugin",
+            ] + files)
         try #require(viaProtoc.status == 0, "protoc: \(viaProtoc.stderr)")
-        let standalone = try await ProcessRunner.run(generator, ["--proto_path", root, "--swift_out", dir + "/standalone"] + flags + files)
+        let standalone = try await ProcessRunner.run(
+            generator, ["--proto_path", root, "--swift_out", dir + "/standalone"] + flags + files)
         try #require(standalone.status == 0, "standalone: \(standalone.stderr)")
         let plugin = try Self.tree(dir + "/plugin"), own = try Self.tree(dir + "/standalone")
         #expect(plugin.keys.sorted() == own.keys.sorted())
@@ -50,16 +55,22 @@ import Testing
     @Test func projectProtos() async throws {
         let root = ProcessRunner.packageRoot + "/Protos"
         let files = try Self.protoFiles(under: root)
-        #expect(files.contains("bench.proto") && files.contains("grpc/testing/test.proto")
+        #expect(
+            files.contains("bench.proto") && files.contains("grpc/testing/test.proto")
                 && files.contains("google/protobuf/descriptor.proto"))
         try await compare(root: root, files: files, parameter: "Visibility=Public", flags: ["--visibility", "public"])
     }
 
     @Test func richTestProtos() async throws {
         let root = ProcessRunner.packageRoot + "/Tests/ProtoGenTests"
-        let files = ["Protos/codec.proto", "Protos/rich2.proto", "Protos/rich3.proto", "Protos/rich_common.proto", "Protos/syntax.proto", "Protos/services.proto", "Protos/names.proto", "Protos/wkt.proto", "Protos/legacy2.proto"]
-        try await compare(root: root, files: files, parameter: "FileNaming=PathToUnderscores,Services=false",
-                    flags: ["--file-naming", "PathToUnderscores", "--services", "false"])
+        let files = [
+            "Protos/codec.proto", "Protos/rich2.proto", "Protos/rich3.proto", "Protos/rich_common.proto",
+            "Protos/syntax.proto", "Protos/services.proto", "Protos/names.proto", "Protos/wkt.proto",
+            "Protos/legacy2.proto",
+        ]
+        try await compare(
+            root: root, files: files, parameter: "FileNaming=PathToUnderscores,Services=false",
+            flags: ["--file-naming", "PathToUnderscores", "--services", "false"])
     }
 
     /// The response advertises proto3 `optional` support (protoc refuses the plugin otherwise).
@@ -74,7 +85,8 @@ import Testing
 
     /// A request that does not decode is answered with `error` set (protoc then fails cleanly).
     @Test func pluginReportsUndecodableRequest() async throws {
-        let result = try await ProcessRunner.run(try ProcessRunner.generatorPath(), [], stdin: Data([0x0A, 0x05, 0x61]))
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.generatorPath(), [], stdin: Data([0x0A, 0x05, 0x61]))
         #expect(result.status == 0)
         let response = try Google_Protobuf_Compiler_CodeGeneratorResponse(serializedBytes: [UInt8](result.stdout))
         #expect(response.error?.hasPrefix("protoc-gen-h2rpc: cannot decode CodeGeneratorRequest:") == true)

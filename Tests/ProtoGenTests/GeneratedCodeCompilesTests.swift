@@ -18,7 +18,12 @@ import Testing
 
     @Test func builderAndRecursion() throws {
         let rich = Rich_V3_Rich.with {
-            $0.nested = .with { $0.a = 1; $0.child = .with { $0.a = 2; $0.child = .with { $0.s = "deep" } } }
+            $0.nested = .with {
+                $0.a = 1;
+                $0.child = .with {
+                    $0.a = 2; $0.child = .with { $0.s = "deep" }
+                }
+            }
             $0.recursive = .with { $0.fString = "inner" }
         }
         let decoded = try Rich_V3_Rich(serializedBytes: rich.serializedBytes())
@@ -51,10 +56,14 @@ import Testing
         }
         let everything = Wkt_Test_Everything.with {
             $0.value = value
-            $0.timestamp = .with { $0.seconds = 1_700_000_000; $0.nanos = 5 }
+            $0.timestamp = .with {
+                $0.seconds = 1_700_000_000; $0.nanos = 5
+            }
             $0.stringValue = .with { $0.value = "wrapped" }
             $0.empty = Google_Protobuf_Empty()
-            $0.any = .with { $0.typeURL = "type.googleapis.com/wkt.test.Everything"; $0.value = [1, 2] }
+            $0.any = .with {
+                $0.typeURL = "type.googleapis.com/wkt.test.Everything"; $0.value = [1, 2]
+            }
         }
         let decoded = try Wkt_Test_Everything(serializedBytes: everything.serializedBytes())
         #expect(decoded == everything)

@@ -15,20 +15,24 @@ import Testing
             return .with { $0.value = total }
         }
 
-        func count(request: Svc_Test_Num, responses: ResponseWriter<Svc_Test_Num>, context: ServerContext) async throws {
+        func count(request: Svc_Test_Num, responses: ResponseWriter<Svc_Test_Num>, context: ServerContext) async throws
+        {
             for i in 0..<request.value { try await responses.send(.with { $0.value = i + 1 }) }
         }
 
-        func negate(requests: RequestStream<Svc_Test_Num>, responses: ResponseWriter<Svc_Test_Num>,
-                    context: ServerContext) async throws {
+        func negate(
+            requests: RequestStream<Svc_Test_Num>, responses: ResponseWriter<Svc_Test_Num>,
+            context: ServerContext
+        ) async throws {
             for try await n in requests { try await responses.send(.with { $0.value = -n.value }) }
         }
     }
 
     @Test func everyKindOfCall() async throws {
-        #expect(Calculator().methods.map(\.path) == [
-            "/svc.test.Calc/Double", "/svc.test.Calc/Sum", "/svc.test.Calc/Count", "/svc.test.Calc/Negate",
-        ])
+        #expect(
+            Calculator().methods.map(\.path) == [
+                "/svc.test.Calc/Double", "/svc.test.Calc/Sum", "/svc.test.Calc/Count", "/svc.test.Calc/Negate",
+            ])
         let server = RPCServer(services: [Calculator()])
         let port = try await server.start(host: "127.0.0.1", port: 0)
         let channel = try RPCChannel(target: "127.0.0.1:\(port)")

@@ -7,8 +7,9 @@ import Testing
         #expect(throws: ProtoJSONError(field: "nope", message: "no such field")) {
             try Rich_V3_Rich(jsonString: #"{"fInt32": 1, "nope": 2}"#)
         }
-        let lenient = try Rich_V3_Rich(jsonString: #"{"fInt32": 1, "nope": 2, "color": "NO_SUCH"}"#,
-                                       options: ProtoJSONDecodingOptions(ignoreUnknownFields: true))
+        let lenient = try Rich_V3_Rich(
+            jsonString: #"{"fInt32": 1, "nope": 2, "color": "NO_SUCH"}"#,
+            options: ProtoJSONDecodingOptions(ignoreUnknownFields: true))
         #expect(lenient.fInt32 == 1)
         #expect(lenient.color == .unspecified)
     }
@@ -37,7 +38,8 @@ import Testing
     @Test func defaultsAndProtoNamesOnRequest() throws {
         let empty = Rich_V3_Rich()
         #expect(try empty.jsonString() == "{}")
-        let full = try empty.jsonString(options: ProtoJSONEncodingOptions(alwaysPrintFieldsWithoutPresence: true, preserveProtoFieldNames: true))
+        let full = try empty.jsonString(
+            options: ProtoJSONEncodingOptions(alwaysPrintFieldsWithoutPresence: true, preserveProtoFieldNames: true))
         #expect(full.contains(#""f_int32":0"#))
         #expect(full.contains(#""f_int64":"0""#))
         #expect(full.contains(#""r_int32":[]"#))

@@ -8,8 +8,11 @@ import Testing
 /// with a position inside the file.
 @Suite struct MutatedInputTests {
     @Test func mutationsEndInCodeOrError() throws {
-        let original = try String(contentsOfFile: ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Protos/syntax.proto", encoding: .utf8)
-        let common = try String(contentsOfFile: ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Protos/rich_common.proto", encoding: .utf8)
+        let original = try String(
+            contentsOfFile: ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Protos/syntax.proto", encoding: .utf8)
+        let common = try String(
+            contentsOfFile: ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Protos/rich_common.proto", encoding: .utf8
+        )
         var random = SeededRandom(state: 2026)
         let alphabet = Array("{}[]()<>;=,.\"'/*\\-0x9azAZ_ \n\t\u{0}é".utf8)
         var errors = 0
@@ -28,8 +31,9 @@ import Testing
             }
             let text = String(decoding: bytes, as: UTF8.self)
             do {
-                _ = try Generator.generate(sources: ["Protos/syntax.proto": text, "Protos/rich_common.proto": common],
-                                           files: ["Protos/syntax.proto"])
+                _ = try Generator.generate(
+                    sources: ["Protos/syntax.proto": text, "Protos/rich_common.proto": common],
+                    files: ["Protos/syntax.proto"])
             } catch {
                 errors += 1
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
@@ -46,7 +50,9 @@ import Testing
 
     @Test func deepNestingIsAnError() {
         let depth = 10_000
-        let text = "syntax = \"proto3\";\n" + String(repeating: "message M {", count: depth) + String(repeating: "}", count: depth)
+        let text =
+            "syntax = \"proto3\";\n" + String(repeating: "message M {", count: depth)
+            + String(repeating: "}", count: depth)
         #expect(throws: ProtoGenErrors.self) {
             _ = try Generator.generate(sources: ["deep.proto": text], files: ["deep.proto"])
         }

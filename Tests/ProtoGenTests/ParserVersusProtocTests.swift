@@ -10,13 +10,16 @@ import Testing
 @Suite struct ParserVersusProtocTests {
     private func compare(root: String, files: [String]) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
-        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
-            "-I", root, "--include_imports", "--include_source_info", "--descriptor_set_out=\(dir)/set.pb",
-        ] + files)
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"),
+            [
+                "-I", root, "--include_imports", "--include_source_info", "--descriptor_set_out=\(dir)/set.pb",
+            ] + files)
         try #require(result.status == 0, "protoc: \(result.stderr)")
         let set = try ProtoGen.Google_Protobuf_FileDescriptorSet(
             serializedBytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/set.pb"))))
-        let fromProtoc = Dictionary(uniqueKeysWithValues: set.file.map { ($0.name ?? "", DescriptorConverter.convert($0)) })
+        let fromProtoc = Dictionary(
+            uniqueKeysWithValues: set.file.map { ($0.name ?? "", DescriptorConverter.convert($0)) })
         let (ours, _) = try ProtoCompiler.load(files: files, protoPaths: [root])
         // Files protoc took from its own include folder (well-known types) are compared too: ours are
         // copies — except descriptor.proto, of which ours is the subset the plugin protocol needs.
@@ -37,8 +40,9 @@ import Testing
     }
 
     @Test func richTestProtos() async throws {
-        try await compare(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests",
-                    files: ["Protos/rich3.proto", "Protos/rich2.proto", "Protos/codec.proto", "Protos/legacy2.proto"])
+        try await compare(
+            root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests",
+            files: ["Protos/rich3.proto", "Protos/rich2.proto", "Protos/codec.proto", "Protos/legacy2.proto"])
     }
 
     @Test func projectProtos() async throws {

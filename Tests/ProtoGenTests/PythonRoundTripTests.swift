@@ -11,10 +11,13 @@ import Testing
     /// A descriptor set of the rich test protos, written by protoc.
     private func descriptorSet(in dir: String) async throws -> String {
         let out = dir + "/rich.desc"
-        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
-            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports", "--descriptor_set_out=" + out,
-            "Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto",
-        ])
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"),
+            [
+                "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports",
+                "--descriptor_set_out=" + out,
+                "Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto",
+            ])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         return out
     }
@@ -47,7 +50,9 @@ import Testing
 
     /// `allKnown`: no record may land in unknown fields (false where python adds undeclared numbers
     /// of closed enums, which belong there).
-    private func pythonToSwiftToPython<M: ProtoMessage>(_ type: M.Type, protoName: String, count: Int, allKnown: Bool = true) async throws {
+    private func pythonToSwiftToPython<M: ProtoMessage>(
+        _ type: M.Type, protoName: String, count: Int, allKnown: Bool = true
+    ) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
         let desc = try await descriptorSet(in: dir)
         let generated = try await python(["gen", desc, protoName, String(count), "20261129", dir + "/py.bin"])
@@ -57,7 +62,9 @@ import Testing
         var reencoded: [[UInt8]] = []
         for record in records {
             let message = try M(serializedBytes: record)
-            if allKnown { #expect(message.unknownFields.isEmpty, "every field is known, none may land in unknown fields") }
+            if allKnown {
+                #expect(message.unknownFields.isEmpty, "every field is known, none may land in unknown fields")
+            }
             reencoded.append(message.serializedBytes())
         }
         try Self.writeRecords(reencoded, to: dir + "/swift.bin")
@@ -88,12 +95,14 @@ import Testing
     }
 
     @Test func legacyFromPython() async throws {
-        try await pythonToSwiftToPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy", count: 300, allKnown: false)
+        try await pythonToSwiftToPython(
+            Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy", count: 300, allKnown: false)
     }
 
     @Test func legacyToPython() async throws {
         var random = SeededRandom(state: 11)
-        try await swiftToPythonToSwift((0..<300).map { _ in RandomMessages.legacy2(&random) }, protoName: "legacy.v2.Legacy")
+        try await swiftToPythonToSwift(
+            (0..<300).map { _ in RandomMessages.legacy2(&random) }, protoName: "legacy.v2.Legacy")
     }
 
     @Test func proto3ToPython() async throws {
@@ -109,7 +118,9 @@ import Testing
     /// `description` is protobuf text format: for random messages (every field kind, nested and
     /// recursive messages, maps, oneofs, unknown enum numbers, groups) it equals python's
     /// `text_format.MessageToString` character for character.
-    private func textMatchesPython<M: ProtoMessage & ProtoTextFormattable>(_ type: M.Type, protoName: String) async throws {
+    private func textMatchesPython<M: ProtoMessage & ProtoTextFormattable>(
+        _ type: M.Type, protoName: String
+    ) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
         let desc = try await descriptorSet(in: dir)
         let generated = try await python(["gen", desc, protoName, "200", "20261203", dir + "/py.bin"])
@@ -123,7 +134,9 @@ import Testing
             let ours = try M(serializedBytes: bytes).description
             if ours != String(decoding: expected, as: UTF8.self) {
                 differing += 1
-                if differing <= 2 { Issue.record("ours:\n\(ours)\npython:\n\(String(decoding: expected, as: UTF8.self))") }
+                if differing <= 2 {
+                    Issue.record("ours:\n\(ours)\npython:\n\(String(decoding: expected, as: UTF8.self))")
+                }
             }
         }
         #expect(differing == 0)
@@ -147,17 +160,25 @@ import Testing
         }
         try Self.writeRecords(fromPython, to: dir + "/swift.bin")
         let check = try await python(["check", desc, protoName, dir + "/py.bin", dir + "/swift.bin", "nounknown"])
-        #expect(check.status == 0, "python → JSON → Swift: \(check.stdout.count > 0 ? String(decoding: check.stdout, as: UTF8.self) : check.stderr)")
+        #expect(
+            check.status == 0,
+            "python → JSON → Swift: \(check.stdout.count > 0 ? String(decoding: check.stdout, as: UTF8.self) : check.stderr)"
+        )
         // us → JSON (both option sets) → python → binary → python compares with what we had.
         let messages = try Self.readRecords(dir + "/py.bin").map { bytes throws in try M(serializedBytes: bytes) }
-        for options in [ProtoJSONEncodingOptions(), ProtoJSONEncodingOptions(alwaysPrintFieldsWithoutPresence: true, preserveProtoFieldNames: true)] {
+        for options in [
+            ProtoJSONEncodingOptions(),
+            ProtoJSONEncodingOptions(alwaysPrintFieldsWithoutPresence: true, preserveProtoFieldNames: true),
+        ] {
             var texts: [[UInt8]] = []
             for message in messages { texts.append(Array(try message.jsonString(options: options).utf8)) }
             try Self.writeRecords(texts, to: dir + "/swift.json")
             let parsed = try await python(["fromjson", desc, protoName, dir + "/swift.json", dir + "/py2.bin"])
             try #require(parsed.status == 0, "python fromjson: \(parsed.stderr)")
             try Self.writeRecords(messages.map { $0.serializedBytes() }, to: dir + "/swift2.bin")
-            let check2 = try await python(["check", desc, protoName, dir + "/swift2.bin", dir + "/py2.bin", "nounknown"])
+            let check2 = try await python([
+                "check", desc, protoName, dir + "/swift2.bin", dir + "/py2.bin", "nounknown",
+            ])
             #expect(check2.status == 0, "Swift → JSON → python: \(String(decoding: check2.stdout, as: UTF8.self))")
         }
     }
@@ -165,9 +186,15 @@ import Testing
     @Test func proto3JSON() async throws { try await jsonMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
     @Test func proto2JSON() async throws { try await jsonMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
 
-    @Test func proto3TextFormat() async throws { try await textMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
-    @Test func proto2TextFormat() async throws { try await textMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
-    @Test func legacyTextFormat() async throws { try await textMatchesPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy") }
+    @Test func proto3TextFormat() async throws {
+        try await textMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich")
+    }
+    @Test func proto2TextFormat() async throws {
+        try await textMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2")
+    }
+    @Test func legacyTextFormat() async throws {
+        try await textMatchesPython(Legacy_V2_Legacy.self, protoName: "legacy.v2.Legacy")
+    }
 }
 
 /// proto2 `[default = …]`: an unset field reads its default. Python sets every such field explicitly
@@ -176,12 +203,16 @@ import Testing
 @Suite struct Proto2DefaultTests {
     private func pythonDefaults(_ protoName: String, files: [String]) async throws -> [UInt8] {
         let dir = try ProcessRunner.temporaryDirectory()
-        let desc = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
-            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports", "--descriptor_set_out=\(dir)/d.pb",
-        ] + files)
+        let desc = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"),
+            [
+                "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports",
+                "--descriptor_set_out=\(dir)/d.pb",
+            ] + files)
         try #require(desc.status == 0, "protoc: \(desc.stderr)")
-        let result = try await ProcessRunner.run(try ProcessRunner.which("python3"),
-                                           [PythonRoundTripTests.script, "defaults", dir + "/d.pb", protoName, dir + "/out.bin"])
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.which("python3"),
+            [PythonRoundTripTests.script, "defaults", dir + "/d.pb", protoName, dir + "/out.bin"])
         try #require(result.status == 0, "python: \(result.stderr)")
         return try #require(try PythonRoundTripTests.readRecords(dir + "/out.bin").first)
     }
@@ -197,14 +228,16 @@ import Testing
         expected.d = unset.d
         expected.kind = unset.kind
         expected.escaped = unset.escaped
-        let fromPython = try await Rich_V2_Rich2(serializedBytes: try pythonDefaults("rich.v2.Rich2", files: ["Protos/rich2.proto"]))
+        let fromPython = try await Rich_V2_Rich2(
+            serializedBytes: try pythonDefaults("rich.v2.Rich2", files: ["Protos/rich2.proto"]))
         #expect(fromPython == expected)
         #expect(fromPython.hasI32 && fromPython.hasEscaped)
     }
 
     @Test func syntaxFileDefaults() async throws {
         let unset = Syntax_Test_V1_Outer()
-        let fromPython = try await Syntax_Test_V1_Outer(serializedBytes: try pythonDefaults("syntax.test.v1.Outer", files: ["Protos/syntax.proto"]))
+        let fromPython = try await Syntax_Test_V1_Outer(
+            serializedBytes: try pythonDefaults("syntax.test.v1.Outer", files: ["Protos/syntax.proto"]))
         #expect(fromPython.hasEscapes && fromPython.escapes == unset.escapes)
         #expect(fromPython.raw == unset.raw)
         #expect(fromPython.negDouble == unset.negDouble)
@@ -221,15 +254,19 @@ import Testing
 /// The generated group types of legacy2.proto against bytes protoc (C++) writes from text format.
 @Suite struct GeneratedGroupTests {
     private func protocEncode(_ text: String) async throws -> [UInt8] {
-        let result = try await ProcessRunner.run(try ProcessRunner.which("protoc"), [
-            "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--encode=legacy.v2.Legacy", "Protos/legacy2.proto",
-        ], stdin: Data(text.utf8))
+        let result = try await ProcessRunner.run(
+            try ProcessRunner.which("protoc"),
+            [
+                "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--encode=legacy.v2.Legacy",
+                "Protos/legacy2.proto",
+            ], stdin: Data(text.utf8))
         try #require(result.status == 0, "protoc: \(result.stderr)")
         return [UInt8](result.stdout)
     }
 
     @Test func groupsDecodeAndReencodeByteExact() async throws {
-        let bytes = try await protocEncode("""
+        let bytes = try await protocEncode(
+            """
             Point { x: -3 Label { text: "t" } } Entry { key: "k" values: 1 values: 2 } Entry { } Pick { n: 9 }
             child { Point { y: 4 } }
             """)

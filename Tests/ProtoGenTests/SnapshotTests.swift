@@ -15,16 +15,22 @@ import Testing
         for output in outputs {
             let path = ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Snapshots/" + output.name + ".snapshot"
             let golden = try String(contentsOfFile: path, encoding: .utf8)
-            #expect(output.content == golden, "\(output.name) differs from its snapshot (scripts/regenerate-snapshots.sh)")
+            #expect(
+                output.content == golden, "\(output.name) differs from its snapshot (scripts/regenerate-snapshots.sh)")
         }
     }
 
     @Test func projectProtos() throws {
-        try check(root: ProcessRunner.packageRoot + "/Protos",
-                  files: ["bench.proto", "grpc/testing/empty.proto", "grpc/testing/messages.proto", "grpc/testing/test.proto"])
+        try check(
+            root: ProcessRunner.packageRoot + "/Protos",
+            files: [
+                "bench.proto", "grpc/testing/empty.proto", "grpc/testing/messages.proto", "grpc/testing/test.proto",
+            ])
     }
 
     @Test func richTestProtos() throws {
-        try check(root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests", files: ["Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto"])
+        try check(
+            root: ProcessRunner.packageRoot + "/Tests/ProtoGenTests",
+            files: ["Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto"])
     }
 }

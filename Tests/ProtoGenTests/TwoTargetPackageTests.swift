@@ -30,13 +30,14 @@ import Testing
 
         let run = try await ProcessRunner.run(work + "/.build/debug/App", [])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(String(decoding: run.stdout, as: UTF8.self) == """
-            equal: true
-            item: 7 1 500000000
-            at: -1 750000000
-            took: 1.5 seconds
-            files: app.proto base/v1/base.proto google/protobuf/timestamp.proto google/protobuf/duration.proto
+        #expect(
+            String(decoding: run.stdout, as: UTF8.self) == """
+                equal: true
+                item: 7 1 500000000
+                at: -1 750000000
+                took: 1.5 seconds
+                files: app.proto base/v1/base.proto google/protobuf/timestamp.proto google/protobuf/duration.proto
 
-            """)
+                """)
     }
 }

@@ -18,13 +18,16 @@ import Testing
     @Test func timestampFromDateMatchesPython() async throws {
         // Instants a Double holds exactly, before and after the epoch.
         let instants: [(String, Double)] = [
-            ("1970-01-01T00:00:00Z", 0), ("1969-12-31T23:59:59.250Z", -0.75), ("2023-11-14T22:13:20.500Z", 1_700_000_000.5),
+            ("1970-01-01T00:00:00Z", 0), ("1969-12-31T23:59:59.250Z", -0.75),
+            ("2023-11-14T22:13:20.500Z", 1_700_000_000.5),
             ("1900-01-01T00:00:00.125Z", -2_208_988_799.875), ("9999-12-31T23:59:59Z", 253_402_300_799),
             ("0001-01-01T00:00:00Z", -62_135_596_800),
         ]
-        let script = "from google.protobuf import timestamp_pb2\n" + instants.map {
-            "t = timestamp_pb2.Timestamp(); t.FromJsonString('\($0.0)'); print(t.seconds, t.nanos)"
-        }.joined(separator: "\n")
+        let script =
+            "from google.protobuf import timestamp_pb2\n"
+            + instants.map {
+                "t = timestamp_pb2.Timestamp(); t.FromJsonString('\($0.0)'); print(t.seconds, t.nanos)"
+            }.joined(separator: "\n")
         let expected = try await python(script)
         try #require(expected.count == instants.count)
         for ((text, seconds), values) in zip(instants, expected) {
@@ -47,13 +50,21 @@ import Testing
         let cases: [(String, Duration)] = [
             ("FromJsonString('1.5s')", .milliseconds(1500)), ("FromJsonString('-1.5s')", .milliseconds(-1500)),
             ("FromNanoseconds(-1)", .nanoseconds(-1)), ("FromJsonString('-0.000000001s')", .nanoseconds(-1)),
-            ("FromJsonString('315576000000.999999999s')", Duration(secondsComponent: 315_576_000_000, attosecondsComponent: 999_999_999_000_000_000)),
-            ("FromJsonString('-315576000000.999999999s')", Duration(secondsComponent: -315_576_000_000, attosecondsComponent: -999_999_999_000_000_000)),
+            (
+                "FromJsonString('315576000000.999999999s')",
+                Duration(secondsComponent: 315_576_000_000, attosecondsComponent: 999_999_999_000_000_000)
+            ),
+            (
+                "FromJsonString('-315576000000.999999999s')",
+                Duration(secondsComponent: -315_576_000_000, attosecondsComponent: -999_999_999_000_000_000)
+            ),
             ("FromJsonString('0s')", .zero),
         ]
-        let script = "from google.protobuf import duration_pb2\n" + cases.map {
-            "d = duration_pb2.Duration(); d.\($0.0); print(d.seconds, d.nanos)"
-        }.joined(separator: "\n")
+        let script =
+            "from google.protobuf import duration_pb2\n"
+            + cases.map {
+                "d = duration_pb2.Duration(); d.\($0.0); print(d.seconds, d.nanos)"
+            }.joined(separator: "\n")
         let expected = try await python(script)
         try #require(expected.count == cases.count)
         for ((call, duration), values) in zip(cases, expected) {
@@ -81,15 +92,29 @@ import Testing
         var mask = Google_Protobuf_FieldMask()
         mask.paths = ["foo_bar", "baz.qux_quux"]
         let value = Google_Protobuf_Value.with {
-            $0.kind = .structValue(.with {
-                $0.fields = ["b": .with { $0.kind = .boolValue(true) }, "a": .with { $0.kind = .listValue(.with {
-                    $0.values = [.with { $0.kind = .stringValue("x") }, .with { $0.kind = .nullValue(.nullValue) }, .with { $0.kind = .numberValue(1.5) }]
-                }) }]
-            })
+            $0.kind = .structValue(
+                .with {
+                    $0.fields = [
+                        "b": .with { $0.kind = .boolValue(true) },
+                        "a": .with {
+                            $0.kind = .listValue(
+                                .with {
+                                    $0.values = [
+                                        .with { $0.kind = .stringValue("x") },
+                                        .with { $0.kind = .nullValue(.nullValue) },
+                                        .with { $0.kind = .numberValue(1.5) },
+                                    ]
+                                })
+                        },
+                    ]
+                })
         }
         var wrapped = Google_Protobuf_Int64Value()
         wrapped.value = -9_007_199_254_740_993
-        let ours = [try ts.jsonString(), try d1.jsonString(), try d2.jsonString(), try mask.jsonString(), try value.jsonString(), try wrapped.jsonString()]
+        let ours = [
+            try ts.jsonString(), try d1.jsonString(), try d2.jsonString(), try mask.jsonString(),
+            try value.jsonString(), try wrapped.jsonString(),
+        ]
         let script = """
             import json
             from google.protobuf import json_format, timestamp_pb2, duration_pb2, field_mask_pb2, struct_pb2, wrappers_pb2

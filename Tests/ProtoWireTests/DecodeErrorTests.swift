@@ -39,14 +39,20 @@ enum BadInputs {
         BadInput("packed fixed32 run ending mid-element", [0xFA, 0x02, 0x03, 1, 2, 3], .truncated, at: 3, field: 47),
         // 41 r_int32 (packed): a run whose second varint does not end inside the run, and a run
         // holding a varint of 11 bytes.
-        BadInput("packed varint run ending mid-varint", [0xCA, 0x02, 0x03, 0x01, 0x96, 0x81, 0x01], .truncated, at: 4, field: 41),
-        BadInput("packed varint of 11 bytes", [0xCA, 0x02, 0x0B] + Array(repeating: 0xFF, count: 10) + [0x01],
-                 .varintTooLong, at: 3, field: 41),
+        BadInput(
+            "packed varint run ending mid-varint", [0xCA, 0x02, 0x03, 0x01, 0x96, 0x81, 0x01], .truncated, at: 4,
+            field: 41),
+        BadInput(
+            "packed varint of 11 bytes", [0xCA, 0x02, 0x0B] + Array(repeating: 0xFF, count: 10) + [0x01],
+            .varintTooLong, at: 3, field: 41),
         BadInput("sub-message ending mid-varint", [0x8A, 0x01, 0x02, 0x08, 0x80], .truncated, at: 4, field: 1),
         BadInput("group never closed", [0x13, 0x08, 0x01], .truncated, at: 3, field: 2),
-        BadInput("varint of 11 bytes", [0x08] + Array(repeating: 0xFF, count: 10) + [0x01], .varintTooLong, at: 1, field: 1),
+        BadInput(
+            "varint of 11 bytes", [0x08] + Array(repeating: 0xFF, count: 10) + [0x01], .varintTooLong, at: 1, field: 1),
         BadInput("length past the end", [0x72, 0x05, 0x61], .lengthPastEnd, at: 1, field: 14),
-        BadInput("sub-message length past its parent's end", [0x8A, 0x01, 0x03, 0x12, 0x05, 0x61], .lengthPastEnd, at: 4, field: 2),
+        BadInput(
+            "sub-message length past its parent's end", [0x8A, 0x01, 0x03, 0x12, 0x05, 0x61], .lengthPastEnd, at: 4,
+            field: 2),
         BadInput("wire type 6", [0x0E, 0x00], .invalidWireType, at: 0, field: 1),
         BadInput("wire type 7", [0x08, 0x01, 0x0F], .invalidWireType, at: 2, field: 1),
         BadInput("field number 0", [0x00, 0x00], .invalidFieldNumber, at: 0, field: nil),
@@ -60,8 +66,9 @@ enum BadInputs {
         BadInput("overlong UTF-8", [0x72, 0x02, 0xC0, 0x80], .invalidUTF8, at: 2, field: 14),
         BadInput("invalid UTF-8 in a map key", [0x82, 0x07, 0x03, 0x0A, 0x01, 0xFF], .invalidUTF8, at: 5, field: 1),
         // The offset is where the too-deep message's bytes start: here the (empty) innermost one, at the end.
-        BadInput("messages nested 101 deep", [0x8A, 0x01] + Tools.varint(chain(100).count) + chain(100),
-                 .nestingTooDeep, at: 2 + Tools.varint(chain(100).count).count + chain(100).count, field: 3),
+        BadInput(
+            "messages nested 101 deep", [0x8A, 0x01] + Tools.varint(chain(100).count) + chain(100),
+            .nestingTooDeep, at: 2 + Tools.varint(chain(100).count).count + chain(100).count, field: 3),
         BadInput("groups nested 101 deep", groups(101), .nestingTooDeep, at: 101, field: 2),
     ]
 }
@@ -102,7 +109,8 @@ enum BadInputs {
         #expect(throws: ProtoDecodeError(.messageTooLarge, offset: 10, fieldNumber: nil)) {
             try TestAll(serializedBytes: bytes, limits: limits)
         }
-        #expect(try TestAll(serializedBytes: bytes, limits: ProtoDecodeLimits(maxMessageSize: 11)).fString == "123456789")
+        #expect(
+            try TestAll(serializedBytes: bytes, limits: ProtoDecodeLimits(maxMessageSize: 11)).fString == "123456789")
     }
 
     @Test func descriptionSaysWhatWhereAndField() {
@@ -114,7 +122,9 @@ enum BadInputs {
     /// Inputs protobuf must accept although they look odd (conformance "must succeed" list).
     @Test func oddButValidInputsDecode() async throws {
         // Over-long varint: 1 padded to 10 bytes; a 10th byte with bits beyond 64 is ignored.
-        #expect(try TestAll(serializedBytes: [0x08, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).fInt32 == 1)
+        #expect(
+            try TestAll(serializedBytes: [0x08, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).fInt32 == 1
+        )
         #expect(try TestAll(serializedBytes: [0x20] + Array(repeating: 0xFF, count: 9) + [0x7F]).fUint64 == .max)
         // int32 from a 64-bit varint keeps the low 32 bits; bool is any non-zero varint.
         #expect(try TestAll(serializedBytes: [0x08, 0x80, 0x80, 0x80, 0x80, 0x20]).fInt32 == 0)  // 2^33
@@ -124,10 +134,12 @@ enum BadInputs {
         #expect(try TestAll(serializedBytes: [0xFA, 0x02, 0x00]).rFixed32 == [])
         #expect(try TestAll(serializedBytes: [0x8A, 0x01, 0x00]).fNested == Wiretest_Nested())
         // The same inputs through python: accepted.
-        let python = try await Tools.pythonCheck("wiretest.TestAll", [
-            [0x08, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00],
-            [0x20] + Array(repeating: 0xFF, count: 9) + [0x7F],
-        ])
+        let python = try await Tools.pythonCheck(
+            "wiretest.TestAll",
+            [
+                [0x08, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00],
+                [0x20] + Array(repeating: 0xFF, count: 9) + [0x7F],
+            ])
         #expect(python == ["ok", "ok"])
     }
 }

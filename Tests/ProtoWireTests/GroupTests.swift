@@ -28,14 +28,16 @@ import Testing
         m.g?.inner?.s = "é"
         m.r = [.init(), .init()]
         m.r[1].y = 5
-        let text = try await Tools.protocDecode("wiretest2.WithGroups", bytes: m.serializedBytes(), file: "groups.proto")
+        let text = try await Tools.protocDecode(
+            "wiretest2.WithGroups", bytes: m.serializedBytes(), file: "groups.proto")
         #expect(text == "G {\n  Inner {\n    s: \"\\303\\251\"\n  }\n}\nR {\n}\nR {\n  y: 5\n}\n")
     }
 
     /// A repeated occurrence of a singular group merges into it, as for a nested message.
     @Test func repeatedSingularGroupMerges() async throws {
         let first = try await Tools.protocEncode("wiretest2.WithGroups", text: "G { x: 3 }", file: "groups.proto")
-        let second = try await Tools.protocEncode("wiretest2.WithGroups", text: "G { Inner { s: \"a\" } }", file: "groups.proto")
+        let second = try await Tools.protocEncode(
+            "wiretest2.WithGroups", text: "G { Inner { s: \"a\" } }", file: "groups.proto")
         let m = try Wiretest2_WithGroups(serializedBytes: first + second)
         #expect(m.g?.x == 3 && m.g?.inner?.s == "a")
     }
@@ -73,13 +75,18 @@ import Testing
     }
 
     static let malformed: [BadInput] = [
-        BadInput("group closed by another field's end tag", [0x08, 0x01, 0x13, 0x18, 0x05, 0x1C], .endGroupMismatch, at: 5, field: 3),
-        BadInput("nested group closed by its parent's end tag", [0x13, 0x23, 0x14, 0x14], .endGroupMismatch, at: 2, field: 2),
+        BadInput(
+            "group closed by another field's end tag", [0x08, 0x01, 0x13, 0x18, 0x05, 0x1C], .endGroupMismatch, at: 5,
+            field: 3),
+        BadInput(
+            "nested group closed by its parent's end tag", [0x13, 0x23, 0x14, 0x14], .endGroupMismatch, at: 2, field: 2),
         BadInput("group never closed", [0x13, 0x18, 0x05], .truncated, at: 3, field: 2),
         BadInput("repeated group never closed", [0x33, 0x39, 1, 2, 3, 4, 5, 6, 7, 8], .truncated, at: 10, field: 6),
         BadInput("group ends inside a field of it", [0x13, 0x39, 1, 2, 0x14], .truncated, at: 2, field: 7),
         // G.plain (9) is a length-delimited message: the group's END_GROUP tag inside it does not end G.
-        BadInput("group's end tag inside a message the group holds", [0x13, 0x4A, 0x01, 0x14, 0x14], .endGroupMismatch, at: 3, field: 2),
+        BadInput(
+            "group's end tag inside a message the group holds", [0x13, 0x4A, 0x01, 0x14, 0x14], .endGroupMismatch,
+            at: 3, field: 2),
     ]
 
     @Test(arguments: malformed)
@@ -88,7 +95,8 @@ import Testing
     }
 
     @Test func pythonRejectsEveryMalformedGroup() async throws {
-        let verdicts = try await Tools.pythonCheck("wiretest2.WithGroups", Self.malformed.map(\.bytes), file: "groups.proto")
+        let verdicts = try await Tools.pythonCheck(
+            "wiretest2.WithGroups", Self.malformed.map(\.bytes), file: "groups.proto")
         try #require(verdicts.count == Self.malformed.count)
         for (input, verdict) in zip(Self.malformed, verdicts) {
             #expect(verdict.hasPrefix("error"), "python accepted: \(input.name)")
@@ -98,7 +106,8 @@ import Testing
     /// Groups count against `maxDepth` like nested messages: G (depth 1) holding Inner (depth 2).
     @Test func groupsCountAgainstTheDepthLimit() throws {
         let bytes: [UInt8] = [0x13, 0x23, 0x2A, 0x01, 0x61, 0x24, 0x14]
-        #expect(try Wiretest2_WithGroups(serializedBytes: bytes, limits: ProtoDecodeLimits(maxDepth: 2)).g?.inner?.s == "a")
+        #expect(
+            try Wiretest2_WithGroups(serializedBytes: bytes, limits: ProtoDecodeLimits(maxDepth: 2)).g?.inner?.s == "a")
         #expect(throws: ProtoDecodeError(.nestingTooDeep, offset: 2, fieldNumber: 4)) {
             try Wiretest2_WithGroups(serializedBytes: bytes, limits: ProtoDecodeLimits(maxDepth: 1))
         }

@@ -246,18 +246,19 @@ import Testing
 
     @Test func serializesPrettyPrinted() {
         let value: JSONValue = ["a": [1, 2], "b": ["c": "d"], "e": []]
-        #expect(value.serialized(prettyPrinted: true) == """
-            {
-              "a": [
-                1,
-                2
-              ],
-              "b": {
-                "c": "d"
-              },
-              "e": []
-            }
-            """)
+        #expect(
+            value.serialized(prettyPrinted: true) == """
+                {
+                  "a": [
+                    1,
+                    2
+                  ],
+                  "b": {
+                    "c": "d"
+                  },
+                  "e": []
+                }
+                """)
     }
 
     @Test func escapesQuotesBackslashesAndControlCharacters() {
@@ -266,7 +267,8 @@ import Testing
     }
 
     @Test func roundTripsThroughText() throws {
-        let text = #"{"name":[{"service":"pkg.Svc","method":"Do"}],"timeout":"1.5s","n":-0.0e10,"big":123456789012345678901234567890,"s":"\u0001\"é"}"#
+        let text =
+            #"{"name":[{"service":"pkg.Svc","method":"Do"}],"timeout":"1.5s","n":-0.0e10,"big":123456789012345678901234567890,"s":"\u0001\"é"}"#
         let value = try JSONValue(parsing: text)
         #expect(value.serialized() == text)
         #expect(try JSONValue(parsing: value.serialized()) == value)

@@ -20,10 +20,16 @@ import Testing
         let cpp = try await Tools.protocCanonical(ours)
         try #require(python.count == messages.count && cpp.count == messages.count)
         for (i, m) in messages.enumerated() {
-            #expect(try TestAll(serializedBytes: python[i]) == m, "seed \(seed) message \(i): python parsed another message")
+            #expect(
+                try TestAll(serializedBytes: python[i]) == m, "seed \(seed) message \(i): python parsed another message"
+            )
             if cpp[i] != ours[i] {
-                let at = (0..<min(cpp[i].count, ours[i].count)).first { cpp[i][$0] != ours[i][$0] } ?? min(cpp[i].count, ours[i].count)
-                Issue.record("seed \(seed) message \(i): protoc re-encodes differently from byte \(at): protoc \(cpp[i][at...].prefix(24)) ours \(ours[i][at...].prefix(24))")
+                let at =
+                    (0..<min(cpp[i].count, ours[i].count)).first { cpp[i][$0] != ours[i][$0] }
+                    ?? min(cpp[i].count, ours[i].count)
+                Issue.record(
+                    "seed \(seed) message \(i): protoc re-encodes differently from byte \(at): protoc \(cpp[i][at...].prefix(24)) ours \(ours[i][at...].prefix(24))"
+                )
             }
         }
     }

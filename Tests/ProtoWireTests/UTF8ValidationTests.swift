@@ -7,8 +7,10 @@ import Testing
     @Test func agreesWithStandardLibraryOnRandomBytes() throws {
         var g = SplitMix64(seed: 0x0717_F8)
         // Bytes biased toward the interesting ranges: ASCII, continuation bytes, lead bytes, edges.
-        let alphabet: [UInt8] = [0x41, 0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEE, 0xEF,
-                                 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90]
+        let alphabet: [UInt8] = [
+            0x41, 0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEE, 0xEF,
+            0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0, 0x8F, 0x90,
+        ]
         var accepted = 0
         for _ in 0..<20_000 {
             let n = Int.random(in: 0...12, using: &g)
@@ -31,8 +33,10 @@ import Testing
     }
 
     @Test func longASCIIAndMixedStrings() throws {
-        for s in [String(repeating: "abcdefgh", count: 100), String(repeating: "aé中🎉", count: 50) + "x",
-                  "1234567é", "12345678é", "\u{10FFFF}", "\u{FFFD}"] {
+        for s in [
+            String(repeating: "abcdefgh", count: 100), String(repeating: "aé中🎉", count: 50) + "x",
+            "1234567é", "12345678é", "\u{10FFFF}", "\u{FFFD}",
+        ] {
             var m = TestAll()
             m.fString = s
             #expect(try TestAll(serializedBytes: m.serializedBytes()).fString == s)

@@ -79,7 +79,8 @@ import Testing
 
     /// A known field number with an unexpected wire type is kept as an unknown field, as python does.
     @Test func knownFieldWithWrongWireTypeIsKeptAsUnknown() async throws {
-        let bytes: [UInt8] = [0x0A, 0x01, 0x41, 0x15, 0x01, 0x02, 0x03, 0x04, 0x10, 0x07]  // f_int32 as LEN, f_int64 as I32, then f_int64 = 7
+        // f_int32 as LEN, f_int64 as I32, then f_int64 = 7.
+        let bytes: [UInt8] = [0x0A, 0x01, 0x41, 0x15, 0x01, 0x02, 0x03, 0x04, 0x10, 0x07]
         let m = try TestAll(serializedBytes: bytes)
         #expect(m.fInt32 == 0 && m.fInt64 == 7)
         #expect(m.unknownFields.bytes == [0x0A, 0x01, 0x41, 0x15, 0x01, 0x02, 0x03, 0x04])
@@ -120,14 +121,18 @@ import Testing
         expected.rBool = [true, false, true]; expected.uBool = [true, false, true]
         expected.rColor = GoldenCases.colors; expected.uColor = GoldenCases.colors
         func list<V>(_ name: String, _ values: [V], _ text: (V) -> String) -> String {
-            ["r_", "u_"].map { p in values.map { "\(p)\(name): \(text($0))" }.joined(separator: " ") }.joined(separator: " ")
+            ["r_", "u_"].map { p in values.map { "\(p)\(name): \(text($0))" }.joined(separator: " ") }.joined(
+                separator: " ")
         }
         let text = [
             list("int32", GoldenCases.int32s, GoldenCases.desc), list("int64", GoldenCases.int64s, GoldenCases.desc),
-            list("uint32", GoldenCases.uint32s, GoldenCases.desc), list("uint64", GoldenCases.uint64s, GoldenCases.desc),
+            list("uint32", GoldenCases.uint32s, GoldenCases.desc),
+            list("uint64", GoldenCases.uint64s, GoldenCases.desc),
             list("sint32", GoldenCases.int32s, GoldenCases.desc), list("sint64", GoldenCases.int64s, GoldenCases.desc),
-            list("fixed32", GoldenCases.uint32s, GoldenCases.desc), list("fixed64", GoldenCases.uint64s, GoldenCases.desc),
-            list("sfixed32", GoldenCases.int32s, GoldenCases.desc), list("sfixed64", GoldenCases.int64s, GoldenCases.desc),
+            list("fixed32", GoldenCases.uint32s, GoldenCases.desc),
+            list("fixed64", GoldenCases.uint64s, GoldenCases.desc),
+            list("sfixed32", GoldenCases.int32s, GoldenCases.desc),
+            list("sfixed64", GoldenCases.int64s, GoldenCases.desc),
             list("float", floats, TextFormat.float), list("double", doubles, TextFormat.float),
             list("bool", [true, false, true], GoldenCases.desc), list("color", GoldenCases.colors, TextFormat.color),
         ].joined(separator: "\n")
@@ -171,7 +176,9 @@ import Testing
         // (Not compared with protoc: its text round trip keeps duplicate map keys of a concatenation.)
         try #require(python.count == inputs.count)
         for i in inputs.indices {
-            #expect(try TestAll(serializedBytes: python[i]) == TestAll(serializedBytes: ours[i]), "input \(i): python merged differently")
+            #expect(
+                try TestAll(serializedBytes: python[i]) == TestAll(serializedBytes: ours[i]),
+                "input \(i): python merged differently")
 
         }
     }

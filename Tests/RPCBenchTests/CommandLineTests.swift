@@ -19,7 +19,9 @@ import Testing
     }
 
     @Test func openLoopDownloadIsRefused() async throws {
-        let outcome = try await RPCBenchProcess.run(["compare", "tcp", "--scenarios", "download-1x1-64KiB", "--rate", "100"])
+        let outcome = try await RPCBenchProcess.run([
+            "compare", "tcp", "--scenarios", "download-1x1-64KiB", "--rate", "100",
+        ])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("--rate applies to unary and pingpong"))
     }
@@ -29,14 +31,17 @@ import Testing
         defer { first.signal(SIGKILL) }
         let line = try await first.firstLine() ?? ""
         let port = try #require(ChildOutput.listeningPort(in: line), "no listening line in '\(line)'")
-        let second = try await RPCBenchProcess.run(["serve", "--proto", "tcp", "--port", String(port)], timeout: .seconds(10))
+        let second = try await RPCBenchProcess.run(
+            ["serve", "--proto", "tcp", "--port", String(port)], timeout: .seconds(10))
         #expect(second.status == 1)
         #expect(second.stderr.hasPrefix("rpcbench: port \(port) on 127.0.0.1 is in use"))
         #expect(second.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func nothingListening() async throws {
-        let outcome = try await RPCBenchProcess.run(["load", "--proto", "tcp", "--target", "127.0.0.1:1", "--scenario", "unary-1x1-16B"])
+        let outcome = try await RPCBenchProcess.run([
+            "load", "--proto", "tcp", "--target", "127.0.0.1:1", "--scenario", "unary-1x1-16B",
+        ])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("rpcbench: nothing listens on 127.0.0.1:1"))
     }
@@ -45,12 +50,16 @@ import Testing
         // `nc -l` would do; our own tcp server does not answer a download request with a wrong size field,
         // so use a listener that accepts and never writes: a serve child of another protocol's port is not
         // needed — python's socket module is an independent one.
-        let script = "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen();s.settimeout(30);print(s.getsockname()[1],flush=True)\nc,_=s.accept();time.sleep(30)"
+        let script =
+            "import socket,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen();s.settimeout(30);print(s.getsockname()[1],flush=True)\nc,_=s.accept();time.sleep(30)"
         let python = try ChildProcess(executable: try await PythonProcess.interpreter(), arguments: ["-c", script])
         defer { python.signal(SIGKILL) }
         let port = try #require(Int(try await python.firstLine() ?? ""))
         let outcome = try await RPCBenchProcess.run(
-            ["load", "--proto", "tcp", "--target", "127.0.0.1:\(port)", "--scenario", "unary-1x1-16B", "--reply-timeout", "1"],
+            [
+                "load", "--proto", "tcp", "--target", "127.0.0.1:\(port)", "--scenario", "unary-1x1-16B",
+                "--reply-timeout", "1",
+            ],
             timeout: .seconds(20))
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("no reply from the tcp server at 127.0.0.1:\(port) within 1.0 s"))
@@ -63,14 +72,18 @@ import Testing
         let json = dir.appendingPathComponent("r.json").path, csv = dir.appendingPathComponent("r.csv").path
         let chart = dir.appendingPathComponent("r.svg").path
         let outcome = try await RPCBenchProcess.run(
-            ["compare", "tcp", "--scenarios", "unary-1x1-16B,download-1x1-64KiB", "--duration", "0.3", "--warmup", "0.1",
-             "--json", json, "--csv", csv, "--chart", chart])
+            [
+                "compare", "tcp", "--scenarios", "unary-1x1-16B,download-1x1-64KiB", "--duration", "0.3", "--warmup",
+                "0.1",
+                "--json", json, "--csv", csv, "--chart", chart,
+            ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // Piped stdout: the table and nothing else (no progress line, no escape codes).
         #expect(!outcome.stdout.contains("\u{1B}"))
         #expect(outcome.stdout.contains("tcp       unary-1x1-16B"))
         #expect(outcome.stderr.contains("build"))
-        let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         let results = try #require(object?["results"] as? [[String: Any]])
         #expect(results.count == 2)
         #expect((results[0]["server_rss_mib"] as? Double ?? 0) > 0)
@@ -88,14 +101,20 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("r.json").path
         let outcome = try await RPCBenchProcess.run(
-            ["compare", "tcp", "h2", "--tls", "--scenarios", "unary-1x1-16B", "--duration", "0.3", "--warmup", "0.1", "--json", json])
+            [
+                "compare", "tcp", "h2", "--tls", "--scenarios", "unary-1x1-16B", "--duration", "0.3", "--warmup", "0.1",
+                "--json", json,
+            ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        for row in ["tcp       unary-1x1-16B", "h2        unary-1x1-16B", "tcp+tls   unary-1x1-16B", "h2+tls    unary-1x1-16B"] {
+        for row in [
+            "tcp       unary-1x1-16B", "h2        unary-1x1-16B", "tcp+tls   unary-1x1-16B", "h2+tls    unary-1x1-16B",
+        ] {
             #expect(outcome.stdout.contains(row), "no row '\(row)' in\n\(outcome.stdout)")
         }
         #expect(outcome.stdout.contains("over TLS relative to the same protocol in plaintext"))
         #expect(outcome.stdout.contains("connections/s"))
-        let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         let rates = try #require(object?["connections_per_s"] as? [String: Any])
         for name in ["tcp", "h2", "tcp+tls", "h2+tls"] {
             #expect((rates[name] as? Double ?? 0) > 0, "no connection rate for \(name)")
@@ -145,7 +164,8 @@ import Testing
         }
         #expect(ChildRegistry.shared.count == before)
         let leftovers = RPCBenchProcess.children(of: getpid()).filter {
-            RPCBenchProcess.isAlive($0) && ((try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) ?? "").contains(script)
+            RPCBenchProcess.isAlive($0)
+                && ((try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) ?? "").contains(script)
         }
         #expect(leftovers.isEmpty)
     }

@@ -11,7 +11,10 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rpcbench-profile-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let outcome = try await RPCBenchProcess.run(
-            ["compare", "tcp", "grpc", "--scenarios", "unary-1x1-16B", "--duration", "0.5", "--warmup", "0.1", "--profile", dir.path])
+            [
+                "compare", "tcp", "grpc", "--scenarios", "unary-1x1-16B", "--duration", "0.5", "--warmup", "0.1",
+                "--profile", dir.path,
+            ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         for name in ["tcp-unary-1x1-16B", "grpc-unary-1x1-16B"] {
             let profile = try Data(contentsOf: dir.appendingPathComponent("\(name).pb.gz"))

@@ -10,11 +10,15 @@ import Testing
 @Suite(.serialized) struct GRPCProtocolTests {
     func measure(_ id: String, port: Int) async throws -> BenchResult {
         let runner = ScenarioRunner(client: GRPCBenchClient(), target: Target(host: "127.0.0.1", port: port))
-        let plan = LoadPlan(scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, downloadCount: 16, replyTimeout: 5)
+        let plan = LoadPlan(
+            scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, downloadCount: 16, replyTimeout: 5)
         return try await runner.run(plan)
     }
 
-    @Test(arguments: ["unary-1x1-16B", "unary-2x16-4KiB", "unary-1x4-0B", "pingpong-1x2-100B", "unary-1x1-100KiB", "download-1x1-64KiB"])
+    @Test(arguments: [
+        "unary-1x1-16B", "unary-2x16-4KiB", "unary-1x4-0B", "pingpong-1x2-100B", "unary-1x1-100KiB",
+        "download-1x1-64KiB",
+    ])
     func ourClientAgainstOurServer(id: String) async throws {
         let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
         defer { Task { await server.stop() } }
@@ -37,11 +41,14 @@ import Testing
 
     /// Server and client loops that busy-poll (`--busy-poll-us`) serve every call kind the same.
     @Test func busyPollingServerAndClient() async throws {
-        let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1, busyPoll: .microseconds(50))
+        let server = try await GRPCBenchServer.start(
+            host: "127.0.0.1", port: 0, threads: 1, busyPoll: .microseconds(50))
         defer { Task { await server.stop() } }
-        let runner = ScenarioRunner(client: GRPCBenchClient(busyPoll: .microseconds(50)), target: Target(host: "127.0.0.1", port: server.port))
+        let runner = ScenarioRunner(
+            client: GRPCBenchClient(busyPoll: .microseconds(50)), target: Target(host: "127.0.0.1", port: server.port))
         for id in ["unary-1x1-16B", "unary-1x8-16B", "pingpong-1x1-100B", "download-1x1-4KiB"] {
-            let plan = LoadPlan(scenario: try Scenario.parse(id), duration: 0.2, warmup: 0.05, downloadCount: 16, replyTimeout: 5)
+            let plan = LoadPlan(
+                scenario: try Scenario.parse(id), duration: 0.2, warmup: 0.05, downloadCount: 16, replyTimeout: 5)
             #expect(try await runner.run(plan).calls > 0, "\(id)")
         }
     }
@@ -77,7 +84,8 @@ import Testing
 /// test fails rather than skips).
 enum PythonProcess {
     static var scripts: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("scripts/rpcbench")
     }
 
@@ -90,7 +98,8 @@ enum PythonProcess {
 
     static func start(script: String) async throws -> (process: ChildProcess, port: Int) {
         let process = try ChildProcess(
-            executable: try await interpreter(), arguments: [scripts.appendingPathComponent(script).path], mergeOutput: true)
+            executable: try await interpreter(), arguments: [scripts.appendingPathComponent(script).path],
+            mergeOutput: true)
         let line = try await process.firstLine() ?? ""
         guard let port = ChildOutput.listeningPort(in: line) else {
             process.signal(SIGKILL)
@@ -101,7 +110,8 @@ enum PythonProcess {
 
     static func run(script: String, arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = try ChildProcess(
-            executable: try await interpreter(), arguments: [scripts.appendingPathComponent(script).path] + arguments, mergeOutput: true)
+            executable: try await interpreter(), arguments: [scripts.appendingPathComponent(script).path] + arguments,
+            mergeOutput: true)
         let outcome = try await process.finished()
         return (outcome.status, outcome.stdout)
     }

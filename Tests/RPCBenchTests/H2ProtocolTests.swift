@@ -11,17 +11,24 @@ import Testing
         let port = server?.port ?? own.port
         let client = try H2BenchClient(threads: 1)
         let runner = ScenarioRunner(client: client, target: Target(host: "127.0.0.1", port: port))
-        let plan = LoadPlan(scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, downloadCount: 16, replyTimeout: 3)
+        let plan = LoadPlan(
+            scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, downloadCount: 16, replyTimeout: 3)
         defer { Task { await own.stop() } }
         return try await runner.run(plan)
     }
 
-    @Test(arguments: ["unary-1x1-16B", "unary-2x16-4KiB", "unary-1x4-0B", "pingpong-1x2-100B", "unary-1x1-48KiB", "pingpong-1x1-40KiB"])
+    @Test(arguments: [
+        "unary-1x1-16B", "unary-2x16-4KiB", "unary-1x4-0B", "pingpong-1x2-100B", "unary-1x1-48KiB",
+        "pingpong-1x1-40KiB",
+    ])
     func echoesAreVerifiedByteForByte(id: String) async throws {
         let result = try await measure(id)
         #expect(result.calls > 0)
         #expect(result.p50 != nil)
-        #expect(abs(result.megabytesPerSecond * 1e6 * result.seconds - Double(result.calls * (try Scenario.parse(id)).payloadSize)) < 1)
+        #expect(
+            abs(
+                result.megabytesPerSecond * 1e6 * result.seconds
+                    - Double(result.calls * (try Scenario.parse(id)).payloadSize)) < 1)
     }
 
     @Test func downloadsCountMessagesOfTheAskedSize() async throws {

@@ -28,7 +28,8 @@ import Testing
 
     @Test func procStatWithAWickedCommandName() {
         // Field 2 may hold spaces and parentheses; utime (14) = 250, stime (15) = 50 ticks.
-        let line = "1234 (a) b (c) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0 1000 12345 300 18446744073709551615"
+        let line =
+            "1234 (a) b (c) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3 0 1000 12345 300 18446744073709551615"
         let cpu = CPUTime.parseProcStat(line, ticksPerSecond: 100)
         #expect(cpu == CPUTime(userMicroseconds: 2_500_000, systemMicroseconds: 500_000))
         #expect(CPUTime.parseProcStat("garbage", ticksPerSecond: 100) == nil)
@@ -40,7 +41,7 @@ import Testing
         var x: UInt64 = 1
         let target = CPUTime.ofSelf().totalMicroseconds + 300_000
         while CPUTime.ofSelf().totalMicroseconds < target {
-            for _ in 0..<10_000 { x = x &* 6364136223846793005 &+ 1 }
+            for _ in 0..<10_000 { x = x &* 6_364_136_223_846_793_005 &+ 1 }
         }
         #expect(x != 0)
         let proc = CPUTime.ofProcess(getpid())!

@@ -1,24 +1,29 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 @testable import RPCBenchCore
 @testable import RPCBenchServer
 
 @Suite struct ReportTests {
-    static let machine = MachineInfo(hostname: "h", cpuModel: "CPU <x> & y", cpus: 2, kernel: "6.1", build: "release",
-                                     date: "2026-11-29T00:00:00Z")
+    static let machine = MachineInfo(
+        hostname: "h", cpuModel: "CPU <x> & y", cpus: 2, kernel: "6.1", build: "release",
+        date: "2026-11-29T00:00:00Z")
 
     func report() -> BenchReport {
         let unary = Scenario.standard[0], download = Scenario.standard[4]
         let rows = [
-            BenchResult(protocolName: "tcp", scenario: unary, calls: 20000, callsPerSecond: 20000, megabytesPerSecond: 0.32,
-                        p50: 50, p90: 55, p99: 70, p999: 120, serverCPUPerCall: 10, clientCPUPerCall: 12, serverRSS: 4),
-            BenchResult(protocolName: "grpc", scenario: unary, calls: 16000, callsPerSecond: 16000, megabytesPerSecond: 0.256,
-                        p50: 60, p90: 66, p99: 90, p999: 150, serverCPUPerCall: 20, clientCPUPerCall: 25, serverRSS: 8),
-            BenchResult(protocolName: "grpc", scenario: download, calls: 50000, callsPerSecond: 50000, megabytesPerSecond: 3276.8,
-                        p50: 15, p90: 20, p99: 40, p999: 90, serverCPUPerCall: nil, clientCPUPerCall: 3, serverRSS: nil),
+            BenchResult(
+                protocolName: "tcp", scenario: unary, calls: 20000, callsPerSecond: 20000, megabytesPerSecond: 0.32,
+                p50: 50, p90: 55, p99: 70, p999: 120, serverCPUPerCall: 10, clientCPUPerCall: 12, serverRSS: 4),
+            BenchResult(
+                protocolName: "grpc", scenario: unary, calls: 16000, callsPerSecond: 16000, megabytesPerSecond: 0.256,
+                p50: 60, p90: 66, p99: 90, p999: 150, serverCPUPerCall: 20, clientCPUPerCall: 25, serverRSS: 8),
+            BenchResult(
+                protocolName: "grpc", scenario: download, calls: 50000, callsPerSecond: 50000,
+                megabytesPerSecond: 3276.8,
+                p50: 15, p90: 20, p99: 40, p999: 90, serverCPUPerCall: nil, clientCPUPerCall: 3, serverRSS: nil),
         ]
         return BenchReport(results: rows, machine: ReportTests.machine, duration: 1, warmup: 0.5)
     }
@@ -29,7 +34,9 @@ import Testing
         #expect(object["build"] as? String == "release")
         let results = try #require(object["results"] as? [[String: Any]])
         #expect(results.count == 3)
-        let required = ["calls_per_s", "mb_per_s", "p50_us", "p90_us", "p99_us", "p999_us", "cpu_us_per_call", "server_rss_mib"]
+        let required = [
+            "calls_per_s", "mb_per_s", "p50_us", "p90_us", "p99_us", "p999_us", "cpu_us_per_call", "server_rss_mib",
+        ]
         for row in results {
             #expect(row["protocol"] is String && row["scenario"] is String)
             for key in required {
@@ -94,8 +101,10 @@ import Testing
 final class ElementCounter: NSObject, XMLParserDelegate {
     var counts: [String: Int] = [:]
     var root: String?
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if root == nil { root = name }
         counts[name, default: 0] += 1
     }

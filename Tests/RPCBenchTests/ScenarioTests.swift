@@ -4,10 +4,11 @@ import Testing
 
 @Suite struct ScenarioTests {
     @Test func standardIdsAreThoseOfScenariosMD() {
-        #expect(Scenario.standard.map(\.id) == [
-            "unary-1x1-16B", "unary-1x64-16B", "unary-1x64-4KiB", "pingpong-1x1-16B", "download-1x1-64KiB",
-            "unary-1x1-1MiB",
-        ])
+        #expect(
+            Scenario.standard.map(\.id) == [
+                "unary-1x1-16B", "unary-1x64-16B", "unary-1x64-4KiB", "pingpong-1x1-16B", "download-1x1-64KiB",
+                "unary-1x1-1MiB",
+            ])
     }
 
     @Test func parsesEveryPart() throws {

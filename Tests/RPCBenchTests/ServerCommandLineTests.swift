@@ -3,7 +3,9 @@ import Testing
 
 @Suite struct ServerCommandLineTests {
     @Test func parsesWhatComparePasses() throws {
-        let line = try ServerCommandLine.parse(["serve", "--proto", "h2", "--host", "::1", "--port", "0", "--threads", "2", "--exit-with-parent"])
+        let line = try ServerCommandLine.parse([
+            "serve", "--proto", "h2", "--host", "::1", "--port", "0", "--threads", "2", "--exit-with-parent",
+        ])
         #expect(line == ServerCommandLine(kind: .h2, host: "::1", port: 0, threads: 2, exitWithParent: true))
         #expect(try ServerCommandLine.parse(["--proto", "grpc"]) == ServerCommandLine(kind: .grpc))
         #expect(

@@ -10,7 +10,8 @@ import Testing
         let server = try TCPBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
         let client = try TCPBenchClient(threads: 1)
         let runner = ScenarioRunner(client: client, target: Target(host: "127.0.0.1", port: server.port))
-        let plan = LoadPlan(scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, rate: rate, downloadCount: 16)
+        let plan = LoadPlan(
+            scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, rate: rate, downloadCount: 16)
         defer { Task { await server.stop() } }
         return try await runner.run(plan)
     }
@@ -19,7 +20,9 @@ import Testing
     func echoesAreVerifiedByteForByte(id: String) async throws {
         let result = try await measure(id)
         #expect(result.calls > 0)
-        #expect(result.megabytesPerSecond * 1e6 * result.seconds >= Double(result.calls * (try Scenario.parse(id)).payloadSize) * 0.99)
+        #expect(
+            result.megabytesPerSecond * 1e6 * result.seconds >= Double(
+                result.calls * (try Scenario.parse(id)).payloadSize) * 0.99)
         #expect(result.p50 != nil)
     }
 
@@ -81,10 +84,13 @@ import Testing
                 if case .header(let n) = event { splitter.expectPayload(Int(n)) }
             }
         }
-        #expect(events == [
-            .header(3), .payload(offset: 0, count: 1, frameDone: false), .payload(offset: 0, count: 1, frameDone: false),
-            .payload(offset: 0, count: 1, frameDone: true), .header(0), .header(1), .payload(offset: 0, count: 1, frameDone: true),
-        ])
+        #expect(
+            events == [
+                .header(3), .payload(offset: 0, count: 1, frameDone: false),
+                .payload(offset: 0, count: 1, frameDone: false),
+                .payload(offset: 0, count: 1, frameDone: true), .header(0), .header(1),
+                .payload(offset: 0, count: 1, frameDone: true),
+            ])
     }
 
     @Test func downloadRequestRoundTrips() {

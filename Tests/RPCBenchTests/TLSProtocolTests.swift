@@ -13,14 +13,16 @@ import Testing
         _ kind: BenchProtocolKind, _ id: String, certificates: BenchCertificates,
         trust: TLSClientConfiguration.TrustRoots? = nil
     ) async throws -> BenchResult {
-        let server = try await BenchServers.start(kind, host: "127.0.0.1", port: 0, threads: 1, tls: certificates.server)
+        let server = try await BenchServers.start(
+            kind, host: "127.0.0.1", port: 0, threads: 1, tls: certificates.server)
         let settings = ProtocolSettings(
             threads: 1, tls: TLSClientConfiguration(trustRoots: trust ?? .pem(.file(certificates.caCertificate))))
         let client = try ProtocolRegistry.client(kind, settings: settings)
         let runner = ScenarioRunner(client: client, target: Target(host: "127.0.0.1", port: server.port))
         // A long warm-up: the grpc channel connects (and shakes hands) on its first call, which a busy
         // machine running the other suites in parallel may delay by a few hundred ms.
-        let plan = LoadPlan(scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.5, downloadCount: 16, replyTimeout: 5)
+        let plan = LoadPlan(
+            scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.5, downloadCount: 16, replyTimeout: 5)
         do {
             let result = try await runner.run(plan, protocolName: kind.rawValue + BenchReport.tlsSuffix)
             await server.stop()
@@ -31,7 +33,9 @@ import Testing
         }
     }
 
-    @Test(arguments: BenchProtocolKind.allCases, ["unary-1x1-16B", "unary-1x8-4KiB", "pingpong-1x1-100B", "download-1x1-64KiB"])
+    @Test(
+        arguments: BenchProtocolKind.allCases,
+        ["unary-1x1-16B", "unary-1x8-4KiB", "pingpong-1x1-100B", "download-1x1-64KiB"])
     func echoesAndDownloadsCrossTLSIntact(kind: BenchProtocolKind, id: String) async throws {
         let certificates = try await BenchCertificates.make()
         defer { certificates.remove() }
@@ -52,16 +56,20 @@ import Testing
         await #expect {
             _ = try await measure(kind, "unary-1x1-16B", certificates: certificates, trust: .system)
         } throws: { error in
-            "\(error)".contains("certificate verify failed") || "\(error)".contains("unable to get local issuer certificate")
+            "\(error)".contains("certificate verify failed")
+                || "\(error)".contains("unable to get local issuer certificate")
         }
     }
 
     @Test func newConnectionsPerSecondCountsHandshakesThatCompleted() async throws {
         let certificates = try await BenchCertificates.make()
         defer { certificates.remove() }
-        let server = try await BenchServers.start(.tcp, host: "127.0.0.1", port: 0, threads: 1, tls: certificates.server)
+        let server = try await BenchServers.start(
+            .tcp, host: "127.0.0.1", port: 0, threads: 1, tls: certificates.server)
         let client = try ProtocolRegistry.client(
-            .tcp, settings: ProtocolSettings(threads: 1, tls: TLSClientConfiguration(trustRoots: .pem(.file(certificates.caCertificate)))))
+            .tcp,
+            settings: ProtocolSettings(
+                threads: 1, tls: TLSClientConfiguration(trustRoots: .pem(.file(certificates.caCertificate)))))
         let rate = try await ConnectionRate.measure(
             client: client, target: Target(host: "127.0.0.1", port: server.port), protocolName: "tcp+tls", seconds: 0.2)
         await server.stop()
@@ -76,7 +84,9 @@ import Testing
         _ = try TLSServerContext(certificates.server.serverConfiguration)
         let openssl = try ChildProcess(
             executable: "/usr/bin/env",
-            arguments: ["openssl", "x509", "-in", certificates.server.certificateChain, "-noout", "-ext", "subjectAltName"])
+            arguments: [
+                "openssl", "x509", "-in", certificates.server.certificateChain, "-noout", "-ext", "subjectAltName",
+            ])
         let outcome = try await openssl.finished()
         #expect(outcome.status == 0)
         let text = outcome.stdout

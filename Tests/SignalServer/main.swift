@@ -10,7 +10,10 @@ struct ChatService: RPCService {
     var methods: [RPCMethod] {
         [
             .bidiStreaming(path: "/signals.Echo/Chat", service: self) {
-                (_: ChatService, requests: RequestStream<HealthCheckRequest>, out: ResponseWriter<HealthCheckRequest>, _: ServerContext) in
+                (
+                    _: ChatService, requests: RequestStream<HealthCheckRequest>,
+                    out: ResponseWriter<HealthCheckRequest>, _: ServerContext
+                ) in
                 for try await request in requests { try await out.send(request) }
             }
         ]

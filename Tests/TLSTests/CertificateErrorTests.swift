@@ -73,7 +73,9 @@ import Testing
 
     @Test func missingCertificateFileNamesThePath() throws {
         let missing = pki.path("does-not-exist.pem")
-        let error = #expect(throws: TLSError.self) { try TLSServerContext(pki.serverConfiguration(certificate: "does-not-exist.pem")) }
+        let error = #expect(throws: TLSError.self) {
+            try TLSServerContext(pki.serverConfiguration(certificate: "does-not-exist.pem"))
+        }
         #expect(error?.kind == .configuration)
         #expect(error?.message == "cannot read certificate chain \(missing): No such file or directory")
     }
@@ -92,7 +94,8 @@ import Testing
     }
 
     @Test func pemBytesWithoutACertificateAreRefused() throws {
-        let configuration = TLSServerConfiguration(certificateChain: .string("not a certificate"), privateKey: pki.pem("server.key"))
+        let configuration = TLSServerConfiguration(
+            certificateChain: .string("not a certificate"), privateKey: pki.pem("server.key"))
         let error = #expect(throws: TLSError.self) { try TLSServerContext(configuration) }
         #expect(error?.message == "certificate chain PEM bytes (17 B) holds no PEM certificate")
     }

@@ -32,7 +32,10 @@ import Testing
         #expect(pump.server.protocolVersion == version)
         #expect(pump.server.requestedServerName == "localhost")
         #expect(pump.client.peerCertificate?.subject == "CN=localhost")
-        #expect(pump.client.peerCertificate?.alternativeNames == [.dns("localhost"), .dns("server.test"), .ipAddress("127.0.0.1")])
+        #expect(
+            pump.client.peerCertificate?.alternativeNames == [
+                .dns("localhost"), .dns("server.test"), .ipAddress("127.0.0.1"),
+            ])
         #expect(pump.server.peerCertificate == nil)
         #expect(pump.client.cipherSuite?.isEmpty == false)
     }
@@ -65,7 +68,9 @@ import Testing
         }
         #expect(pump.client.stagedPlaintextBytes == 1000)
         var ciphertext = 0
-        try pump.client.flushOutput { ciphertext += $0.count; pump.server.receive($0) }
+        try pump.client.flushOutput {
+            ciphertext += $0.count; pump.server.receive($0)
+        }
         pump.clientFlushes += 1
         #expect(pump.clientFlushes == before + 1)
         // One TLS record: 5 B header + 1000 B + at most 17 B (1.3 content type + 16 B tag).

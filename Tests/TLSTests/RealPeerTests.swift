@@ -13,10 +13,11 @@ import Testing
 
     /// Starts `openssl s_server` on an ephemeral loopback port; its "ACCEPT host:port" line is the readiness signal.
     func startServer(_ extra: [String]) async throws -> (OpenSSLPeer, Int) {
-        let server = try OpenSSLPeer([
-            "s_server", "-accept", "127.0.0.1:0", "-naccept", "1", "-cert", pki.path("server-chain.pem"),
-            "-key", pki.path("server.key"),
-        ] + extra)
+        let server = try OpenSSLPeer(
+            [
+                "s_server", "-accept", "127.0.0.1:0", "-naccept", "1", "-cert", pki.path("server-chain.pem"),
+                "-key", pki.path("server.key"),
+            ] + extra)
         let ready = await server.output(containing: "ACCEPT")
         let port = try #require(OpenSSLPeer.acceptedPort(ready), "s_server said: \(ready)")
         return (server, port)
@@ -87,15 +88,18 @@ import Testing
 
     static func pongOnPing(_ connection: TLSConnection, _ bytes: [UInt8]) {
         guard bytes.last == 0x0A else { return }
-        Array(String(decoding: bytes, as: UTF8.self).uppercased().utf8).withUnsafeBufferPointer { connection.write($0.span) }
+        Array(String(decoding: bytes, as: UTF8.self).uppercased().utf8).withUnsafeBufferPointer {
+            connection.write($0.span)
+        }
         connection.close()
     }
 
     func runClient(port: Int, _ extra: [String]) throws -> OpenSSLPeer {
-        let client = try OpenSSLPeer([
-            "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost", "-CAfile", pki.path("ca.crt"),
-            "-verify_hostname", "localhost", "-verify_return_error", "-ign_eof",
-        ] + extra)
+        let client = try OpenSSLPeer(
+            [
+                "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost", "-CAfile", pki.path("ca.crt"),
+                "-verify_hostname", "localhost", "-verify_return_error", "-ign_eof",
+            ] + extra)
         client.send("ping\n")
         client.closeInput()
         return client
@@ -124,7 +128,8 @@ import Testing
         let recorder = TLSRecorder(onRead: Self.pongOnPing)
         let listener = try startOurServer(group, clients: .required(trustRoots: pki.pem("ca.crt")), recorder: recorder)
         let client = try runClient(
-            port: listener.localAddress.port, ["-alpn", "h2", "-cert", pki.path("client.crt"), "-key", pki.path("client.key")])
+            port: listener.localAddress.port,
+            ["-alpn", "h2", "-cert", pki.path("client.crt"), "-key", pki.path("client.key")])
         defer { client.stop() }
         let output = try await withTimeout(20, "s_client exit") { await client.outputToEnd() }
         #expect(output.contains("PING\n"))  // s_client interleaves its stderr; "PING" cannot occur in its hex

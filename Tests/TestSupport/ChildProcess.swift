@@ -284,7 +284,8 @@ extension [UInt8] {
 /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29), which Swift's Glibc module does not export
 /// (it is behind `_GNU_SOURCE`); looked up by name.
 private func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) throws {
-    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    typealias AddChdir =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
         preconditionFailure("glibc without posix_spawn_file_actions_addchdir_np (needs 2.29 or later)")
     }

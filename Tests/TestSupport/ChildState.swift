@@ -91,7 +91,8 @@ final class ChildState: Sendable {
     /// Resumes `continuation` at once when `check` is already satisfied or the wait was cancelled;
     /// otherwise keeps it until an update satisfies it.
     private func register<T: Sendable>(
-        id: UInt64, check: @escaping @Sendable (inout ChildRecord) -> T?, continuation: CheckedContinuation<T, any Error>
+        id: UInt64, check: @escaping @Sendable (inout ChildRecord) -> T?,
+        continuation: CheckedContinuation<T, any Error>
     ) {
         let poll: @Sendable (inout ChildRecord) -> (@Sendable () -> Void)? = { record in
             guard let value = check(&record) else { return nil }

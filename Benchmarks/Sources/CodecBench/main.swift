@@ -77,10 +77,11 @@ func measure(repeats: Int = 5, minimum: Duration = .milliseconds(300), _ body: (
 }
 
 func anchor(_ name: String) -> [UInt8] {
-    let dir = ProcessInfo.processInfo.environment["H2RPC_ANCHORS"].map { URL(fileURLWithPath: $0) }
+    let dir =
+        ProcessInfo.processInfo.environment["H2RPC_ANCHORS"].map { URL(fileURLWithPath: $0) }
         ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Tests/ProtoWireTests/Fixtures/anchors")
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Tests/ProtoWireTests/Fixtures/anchors")
     guard let data = try? Data(contentsOf: dir.appendingPathComponent(name)) else {
         fatalError("cannot read \(dir.appendingPathComponent(name).path)")
     }
@@ -104,7 +105,9 @@ let spSmall = try SwiftProtobufMessages.Codec_Small(serializedBytes: smallBytes)
 // Deterministic contents: bytes from a linear congruential sequence, the string printable ASCII.
 func largeBytes(_ n: Int) -> [UInt8] {
     var x: UInt32 = 12345
-    return (0..<n).map { _ in x = x &* 1_103_515_245 &+ 12345; return UInt8(truncatingIfNeeded: x >> 16) }
+    return (0..<n).map { _ in
+        x = x &* 1_103_515_245 &+ 12345; return UInt8(truncatingIfNeeded: x >> 16)
+    }
 }
 var blob1M = Codec_Blob()
 blob1M.data = largeBytes(1 << 20)
@@ -116,15 +119,21 @@ let blob1MBytes = blob1M.serializedBytes()
 let blob16MBytes = blob16M.serializedBytes()
 let text1MBytes = text1M.serializedBytes()
 let largeCases: [(name: String, size: Int, decode: () -> Void, encode: () -> Void, roundTrip: () -> Void)] = [
-    ("bytes 1 MiB", 1 << 20,
-     { blackHole(try! Codec_Blob(serializedBytes: blob1MBytes)) }, { blackHole(blob1M.serializedBytes()) },
-     { blackHole(try! Codec_Blob(serializedBytes: blob1MBytes).serializedBytes()) }),
-    ("bytes 16 MiB", 16 << 20,
-     { blackHole(try! Codec_Blob(serializedBytes: blob16MBytes)) }, { blackHole(blob16M.serializedBytes()) },
-     { blackHole(try! Codec_Blob(serializedBytes: blob16MBytes).serializedBytes()) }),
-    ("string 1 MiB (ASCII)", 1 << 20,
-     { blackHole(try! Codec_Text(serializedBytes: text1MBytes)) }, { blackHole(text1M.serializedBytes()) },
-     { blackHole(try! Codec_Text(serializedBytes: text1MBytes).serializedBytes()) }),
+    (
+        "bytes 1 MiB", 1 << 20,
+        { blackHole(try! Codec_Blob(serializedBytes: blob1MBytes)) }, { blackHole(blob1M.serializedBytes()) },
+        { blackHole(try! Codec_Blob(serializedBytes: blob1MBytes).serializedBytes()) }
+    ),
+    (
+        "bytes 16 MiB", 16 << 20,
+        { blackHole(try! Codec_Blob(serializedBytes: blob16MBytes)) }, { blackHole(blob16M.serializedBytes()) },
+        { blackHole(try! Codec_Blob(serializedBytes: blob16MBytes).serializedBytes()) }
+    ),
+    (
+        "string 1 MiB (ASCII)", 1 << 20,
+        { blackHole(try! Codec_Text(serializedBytes: text1MBytes)) }, { blackHole(text1M.serializedBytes()) },
+        { blackHole(try! Codec_Text(serializedBytes: text1MBytes).serializedBytes()) }
+    ),
 ]
 
 // `codec-bench profile <case> [n]`: run one case for 5 s (for perf record), or exactly n times.
@@ -179,8 +188,14 @@ let checks: [(String, Bool)] = [
 ]
 let largeChecks: [(String, Bool)] = [
     ("ProtoWire bytes 1 MiB round trip", try Codec_Blob(serializedBytes: blob1MBytes).serializedBytes() == blob1MBytes),
-    ("ProtoWire bytes 16 MiB round trip", try Codec_Blob(serializedBytes: blob16MBytes).serializedBytes() == blob16MBytes),
-    ("ProtoWire string 1 MiB round trip", try Codec_Text(serializedBytes: text1MBytes).serializedBytes() == text1MBytes),
+    (
+        "ProtoWire bytes 16 MiB round trip",
+        try Codec_Blob(serializedBytes: blob16MBytes).serializedBytes() == blob16MBytes
+    ),
+    (
+        "ProtoWire string 1 MiB round trip",
+        try Codec_Text(serializedBytes: text1MBytes).serializedBytes() == text1MBytes
+    ),
 ]
 for (name, ok) in checks + largeChecks where !ok {
     print("error: \(name) does not encode to the anchor bytes")
@@ -188,13 +203,17 @@ for (name, ok) in checks + largeChecks where !ok {
 }
 
 func ns(_ f: Figure) -> String { String(format: "%.0f", f.nanoseconds) }
-func allocs(_ f: Figure) -> String { String(format: f.allocations == f.allocations.rounded() ? "%.0f" : "%.1f", f.allocations) }
+func allocs(_ f: Figure) -> String {
+    String(format: f.allocations == f.allocations.rounded() ? "%.0f" : "%.1f", f.allocations)
+}
 func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
 
 // `codec-bench large`: only the large-message table below.
 let largeOnly = CommandLine.arguments.dropFirst().first == "large"
 if !largeOnly {
-    print("codec-bench: Order \(orderBytes.count) bytes, Small \(smallBytes.count) bytes; thread CPU time, median of 7 interleaved rounds of ≈ 0.15 s per case")
+    print(
+        "codec-bench: Order \(orderBytes.count) bytes, Small \(smallBytes.count) bytes; thread CPU time, median of 7 interleaved rounds of ≈ 0.15 s per case"
+    )
 
     // Every case runs once per round, rounds interleaved, so that a change in the machine's load hits
     // ProtoWire and swift-protobuf alike; each figure is the median over the rounds.
@@ -223,28 +242,52 @@ if !largeOnly {
         }
     }
     func median(_ s: [Figure]) -> Figure {
-        Figure(nanoseconds: s.map(\.nanoseconds).sorted()[s.count / 2],
-                      allocations: s.map(\.allocations).sorted()[s.count / 2])
+        Figure(
+            nanoseconds: s.map(\.nanoseconds).sorted()[s.count / 2],
+            allocations: s.map(\.allocations).sorted()[s.count / 2])
     }
-    let pw = (orderEncode: median(samples["pw.orderEncode"]!), orderDecode: median(samples["pw.orderDecode"]!),
-              smallEncode: median(samples["pw.smallEncode"]!), smallDecode: median(samples["pw.smallDecode"]!))
-    let gen = (orderEncode: median(samples["gen.orderEncode"]!), orderDecode: median(samples["gen.orderDecode"]!),
-               smallEncode: median(samples["gen.smallEncode"]!), smallDecode: median(samples["gen.smallDecode"]!))
-    let sp = (orderEncode: median(samples["sp.orderEncode"]!), orderDecode: median(samples["sp.orderDecode"]!),
-              smallEncode: median(samples["sp.smallEncode"]!), smallDecode: median(samples["sp.smallDecode"]!))
+    let pw = (
+        orderEncode: median(samples["pw.orderEncode"]!), orderDecode: median(samples["pw.orderDecode"]!),
+        smallEncode: median(samples["pw.smallEncode"]!), smallDecode: median(samples["pw.smallDecode"]!)
+    )
+    let gen = (
+        orderEncode: median(samples["gen.orderEncode"]!), orderDecode: median(samples["gen.orderDecode"]!),
+        smallEncode: median(samples["gen.smallEncode"]!), smallDecode: median(samples["gen.smallDecode"]!)
+    )
+    let sp = (
+        orderEncode: median(samples["sp.orderEncode"]!), orderDecode: median(samples["sp.orderDecode"]!),
+        smallEncode: median(samples["sp.smallEncode"]!), smallDecode: median(samples["sp.smallDecode"]!)
+    )
     let pwBorrowed = median(samples["pw.orderDecodeBorrowed"]!)
 
-
     print()
-    print(row(["implementation", "Order encode", "Order decode", "Small encode", "Small decode", "mallocs Order enc/dec", "mallocs Small enc/dec"]))
+    print(
+        row([
+            "implementation", "Order encode", "Order decode", "Small encode", "Small decode", "mallocs Order enc/dec",
+            "mallocs Small enc/dec",
+        ]))
     print(row(["---", "---:", "---:", "---:", "---:", "---", "---"]))
-    print(row(["h2rpc ProtoWire (this run)", ns(pw.orderEncode), ns(pw.orderDecode), ns(pw.smallEncode), ns(pw.smallDecode),
-               "\(allocs(pw.orderEncode)) / \(allocs(pw.orderDecode))", "\(allocs(pw.smallEncode)) / \(allocs(pw.smallDecode))"]))
-    print(row(["h2rpc generated by protoc-gen-h2rpc (this run)", ns(gen.orderEncode), ns(gen.orderDecode), ns(gen.smallEncode),
-               ns(gen.smallDecode), "\(allocs(gen.orderEncode)) / \(allocs(gen.orderDecode))",
-               "\(allocs(gen.smallEncode)) / \(allocs(gen.smallDecode))"]))
-    print(row(["swift-protobuf 1.39 (this run)", ns(sp.orderEncode), ns(sp.orderDecode), ns(sp.smallEncode), ns(sp.smallDecode),
-               "\(allocs(sp.orderEncode)) / \(allocs(sp.orderDecode))", "\(allocs(sp.smallEncode)) / \(allocs(sp.smallDecode))"]))
+    print(
+        row([
+            "h2rpc ProtoWire (this run)", ns(pw.orderEncode), ns(pw.orderDecode), ns(pw.smallEncode),
+            ns(pw.smallDecode),
+            "\(allocs(pw.orderEncode)) / \(allocs(pw.orderDecode))",
+            "\(allocs(pw.smallEncode)) / \(allocs(pw.smallDecode))",
+        ]))
+    print(
+        row([
+            "h2rpc generated by protoc-gen-h2rpc (this run)", ns(gen.orderEncode), ns(gen.orderDecode),
+            ns(gen.smallEncode),
+            ns(gen.smallDecode), "\(allocs(gen.orderEncode)) / \(allocs(gen.orderDecode))",
+            "\(allocs(gen.smallEncode)) / \(allocs(gen.smallDecode))",
+        ]))
+    print(
+        row([
+            "swift-protobuf 1.39 (this run)", ns(sp.orderEncode), ns(sp.orderDecode), ns(sp.smallEncode),
+            ns(sp.smallDecode),
+            "\(allocs(sp.orderEncode)) / \(allocs(sp.orderDecode))",
+            "\(allocs(sp.smallEncode)) / \(allocs(sp.smallDecode))",
+        ]))
     // Figures for other implementations, measured on this machine by the project's owners.
     print(row(["swift-protobuf 1.39 (reference)", "1687", "3468", "67", "57", "6 / 23", ""]))
     print(row(["C++ libprotobuf 3.21, new string/message (reference)", "354", "1151", "17", "31", "1 / 53", ""]))
@@ -252,26 +295,47 @@ if !largeOnly {
     print(row(["Go protobuf 1.28 (reference)", "1517", "2461", "54", "99", "15 / 70", ""]))
     print(row(["memcpy of the encoded bytes (reference)", "5", "", "1.4", "", "", ""]))
     print()
-    print(String(format: "ProtoWire Order decode from a borrowed UnsafeRawBufferPointer: %.0f ns, %@ mallocs",
-                 pwBorrowed.nanoseconds, allocs(pwBorrowed)))
-    print(String(format: "speed-up over swift-protobuf (this run): Order encode %.1f×, decode %.1f×; Small encode %.1f×, decode %.1f×",
-                 sp.orderEncode.nanoseconds / pw.orderEncode.nanoseconds, sp.orderDecode.nanoseconds / pw.orderDecode.nanoseconds,
-                 sp.smallEncode.nanoseconds / pw.smallEncode.nanoseconds, sp.smallDecode.nanoseconds / pw.smallDecode.nanoseconds))
-    print(String(format: "generated code's speed-up over swift-protobuf (this run): Order encode %.1f×, decode %.1f×; Small encode %.1f×, decode %.1f×",
-                 sp.orderEncode.nanoseconds / gen.orderEncode.nanoseconds, sp.orderDecode.nanoseconds / gen.orderDecode.nanoseconds,
-                 sp.smallEncode.nanoseconds / gen.smallEncode.nanoseconds, sp.smallDecode.nanoseconds / gen.smallDecode.nanoseconds))
+    print(
+        String(
+            format: "ProtoWire Order decode from a borrowed UnsafeRawBufferPointer: %.0f ns, %@ mallocs",
+            pwBorrowed.nanoseconds, allocs(pwBorrowed)))
+    print(
+        String(
+            format:
+                "speed-up over swift-protobuf (this run): Order encode %.1f×, decode %.1f×; Small encode %.1f×, decode %.1f×",
+            sp.orderEncode.nanoseconds / pw.orderEncode.nanoseconds,
+            sp.orderDecode.nanoseconds / pw.orderDecode.nanoseconds,
+            sp.smallEncode.nanoseconds / pw.smallEncode.nanoseconds,
+            sp.smallDecode.nanoseconds / pw.smallDecode.nanoseconds))
+    print(
+        String(
+            format:
+                "generated code's speed-up over swift-protobuf (this run): Order encode %.1f×, decode %.1f×; Small encode %.1f×, decode %.1f×",
+            sp.orderEncode.nanoseconds / gen.orderEncode.nanoseconds,
+            sp.orderDecode.nanoseconds / gen.orderDecode.nanoseconds,
+            sp.smallEncode.nanoseconds / gen.smallEncode.nanoseconds,
+            sp.smallDecode.nanoseconds / gen.smallDecode.nanoseconds))
     // The machine is shared: when swift-protobuf runs slower here than in the reference figures (measured on a quiet
     // machine), scale ProtoWire's figures by the same factor to estimate them on the quiet machine.
     let load = (sp.orderEncode.nanoseconds / 1687 + sp.orderDecode.nanoseconds / 3468) / 2
-    print(String(format: "machine load: swift-protobuf runs %.2f× its reference time; ProtoWire scaled by that: Order encode ≈ %.0f ns, decode ≈ %.0f ns; Small ≈ %.0f + %.0f ns",
-                 load, pw.orderEncode.nanoseconds / load, pw.orderDecode.nanoseconds / load,
-                 pw.smallEncode.nanoseconds / load, pw.smallDecode.nanoseconds / load))
+    print(
+        String(
+            format:
+                "machine load: swift-protobuf runs %.2f× its reference time; ProtoWire scaled by that: Order encode ≈ %.0f ns, decode ≈ %.0f ns; Small ≈ %.0f + %.0f ns",
+            load, pw.orderEncode.nanoseconds / load, pw.orderDecode.nanoseconds / load,
+            pw.smallEncode.nanoseconds / load, pw.smallDecode.nanoseconds / load))
     let targets = [
         ("Order encode ≤ 560 ns (scaled)", pw.orderEncode.nanoseconds / load <= 560),
         ("Order decode ≤ 1150 ns (scaled)", pw.orderDecode.nanoseconds / load <= 1150),
-        ("3× swift-protobuf (same run) on Order", sp.orderEncode.nanoseconds / pw.orderEncode.nanoseconds >= 3
-            && sp.orderDecode.nanoseconds / pw.orderDecode.nanoseconds >= 3),
-        ("Small encode + decode < 40 ns (scaled)", (pw.smallEncode.nanoseconds + pw.smallDecode.nanoseconds) / load < 40),
+        (
+            "3× swift-protobuf (same run) on Order",
+            sp.orderEncode.nanoseconds / pw.orderEncode.nanoseconds >= 3
+                && sp.orderDecode.nanoseconds / pw.orderDecode.nanoseconds >= 3
+        ),
+        (
+            "Small encode + decode < 40 ns (scaled)",
+            (pw.smallEncode.nanoseconds + pw.smallDecode.nanoseconds) / load < 40
+        ),
         ("encode allocates exactly once", pw.orderEncode.allocations == 1 && pw.smallEncode.allocations == 1),
     ]
     print("targets: " + targets.map { "\($0.0): \($0.1 ? "met" : "NOT met")" }.joined(separator: "; "))
@@ -282,9 +346,12 @@ if !largeOnly {
 // into one buffer reused for every copy, measured in this run, for scale.
 print()
 print("large messages (one field; thread CPU time, median of 5 runs of ≥ 0.3 s):")
-print(row(["message", "decode µs", "encode µs", "decode + re-encode µs", "decode GB/s", "encode GB/s",
-           "memcpy into a fresh array µs", "memcpy into a reused buffer µs", "mallocs dec / enc",
-           "page faults per decode + re-encode"]))
+print(
+    row([
+        "message", "decode µs", "encode µs", "decode + re-encode µs", "decode GB/s", "encode GB/s",
+        "memcpy into a fresh array µs", "memcpy into a reused buffer µs", "mallocs dec / enc",
+        "page faults per decode + re-encode",
+    ]))
 print(row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---", "---:"]))
 /// Minor page faults per call of `body` (memory the allocator took back from the kernel and was
 /// given again: each fault costs a page clear).
@@ -303,9 +370,14 @@ for c in largeCases {
     // Right after the round trips: the copies below free arrays that move glibc's thresholds.
     let faults = pageFaults(c.roundTrip)
     let fresh = measure { blackHole(source.withUnsafeBytes { [UInt8]($0) }) }
-    let warm = measure { source.withUnsafeBytes { reused.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }; blackHole(reused) }
+    let warm = measure {
+        source.withUnsafeBytes { reused.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }; blackHole(reused)
+    }
     func us(_ f: Figure) -> String { String(format: "%.1f", f.nanoseconds / 1000) }
     func gbs(_ f: Figure) -> String { String(format: "%.1f", Double(c.size) / f.nanoseconds) }
-    print(row([c.name, us(decode), us(encode), us(both), gbs(decode), gbs(encode), us(fresh), us(warm),
-               "\(allocs(decode)) / \(allocs(encode))", String(format: "%.0f", faults)]))
+    print(
+        row([
+            c.name, us(decode), us(encode), us(both), gbs(decode), gbs(encode), us(fresh), us(warm),
+            "\(allocs(decode)) / \(allocs(encode))", String(format: "%.0f", faults),
+        ]))
 }

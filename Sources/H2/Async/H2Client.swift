@@ -94,7 +94,9 @@ public final class H2Client: Sendable {
     /// Opens a stream with `method` and `path` (plus `headers`); write the body through the call's writer.
     /// - Throws: `H2Error.connectionNotUsable` after GOAWAY or close; `.cancelled` when the task is
     ///   cancelled first (a stream opened meanwhile is reset).
-    public func call(method: String, path: String, headers: [(String, String)] = [], endStream: Bool = false)
+    public func call(
+        method: String, path: String, headers: [(String, String)] = [], endStream: Bool = false
+    )
         async throws(H2Error) -> Call
     {
         var head: H2Headers = [(":method", method), (":scheme", scheme), (":path", path), (":authority", authority)]
@@ -123,7 +125,9 @@ public final class H2Client: Sendable {
 
     /// Sends one request and collects the whole response.
     /// - Throws: `H2Error` when the stream is reset or the connection fails.
-    public func request(method: String = "GET", path: String, headers: [(String, String)] = [], body: [UInt8]? = nil)
+    public func request(
+        method: String = "GET", path: String, headers: [(String, String)] = [], body: [UInt8]? = nil
+    )
         async throws(H2Error) -> Response
     {
         let call = try await call(method: method, path: path, headers: headers, endStream: body == nil)

@@ -78,7 +78,8 @@ public final class H2Server: Sendable {
         streamHandler: @escaping @Sendable (H2Stream, H2Headers) -> any H2StreamDelegate
     ) throws(IOError) -> H2Server {
         let registry = ConnectionRegistry()
-        let address = host.hasPrefix("unix:")
+        let address =
+            host.hasPrefix("unix:")
             ? try SocketAddress(unixPath: String(host.dropFirst(5))) : try SocketAddress(host: host, port: port)
         let listener = try TCPListener.bind(to: address, group: group, options: socketOptions) { tcp in
             guard !registry.isShuttingDown else {

@@ -50,7 +50,8 @@ struct InputFramer {
         let total = heldCount + available
         func byte(_ index: Int) -> UInt8 { index < heldCount ? held[index] : input[position + index - heldCount] }
         func word(_ index: Int) -> UInt32 {
-            UInt32(byte(index)) << 24 | UInt32(byte(index + 1)) << 16 | UInt32(byte(index + 2)) << 8 | UInt32(byte(index + 3))
+            UInt32(byte(index)) << 24 | UInt32(byte(index + 1)) << 16 | UInt32(byte(index + 2)) << 8
+                | UInt32(byte(index + 3))
         }
         guard total >= 9 else { return hold(input, from: position) }
         let length = Int(byte(0)) << 16 | Int(byte(1)) << 8 | Int(byte(2))

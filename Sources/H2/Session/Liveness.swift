@@ -50,7 +50,9 @@ struct Liveness {
     }
 
     /// Records a PING sent at `now`; returns its opaque id.
-    mutating func pingSent(at now: UInt64, keepAlive: Bool = false, _ completion: @escaping (Duration?) -> Void) -> UInt64 {
+    mutating func pingSent(
+        at now: UInt64, keepAlive: Bool = false, _ completion: @escaping (Duration?) -> Void
+    ) -> UInt64 {
         let id = nextPingID
         nextPingID &+= 1
         pings[id] = (now, completion)
@@ -74,9 +76,11 @@ struct Liveness {
     /// How often the check runs: a quarter of the shortest limit, 5 ms … 1 s (100 ms at most while going away).
     func checkPeriod(goingAway: Bool) -> Duration {
         var period = Duration.seconds(1)
-        for limit in [configuration.idleTimeout, configuration.headerReadTimeout, configuration.keepAliveInterval,
-                      configuration.writeStallTimeout,
-                      configuration.keepAliveInterval == nil ? nil : configuration.keepAliveTimeout] {
+        for limit in [
+            configuration.idleTimeout, configuration.headerReadTimeout, configuration.keepAliveInterval,
+            configuration.writeStallTimeout,
+            configuration.keepAliveInterval == nil ? nil : configuration.keepAliveTimeout,
+        ] {
             if let limit, limit / 4 < period { period = limit / 4 }
         }
         if goingAway { period = min(period, .milliseconds(100)) }
@@ -94,11 +98,13 @@ struct Liveness {
                 return .close(.timedOut("request head not complete"))
             }
         }
-        if let limit = configuration.writeStallTimeout?.nanoseconds, pendingOutput > 0, now &- outputProgressAt > limit {
+        if let limit = configuration.writeStallTimeout?.nanoseconds, pendingOutput > 0, now &- outputProgressAt > limit
+        {
             // The peer has not read for that long while we have output for it (a slow-reader attack).
             return .abort(.timedOut("peer read nothing for \(configuration.writeStallTimeout!) with output pending"))
         }
-        if let limit = configuration.idleTimeout?.nanoseconds, !hasStreams, now &- max(lastActiveAt, lastReadAt) > limit {
+        if let limit = configuration.idleTimeout?.nanoseconds, !hasStreams, now &- max(lastActiveAt, lastReadAt) > limit
+        {
             return .close(nil)
         }
         if let interval = configuration.keepAliveInterval?.nanoseconds {

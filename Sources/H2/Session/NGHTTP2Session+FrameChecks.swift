@@ -56,7 +56,8 @@ extension NGHTTP2Session {
                 submitStreamError(id, .streamClosed)
                 return .pass
             case .ended:
-                return .terminate(.streamClosed, "\(head.type == InputFramer.data ? "DATA" : "HEADERS") on closed stream \(id)")
+                return .terminate(
+                    .streamClosed, "\(head.type == InputFramer.data ? "DATA" : "HEADERS") on closed stream \(id)")
             }
         case InputFramer.windowUpdate:
             guard let increment = head.increment else { return .pass }
@@ -115,6 +116,7 @@ extension NGHTTP2Session {
         openPeerStreams -= 1
         let ending: ClosedStreams.Ending =
             id == peerResetStream ? .peerReset : id == localResetStream || code != 0 ? .localReset : .ended
-        closedStreams[id] = .init(ending: ending, sendWindow: Int64(nghttp2_session_get_stream_remote_window_size(ng, id)))
+        closedStreams[id] = .init(
+            ending: ending, sendWindow: Int64(nghttp2_session_get_stream_remote_window_size(ng, id)))
     }
 }

@@ -32,7 +32,9 @@ extension NGHTTP2Session {
         bytes.withUnsafeBytes { raw in deliverEvents(input: raw) }
         if oversizedHeaderBlocks >= Self.oversizedHeaderBlockLimit {
             // Each such block was reset; a peer that keeps sending them is not worth serving.
-            close(.terminate(.enhanceYourCalm, .protocolViolation("repeated header blocks over SETTINGS_MAX_HEADER_LIST_SIZE")))
+            close(
+                .terminate(
+                    .enhanceYourCalm, .protocolViolation("repeated header blocks over SETTINGS_MAX_HEADER_LIST_SIZE")))
             return
         }
         scheduleFlush()
@@ -58,7 +60,8 @@ extension NGHTTP2Session {
             defer { fedUpTo = end }
             unfedResets.removeAll(keepingCapacity: true)
             guard end > fedUpTo, let ng else { return nil }
-            let result = nghttp2_session_mem_recv(ng, input.baseAddress!.assumingMemoryBound(to: UInt8.self) + fedUpTo, end - fedUpTo)
+            let result = nghttp2_session_mem_recv(
+                ng, input.baseAddress!.assumingMemoryBound(to: UInt8.self) + fedUpTo, end - fedUpTo)
             return result < 0 ? Int32(result) : nil
         }
         while position < input.count {
@@ -82,7 +85,9 @@ extension NGHTTP2Session {
                 case .pass, .recheck:
                     if let earlier {
                         if let failure = feed(upTo: start) { return .refused(failure) }
-                        let result = earlier.withUnsafeBufferPointer { nghttp2_session_mem_recv(ng, $0.baseAddress, $0.count) }
+                        let result = earlier.withUnsafeBufferPointer {
+                            nghttp2_session_mem_recv(ng, $0.baseAddress, $0.count)
+                        }
                         if result < 0 { return .refused(Int32(result)) }
                     }
                     if head.type == InputFramer.rstStream { unfedResets.append(head.stream) }
@@ -112,7 +117,8 @@ extension NGHTTP2Session {
                 guard let stream = stream(id), let delegate = stream.delegate else { continue }
                 if spilled {
                     batch.spill.withUnsafeBufferPointer { all in
-                        delegate.stream(stream, didReceiveData: UnsafeBufferPointer(rebasing: all[offset..<offset + count]).span)
+                        delegate.stream(
+                            stream, didReceiveData: UnsafeBufferPointer(rebasing: all[offset..<offset + count]).span)
                     }
                 } else {
                     let part = UnsafeBufferPointer(
@@ -126,7 +132,8 @@ extension NGHTTP2Session {
                 guard let stream = streams.removeValue(forKey: id) else { continue }
                 if lastStream === stream { lastStream = nil }
                 outputDequeued(stream.dropQueue())
-                stream.markClosed()?.stream(stream, didClose: code == 0 ? nil : .streamReset(H2ErrorCode(rawValue: code)))
+                stream.markClosed()?.stream(
+                    stream, didClose: code == 0 ? nil : .streamReset(H2ErrorCode(rawValue: code)))
                 if streams.isEmpty {
                     liveness.becameIdle(at: loop.monotonicNanoseconds())
                     close(.shutdownComplete)
@@ -178,7 +185,8 @@ extension NGHTTP2Session {
             openPeerStreams += 1
             guard openPeerStreams <= Int(configuration.maxConcurrentStreams) else {
                 // Only fails without memory; nghttp2 then resets the stream with INTERNAL_ERROR itself.
-                _ = nghttp2_submit_rst_stream(ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), id, H2ErrorCode.refusedStream.rawValue)
+                _ = nghttp2_submit_rst_stream(
+                    ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), id, H2ErrorCode.refusedStream.rawValue)
                 return false
             }
             frameBudget.credit()
@@ -195,7 +203,8 @@ extension NGHTTP2Session {
     /// calling back, so an oversized or amplified (HPACK) block costs no work per field beyond that.
     func headerReceived(stream id: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let stream = stream(id) else { return true }
-        let kept = stream.addHeader(size: name.count + value.count + 32, limit: Int(configuration.maxHeaderListSize)) { slot in
+        let kept = stream.addHeader(size: name.count + value.count + 32, limit: Int(configuration.maxHeaderListSize)) {
+            slot in
             H2Header(recentHeaderStrings.name(name, slot: slot), recentHeaderStrings.value(value, slot: slot))
         }
         if !kept { oversizedHeaderBlocks += 1 }

@@ -16,7 +16,8 @@ extension NGHTTP2Session {
         }
         var opaque = liveness.pingSent(at: loop.monotonicNanoseconds(), keepAlive: keepAlive, completion)
         let result = withUnsafeBytes(of: &opaque) { raw in
-            nghttp2_submit_ping(ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            nghttp2_submit_ping(
+                ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         if result != 0 {
             close(.terminate(.internalError, .protocolViolation("PING could not be queued")))

@@ -9,7 +9,8 @@ extension NGHTTP2Session {
     func openStream(_ head: H2Headers, endStream: Bool, delegate: any H2StreamDelegate) throws(H2Error) -> H2Stream {
         loop.preconditionInEventLoop()
         guard isUsable, let ng, let connection else { throw .connectionNotUsable }
-        var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: SessionCallbacks.readData)
+        var provider = nghttp2_data_provider(
+            source: nghttp2_data_source(ptr: nil), read_callback: SessionCallbacks.readData)
         let id: Int32 = encoder.withNV(head) { nva, count in
             endStream
                 ? nghttp2_submit_request(ng, nil, nva, count, nil, nil)
@@ -27,7 +28,8 @@ extension NGHTTP2Session {
     func sendHeaders(_ stream: H2Stream, _ head: H2Headers, endStream: Bool) {
         guard let ng, stream.beginHeaders(endStream: endStream) else { return }
         let withoutBody = stream.headEndsStream
-        var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: SessionCallbacks.readData)
+        var provider = nghttp2_data_provider(
+            source: nghttp2_data_source(ptr: nil), read_callback: SessionCallbacks.readData)
         let result: Int32 = encoder.withNV(head) { nva, count in
             withoutBody
                 ? nghttp2_submit_response(ng, stream.id, nva, count, nil)
@@ -44,8 +46,10 @@ extension NGHTTP2Session {
     func sendData(_ stream: H2Stream, _ bytes: [UInt8], endStream: Bool) {
         let before = stream.outboundBytes
         let full = queuedStreamBytes + bytes.count > configuration.connectionWriteHighWaterMark
-        guard stream.enqueue(
-            bytes, endStream: endStream, highWaterMark: configuration.streamWriteHighWaterMark, connectionFull: full)
+        guard
+            stream.enqueue(
+                bytes, endStream: endStream, highWaterMark: configuration.streamWriteHighWaterMark, connectionFull: full
+            )
         else { return }
         queuedStreamBytes += stream.outboundBytes - before
         if full { connectionOutputFull = true }
@@ -90,9 +94,11 @@ extension NGHTTP2Session {
         guard let stream = stream(id) else { return .none }
         let next = stream.nextFrame(upTo: length)
         if case .data(_, true, let trailers?) = next {
-            let result = trailerSubmitFault ?? encoder.withNV(trailers) { nva, count in
-                nghttp2_submit_trailer(ng, id, nva, count)
-            }
+            let result =
+                trailerSubmitFault
+                ?? encoder.withNV(trailers) { nva, count in
+                    nghttp2_submit_trailer(ng, id, nva, count)
+                }
             trailerSubmitFault = nil
             // nghttp2 resets the stream (INTERNAL_ERROR) when the provider fails.
             if result != 0 { return .none }
@@ -105,7 +111,9 @@ extension NGHTTP2Session {
         guard let stream = stream(id), stream.outboundBytes >= length, !stream.resetSubmitted else { return false }
         transport.write(header.span)
         let lowWaterMark = configuration.streamWriteHighWaterMark / 2
-        guard let writable = stream.sendQueued(length, to: transport, lowWaterMark: lowWaterMark, connectionFull: connectionOutputFull)
+        guard
+            let writable = stream.sendQueued(
+                length, to: transport, lowWaterMark: lowWaterMark, connectionFull: connectionOutputFull)
         else { return false }
         if writable { becameWritable.append(stream) }
         outputDequeued(length)

@@ -85,8 +85,10 @@ final class NGHTTP2Session {
     /// Test hook: when set, the next trailer submit reports this nghttp2 error instead of submitting.
     var trailerSubmitFault: Int32?
 
-    init(role: H2Connection.Role, transport: any ByteStream, configuration: H2Configuration,
-         streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?) {
+    init(
+        role: H2Connection.Role, transport: any ByteStream, configuration: H2Configuration,
+        streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?
+    ) {
         self.role = role
         self.transport = transport
         self.loop = transport.loop
@@ -117,7 +119,8 @@ final class NGHTTP2Session {
         nghttp2_option_set_no_rfc9113_leading_and_trailing_ws_validation(option, 1)
         let user = Unmanaged.passUnretained(self).toOpaque()
         var session: OpaquePointer?
-        let result = role == .server
+        let result =
+            role == .server
             ? nghttp2_session_server_new2(&session, SessionCallbacks.table, user, option)
             : nghttp2_session_client_new2(&session, SessionCallbacks.table, user, option)
         nghttp2_option_del(option)
@@ -131,9 +134,13 @@ final class NGHTTP2Session {
         let streamLimit = role == .server ? Self.unlimitedStreamsMarker : configuration.maxConcurrentStreams
         var settings: [nghttp2_settings_entry] = [
             .init(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: streamLimit),
-            .init(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: configuration.initialWindowSize),
+            .init(
+                settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
+                value: configuration.initialWindowSize),
             .init(settings_id: Int32(NGHTTP2_SETTINGS_MAX_FRAME_SIZE.rawValue), value: configuration.maxFrameSize),
-            .init(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: configuration.maxHeaderListSize),
+            .init(
+                settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue),
+                value: configuration.maxHeaderListSize),
         ]
         if role == .client {
             settings.append(.init(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0))
@@ -214,7 +221,9 @@ final class NGHTTP2Session {
         let connection = self.connection
         self.connection = nil
         if let connection { delegate?.connection(connection, didClose: error) }
-        if configuration.releaseMemoryAfterClose { MemoryRelease.afterConnectionClose(now: loop.monotonicNanoseconds()) }
+        if configuration.releaseMemoryAfterClose {
+            MemoryRelease.afterConnectionClose(now: loop.monotonicNanoseconds())
+        }
     }
 
     var isUsable: Bool {
@@ -240,7 +249,8 @@ final class NGHTTP2Session {
                         H2ErrorCode.noError.rawValue, nil, 0))
             }
         } else {
-            submitFinalGoAway(nghttp2_submit_goaway(ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, H2ErrorCode.noError.rawValue, nil, 0))
+            submitFinalGoAway(
+                nghttp2_submit_goaway(ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, H2ErrorCode.noError.rawValue, nil, 0))
         }
         scheduleFlush()
         scheduleTick()
@@ -347,7 +357,9 @@ extension NGHTTP2Session {
     /// the SETTINGS_MAX_CONCURRENT_STREAMS entry set to the configured limit.
     func advertiseStreamLimit(in bytes: [UInt8]) -> [UInt8] {
         var bytes = bytes
-        guard bytes.count >= 9, bytes[3] == InputFramer.settings, bytes[4] & InputFramer.ackFlag == 0 else { return bytes }
+        guard bytes.count >= 9, bytes[3] == InputFramer.settings, bytes[4] & InputFramer.ackFlag == 0 else {
+            return bytes
+        }
         let length = Int(bytes[0]) << 16 | Int(bytes[1]) << 8 | Int(bytes[2])
         var offset = 9
         while offset + 6 <= min(9 + length, bytes.count) {

@@ -62,10 +62,12 @@ enum SessionCallbacks {
         case NGHTTP2_RST_STREAM.rawValue:
             session.peerResetReceived(stream: header.stream_id)
         case NGHTTP2_GOAWAY.rawValue:
-            session.record(.goAway(code: frame.pointee.goaway.error_code, lastStreamID: frame.pointee.goaway.last_stream_id))
+            session.record(
+                .goAway(code: frame.pointee.goaway.error_code, lastStreamID: frame.pointee.goaway.last_stream_id))
         case NGHTTP2_PING.rawValue:
             if ack {
-                session.record(.pingAck(withUnsafeBytes(of: frame.pointee.ping.opaque_data) { $0.loadUnaligned(as: UInt64.self) }))
+                session.record(
+                    .pingAck(withUnsafeBytes(of: frame.pointee.ping.opaque_data) { $0.loadUnaligned(as: UInt64.self) }))
             }
         default:
             break
@@ -137,7 +139,8 @@ enum SessionCallbacks {
     static let sendData: nghttp2_send_data_callback = { _, frame, header, length, _, user in
         guard let frame, let header,
             session(user).sendDataFrame(
-                stream: frame.pointee.hd.stream_id, header: UnsafeBufferPointer(start: header, count: 9), length: length)
+                stream: frame.pointee.hd.stream_id, header: UnsafeBufferPointer(start: header, count: 9), length: length
+            )
         else { return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
         return 0
     }

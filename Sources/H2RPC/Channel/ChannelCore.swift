@@ -81,11 +81,14 @@ final class ChannelCore: Sendable {
                 if let deadline {
                     // The time spent waiting for a connection counts: the stream gets what is left.
                     let left = deadline - .now
-                    guard left > .zero else { throw RPCError(code: .deadlineExceeded, message: "deadline exceeded before the call started") }
+                    guard left > .zero else {
+                        throw RPCError(code: .deadlineExceeded, message: "deadline exceeded before the call started")
+                    }
                     options.timeout = left
                 }
                 do {
-                    try await connection.open(call, path: path, options: options, initialMessage: initialMessage, endStream: endStream)
+                    try await connection.open(
+                        call, path: path, options: options, initialMessage: initialMessage, endStream: endStream)
                     return
                 } catch {
                     if error.code != .unavailable || Task.isCancelled { throw error }
@@ -106,7 +109,9 @@ final class ChannelCore: Sendable {
     }
 
     /// Waits for a picker that gives a subchannel (or says fail).
-    private func pick(waitForReady: Bool, deadline: ContinuousClock.Instant?) async throws(RPCError) -> ChannelConnection {
+    private func pick(
+        waitForReady: Bool, deadline: ContinuousClock.Instant?
+    ) async throws(RPCError) -> ChannelConnection {
         let first = state.withLock { s -> Result<ChannelConnection, RPCError>? in Self.tryPick(&s, waitForReady) }
         if let first { return try first.get() }
         // Leave IDLE (the first call after start or after a connection was lost).
@@ -125,7 +130,9 @@ final class ChannelCore: Sendable {
                 if let picked = Self.tryPick(&s, waitForReady) { return picked }
                 if let deadline, ContinuousClock.now >= deadline {
                     let why = waitForReady ? "waiting for ready" : "waiting for a connection"
-                    return .failure(RPCError(code: .deadlineExceeded, message: "deadline exceeded while \(why) (channel \(s.state))"))
+                    return .failure(
+                        RPCError(
+                            code: .deadlineExceeded, message: "deadline exceeded while \(why) (channel \(s.state))"))
                 }
                 return nil
             }
@@ -177,8 +184,7 @@ final class ChannelCore: Sendable {
                     if let sub = s.subchannels[id] { toConnect.append(sub.connection) }
                 case .disconnect(let id):
                     // A fresh connection object for the same address; the old one closes.
-                    if let old = s.subchannels[id], let fresh = makeSubchannel(id, old.connection.address, &s)
-                    {
+                    if let old = s.subchannels[id], let fresh = makeSubchannel(id, old.connection.address, &s) {
                         toClose.append(old.connection)
                         s.subchannels[id] = fresh
                     }

@@ -59,7 +59,8 @@ final class ChannelConnection: Sendable {
         var slots: [Slot] = []
         for k in 0..<max(1, configuration.connectionCount) {
             var slot = Slot(loop: k == 0 ? firstLoop ?? group.next() : group.next())
-            slot.backoff = ConnectionBackoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
+            slot.backoff = ConnectionBackoff(
+                initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
             slots.append(slot)
         }
         primaryLoop = slots[0].loop
@@ -190,7 +191,9 @@ final class ChannelConnection: Sendable {
         }
     }
 
-    private func connect(slot i: Int, on loop: EventLoop, completing attempt: Promise<Result<H2Connection, RPCError>>) async {
+    private func connect(
+        slot i: Int, on loop: EventLoop, completing attempt: Promise<Result<H2Connection, RPCError>>
+    ) async {
         let result: Result<H2Connection, RPCError>
         do {
             let socketAddress = try self.socketAddress()
@@ -207,7 +210,9 @@ final class ChannelConnection: Sendable {
                 let connection = try await H2Connection.connect(
                     to: socketAddress, on: loop, configuration: h2, delegate: delegate,
                     transport: { tcp in
-                        guard let stream = try? TLSByteStream(connected: tcp, serverName: tls.serverName, context: tls.context)
+                        guard
+                            let stream = try? TLSByteStream(
+                                connected: tcp, serverName: tls.serverName, context: tls.context)
                         else { return nil }
                         return TLSReadinessStream(stream, peer: peer) { handshake.complete($0) }
                     })
@@ -257,7 +262,8 @@ final class ChannelConnection: Sendable {
                 observer(.failed(error, retryIn: max(wait, .zero)))
             }
         }
-        attempt.complete(lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed")))
+        attempt.complete(
+            lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed")))
     }
 
     /// The socket address to connect to.
@@ -271,7 +277,8 @@ final class ChannelConnection: Sendable {
         } catch {
             throw RPCError(code: .unavailable, message: "cannot connect to \(address): \(error)")
         }
-        throw RPCError(code: .unavailable, message: "cannot connect to \(address): abstract Unix sockets are not supported")
+        throw RPCError(
+            code: .unavailable, message: "cannot connect to \(address): abstract Unix sockets are not supported")
     }
 
     /// Stops using `connection` for new calls (GOAWAY or close); its streams carry on.

@@ -103,7 +103,9 @@ final class ClientCall: Sendable {
             s.transport = nil
             s.end = callEnd
             if s.head == nil {
-                s.head = callEnd.error.map { .failure($0) } ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity))
+                s.head =
+                    callEnd.error.map { .failure($0) }
+                    ?? .success(ResponseHead(metadata: Metadata(), encoding: .identity))
             }
             s.responses.finish(callEnd.error)
         }
@@ -169,7 +171,8 @@ final class ClientCall: Sendable {
             throw RPCError(code: .cancelled, message: "cancelled while waiting for the response")
         }
         guard let raw = taken.first else {
-            throw taken.error ?? RPCError(code: .internal, message: "cardinality violation: expected one response, got none")
+            throw taken.error
+                ?? RPCError(code: .internal, message: "cardinality violation: expected one response, got none")
         }
         let message: M = try decode(raw, encoding: taken.encoding)
         if taken.more {

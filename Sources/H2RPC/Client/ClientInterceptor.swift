@@ -13,7 +13,9 @@ public import ProtoWire
 public protocol ClientInterceptor: Sendable {
     /// Runs before `call` starts: may change `options`, or throw to fail the call before anything
     /// is sent. Returns the observer of the rest of this call, or nil.
-    func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError) -> (any ClientCallObserver)?
+    func intercept(
+        _ call: ClientCallDescriptor, options: inout CallOptions
+    ) async throws(RPCError) -> (any ClientCallObserver)?
     /// Adjusts `options` for the call to `path`, or throws to fail the call before it is sent.
     func prepare(path: String, options: inout CallOptions) throws(RPCError)
     /// The call to `path` ended: `error` is nil for OK; `duration` runs from the start of the call.
@@ -22,7 +24,9 @@ public protocol ClientInterceptor: Sendable {
 
 extension ClientInterceptor {
     /// Default: ``prepare(path:options:)``, then ``finished(path:error:duration:)`` when the call ends.
-    public func intercept(_ call: ClientCallDescriptor, options: inout CallOptions) async throws(RPCError) -> (any ClientCallObserver)? {
+    public func intercept(
+        _ call: ClientCallDescriptor, options: inout CallOptions
+    ) async throws(RPCError) -> (any ClientCallObserver)? {
         try prepare(path: call.path, options: &options)
         return FinishedCallback(interceptor: self, path: call.path, started: .now)
     }

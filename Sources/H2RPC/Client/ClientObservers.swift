@@ -18,7 +18,9 @@ struct ClientObservers: Sendable {
         var observers: [any ClientCallObserver] = []
         for interceptor in interceptors {
             do {
-                if let observer = try await interceptor.intercept(call, options: &options) { observers.append(observer) }
+                if let observer = try await interceptor.intercept(call, options: &options) {
+                    observers.append(observer)
+                }
             } catch {
                 ClientObservers(observers: observers).finished(CallEnd(error: error, trailingMetadata: Metadata()))
                 throw error
@@ -35,7 +37,9 @@ struct ClientObservers: Sendable {
     }
 
     func finished(_ end: CallEnd) {
-        for observer in observers.reversed() { observer.finished(status: end.error, trailingMetadata: end.trailingMetadata) }
+        for observer in observers.reversed() {
+            observer.finished(status: end.error, trailingMetadata: end.trailingMetadata)
+        }
     }
 
     /// `message` as the observers want it sent.

@@ -114,7 +114,9 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
             // A non-gRPC response that ended after its head.
             end = CallEnd(error: error, trailingMetadata: Metadata())
         case (.awaitingHead, nil):
-            end = CallEnd(error: RPCError(code: .internal, message: "stream ended without a response"), trailingMetadata: Metadata())
+            end = CallEnd(
+                error: RPCError(code: .internal, message: "stream ended without a response"),
+                trailingMetadata: Metadata())
         }
         if end.error == nil {
             do { try deframer.finish() } catch {

@@ -91,7 +91,8 @@ extension RPCChannel {
             try await start(call, path: path, options: options, soleRequest: request)
             let message: Resp = try await call.receiveSingle()
             let response = RPCResponse(
-                message: message, initialMetadata: try await call.initialMetadata(), trailingMetadata: await call.trailingMetadata())
+                message: message, initialMetadata: try await call.initialMetadata(),
+                trailingMetadata: await call.trailingMetadata())
             return .attempt(.success(response), committed: true)
         } catch {
             // Response headers (not Trailers-Only) commit the call to this attempt.

@@ -52,7 +52,9 @@ extension RPCChannel {
                 observers.finished(CallEnd(error: failure, trailingMetadata: failure.trailingMetadata))
                 throw failure
             }
-            switch retry.decide(after: AttemptOutcome(failure: failure, committed: !fits), remaining: deadline.map { $0 - .now }) {
+            switch retry.decide(
+                after: AttemptOutcome(failure: failure, committed: !fits), remaining: deadline.map { $0 - .now })
+            {
             case .commit:
                 observers.finished(CallEnd(error: failure, trailingMetadata: failure.trailingMetadata))
                 throw failure

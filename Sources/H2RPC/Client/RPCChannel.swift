@@ -103,7 +103,8 @@ public final class RPCChannel: Sendable {
                 self.host = path
                 self.port = 0
             case .unixAbstract, nil:
-                throw RPCError(code: .invalidArgument, message: "target \"\(parsed)\": abstract Unix sockets are not supported")
+                throw RPCError(
+                    code: .invalidArgument, message: "target \"\(parsed)\": abstract Unix sockets are not supported")
             }
         }
         self.target = parsed
@@ -162,13 +163,17 @@ public final class RPCChannel: Sendable {
     /// applies the service config's entry for `path`: the smaller timeout and message limits, its
     /// wait-for-ready unless the call set one. Returns the observers the interceptors returned and
     /// the entry's retry or hedging policy.
-    private func prepare(path: String, kind: RPCMethod.Kind, options: inout CallOptions) async throws(RPCError)
+    private func prepare(
+        path: String, kind: RPCMethod.Kind, options: inout CallOptions
+    ) async throws(RPCError)
         -> (observers: ClientObservers, policy: MethodConfig.ExecutionPolicy?)
     {
         let interceptors = configuration.interceptors
-        let observers = interceptors.isEmpty
+        let observers =
+            interceptors.isEmpty
             ? ClientObservers.none
-            : try await ClientObservers.start(interceptors, call: ClientCallDescriptor(path: path, kind: kind), options: &options)
+            : try await ClientObservers.start(
+                interceptors, call: ClientCallDescriptor(path: path, kind: kind), options: &options)
         guard let method = configuration.serviceConfig?.methodConfig(forPath: path) else { return (observers, nil) }
         if let timeout = method.timeout { options.timeout = min(options.timeout ?? timeout, timeout) }
         if options.waitForReady == nil { options.waitForReady = method.waitForReady }
@@ -176,14 +181,17 @@ public final class RPCChannel: Sendable {
             options.maxSendMessageSize = min(options.maxSendMessageSize ?? configuration.maxSendMessageSize, limit)
         }
         if let limit = method.maxResponseMessageBytes {
-            options.maxReceiveMessageSize = min(options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize, limit)
+            options.maxReceiveMessageSize = min(
+                options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize, limit)
         }
         return (observers, method.executionPolicy)
     }
 
     /// Runs the interceptors, applies the service config, and creates the call's shared state; the
     /// observers hear of the call's end through it.
-    private func makeCall(path: String, kind: RPCMethod.Kind, options: inout CallOptions) async throws(RPCError)
+    private func makeCall(
+        path: String, kind: RPCMethod.Kind, options: inout CallOptions
+    ) async throws(RPCError)
         -> (ClientCall, ClientObservers)
     {
         let (observers, _) = try await prepare(path: path, kind: kind, options: &options)
@@ -194,7 +202,8 @@ public final class RPCChannel: Sendable {
     /// breaker if there is one (which hears how it ended); `observers` hear the call's end.
     /// - Throws: ``RPCError`` UNAVAILABLE "circuit open" when the breaker rejects it (the observers
     ///   hear that end).
-    func newCall(path: String, options: CallOptions, observers: ClientObservers = .none) throws(RPCError) -> ClientCall {
+    func newCall(path: String, options: CallOptions, observers: ClientObservers = .none) throws(RPCError) -> ClientCall
+    {
         var observer = observers.endObserver
         if let breaker = configuration.circuitBreaker {
             let ticket: CircuitBreaker.Ticket
@@ -223,7 +232,9 @@ public final class RPCChannel: Sendable {
 
     /// The sole request of a unary or server-streaming call as the observers want it sent; a
     /// throwing observer ends the call (the observers hear it).
-    private func intercepted<Req: ProtoMessage>(_ request: Req, _ observers: ClientObservers) async throws(RPCError) -> Req {
+    private func intercepted<Req: ProtoMessage>(
+        _ request: Req, _ observers: ClientObservers
+    ) async throws(RPCError) -> Req {
         guard !observers.isEmpty else { return request }
         do {
             return try await observers.sending(request)
@@ -350,7 +361,8 @@ extension RPCChannel {
     ) async throws(RPCError) -> RPCResponse<Resp> {
         var options = options
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        var retry = RetryState(policy: policy, throttle: policy == nil ? nil : throttle, transparentRetryUsed: transparentRetryUsed)
+        var retry = RetryState(
+            policy: policy, throttle: policy == nil ? nil : throttle, transparentRetryUsed: transparentRetryUsed)
         var buffer = CallRetryBuffer(budget: retryBuffer)
         let fits = buffer.keep(request.encodedSize())
         while true {

@@ -50,7 +50,8 @@ final class TLSReadinessStream: ByteStream, ByteStreamDelegate, @unchecked Senda
     func byteStreamClosed(error: IOError?) {
         if let report = onOutcome {
             onOutcome = nil
-            let reason = inner.failure.map(\.description) ?? error.map(\.description) ?? "the server closed the connection"
+            let reason =
+                inner.failure.map(\.description) ?? error.map(\.description) ?? "the server closed the connection"
             report(RPCError(code: .unavailable, message: "TLS connection to \(peer) failed: \(reason)"))
         }
         let delegate = self.delegate

@@ -18,9 +18,12 @@ public struct HealthClient: Sendable {
     /// `Check`: the current status of `service` ("" for the server as a whole).
     /// - Throws: ``RPCError`` NOT_FOUND for a service the server does not know; UNIMPLEMENTED when
     ///   it serves no health service; any other failure of the call.
-    public func check(service: String = "", options: CallOptions = .defaults) async throws(RPCError) -> HealthCheckResponse {
+    public func check(
+        service: String = "", options: CallOptions = .defaults
+    ) async throws(RPCError) -> HealthCheckResponse {
         try await channel.unary(
-            path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest(service: service), as: HealthCheckResponse.self,
+            path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest(service: service),
+            as: HealthCheckResponse.self,
             options: options)
     }
 
@@ -29,7 +32,8 @@ public struct HealthClient: Sendable {
     ///   UNIMPLEMENTED from a server without List (it was added to the protocol in 2024).
     public func list(options: CallOptions = .defaults) async throws(RPCError) -> [String: HealthCheckResponse] {
         try await channel.unary(
-            path: "/grpc.health.v1.Health/List", request: HealthListRequest(), as: HealthListResponse.self, options: options
+            path: "/grpc.health.v1.Health/List", request: HealthListRequest(), as: HealthListResponse.self,
+            options: options
         ).statuses
     }
 
@@ -39,7 +43,8 @@ public struct HealthClient: Sendable {
         service: String = "", options: CallOptions = .defaults
     ) async throws(RPCError) -> ServerStreamingCall<HealthCheckResponse> {
         try await channel.serverStreaming(
-            path: "/grpc.health.v1.Health/Watch", request: HealthCheckRequest(service: service), as: HealthCheckResponse.self,
+            path: "/grpc.health.v1.Health/Watch", request: HealthCheckRequest(service: service),
+            as: HealthCheckResponse.self,
             options: options)
     }
 }

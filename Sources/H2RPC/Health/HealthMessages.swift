@@ -112,7 +112,9 @@ public struct HealthListResponse: ProtoMessage {
 
     public mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while let field = try reader.nextField(unknown: &unknownFields) {
-            if field.number == 1 { try reader.readMap(ProtoString.self, ProtoMessageType<HealthCheckResponse>.self, field, into: &statuses) }
+            if field.number == 1 {
+                try reader.readMap(ProtoString.self, ProtoMessageType<HealthCheckResponse>.self, field, into: &statuses)
+            }
         }
     }
 }

@@ -81,12 +81,16 @@ public final class HealthService: RPCService {
                 let statuses = s.state.withLock { $0.statuses }
                 guard statuses.count <= Self.listLimit else {
                     throw RPCError(
-                        code: .resourceExhausted, message: "\(statuses.count) services: more than List returns (\(Self.listLimit))")
+                        code: .resourceExhausted,
+                        message: "\(statuses.count) services: more than List returns (\(Self.listLimit))")
                 }
                 return HealthListResponse(statuses: statuses.mapValues { HealthCheckResponse(status: $0) })
             },
             .serverStreaming(path: "/grpc.health.v1.Health/Watch", service: self) {
-                (s: HealthService, req: HealthCheckRequest, out: ResponseWriter<HealthCheckResponse>, _: ServerContext) in
+                (
+                    s: HealthService, req: HealthCheckRequest, out: ResponseWriter<HealthCheckResponse>,
+                    _: ServerContext
+                ) in
                 try await s.watch(req.service, out)
             },
         ]

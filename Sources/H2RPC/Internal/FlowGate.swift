@@ -39,7 +39,8 @@ struct FlowGate: ~Copyable, Sendable {
         drain.exchange(Unmanaged.passRetained(DrainAction(onDrain)), ordering: .acquiringAndReleasing)?.release()
         withholding.store(true, ordering: .sequentiallyConsistent)
         if buffered.load(ordering: .sequentiallyConsistent) < Self.highWater / 2 {
-            return !withholding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged
+            return !withholding.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent)
+                .exchanged
         }
         return true
     }

@@ -17,4 +17,3 @@ protocol RPCStreamIO: AnyObject {
     /// (`outboundDrained`) when it turns true again.
     var isWritable: Bool { get }
 }
-

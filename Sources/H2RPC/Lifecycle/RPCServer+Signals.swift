@@ -36,7 +36,9 @@ extension RPCServer {
     /// returns at once. The returned id stops the watch: ``stopShutdownOnSignals(_:)``.
     /// - Throws: ``RPCError`` INVALID_ARGUMENT for a signal that cannot be caught.
     @discardableResult
-    public func shutdownOnSignals(_ signals: [ShutdownSignal] = [.interrupt, .terminate]) throws(RPCError) -> SignalWatch {
+    public func shutdownOnSignals(
+        _ signals: [ShutdownSignal] = [.interrupt, .terminate]
+    ) throws(RPCError) -> SignalWatch {
         let logger = core.logger
         let id = try SignalWatcher.watch(signals) { [self] signal in
             logger.notice("received \(signal): shutting down gracefully")

@@ -31,7 +31,9 @@ enum SignalWatcher {
         let result = state.withLock { s -> Result<UInt64, RPCError> in
             if !s.started {
                 let e = h2rpc_signal_watch_start { signo in SignalWatcher.received(signo) }
-                if e != 0 { return .failure(RPCError(code: .internal, message: "cannot start the signal thread (errno \(e))")) }
+                if e != 0 {
+                    return .failure(RPCError(code: .internal, message: "cannot start the signal thread (errno \(e))"))
+                }
                 s.started = true
             }
             for signal in signals where !s.installed.contains(signal.rawValue) {

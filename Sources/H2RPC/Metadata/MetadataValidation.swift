@@ -17,7 +17,9 @@ extension Metadata {
             guard Self.isValidKey(entry.key) else {
                 return RPCError(
                     code: .internal,
-                    message: "metadata key \"\(entry.key)\" is not valid: keys are lower-case ASCII letters, digits, '-', '_' and '.'")
+                    message:
+                        "metadata key \"\(entry.key)\" is not valid: keys are lower-case ASCII letters, digits, '-', '_' and '.'"
+                )
             }
             guard case .string(let text) = entry.value else { continue }
             if let offset = text.utf8.firstIndex(where: { $0 < 0x20 || $0 > 0x7E }) {
@@ -26,7 +28,8 @@ extension Metadata {
                 let hex = String(byte, radix: 16, uppercase: true)
                 return RPCError(
                     code: .internal,
-                    message: "metadata value of \"\(entry.key)\" is not printable ASCII (byte 0x\(byte < 16 ? "0" : "")\(hex) at offset \(position)): "
+                    message:
+                        "metadata value of \"\(entry.key)\" is not printable ASCII (byte 0x\(byte < 16 ? "0" : "")\(hex) at offset \(position)): "
                         + "use a key ending in \"-bin\" for other bytes")
             }
         }

@@ -25,7 +25,8 @@ public final class RPCServer: Sendable {
 
     /// A server for `services`, with `interceptors` around every call (first = outermost).
     public init(
-        services: [any RPCService], interceptors: [any ServerInterceptor] = [], configuration: Configuration = Configuration()
+        services: [any RPCService], interceptors: [any ServerInterceptor] = [],
+        configuration: Configuration = Configuration()
     ) {
         core = ServerCore(services: services, interceptors: interceptors, configuration: configuration)
     }
@@ -62,7 +63,8 @@ public final class RPCServer: Sendable {
         let group: EventLoopGroup
         do {
             group = try EventLoopGroup(
-                loopCount: core.configuration.loopCount ?? EventLoopGroup.coreCount, busyPoll: core.configuration.busyPoll)
+                loopCount: core.configuration.loopCount ?? EventLoopGroup.coreCount,
+                busyPoll: core.configuration.busyPoll)
         } catch {
             throw RPCError(code: .unavailable, message: "cannot start event loops: \(error)")
         }

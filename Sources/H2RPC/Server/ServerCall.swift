@@ -85,7 +85,9 @@ final class ServerCall: Sendable {
     /// a compressed response after headers that said identity goes uncompressed.
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
         var message = message
-        for interceptor in interceptors.reversed() { message = try await interceptor.sending(message, context: context) }
+        for interceptor in interceptors.reversed() {
+            message = try await interceptor.sending(message, context: context)
+        }
         let requestCompression = context.requestCompression
         let acceptEncoding = acceptEncoding
         let (compress, encoding) = shared.withLock { s -> (Bool, CompressionAlgorithm) in
@@ -149,7 +151,8 @@ func decodeMessage<M: ProtoMessage>(
             bytes = try Zlib.decompress(bytes, format: encoding, limit: limit)
         } catch .tooLarge(let limit) {
             throw RPCError(
-                code: .resourceExhausted, message: "grpc: received message after decompression larger than max (\(limit))")
+                code: .resourceExhausted,
+                message: "grpc: received message after decompression larger than max (\(limit))")
         } catch {
             throw RPCError(code: .internal, message: "grpc: failed to decompress the received message: \(error)")
         }

@@ -28,7 +28,8 @@ public final class ServerContext: Sendable {
     private let peer: ConnectionPeer
 
     init(
-        path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, requestCompression: CompressionAlgorithm,
+        path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?,
+        requestCompression: CompressionAlgorithm,
         peer: ConnectionPeer = ConnectionPeer()
     ) {
         self.path = path

@@ -25,11 +25,15 @@ extension ServerInterceptor {
         try await next()
     }
     /// Default: the message unchanged.
-    public func received<Message: ProtoMessage>(_ message: Message, context: ServerContext) async throws(RPCError) -> Message {
+    public func received<Message: ProtoMessage>(
+        _ message: Message, context: ServerContext
+    ) async throws(RPCError) -> Message {
         message
     }
     /// Default: the message unchanged.
-    public func sending<Message: ProtoMessage>(_ message: Message, context: ServerContext) async throws(RPCError) -> Message {
+    public func sending<Message: ProtoMessage>(
+        _ message: Message, context: ServerContext
+    ) async throws(RPCError) -> Message {
         message
     }
 }

@@ -77,13 +77,17 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         let head: RequestHead
         switch RequestHead.parse(headers) {
         case .failure(let rejection):
-            refuse(rejection.status, httpStatus: rejection.httpStatus, contentType: "application/grpc", extra: rejection.extraHeaders)
+            refuse(
+                rejection.status, httpStatus: rejection.httpStatus, contentType: "application/grpc",
+                extra: rejection.extraHeaders)
             return
         case .success(let parsed):
             head = parsed
         }
         guard let method = core.methods[head.path] else {
-            refuse(RequestHead.unimplemented(path: head.path, knownServices: core.serviceNames), contentType: head.contentType)
+            refuse(
+                RequestHead.unimplemented(path: head.path, knownServices: core.serviceNames),
+                contentType: head.contentType)
             return
         }
         var deadline: ContinuousClock.Instant?
@@ -103,7 +107,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
             return
         }
         let context = ServerContext(
-            path: head.path, requestMetadata: head.metadata, deadline: deadline, requestCompression: head.encoding, peer: peer)
+            path: head.path, requestMetadata: head.metadata, deadline: deadline, requestCompression: head.encoding,
+            peer: peer)
         let call = ServerCall(
             context: context, method: method, contentType: head.contentType, acceptEncoding: head.acceptEncoding,
             maxReceiveMessageSize: core.configuration.maxReceiveMessageSize,
@@ -161,7 +166,8 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     func receivedReset(code: H2ErrorCode) {
         io = nil  // the stream is gone: nothing more may be sent on it
         endResponse(
-            status: RPCError(code: .cancelled, message: "call cancelled by the client (HTTP/2 error code \(code.rawValue))"),
+            status: RPCError(
+                code: .cancelled, message: "call cancelled by the client (HTTP/2 error code \(code.rawValue))"),
             sending: false)
         phase.task?.cancel()
     }
@@ -339,11 +345,13 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
                 (code, message, details, metadata) = (invalid.code, invalid.message, [], Metadata())
             }
             if headersSent {
-                io?.sendTrailers(ResponseHeaders.trailers(status: code, message: message, metadata: metadata, details: details))
+                io?.sendTrailers(
+                    ResponseHeaders.trailers(status: code, message: message, metadata: metadata, details: details))
             } else {
                 io?.sendHeaders(
                     ResponseHeaders.trailersOnly(
-                        contentType: call.contentType, status: code, message: message, metadata: metadata, details: details),
+                        contentType: call.contentType, status: code, message: message, metadata: metadata,
+                        details: details),
                     endStream: true)
             }
         }

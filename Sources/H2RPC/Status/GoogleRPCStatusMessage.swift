@@ -9,7 +9,8 @@ struct GoogleRPCStatusMessage: ProtoMessage {
     var unknownFields = ProtoUnknownFields()
 
     func encodedSize() -> Int {
-        ProtoSize.nonDefault(ProtoInt32.self, code, field: 1) + ProtoSize.nonDefault(ProtoString.self, message, field: 2)
+        ProtoSize.nonDefault(ProtoInt32.self, code, field: 1)
+            + ProtoSize.nonDefault(ProtoString.self, message, field: 2)
             + ProtoSize.repeated(ProtoMessageType<PackedAny>.self, details, field: 3) + ProtoSize.unknown(unknownFields)
     }
 
@@ -45,7 +46,8 @@ struct PackedAny: ProtoMessage {
     }
 
     func encodedSize() -> Int {
-        ProtoSize.nonDefault(ProtoString.self, typeURL, field: 1) + ProtoSize.nonDefault(ProtoBytes.self, value, field: 2)
+        ProtoSize.nonDefault(ProtoString.self, typeURL, field: 1)
+            + ProtoSize.nonDefault(ProtoBytes.self, value, field: 2)
             + ProtoSize.unknown(unknownFields)
     }
 

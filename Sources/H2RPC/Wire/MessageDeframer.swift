@@ -161,7 +161,8 @@ struct MessageDeframer {
         guard available > 0 else { return }
         var need = 5
         if available >= 5 {
-            need += Int(buffer[readIndex + 1]) << 24 | Int(buffer[readIndex + 2]) << 16
+            need +=
+                Int(buffer[readIndex + 1]) << 24 | Int(buffer[readIndex + 2]) << 16
                 | Int(buffer[readIndex + 3]) << 8 | Int(buffer[readIndex + 4])
         }
         throw .truncated(have: available, need: need, offset: bufferOffset + readIndex)

@@ -37,7 +37,8 @@ enum MessageFramer {
         let size = framed.count - prefixSize
         guard size <= maxSize else {
             throw RPCError(
-                code: .resourceExhausted, message: "grpc: trying to send message larger than max (\(size) vs. \(maxSize))")
+                code: .resourceExhausted,
+                message: "grpc: trying to send message larger than max (\(size) vs. \(maxSize))")
         }
         writePrefix(into: &framed, compressed: compressed)
         return framed

@@ -64,8 +64,9 @@ extension RequestHead {
             default: break
             }
         }
-        guard let contentType, contentType == "application/grpc" || contentType.hasPrefix("application/grpc+")
-            || contentType.hasPrefix("application/grpc;")
+        guard let contentType,
+            contentType == "application/grpc" || contentType.hasPrefix("application/grpc+")
+                || contentType.hasPrefix("application/grpc;")
         else {
             return .failure(
                 RequestRejection(
@@ -76,7 +77,8 @@ extension RequestHead {
         guard method == "POST" else {
             return .failure(
                 RequestRejection(
-                    httpStatus: 405, status: RPCError(code: .internal, message: "method \"\(method ?? "")\" is not POST")))
+                    httpStatus: 405,
+                    status: RPCError(code: .internal, message: "method \"\(method ?? "")\" is not POST")))
         }
         guard te == "trailers" else {
             return .failure(
@@ -110,7 +112,8 @@ extension RequestHead {
         guard let path, path.utf8.first == UInt8(ascii: "/"), path.utf8.dropFirst().contains(UInt8(ascii: "/")) else {
             return .failure(
                 RequestRejection(
-                    httpStatus: 200, status: RPCError(code: .unimplemented, message: "malformed method name: \"\(path ?? "")\"")))
+                    httpStatus: 200,
+                    status: RPCError(code: .unimplemented, message: "malformed method name: \"\(path ?? "")\"")))
         }
         return .success(
             RequestHead(

@@ -48,11 +48,13 @@ enum ResponseStatus {
         guard let statusText else {
             let code = httpStatus.map { StatusCode.forHTTPStatus($0) } ?? .unknown
             let text = httpStatus.map { "HTTP status \($0) without grpc-status" } ?? "trailers without grpc-status"
-            return CallEnd(error: RPCError(code: code, message: text, trailingMetadata: metadata), trailingMetadata: metadata)
+            return CallEnd(
+                error: RPCError(code: code, message: text, trailingMetadata: metadata), trailingMetadata: metadata)
         }
         guard let value = Int(statusText) else {
             return CallEnd(
-                error: RPCError(code: .unknown, message: "malformed grpc-status \"\(statusText)\"", trailingMetadata: metadata),
+                error: RPCError(
+                    code: .unknown, message: "malformed grpc-status \"\(statusText)\"", trailingMetadata: metadata),
                 trailingMetadata: metadata)
         }
         let code = StatusCode(wireValue: value)
@@ -91,7 +93,8 @@ enum ResponseStatus {
         if let encodingName {
             guard let e = CompressionAlgorithm(name: encodingName) else {
                 return .failure(
-                    RPCError(code: .internal, message: "response compressed with unsupported encoding \"\(encodingName)\""))
+                    RPCError(
+                        code: .internal, message: "response compressed with unsupported encoding \"\(encodingName)\""))
             }
             encoding = e
         }

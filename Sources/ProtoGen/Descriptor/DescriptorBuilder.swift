@@ -48,7 +48,11 @@ struct DescriptorBuilder {
         }
         proto.extension = decl.extensions.map { field($0, scope: decl.fullName) }
         var written = decl.options
-        if decl.isMapEntry { written.append(ParsedOption(name: "map_entry", value: .identifier("true"), position: .unknown, valuePosition: .unknown)) }
+        if decl.isMapEntry {
+            written.append(
+                ParsedOption(name: "map_entry", value: .identifier("true"), position: .unknown, valuePosition: .unknown)
+            )
+        }
         if let bytes = options.encode(written, for: .message, scope: decl.fullName) {
             proto.options = try? Google_Protobuf_MessageOptions(serializedBytes: bytes)
         }
@@ -76,7 +80,9 @@ struct DescriptorBuilder {
         if !decl.extendee.isEmpty { proto.extendee = decl.extendee }
         proto.number = Int32(decl.number)
         proto.label = Google_Protobuf_FieldDescriptorProto.Label(rawValue: Int32(decl.label.rawValue))
-        if let type = decl.type { proto.type = Google_Protobuf_FieldDescriptorProto.TypeEnum(rawValue: Int32(type.rawValue)) }
+        if let type = decl.type {
+            proto.type = Google_Protobuf_FieldDescriptorProto.TypeEnum(rawValue: Int32(type.rawValue))
+        }
         if decl.type == .message || decl.type == .enum || decl.type == .group { proto.typeName = decl.typeName }
         proto.defaultValue = decl.defaultValue
         if decl.type == .float || decl.type == .double, let text = decl.defaultValue, let value = Double(text) {

@@ -17,14 +17,19 @@ struct OptionEncoder {
                     "optimize_for": (9, .enumValue(["SPEED": 1, "CODE_SIZE": 2, "LITE_RUNTIME": 3])),
                     "java_multiple_files": (10, .bool), "go_package": (11, .string), "cc_generic_services": (16, .bool),
                     "java_generic_services": (17, .bool), "py_generic_services": (18, .bool),
-                    "java_generate_equals_and_hash": (20, .bool), "deprecated": (23, .bool), "java_string_check_utf8": (27, .bool),
-                    "cc_enable_arenas": (31, .bool), "objc_class_prefix": (36, .string), "csharp_namespace": (37, .string),
+                    "java_generate_equals_and_hash": (20, .bool), "deprecated": (23, .bool),
+                    "java_string_check_utf8": (27, .bool),
+                    "cc_enable_arenas": (31, .bool), "objc_class_prefix": (36, .string),
+                    "csharp_namespace": (37, .string),
                     "swift_prefix": (39, .string), "php_class_prefix": (40, .string), "php_namespace": (41, .string),
-                    "php_generic_services": (42, .bool), "php_metadata_namespace": (44, .string), "ruby_package": (45, .string),
+                    "php_generic_services": (42, .bool), "php_metadata_namespace": (44, .string),
+                    "ruby_package": (45, .string),
                 ]
             case .message:
-                return ["message_set_wire_format": (1, .bool), "no_standard_descriptor_accessor": (2, .bool),
-                        "deprecated": (3, .bool), "map_entry": (7, .bool)]
+                return [
+                    "message_set_wire_format": (1, .bool), "no_standard_descriptor_accessor": (2, .bool),
+                    "deprecated": (3, .bool), "map_entry": (7, .bool),
+                ]
             case .field:
                 return [
                     "ctype": (1, .enumValue(["STRING": 0, "CORD": 1, "STRING_PIECE": 2])), "packed": (2, .bool),
@@ -37,8 +42,12 @@ struct OptionEncoder {
             case .enumValue: return ["deprecated": (1, .bool)]
             case .service: return ["deprecated": (33, .bool)]
             case .method:
-                return ["deprecated": (33, .bool),
-                        "idempotency_level": (34, .enumValue(["IDEMPOTENCY_UNKNOWN": 0, "NO_SIDE_EFFECTS": 1, "IDEMPOTENT": 2]))]
+                return [
+                    "deprecated": (33, .bool),
+                    "idempotency_level": (
+                        34, .enumValue(["IDEMPOTENCY_UNKNOWN": 0, "NO_SIDE_EFFECTS": 1, "IDEMPOTENT": 2])
+                    ),
+                ]
             }
         }
 
@@ -99,7 +108,8 @@ struct OptionEncoder {
             if let (number, kind) = target.known[option.name] {
                 if let bytes = Self.encode(option.value, kind: kind, number: number) { records.append((number, bytes)) }
             } else if let field = customOption(option.name, target: target, scope: scope),
-                      let bytes = encode(option.value, field: field) {
+                let bytes = encode(option.value, field: field)
+            {
                 custom += bytes
             }
         }
@@ -121,19 +131,23 @@ struct OptionEncoder {
             return nil
         case .message:
             guard case .aggregate(let tokens) = value, let message = messages[field.typeName],
-                  let body = encodeMessage(tokens[...], type: message) else { return nil }
+                let body = encodeMessage(tokens[...], type: message)
+            else { return nil }
             var out: [UInt8] = []
             RawProto.lengthDelimited(field.number, body, into: &out)
             return out
         case .enum:
             var number: Int64?
             switch value {
-            case .identifier(let name): number = enums[field.typeName]?.values.first { $0.name == name }.map { Int64($0.number) }
+            case .identifier(let name):
+                number = enums[field.typeName]?.values.first { $0.name == name }.map { Int64($0.number) }
             case .integer(let negative, let magnitude): number = negative ? -Int64(magnitude) : Int64(magnitude)
             default: break
             }
             guard let number else { return nil }
-            return Self.encode(.integer(negative: number < 0, magnitude: number.magnitude), kind: .scalar(.int64), number: field.number)
+            return Self.encode(
+                .integer(negative: number < 0, magnitude: number.magnitude), kind: .scalar(.int64), number: field.number
+            )
         default:
             return Self.encode(value, kind: .scalar(type), number: field.number)
         }
@@ -143,7 +157,9 @@ struct OptionEncoder {
     private func encodeMessage(_ tokens: ArraySlice<Token>, type: MessageDecl) -> [UInt8]? {
         var records: [(Int, [UInt8])] = []
         var i = tokens.startIndex
-        func isSymbol(_ text: String) -> Bool { i < tokens.endIndex && tokens[i].kind == .symbol && tokens[i].text == text }
+        func isSymbol(_ text: String) -> Bool {
+            i < tokens.endIndex && tokens[i].kind == .symbol && tokens[i].text == text
+        }
         /// The tokens of a `{ … }` or `< … >` block starting at `i`, moving `i` past it.
         func block() -> ArraySlice<Token>? {
             let start = i
@@ -177,7 +193,9 @@ struct OptionEncoder {
                 parsed = .float(negative ? -d : d)
             case .string:
                 var bytes = StringLiteral.decode(token.text) ?? []
-                while i < tokens.endIndex, tokens[i].kind == .string { bytes += StringLiteral.decode(tokens[i].text) ?? []; i += 1 }
+                while i < tokens.endIndex, tokens[i].kind == .string {
+                    bytes += StringLiteral.decode(tokens[i].text) ?? []; i += 1
+                }
                 parsed = .string(bytes)
             case .identifier:
                 parsed = .identifier(negative ? "-" + token.text : token.text)
@@ -190,7 +208,11 @@ struct OptionEncoder {
             guard tokens[i].kind == .identifier else { return nil }
             let name = tokens[i].text
             i += 1
-            guard let field = type.fields.first(where: { $0.name == name || ($0.type == .group && $0.typeName.hasSuffix("." + name)) }) else { return nil }
+            guard
+                let field = type.fields.first(where: {
+                    $0.name == name || ($0.type == .group && $0.typeName.hasSuffix("." + name))
+                })
+            else { return nil }
             if isSymbol(":") { i += 1 }
             if isSymbol("[") {
                 i += 1
@@ -240,7 +262,9 @@ struct OptionEncoder {
         func integer() -> Int64? {
             switch value {
             case .integer(let negative, let magnitude):
-                if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
+                if negative {
+                    return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
+                }
                 return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
             default: return nil
             }
@@ -292,7 +316,9 @@ struct OptionEncoder {
                     bits = UInt32(truncatingIfNeeded: v)
                 }
                 RawProto.tag(number, 5, into: &out)
-                for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt32(shift))) }
+                for shift in stride(from: 0, to: 32, by: 8) {
+                    out.append(UInt8(truncatingIfNeeded: bits >> UInt32(shift)))
+                }
                 return out
             case .fixed64, .sfixed64, .double:
                 let bits: UInt64
@@ -304,7 +330,9 @@ struct OptionEncoder {
                     bits = UInt64(bitPattern: v)
                 }
                 RawProto.tag(number, 1, into: &out)
-                for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+                for shift in stride(from: 0, to: 64, by: 8) {
+                    out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+                }
                 return out
             case .enum, .message, .group:
                 return nil

@@ -7,11 +7,13 @@ enum ClosedEnumCalls {
         if case .map(let key, let value) = plan.kind {
             guard isClosed(value, registry) else { return nil }
             let k = FieldPlan.types(key, registry: registry).0
-            return "try reader.readMap(\(k).self, closedEnum: \(plan.swiftTypeOfMapValue(registry)).self, field, into: &self.\(plan.name))"
+            return
+                "try reader.readMap(\(k).self, closedEnum: \(plan.swiftTypeOfMapValue(registry)).self, field, into: &self.\(plan.name))"
         }
         guard isClosed(plan.field, registry) else { return nil }
         switch plan.kind {
-        case .repeated: return "try reader.readRepeatedClosedEnum(field, into: &self.\(plan.name), unknown: &self.unknownFields)"
+        case .repeated:
+            return "try reader.readRepeatedClosedEnum(field, into: &self.\(plan.name), unknown: &self.unknownFields)"
         case .oneofMember:
             guard let oneof else { return nil }
             return "try reader.readClosedEnum(field, into: &self.\(oneof.property), as: \(oneof.type).\(plan.name))"

@@ -19,10 +19,13 @@ enum DefaultLiteral {
             return swiftString(text)
         case .bytes:
             let bytes = StringLiteral.cUnescape(text)
-            return "[" + bytes.map { "0x" + String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined(separator: ", ") + "]"
+            return "["
+                + bytes.map { "0x" + String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined(separator: ", ")
+                + "]"
         case .enum:
             guard let info = registry.enumInfo(field.typeName),
-                  let index = info.decl.values.firstIndex(where: { $0.name == text }) else { return nil }
+                let index = info.decl.values.firstIndex(where: { $0.name == text })
+            else { return nil }
             return "." + EnumEmitter.caseNames(info.decl)[index]
         case .message, .group, nil:
             return nil

@@ -39,7 +39,9 @@ struct DescriptorEmitter {
                 p.line("],")
             }
             let extensions = Self.extensions(file)
-            p.line("extensions: [\(extensions.map { ".init(extendee: \(Self.literal($0.0)), number: \($0.1))" }.joined(separator: ", "))])")
+            p.line(
+                "extensions: [\(extensions.map { ".init(extendee: \(Self.literal($0.0)), number: \($0.1))" }.joined(separator: ", "))])"
+            )
             p.outdent()
             p.line()
             p.line("private static let serializedProto: [UInt8] = [")
@@ -47,7 +49,9 @@ struct DescriptorEmitter {
             var index = 0
             while index < serialized.count {
                 let row = serialized[index..<min(index + 16, serialized.count)]
-                p.line(row.map { "0x" + (($0 < 16) ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined(separator: ", ") + ",")
+                p.line(
+                    row.map { "0x" + (($0 < 16) ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined(
+                        separator: ", ") + ",")
                 index += 16
             }
             p.outdent()
@@ -100,7 +104,8 @@ struct DescriptorEmitter {
         var result: [(String, Int)] = []
         func add(_ fields: [FieldDecl]) {
             for field in fields {
-                result.append((field.extendee.hasPrefix(".") ? String(field.extendee.dropFirst()) : field.extendee, field.number))
+                result.append(
+                    (field.extendee.hasPrefix(".") ? String(field.extendee.dropFirst()) : field.extendee, field.number))
             }
         }
         func walk(_ message: MessageDecl) {

@@ -117,8 +117,10 @@ struct EnumEmitter {
     }
 
     /// Aliases as static constants naming their canonical case (open and closed enums alike).
-    private func emitAliases(_ decl: EnumDecl, names: [String], canonical: [Int32: Int], swiftName: String,
-                             into p: inout CodePrinter) {
+    private func emitAliases(
+        _ decl: EnumDecl, names: [String], canonical: [Int32: Int], swiftName: String,
+        into p: inout CodePrinter
+    ) {
         for (i, value) in decl.values.enumerated() where canonical[value.number] != i {
             p.line()
             p.docComment(value.comments)

@@ -74,10 +74,14 @@ struct FieldPlan {
         case .sint32: ("ProtoSInt32", "Int32")
         case .sint64: ("ProtoSInt64", "Int64")
         case .enum:
-            { let info = registry.enumInfo(field.typeName), n = info?.swiftName ?? "UNKNOWN"
-              return (info?.isClosed == true ? "ProtoClosedEnumType<\(n)>" : "ProtoEnumType<\(n)>", n) }()
+            {
+                let info = registry.enumInfo(field.typeName), n = info?.swiftName ?? "UNKNOWN"
+                return (info?.isClosed == true ? "ProtoClosedEnumType<\(n)>" : "ProtoEnumType<\(n)>", n)
+            }()
         case .message, .group, nil:
-            { let n = registry.message(field.typeName)?.swiftName ?? "UNKNOWN"; return ("ProtoMessageType<\(n)>", n) }()
+            {
+                let n = registry.message(field.typeName)?.swiftName ?? "UNKNOWN"; return ("ProtoMessageType<\(n)>", n)
+            }()
         }
     }
 

@@ -36,17 +36,20 @@ struct FileEmitter {
         let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
         for decl in file.enums {
             p.line()
-            EnumEmitter(access: access).emit(decl, swiftName: prefix + SwiftNaming.typeName(decl.name, suffix: "Enum"),
-                                             closed: file.syntax == .proto2, into: &p)
+            EnumEmitter(access: access).emit(
+                decl, swiftName: prefix + SwiftNaming.typeName(decl.name, suffix: "Enum"),
+                closed: file.syntax == .proto2, into: &p)
         }
         let messages = MessageEmitter(registry: registry, access: access, boxedFields: boxedFields)
         for message in file.messages {
             p.line()
-            messages.emit(message, swiftName: prefix + SwiftNaming.typeName(message.name), syntax: file.syntax, into: &p)
+            messages.emit(
+                message, swiftName: prefix + SwiftNaming.typeName(message.name), syntax: file.syntax, into: &p)
         }
         if withServices {
-            let services = ServiceEmitter(registry: registry, access: access, package: file.package,
-                                          fileNamespace: embedDescriptor ? DescriptorEmitter.namespace(for: file.name) : nil)
+            let services = ServiceEmitter(
+                registry: registry, access: access, package: file.package,
+                fileNamespace: embedDescriptor ? DescriptorEmitter.namespace(for: file.name) : nil)
             for service in file.services {
                 p.line()
                 services.emit(service, swiftName: prefix + SwiftNaming.typeName(service.name), into: &p)
@@ -58,7 +61,8 @@ struct FileEmitter {
         }
         if needsBox(file) {
             p.line()
-            p.line("/// Storage for a field through which a message contains itself (a struct cannot hold itself inline).")
+            p.line(
+                "/// Storage for a field through which a message contains itself (a struct cannot hold itself inline).")
             p.block("private final class _ProtoBox<Value: Hashable & Sendable>: Hashable, Sendable {") { p in
                 p.line("let value: Value")
                 p.line("init(_ value: Value) { self.value = value }")
@@ -84,14 +88,19 @@ struct FileEmitter {
     }
 
     private func declaresExtensions(_ file: FileDecl) -> Bool {
-        func check(_ message: MessageDecl) -> Bool { !message.extensions.isEmpty || message.messages.contains(where: check) }
+        func check(_ message: MessageDecl) -> Bool {
+            !message.extensions.isEmpty || message.messages.contains(where: check)
+        }
         return !file.extensions.isEmpty || file.messages.contains(where: check)
     }
 
     private func needsBox(_ file: FileDecl) -> Bool {
         func check(_ message: MessageDecl) -> Bool {
             if let numbers = boxedFields[message.fullName],
-               message.fields.contains(where: { numbers.contains($0.number) && !($0.oneofIndex != nil && !$0.proto3Optional) }) {
+                message.fields.contains(where: {
+                    numbers.contains($0.number) && !($0.oneofIndex != nil && !$0.proto3Optional)
+                })
+            {
                 return true
             }
             return message.messages.contains(where: check)

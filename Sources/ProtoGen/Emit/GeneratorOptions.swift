@@ -43,8 +43,10 @@ public struct GeneratorOptions: Sendable, Hashable {
     }
 
     /// Options with the given choices; the defaults match protoc-gen-h2rpc with no parameters.
-    public init(visibility: Visibility = .internal, services: Bool = true, fileNaming: FileNaming = .fullPath,
-                descriptors: Bool = true) {
+    public init(
+        visibility: Visibility = .internal, services: Bool = true, fileNaming: FileNaming = .fullPath,
+        descriptors: Bool = true
+    ) {
         self.visibility = visibility
         self.services = services
         self.fileNaming = fileNaming
@@ -62,7 +64,9 @@ public struct GeneratorOptions: Sendable, Hashable {
             let value = parts.count > 1 ? parts[1] : ""
             switch key {
             case "visibility":
-                guard let v = Visibility(rawValue: value.lowercased()) else { throw GeneratorOptionError("Unknown Visibility \"\(value)\" (internal, public, package).") }
+                guard let v = Visibility(rawValue: value.lowercased()) else {
+                    throw GeneratorOptionError("Unknown Visibility \"\(value)\" (internal, public, package).")
+                }
                 visibility = v
             case "services":
                 switch value.lowercased() {
@@ -86,7 +90,9 @@ public struct GeneratorOptions: Sendable, Hashable {
                 default: throw GeneratorOptionError("Unknown Descriptors value \"\(value)\" (true, false).")
                 }
             case "filenaming":
-                guard let v = FileNaming(rawValue: value) else { throw GeneratorOptionError("Unknown FileNaming \"\(value)\" (FullPath, PathToUnderscores).") }
+                guard let v = FileNaming(rawValue: value) else {
+                    throw GeneratorOptionError("Unknown FileNaming \"\(value)\" (FullPath, PathToUnderscores).")
+                }
                 fileNaming = v
             default:
                 throw GeneratorOptionError("Unknown generator option \"\(parts[0])\".")

@@ -29,7 +29,8 @@ enum GroupCalls {
         case .repeated: return "try reader.readRepeatedGroup(field, into: &self.\(plan.name))"
         case .oneofMember:
             guard let oneof else { return nil }
-            return "try reader.readGroup(field, into: &self.\(oneof.property), as: \(oneof.type).\(plan.name), current: { if case .\(plan.name)(let value) = $0 { value } else { nil } })"
+            return
+                "try reader.readGroup(field, into: &self.\(oneof.property), as: \(oneof.type).\(plan.name), current: { if case .\(plan.name)(let value) = $0 { value } else { nil } })"
         default: return "try reader.readGroup(field, into: &self.\(plan.storage))"
         }
     }

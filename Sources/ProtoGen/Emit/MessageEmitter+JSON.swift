@@ -2,7 +2,10 @@
 /// writes each set field under its JSON name (or `.proto` name, by option), `mergeJSON` reads
 /// members named either way.
 extension MessageEmitter {
-    func emitJSON(_ plans: [FieldPlan], message: MessageDecl, qualifiedName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+    func emitJSON(
+        _ plans: [FieldPlan], message: MessageDecl, qualifiedName: String, syntax: ProtoSyntax,
+        into p: inout CodePrinter
+    ) {
         p.block("extension \(qualifiedName): ProtoJSONCodable {") { p in
             let steps = steps(plans, message: message)
             let header = "\(access)func writeJSON(to writer: inout ProtoJSONWriter) {"
@@ -17,7 +20,9 @@ extension MessageEmitter {
                         case .oneof(let index, let members, let complete):
                             p.line("switch self.\(oneofProperty(message, index)) {")
                             for plan in members {
-                                p.line("case .\(plan.name)(let value)?: " + jsonWrite(plan, value: "value", label: singleLabel(plan)))
+                                p.line(
+                                    "case .\(plan.name)(let value)?: "
+                                        + jsonWrite(plan, value: "value", label: singleLabel(plan)))
                             }
                             p.line(complete ? "case nil: break" : "default: break")
                             p.line("}")
@@ -26,7 +31,9 @@ extension MessageEmitter {
                 }
             }
             p.line()
-            p.block("\(access)mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {") { p in
+            p.block(
+                "\(access)mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {"
+            ) { p in
                 p.block(plans.isEmpty ? "for (key, _) in object {" : "for (key, value) in object {") { p in
                     p.line("switch key {")
                     for plan in plans.sorted(by: { $0.field.number < $1.field.number }) {
@@ -61,14 +68,19 @@ extension MessageEmitter {
     private func emitJSONWrite(_ plan: FieldPlan, into p: inout CodePrinter) {
         switch plan.kind {
         case .implicit:
-            p.line("if writer.emitsDefaults || !\(plan.marker).isDefault(self.\(plan.name)) { \(jsonWrite(plan, value: "self.\(plan.name)", label: singleLabel(plan))) }")
+            p.line(
+                "if writer.emitsDefaults || !\(plan.marker).isDefault(self.\(plan.name)) { \(jsonWrite(plan, value: "self.\(plan.name)", label: singleLabel(plan))) }"
+            )
         case .explicit:
-            p.line("if let value = self.\(plan.storage) { \(jsonWrite(plan, value: "value", label: singleLabel(plan))) }")
+            p.line(
+                "if let value = self.\(plan.storage) { \(jsonWrite(plan, value: "value", label: singleLabel(plan))) }")
         case .repeated:
             let label: String
             switch plan.field.type {
             case .message, .group: label = "repeatedMessage: "
-            case .enum: label = registry.enumInfo(plan.field.typeName)?.isClosed == true ? "repeatedClosedEnum: " : "repeatedEnum: "
+            case .enum:
+                label =
+                    registry.enumInfo(plan.field.typeName)?.isClosed == true ? "repeatedClosedEnum: " : "repeatedEnum: "
             default: label = "repeated: "
             }
             p.line(jsonWrite(plan, value: "self.\(plan.name)", label: label))
@@ -93,7 +105,8 @@ extension MessageEmitter {
         case .explicit:
             return "try \(nested).read(value, into: &self.\(plan.storage))"
         case .oneofMember(let index):
-            return "try \(nested).read(value, into: &self.\(oneofProperty(message, index)), as: \(oneofTypeName(message, index)).\(plan.name))"
+            return
+                "try \(nested).read(value, into: &self.\(oneofProperty(message, index)), as: \(oneofTypeName(message, index)).\(plan.name))"
         }
     }
 }

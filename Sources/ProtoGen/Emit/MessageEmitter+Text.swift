@@ -1,7 +1,10 @@
 /// A message's `ProtoTextFormattable` conformance: `writeText(to:)` prints the set fields in
 /// field-number order with their `.proto` names, so that `description` is protobuf text format.
 extension MessageEmitter {
-    func emitText(_ plans: [FieldPlan], message: MessageDecl, qualifiedName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+    func emitText(
+        _ plans: [FieldPlan], message: MessageDecl, qualifiedName: String, syntax: ProtoSyntax,
+        into p: inout CodePrinter
+    ) {
         p.block("extension \(qualifiedName): ProtoTextFormattable {") { p in
             let steps = steps(plans, message: message)
             let header = "\(access)func writeText(to writer: inout ProtoTextWriter) {"

@@ -21,7 +21,9 @@ struct MessageEmitter {
         }
     }
 
-    private func emitCodecExtensions(_ message: MessageDecl, qualifiedName: String, syntax: ProtoSyntax, into p: inout CodePrinter) {
+    private func emitCodecExtensions(
+        _ message: MessageDecl, qualifiedName: String, syntax: ProtoSyntax, into p: inout CodePrinter
+    ) {
         let plans = plans(message, syntax: syntax)
         let oneofs = realOneofs(message)
         p.line()
@@ -37,7 +39,9 @@ struct MessageEmitter {
         p.line()
         emitJSON(plans, message: message, qualifiedName: qualifiedName, syntax: syntax, into: &p)
         for nested in message.messages where !nested.isMapEntry {
-            emitCodecExtensions(nested, qualifiedName: qualifiedName + "." + SwiftNaming.typeName(nested.name), syntax: syntax, into: &p)
+            emitCodecExtensions(
+                nested, qualifiedName: qualifiedName + "." + SwiftNaming.typeName(nested.name), syntax: syntax, into: &p
+            )
         }
     }
 
@@ -73,7 +77,9 @@ struct MessageEmitter {
             }
             for decl in message.enums {
                 p.line()
-                EnumEmitter(access: access).emit(decl, swiftName: SwiftNaming.typeName(decl.name, suffix: "Enum"), closed: syntax == .proto2, into: &p)
+                EnumEmitter(access: access).emit(
+                    decl, swiftName: SwiftNaming.typeName(decl.name, suffix: "Enum"), closed: syntax == .proto2,
+                    into: &p)
             }
             for nested in message.messages where !nested.isMapEntry {
                 p.line()
@@ -104,7 +110,7 @@ struct MessageEmitter {
     private func emitProperties(_ plans: [FieldPlan], message: MessageDecl, oneofs: [Int], into p: inout CodePrinter) {
         var emittedOneofs: Set<Int> = []
         for plan in plans {
-            if plan.field.deprecated { }
+            if plan.field.deprecated {}
             switch plan.kind {
             case .oneofMember(let index):
                 guard emittedOneofs.insert(index).inserted else { continue }
@@ -118,7 +124,9 @@ struct MessageEmitter {
             if plan.field.deprecated { p.line(CodePrinter.deprecatedNote) }
             switch plan.kind {
             case .implicit:
-                p.line("\(access)var \(plan.name): \(plan.swiftType) = \(FieldPlan.defaultLiteral(plan.field, registry: registry))")
+                p.line(
+                    "\(access)var \(plan.name): \(plan.swiftType) = \(FieldPlan.defaultLiteral(plan.field, registry: registry))"
+                )
             case .explicit where plan.boxed:
                 p.block("\(access)var \(plan.name): \(plan.swiftType)? {") { p in
                     p.line("get { _\(plan.bareName)?.value }")
@@ -194,10 +202,12 @@ struct MessageEmitter {
         case .implicit: return "ProtoSize.nonDefault(\(plan.marker).self, self.\(plan.name), field: \(n))"
         case .explicit: return "ProtoSize.ifPresent(\(plan.marker).self, self.\(plan.storage), field: \(n))"
         case .repeated(let packed):
-            return packed ? "ProtoSize.packed(\(plan.marker).self, self.\(plan.name), field: \(n))"
-                          : "ProtoSize.repeated(\(plan.marker).self, self.\(plan.name), field: \(n))"
+            return packed
+                ? "ProtoSize.packed(\(plan.marker).self, self.\(plan.name), field: \(n))"
+                : "ProtoSize.repeated(\(plan.marker).self, self.\(plan.name), field: \(n))"
         case .map(let key, let value):
-            return "ProtoSize.map(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, self.\(plan.name), field: \(n))"
+            return
+                "ProtoSize.map(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, self.\(plan.name), field: \(n))"
         case .oneofMember: return "ProtoSize.field(\(plan.marker).self, value, field: \(n))"
         }
     }
@@ -209,16 +219,20 @@ struct MessageEmitter {
         case .implicit: return "writer.writeNonDefault(\(plan.marker).self, self.\(plan.name), field: \(n))"
         case .explicit: return "writer.writeIfPresent(\(plan.marker).self, self.\(plan.storage), field: \(n))"
         case .repeated(let packed):
-            return packed ? "writer.writePacked(\(plan.marker).self, self.\(plan.name), field: \(n))"
-                          : "writer.writeRepeated(\(plan.marker).self, self.\(plan.name), field: \(n))"
+            return packed
+                ? "writer.writePacked(\(plan.marker).self, self.\(plan.name), field: \(n))"
+                : "writer.writeRepeated(\(plan.marker).self, self.\(plan.name), field: \(n))"
         case .map(let key, let value):
-            return "writer.writeMap(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, self.\(plan.name), field: \(n))"
+            return
+                "writer.writeMap(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, self.\(plan.name), field: \(n))"
         case .oneofMember: return "writer.write(\(plan.marker).self, value, field: \(n))"
         }
     }
 
-    private func emitOneofSwitch(_ index: Int, _ members: [FieldPlan], complete: Bool, message: MessageDecl,
-                                 into p: inout CodePrinter, _ call: (FieldPlan) -> String) {
+    private func emitOneofSwitch(
+        _ index: Int, _ members: [FieldPlan], complete: Bool, message: MessageDecl,
+        into p: inout CodePrinter, _ call: (FieldPlan) -> String
+    ) {
         p.line("switch self.\(oneofProperty(message, index)) {")
         for plan in members {
             p.line("case .\(plan.name)(let value)?: \(call(plan))")
@@ -239,7 +253,9 @@ struct MessageEmitter {
                 switch step {
                 case .field(let plan): p.line("size += " + sizeCall(plan))
                 case .oneof(let index, let members, let complete):
-                    emitOneofSwitch(index, members, complete: complete, message: message, into: &p) { "size += " + sizeCall($0) }
+                    emitOneofSwitch(index, members, complete: complete, message: message, into: &p) {
+                        "size += " + sizeCall($0)
+                    }
                 }
             }
             p.line("return size")
@@ -278,7 +294,11 @@ struct MessageEmitter {
 
     private func readCall(_ plan: FieldPlan, message: MessageDecl) -> String {
         let oneof = plan.field.oneofIndex.map { (oneofProperty(message, $0), oneofType(message, $0)) }
-        if let call = GroupCalls.read(plan, oneof: oneof) ?? ClosedEnumCalls.read(plan, oneof: oneof, registry: registry) { return call }
+        if let call = GroupCalls.read(plan, oneof: oneof)
+            ?? ClosedEnumCalls.read(plan, oneof: oneof, registry: registry)
+        {
+            return call
+        }
         switch plan.kind {
         case .implicit:
             return "try reader.read(\(plan.marker).self, field, into: &self.\(plan.name))"
@@ -287,12 +307,14 @@ struct MessageEmitter {
         case .repeated:
             return "try reader.readRepeated(\(plan.marker).self, field, into: &self.\(plan.name))"
         case .map(let key, let value):
-            return "try reader.readMap(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, field, into: &self.\(plan.name))"
+            return
+                "try reader.readMap(\(FieldPlan.types(key, registry: registry).0).self, \(FieldPlan.types(value, registry: registry).0).self, field, into: &self.\(plan.name))"
         case .oneofMember(let index):
             let property = oneofProperty(message, index)
             let type = oneofType(message, index)
             if plan.field.type == .message {
-                return "try reader.read(\(plan.marker).self, field, into: &self.\(property), as: \(type).\(plan.name), current: { if case .\(plan.name)(let value) = $0 { value } else { nil } })"
+                return
+                    "try reader.read(\(plan.marker).self, field, into: &self.\(property), as: \(type).\(plan.name), current: { if case .\(plan.name)(let value) = $0 { value } else { nil } })"
             }
             return "try reader.read(\(plan.marker).self, field, into: &self.\(property), as: \(type).\(plan.name))"
         }

@@ -23,7 +23,9 @@ struct ServiceEmitter {
             p.line("/// Method paths (`/\(serviceName)/Method`).")
             p.block("\(access)enum Method {") { p in
                 for method in service.methods {
-                    p.line("\(access)static let \(SwiftNaming.escaped(methodName(method))) = \"/\(serviceName)/\(method.name)\"")
+                    p.line(
+                        "\(access)static let \(SwiftNaming.escaped(methodName(method))) = \"/\(serviceName)/\(method.name)\""
+                    )
                 }
             }
             p.line()
@@ -81,9 +83,11 @@ struct ServiceEmitter {
         case (true, false):
             return "func \(name)(requests: RequestStream<\(input)>, context: ServerContext) async throws -> \(output)"
         case (false, true):
-            return "func \(name)(request: \(input), responses: ResponseWriter<\(output)>, context: ServerContext) async throws"
+            return
+                "func \(name)(request: \(input), responses: ResponseWriter<\(output)>, context: ServerContext) async throws"
         case (true, true):
-            return "func \(name)(requests: RequestStream<\(input)>, responses: ResponseWriter<\(output)>, context: ServerContext) async throws"
+            return
+                "func \(name)(requests: RequestStream<\(input)>, responses: ResponseWriter<\(output)>, context: ServerContext) async throws"
         }
     }
 
@@ -96,15 +100,20 @@ struct ServiceEmitter {
                 p.line("try await service.\(name)(request: request, context: context)")
             }
         case (true, false):
-            p.block(".clientStreaming(path: \(path), service: self) { service, requests, context in", footer: "},") { p in
+            p.block(".clientStreaming(path: \(path), service: self) { service, requests, context in", footer: "},") {
+                p in
                 p.line("try await service.\(name)(requests: requests, context: context)")
             }
         case (false, true):
-            p.block(".serverStreaming(path: \(path), service: self) { service, request, responses, context in", footer: "},") { p in
+            p.block(
+                ".serverStreaming(path: \(path), service: self) { service, request, responses, context in", footer: "},"
+            ) { p in
                 p.line("try await service.\(name)(request: request, responses: responses, context: context)")
             }
         case (true, true):
-            p.block(".bidiStreaming(path: \(path), service: self) { service, requests, responses, context in", footer: "},") { p in
+            p.block(
+                ".bidiStreaming(path: \(path), service: self) { service, requests, responses, context in", footer: "},"
+            ) { p in
                 p.line("try await service.\(name)(requests: requests, responses: responses, context: context)")
             }
         }
@@ -114,48 +123,75 @@ struct ServiceEmitter {
         let name = SwiftNaming.escaped(methodName(method))
         let input = typeName(method.inputType), output = typeName(method.outputType)
         let path = "Method.\(name)"
-        let sendsMetadata = "/// Like the method above, with `metadata` sent in the request headers (after the options' own)"
+        let sendsMetadata =
+            "/// Like the method above, with `metadata` sent in the request headers (after the options' own)"
         p.docComment(method.comments)
         switch (method.clientStreaming, method.serverStreaming) {
         case (false, false):
-            p.block("\(access)func \(name)(_ request: \(input), options: CallOptions = .defaults) async throws(RPCError) -> \(output) {") { p in
+            p.block(
+                "\(access)func \(name)(_ request: \(input), options: CallOptions = .defaults) async throws(RPCError) -> \(output) {"
+            ) { p in
                 p.line("try await channel.unary(path: \(path), request: request, as: \(output).self, options: options)")
             }
             p.line()
             p.line("\(sendsMetadata);")
             p.line("/// returns the response with the metadata of its headers and trailers.")
-            p.block("\(access)func \(name)(_ request: \(input), metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> RPCResponse<\(output)> {") { p in
-                p.line("try await channel.unaryWithMetadata(path: \(path), request: request, as: \(output).self, options: options.adding(metadata))")
+            p.block(
+                "\(access)func \(name)(_ request: \(input), metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> RPCResponse<\(output)> {"
+            ) { p in
+                p.line(
+                    "try await channel.unaryWithMetadata(path: \(path), request: request, as: \(output).self, options: options.adding(metadata))"
+                )
             }
         case (true, false):
-            p.block("\(access)func \(name)(options: CallOptions = .defaults) async throws(RPCError) -> ClientStreamingCall<\(input), \(output)> {") { p in
+            p.block(
+                "\(access)func \(name)(options: CallOptions = .defaults) async throws(RPCError) -> ClientStreamingCall<\(input), \(output)> {"
+            ) { p in
                 p.line("try await channel.clientStreaming(path: \(path), as: \(output).self, options: options)")
             }
             p.line()
             p.line("\(sendsMetadata);")
             p.line("/// `finishWithMetadata()` returns the response with its headers' and trailers' metadata.")
-            p.block("\(access)func \(name)(metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> ClientStreamingCall<\(input), \(output)> {") { p in
-                p.line("try await channel.clientStreaming(path: \(path), as: \(output).self, options: options.adding(metadata))")
+            p.block(
+                "\(access)func \(name)(metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> ClientStreamingCall<\(input), \(output)> {"
+            ) { p in
+                p.line(
+                    "try await channel.clientStreaming(path: \(path), as: \(output).self, options: options.adding(metadata))"
+                )
             }
         case (false, true):
-            p.block("\(access)func \(name)(_ request: \(input), options: CallOptions = .defaults) async throws(RPCError) -> ServerStreamingCall<\(output)> {") { p in
-                p.line("try await channel.serverStreaming(path: \(path), request: request, as: \(output).self, options: options)")
+            p.block(
+                "\(access)func \(name)(_ request: \(input), options: CallOptions = .defaults) async throws(RPCError) -> ServerStreamingCall<\(output)> {"
+            ) { p in
+                p.line(
+                    "try await channel.serverStreaming(path: \(path), request: request, as: \(output).self, options: options)"
+                )
             }
             p.line()
             p.line("\(sendsMetadata);")
             p.line("/// the call's `initialMetadata()` and `trailingMetadata()` return what came back.")
-            p.block("\(access)func \(name)(_ request: \(input), metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> ServerStreamingCall<\(output)> {") { p in
-                p.line("try await channel.serverStreaming(path: \(path), request: request, as: \(output).self, options: options.adding(metadata))")
+            p.block(
+                "\(access)func \(name)(_ request: \(input), metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> ServerStreamingCall<\(output)> {"
+            ) { p in
+                p.line(
+                    "try await channel.serverStreaming(path: \(path), request: request, as: \(output).self, options: options.adding(metadata))"
+                )
             }
         case (true, true):
-            p.block("\(access)func \(name)(options: CallOptions = .defaults) async throws(RPCError) -> BidiStreamingCall<\(input), \(output)> {") { p in
+            p.block(
+                "\(access)func \(name)(options: CallOptions = .defaults) async throws(RPCError) -> BidiStreamingCall<\(input), \(output)> {"
+            ) { p in
                 p.line("try await channel.bidiStreaming(path: \(path), as: \(output).self, options: options)")
             }
             p.line()
             p.line("\(sendsMetadata);")
             p.line("/// the call's `initialMetadata()` and `trailingMetadata()` return what came back.")
-            p.block("\(access)func \(name)(metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> BidiStreamingCall<\(input), \(output)> {") { p in
-                p.line("try await channel.bidiStreaming(path: \(path), as: \(output).self, options: options.adding(metadata))")
+            p.block(
+                "\(access)func \(name)(metadata: Metadata, options: CallOptions = .defaults) async throws(RPCError) -> BidiStreamingCall<\(input), \(output)> {"
+            ) { p in
+                p.line(
+                    "try await channel.bidiStreaming(path: \(path), as: \(output).self, options: options.adding(metadata))"
+                )
             }
         }
     }

@@ -21,10 +21,13 @@ struct TypeRegistry {
         for file in files {
             self.files[file.name] = file
             let prefix = SwiftNaming.prefix(package: file.package, swiftPrefix: file.swiftPrefix)
-            for message in file.messages { add(message, swiftName: prefix + SwiftNaming.typeName(message.name), syntax: file.syntax) }
+            for message in file.messages {
+                add(message, swiftName: prefix + SwiftNaming.typeName(message.name), syntax: file.syntax)
+            }
             for decl in file.enums {
-                enums["." + decl.fullName] = EnumInfo(decl: decl, swiftName: prefix + SwiftNaming.typeName(decl.name, suffix: "Enum"),
-                                                      isClosed: file.syntax == .proto2)
+                enums["." + decl.fullName] = EnumInfo(
+                    decl: decl, swiftName: prefix + SwiftNaming.typeName(decl.name, suffix: "Enum"),
+                    isClosed: file.syntax == .proto2)
             }
         }
     }
@@ -35,8 +38,9 @@ struct TypeRegistry {
             add(nested, swiftName: swiftName + "." + SwiftNaming.typeName(nested.name), syntax: syntax)
         }
         for decl in message.enums {
-            enums["." + decl.fullName] = EnumInfo(decl: decl, swiftName: swiftName + "." + SwiftNaming.typeName(decl.name, suffix: "Enum"),
-                                                  isClosed: syntax == .proto2)
+            enums["." + decl.fullName] = EnumInfo(
+                decl: decl, swiftName: swiftName + "." + SwiftNaming.typeName(decl.name, suffix: "Enum"),
+                isClosed: syntax == .proto2)
         }
     }
 
@@ -47,7 +51,8 @@ struct TypeRegistry {
     /// The map entry type behind a repeated message field, when it is one.
     func mapEntry(of field: FieldDecl) -> MessageDecl? {
         guard field.label == .repeated, field.type == .message, let info = messages[field.typeName],
-              info.decl.isMapEntry else { return nil }
+            info.decl.isMapEntry
+        else { return nil }
         return info.decl
     }
 
@@ -59,7 +64,8 @@ struct TypeRegistry {
         var edges: [String: [(Int, String)]] = [:]
         for (name, info) in messages {
             edges[name] = info.decl.fields.compactMap { field in
-                (field.type == .message || field.type == .group) && field.label != .repeated ? (field.number, field.typeName) : nil
+                (field.type == .message || field.type == .group) && field.label != .repeated
+                    ? (field.number, field.typeName) : nil
             }
         }
         var result: [String: Set<Int>] = [:]

@@ -45,7 +45,8 @@ struct Parser {
     /// through the next `;`, or a whole `{ … }` block, or up to (not past) a `}` that closes the
     /// enclosing block. Always moves past the token at `start` so that recovery cannot loop.
     /// - Throws: `error` again when the tokenizer cannot go on; parsing then stops.
-    private mutating func recover(from error: ProtoGenError, statementStart start: SourcePosition) throws(ProtoGenError) {
+    private mutating func recover(from error: ProtoGenError, statementStart start: SourcePosition) throws(ProtoGenError)
+    {
         errors.append(error)
         do {
             if current.position == start && current.kind != .end && !lookingAt(";") && !lookingAt("{") {
@@ -179,7 +180,9 @@ struct Parser {
             let position = current.position
             let value = String(decoding: try consumeString("Expected syntax identifier."), as: UTF8.self)
             guard let parsed = ProtoSyntax(rawValue: value) else {
-                throw error("Unrecognized syntax identifier \"\(value)\".  This parser only recognizes \"proto2\" and \"proto3\".", at: position)
+                throw error(
+                    "Unrecognized syntax identifier \"\(value)\".  This parser only recognizes \"proto2\" and \"proto3\".",
+                    at: position)
             }
             syntax = parsed
             try consumeEndOfDeclaration(";")
@@ -262,7 +265,9 @@ struct Parser {
         var message = MessageDecl(name: name, fullName: Self.join(scope, name), position: position)
         depth += 1
         defer { depth -= 1 }
-        if depth > Self.maxNesting { throw error("Messages are nested more than \(Self.maxNesting) levels deep.", at: position) }
+        if depth > Self.maxNesting {
+            throw error("Messages are nested more than \(Self.maxNesting) levels deep.", at: position)
+        }
         message.comments = try consumeEndOfDeclaration("{")
         while !(try tryConsumeEndOfDeclaration("}")) {
             if current.kind == .end { throw error("Reached end of input in message definition (missing '}').") }
@@ -366,7 +371,8 @@ struct Parser {
             if lookingAt("<") {
                 if inExtend { throw error("Map fields are not allowed to be extensions.") }
                 if hasLabel {
-                    throw error("Field labels (required/optional/repeated) are not allowed on map fields.", at: position)
+                    throw error(
+                        "Field labels (required/optional/repeated) are not allowed on map fields.", at: position)
                 }
                 if oneofIndex != nil { throw error("Map fields are not allowed in oneofs.", at: position) }
                 try tokenizer.next()
@@ -415,8 +421,12 @@ struct Parser {
                 case "deprecated": field.deprecated = try option.boolValue(self)
                 case "json_name": field.jsonName = try option.stringValue(self)
                 case "default":
-                    if syntax == .proto3 { throw error("Explicit default values are not allowed in proto3.", at: option.valuePosition) }
-                    if field.label == .repeated { throw error("Repeated fields can't have default values.", at: option.position) }
+                    if syntax == .proto3 {
+                        throw error("Explicit default values are not allowed in proto3.", at: option.valuePosition)
+                    }
+                    if field.label == .repeated {
+                        throw error("Repeated fields can't have default values.", at: option.position)
+                    }
                     if field.type == .string, case .string(let bytes) = option.value {
                         field.defaultValue = String(decoding: bytes, as: UTF8.self)
                     } else {
@@ -454,13 +464,17 @@ struct Parser {
     /// The `{ fields }` of a group whose field part is parsed: the body becomes a message type nested
     /// where the field is declared, and the field (renamed in lower case, as protoc does) refers to it.
     /// The declaration's comments belong to the message, as protoc records them.
-    private mutating func parseGroupBody(_ field: inout FieldDecl, into message: inout MessageDecl) throws(ProtoGenError) {
+    private mutating func parseGroupBody(
+        _ field: inout FieldDecl, into message: inout MessageDecl
+    ) throws(ProtoGenError) {
         let name = field.name
         guard lookingAt("{") else { throw error("Missing group body.") }
         var group = MessageDecl(name: name, fullName: Self.join(message.fullName, name), position: field.namePosition)
         depth += 1
         defer { depth -= 1 }
-        if depth > Self.maxNesting { throw error("Messages are nested more than \(Self.maxNesting) levels deep.", at: field.namePosition) }
+        if depth > Self.maxNesting {
+            throw error("Messages are nested more than \(Self.maxNesting) levels deep.", at: field.namePosition)
+        }
         group.comments = try consumeEndOfDeclaration("{")
         let wasInExtend = inExtend
         inExtend = false
@@ -510,7 +524,8 @@ struct Parser {
         var ranges: [ClosedRange<Int>] = []
         repeat {
             let position = current.position
-            let start = try consumeSignedInteger("Expected field number range.", min: Int64(Int32.min), max: Int64(Int32.max))
+            let start = try consumeSignedInteger(
+                "Expected field number range.", min: Int64(Int32.min), max: Int64(Int32.max))
             var end = start
             if try tryConsume("to") {
                 if try tryConsume("max") {
@@ -519,13 +534,17 @@ struct Parser {
                     end = try consumeSignedInteger("Expected integer.", min: Int64(Int32.min), max: Int64(Int32.max))
                 }
             }
-            guard start <= end else { throw error("Reserved range end number must be greater than start number.", at: position) }
+            guard start <= end else {
+                throw error("Reserved range end number must be greater than start number.", at: position)
+            }
             ranges.append(Int(start)...Int(end))
         } while try tryConsume(",")
         return ranges
     }
 
-    private mutating func parseReserved(ranges: inout [ClosedRange<Int>], names: inout [String], max: Int64) throws(ProtoGenError) {
+    private mutating func parseReserved(
+        ranges: inout [ClosedRange<Int>], names: inout [String], max: Int64
+    ) throws(ProtoGenError) {
         try consume("reserved")
         if current.kind == .string {
             repeat {

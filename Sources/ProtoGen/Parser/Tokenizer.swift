@@ -64,7 +64,8 @@ struct Tokenizer {
     }
 
     private func error(_ message: String, line: Int? = nil, column: Int? = nil) -> ProtoGenError {
-        ProtoGenError(file: fileName, line: (line ?? self.line) + 1, column: (column ?? self.column) + 1, message: message)
+        ProtoGenError(
+            file: fileName, line: (line ?? self.line) + 1, column: (column ?? self.column) + 1, message: message)
     }
 
     // MARK: comments
@@ -148,7 +149,9 @@ struct Tokenizer {
     private mutating func readToken() throws(ProtoGenError) {
         let startLine = line, startColumn = column, start = index
         func make(_ kind: Token.Kind) -> Token {
-            Token(kind: kind, text: String(decoding: bytes[start..<index], as: UTF8.self), line: startLine, column: startColumn)
+            Token(
+                kind: kind, text: String(decoding: bytes[start..<index], as: UTF8.self), line: startLine,
+                column: startColumn)
         }
         if atEOF {
             current = Token(kind: .end, text: "", line: line, column: column)
@@ -158,7 +161,9 @@ struct Tokenizer {
         if Self.isLetter(c) {
             while !atEOF && (Self.isLetter(char) || Self.isDigit(char)) { advance() }
             current = make(.identifier)
-        } else if Self.isDigit(c) || (c == UInt8(ascii: ".") && index + 1 < bytes.count && Self.isDigit(bytes[index + 1])) {
+        } else if Self.isDigit(c)
+            || (c == UInt8(ascii: ".") && index + 1 < bytes.count && Self.isDigit(bytes[index + 1]))
+        {
             current = make(try readNumber())
         } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
             advance()
@@ -169,7 +174,8 @@ struct Tokenizer {
                 if char == UInt8(ascii: "\\") {
                     advance()
                     if atEOF || char == 0x0A {
-                        throw error("String literals cannot cross line boundaries.", line: startLine, column: startColumn)
+                        throw error(
+                            "String literals cannot cross line boundaries.", line: startLine, column: startColumn)
                     }
                     advance()
                     continue
@@ -226,7 +232,9 @@ struct Tokenizer {
 
     /// Reads the next token and sorts the comments between the current one and it into the
     /// trailing comment of the current declaration, detached comments, and the leading comment of the next.
-    mutating func nextWithComments(trailing: inout String, detached: inout [String], leading: inout String) throws(ProtoGenError) {
+    mutating func nextWithComments(
+        trailing: inout String, detached: inout [String], leading: inout String
+    ) throws(ProtoGenError) {
         var collector = CommentCollector()
         let prevLine = line
         var trailingCommentEndLine = -1

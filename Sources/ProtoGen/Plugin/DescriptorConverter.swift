@@ -23,8 +23,9 @@ struct DescriptorConverter {
         file.package = proto.package ?? ""
         file.syntax = proto.syntax == "proto3" ? .proto3 : .proto2
         file.imports = proto.dependency.enumerated().map { index, path in
-            ImportDecl(path: path, isPublic: proto.publicDependency.contains(Int32(index)),
-                       isWeak: proto.weakDependency.contains(Int32(index)))
+            ImportDecl(
+                path: path, isPublic: proto.publicDependency.contains(Int32(index)),
+                isWeak: proto.weakDependency.contains(Int32(index)))
         }
         file.swiftPrefix = proto.options?.swiftPrefix
         file.deprecated = proto.options?.deprecated ?? false
@@ -97,8 +98,9 @@ struct DescriptorConverter {
         decl.allowAlias = proto.options?.allowAlias ?? false
         decl.deprecated = proto.options?.deprecated ?? false
         decl.values = proto.value.enumerated().map { i, v in
-            EnumValueDecl(name: v.name ?? "", number: v.number ?? 0, deprecated: v.options?.deprecated ?? false,
-                          comments: comments(path + [2, Int32(i)]))
+            EnumValueDecl(
+                name: v.name ?? "", number: v.number ?? 0, deprecated: v.options?.deprecated ?? false,
+                comments: comments(path + [2, Int32(i)]))
         }
         decl.reservedRanges = proto.reservedRange.compactMap { r in
             guard let start = r.start, let end = r.end, end >= start else { return nil }
@@ -114,9 +116,10 @@ struct DescriptorConverter {
         service.comments = comments(path)
         service.deprecated = proto.options?.deprecated ?? false
         service.methods = proto.method.enumerated().map { i, m in
-            MethodDecl(name: m.name ?? "", inputType: m.inputType ?? "", outputType: m.outputType ?? "",
-                       clientStreaming: m.clientStreaming, serverStreaming: m.serverStreaming,
-                       deprecated: m.options?.deprecated ?? false, comments: comments(path + [2, Int32(i)]))
+            MethodDecl(
+                name: m.name ?? "", inputType: m.inputType ?? "", outputType: m.outputType ?? "",
+                clientStreaming: m.clientStreaming, serverStreaming: m.serverStreaming,
+                deprecated: m.options?.deprecated ?? false, comments: comments(path + [2, Int32(i)]))
         }
         return service
     }

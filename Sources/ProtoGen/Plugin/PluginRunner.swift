@@ -21,10 +21,14 @@ public enum PluginRunner {
                 for bytes in RawProto.lengthDelimitedFields(15, in: requestBytes) ?? [] {
                     guard let records = RawProto.records(bytes[...]) else { continue }
                     let kept = records.filter { $0.number != 9 }.flatMap(\.record)
-                    if let name = try? Google_Protobuf_FileDescriptorProto(serializedBytes: kept).name { descriptors[name] = kept }
+                    if let name = try? Google_Protobuf_FileDescriptorProto(serializedBytes: kept).name {
+                        descriptors[name] = kept
+                    }
                 }
             }
-            for output in Generator.emit(all: files, toGenerate: request.fileToGenerate, options: options, descriptors: descriptors) {
+            for output in Generator.emit(
+                all: files, toGenerate: request.fileToGenerate, options: options, descriptors: descriptors)
+            {
                 var file = Google_Protobuf_Compiler_CodeGeneratorResponse.File()
                 file.name = output.name
                 file.content = output.content

@@ -4,8 +4,10 @@ struct ProtoCompiler {
     /// Parses `files` (command-line names) and everything they import.
     /// - Returns: all files in dependency order, and the canonical names of the files to generate.
     /// - Throws: every problem found, in every file (`ProtoGenErrors`), each with the absolute path of its file.
-    static func load(files: [String], protoPaths: [String],
-                     readFile: (@Sendable (String) -> String?)? = nil) throws(ProtoGenErrors) -> (all: [FileDecl], toGenerate: [String]) {
+    static func load(
+        files: [String], protoPaths: [String],
+        readFile: (@Sendable (String) -> String?)? = nil
+    ) throws(ProtoGenErrors) -> (all: [FileDecl], toGenerate: [String]) {
         var loader = ProtoLoader(protoPaths: protoPaths)
         if let readFile { loader.readFile = readFile }
         var names: [String] = []

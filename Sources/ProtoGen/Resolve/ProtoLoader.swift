@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Finds `.proto` files along the proto path folders (then among the built-in well-known types),
@@ -64,8 +64,10 @@ struct ProtoLoader {
             if let place {
                 errors.append(ProtoGenError(file: place.file, at: place.position, "Import \"\(name)\" was not found."))
             } else {
-                errors.append(ProtoGenError(file: name, path: Self.absolute(Self.join(protoPaths[0], name)), line: 1, column: 1,
-                                            message: "File not found (searched: \(protoPaths.joined(separator: ", ")))."))
+                errors.append(
+                    ProtoGenError(
+                        file: name, path: Self.absolute(Self.join(protoPaths[0], name)), line: 1, column: 1,
+                        message: "File not found (searched: \(protoPaths.joined(separator: ", ")))."))
             }
             return
         }

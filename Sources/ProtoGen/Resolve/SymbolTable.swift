@@ -26,8 +26,12 @@ struct SymbolTable {
             for part in file.package.split(separator: ".") {
                 prefix = prefix.isEmpty ? String(part) : prefix + "." + part
                 if let existing = symbols[prefix], existing.kind != .package {
-                    errors.append(ProtoGenError(file: file.name, line: 1, column: 1,
-                                                message: "\"\(prefix)\" is already defined (as something other than a package) in file \"\(existing.file)\"."))
+                    errors.append(
+                        ProtoGenError(
+                            file: file.name, line: 1, column: 1,
+                            message:
+                                "\"\(prefix)\" is already defined (as something other than a package) in file \"\(existing.file)\"."
+                        ))
                     continue
                 }
                 packageFiles[prefix, default: []].insert(file.name)
@@ -38,16 +42,22 @@ struct SymbolTable {
         for message in file.messages { addMessage(message, file: file.name, scope: file.package, proto3: proto3) }
         for decl in file.enums { addEnum(decl, file: file.name, scope: file.package, proto3: proto3) }
         for service in file.services {
-            define(service.fullName, Symbol(kind: .service, file: file.name, position: service.position), scope: file.package, name: service.name)
+            define(
+                service.fullName, Symbol(kind: .service, file: file.name, position: service.position),
+                scope: file.package, name: service.name)
             for method in service.methods {
-                define(service.fullName + "." + method.name, Symbol(kind: .method, file: file.name, position: method.position),
-                           scope: service.fullName, name: method.name)
+                define(
+                    service.fullName + "." + method.name,
+                    Symbol(kind: .method, file: file.name, position: method.position),
+                    scope: service.fullName, name: method.name)
             }
         }
         // Extensions are named in the scope of their `extend` block, after the file's types (protoc's order).
         for field in file.extensions {
-            define(Self.join(file.package, field.name), Symbol(kind: .field, file: file.name, position: field.namePosition),
-                       scope: file.package, name: field.name)
+            define(
+                Self.join(file.package, field.name),
+                Symbol(kind: .field, file: file.name, position: field.namePosition),
+                scope: file.package, name: field.name)
         }
     }
 
@@ -57,30 +67,40 @@ struct SymbolTable {
 
     private mutating func define(_ fullName: String, _ symbol: Symbol, scope: String, name: String) {
         if let existing = symbols[fullName] {
-            let place = existing.file == symbol.file
+            let place =
+                existing.file == symbol.file
                 ? (scope.isEmpty ? "" : " in \"\(scope)\"")
                 : " in file \"\(existing.file)\""
-            errors.append(ProtoGenError(file: symbol.file, at: symbol.position, "\"\(name)\" is already defined\(place)."))
+            errors.append(
+                ProtoGenError(file: symbol.file, at: symbol.position, "\"\(name)\" is already defined\(place)."))
             return
         }
         symbols[fullName] = symbol
     }
 
     private mutating func addMessage(_ message: MessageDecl, file: String, scope: String, proto3: Bool) {
-        define(message.fullName, Symbol(kind: .message, file: file, position: message.position), scope: scope, name: message.name)
+        define(
+            message.fullName, Symbol(kind: .message, file: file, position: message.position), scope: scope,
+            name: message.name)
         for nested in message.messages { addMessage(nested, file: file, scope: message.fullName, proto3: proto3) }
         for decl in message.enums { addEnum(decl, file: file, scope: message.fullName, proto3: proto3) }
         for field in message.fields {
-            define(message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.position),
-                       scope: message.fullName, name: field.name)
+            define(
+                message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.position),
+                scope: message.fullName, name: field.name)
         }
         for field in message.extensions {
-            define(message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.namePosition),
-                       scope: message.fullName, name: field.name)
+            define(
+                message.fullName + "." + field.name, Symbol(kind: .field, file: file, position: field.namePosition),
+                scope: message.fullName, name: field.name)
         }
-        for oneof in message.oneofs where !oneof.name.hasPrefix("_") || !message.fields.contains(where: { $0.proto3Optional && "_" + $0.name == oneof.name }) {
-            define(message.fullName + "." + oneof.name, Symbol(kind: .oneof, file: file, position: oneof.position),
-                       scope: message.fullName, name: oneof.name)
+        for oneof in message.oneofs
+        where !oneof.name.hasPrefix("_")
+            || !message.fields.contains(where: { $0.proto3Optional && "_" + $0.name == oneof.name })
+        {
+            define(
+                message.fullName + "." + oneof.name, Symbol(kind: .oneof, file: file, position: oneof.position),
+                scope: message.fullName, name: oneof.name)
         }
     }
 
@@ -90,8 +110,9 @@ struct SymbolTable {
         define(decl.fullName, symbol, scope: scope, name: decl.name)
         // Enum values are siblings of their enum (C++ scoping), so two enums in one scope cannot share a value name.
         for value in decl.values {
-            define(Self.join(scope, value.name), Symbol(kind: .enumValue, file: file, position: value.position),
-                       scope: scope, name: value.name)
+            define(
+                Self.join(scope, value.name), Symbol(kind: .enumValue, file: file, position: value.position),
+                scope: scope, name: value.name)
         }
     }
 
@@ -117,7 +138,9 @@ struct SymbolTable {
 
     /// Looks up a type name written inside `scope` (protoc's `LookupSymbol` in types mode): innermost scope
     /// first; a dotted name's first part picks the scope, and the rest must then be found inside it.
-    func lookupType(_ name: String, scope: String, visibleFiles visible: Set<String>, searchHidden: Bool = true) -> Lookup {
+    func lookupType(
+        _ name: String, scope: String, visibleFiles visible: Set<String>, searchHidden: Bool = true
+    ) -> Lookup {
         var hidden: (String, String)?
         func result(_ fullName: String, _ symbol: Symbol?) -> Lookup {
             if let symbol { return .found(fullName: fullName, symbol) }
@@ -158,7 +181,9 @@ struct SymbolTable {
         if hidden == nil, searchHidden {
             // Defined in a file that is not imported? Say so rather than "not defined".
             let everywhere = Set(symbols.values.map(\.file))
-            if case .found(let fullName, let symbol) = lookupType(name, scope: scope, visibleFiles: everywhere, searchHidden: false) {
+            if case .found(let fullName, let symbol) = lookupType(
+                name, scope: scope, visibleFiles: everywhere, searchHidden: false)
+            {
                 return .notImported(fullName: fullName, file: symbol.file)
             }
         }

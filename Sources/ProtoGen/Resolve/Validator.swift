@@ -40,9 +40,13 @@ struct Validator {
             let fullName = scope.isEmpty ? field.name : scope + "." + field.name
             let extendee = String(field.extendee.dropFirst())
             if number <= 0 { report(field.numberPosition, "Field numbers must be positive integers."); continue }
-            if number > 536_870_911 { report(field.numberPosition, "Field numbers cannot be greater than 536870911."); continue }
+            if number > 536_870_911 {
+                report(field.numberPosition, "Field numbers cannot be greater than 536870911."); continue
+            }
             if (19_000...19_999).contains(number) {
-                report(field.numberPosition, "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+                report(
+                    field.numberPosition,
+                    "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
                 continue
             }
             if let target = messages[extendee], !target.extensionRanges.contains(where: { $0.contains(number) }) {
@@ -50,11 +54,15 @@ struct Validator {
                 continue
             }
             if let other = used[extendee]?[number] {
-                report(field.numberPosition, "Extension number \(number) has already been used in \"\(extendee)\" by extension \"\(other)\".")
+                report(
+                    field.numberPosition,
+                    "Extension number \(number) has already been used in \"\(extendee)\" by extension \"\(other)\".")
                 continue
             }
             used[extendee, default: [:]][number] = fullName
-            if field.label == .required { report(field.typePosition, "The extension \(fullName) cannot be required."); continue }
+            if field.label == .required {
+                report(field.typePosition, "The extension \(fullName) cannot be required."); continue
+            }
             if field.packed == true, field.label != .repeated || !(field.type?.isPackable ?? false) {
                 report(field.position, "[packed = true] can only be specified for repeated primitive fields.")
                 continue
@@ -70,13 +78,19 @@ struct Validator {
         for field in message.fields {
             let number = field.number
             if number <= 0 { report(field.numberPosition, "Field numbers must be positive integers."); continue }
-            if number > 536_870_911 { report(field.numberPosition, "Field numbers cannot be greater than 536870911."); continue }
+            if number > 536_870_911 {
+                report(field.numberPosition, "Field numbers cannot be greater than 536870911."); continue
+            }
             if (19_000...19_999).contains(number) {
-                report(field.numberPosition, "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
+                report(
+                    field.numberPosition,
+                    "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
                 continue
             }
             if let other = byNumber[number] {
-                report(field.numberPosition, "Field number \(number) has already been used in \"\(message.fullName)\" by field \"\(other)\".")
+                report(
+                    field.numberPosition,
+                    "Field number \(number) has already been used in \"\(message.fullName)\" by field \"\(other)\".")
                 continue
             }
             byNumber[number] = field.name
@@ -97,7 +111,8 @@ struct Validator {
                 continue
             }
             if field.type == .message, let entry = messages[String(field.typeName.dropFirst())], entry.isMapEntry,
-               field.label == .repeated, message.messages.contains(where: { $0.fullName == entry.fullName }) {
+                field.label == .repeated, message.messages.contains(where: { $0.fullName == entry.fullName })
+            {
                 let key = entry.fields[0]
                 switch key.type {
                 case nil: break  // not resolved: the resolver has reported it
@@ -110,7 +125,9 @@ struct Validator {
                 default: break
                 }
                 let value = entry.fields[1]
-                if value.type == .enum, let first = enums[String(value.typeName.dropFirst())]?.values.first, first.number != 0 {
+                if value.type == .enum, let first = enums[String(value.typeName.dropFirst())]?.values.first,
+                    first.number != 0
+                {
                     report(field.position, "Enum value in map must define 0 as the first value.")
                     continue
                 }
@@ -131,7 +148,10 @@ struct Validator {
         var byNumber: [Int32: String] = [:]
         for value in decl.values {
             if let other = byNumber[value.number], !decl.allowAlias {
-                report(value.numberPosition, "\"\(value.name)\" uses the same enum value as \"\(other)\". If this is intended, set 'option allow_alias = true;' to the enum definition.")
+                report(
+                    value.numberPosition,
+                    "\"\(value.name)\" uses the same enum value as \"\(other)\". If this is intended, set 'option allow_alias = true;' to the enum definition."
+                )
                 continue
             }
             if byNumber[value.number] == nil { byNumber[value.number] = value.name }
@@ -145,7 +165,9 @@ struct Validator {
             }
         }
         if decl.allowAlias, byNumber.count == decl.values.count {
-            report(decl.position, "\"\(decl.fullName)\" declares 'option allow_alias = true;', but does not have any aliases.")
+            report(
+                decl.position,
+                "\"\(decl.fullName)\" declares 'option allow_alias = true;', but does not have any aliases.")
         }
     }
 }

@@ -19,17 +19,17 @@ enum SmallString {
     @inlinable @inline(__always)
     static func ascii(_ start: UnsafeRawPointer, count n: Int) -> String? {
         #if _endian(little) && _pointerBitWidth(_64)
-        guard n <= 15 else { return nil }
-        var bits = words(start, count: n)
-        // The words hold exactly the n bytes (zero elsewhere), so this is the ASCII check.
-        guard (bits.0 | bits.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
-        bits.1 |= UInt64(0xE0 | n) &<< 56
-        // Moved out of memory holding its bits: taking it costs no retain call (a bit cast would).
-        return withUnsafeMutableBytes(of: &bits) { raw in
-            raw.baseAddress!.withMemoryRebound(to: String.self, capacity: 1) { $0.move() }
-        }
+            guard n <= 15 else { return nil }
+            var bits = words(start, count: n)
+            // The words hold exactly the n bytes (zero elsewhere), so this is the ASCII check.
+            guard (bits.0 | bits.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
+            bits.1 |= UInt64(0xE0 | n) &<< 56
+            // Moved out of memory holding its bits: taking it costs no retain call (a bit cast would).
+            return withUnsafeMutableBytes(of: &bits) { raw in
+                raw.baseAddress!.withMemoryRebound(to: String.self, capacity: 1) { $0.move() }
+            }
         #else
-        return nil
+            return nil
         #endif
     }
 
@@ -63,12 +63,12 @@ enum SmallString {
     @inlinable @inline(__always)
     static func bytes(of value: String) -> (count: Int, words: (UInt64, UInt64))? {
         #if _endian(little) && _pointerBitWidth(_64)
-        let words = unsafeBitCast(value, to: (UInt64, UInt64).self)
-        // Discriminator bit 61: small; the low nibble of the top byte: the count.
-        guard words.1 & (1 << 61) != 0 else { return nil }
-        return (Int(truncatingIfNeeded: (words.1 &>> 56) & 0xF), words)
+            let words = unsafeBitCast(value, to: (UInt64, UInt64).self)
+            // Discriminator bit 61: small; the low nibble of the top byte: the count.
+            guard words.1 & (1 << 61) != 0 else { return nil }
+            return (Int(truncatingIfNeeded: (words.1 &>> 56) & 0xF), words)
         #else
-        return nil
+            return nil
         #endif
     }
 }

@@ -401,7 +401,9 @@ struct JSONParser {
         }
         while true {
             guard index < bytes.count else { throw error(.unexpectedEnd, at: index, expected: "a member name string") }
-            guard bytes[index] == UInt8(ascii: "\"") else { throw unexpected(at: index, expected: "a member name string") }
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                throw unexpected(at: index, expected: "a member name string")
+            }
             let keyStart = index
             let key = try parseString()
             if object[key] != nil { throw error(.duplicateKey(key), at: keyStart, expected: "unique member names") }
@@ -431,7 +433,9 @@ struct JSONParser {
         index += 1
         var out: [UInt8] = []
         while true {
-            guard index < bytes.count else { throw error(.unexpectedEnd, at: index, expected: "'\"' closing the string") }
+            guard index < bytes.count else {
+                throw error(.unexpectedEnd, at: index, expected: "'\"' closing the string")
+            }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -472,11 +476,17 @@ struct JSONParser {
             if (0xD800...0xDBFF).contains(scalarValue) {
                 // A high surrogate must be followed by an escaped low surrogate.
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                else { throw error(.invalidUnicodeEscape, at: escapeStart, expected: "a low surrogate \\uDC00–\\uDFFF after a high surrogate") }
+                else {
+                    throw error(
+                        .invalidUnicodeEscape, at: escapeStart,
+                        expected: "a low surrogate \\uDC00–\\uDFFF after a high surrogate")
+                }
                 index += 2
                 let low = try hex4()
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw error(.invalidUnicodeEscape, at: escapeStart, expected: "a low surrogate \\uDC00–\\uDFFF after a high surrogate")
+                    throw error(
+                        .invalidUnicodeEscape, at: escapeStart,
+                        expected: "a low surrogate \\uDC00–\\uDFFF after a high surrogate")
                 }
                 scalarValue = 0x10000 + ((scalarValue - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalarValue) {
@@ -492,7 +502,9 @@ struct JSONParser {
     private mutating func hex4() throws(JSONParseError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard index < bytes.count else { throw error(.unexpectedEnd, at: index, expected: "four hex digits after \\u") }
+            guard index < bytes.count else {
+                throw error(.unexpectedEnd, at: index, expected: "four hex digits after \\u")
+            }
             let byte = bytes[index]
             let digit: UInt8
             switch byte {
@@ -524,7 +536,9 @@ struct JSONParser {
     /// Scans RFC 8259 number syntax from `start`: where it ends, or where and why it is malformed.
     private static func scanNumber(_ bytes: [UInt8], from start: Int) -> NumberScan {
         var i = start
-        func isDigit(_ at: Int) -> Bool { at < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[at]) }
+        func isDigit(_ at: Int) -> Bool {
+            at < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[at])
+        }
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
         guard isDigit(i) else { return .failure(at: i, expected: "a digit") }
         if bytes[i] == UInt8(ascii: "0") {

@@ -9,8 +9,10 @@ public struct ProtoJSONEncodingOptions: Sendable, Hashable {
     public var alwaysPrintEnumsAsInts: Bool
 
     /// Options; the defaults give the canonical form.
-    public init(alwaysPrintFieldsWithoutPresence: Bool = false, preserveProtoFieldNames: Bool = false,
-                alwaysPrintEnumsAsInts: Bool = false) {
+    public init(
+        alwaysPrintFieldsWithoutPresence: Bool = false, preserveProtoFieldNames: Bool = false,
+        alwaysPrintEnumsAsInts: Bool = false
+    ) {
         self.alwaysPrintFieldsWithoutPresence = alwaysPrintFieldsWithoutPresence
         self.preserveProtoFieldNames = preserveProtoFieldNames
         self.alwaysPrintEnumsAsInts = alwaysPrintEnumsAsInts
@@ -85,13 +87,17 @@ extension ProtoJSONCodable {
 
     /// The message as protobuf canonical JSON (compact).
     /// - Throws: `ProtoJSONError` for a value JSON cannot hold.
-    public func jsonString(options: ProtoJSONEncodingOptions = ProtoJSONEncodingOptions()) throws(ProtoJSONError) -> String {
+    public func jsonString(
+        options: ProtoJSONEncodingOptions = ProtoJSONEncodingOptions()
+    ) throws(ProtoJSONError) -> String {
         try protoJSONValue(options: options).serialized()
     }
 
     /// The message a protobuf JSON text describes.
     /// - Throws: `ProtoJSONError` for text that is not JSON or not a form of this message.
-    public init(jsonString: String, options: ProtoJSONDecodingOptions = ProtoJSONDecodingOptions()) throws(ProtoJSONError) {
+    public init(
+        jsonString: String, options: ProtoJSONDecodingOptions = ProtoJSONDecodingOptions()
+    ) throws(ProtoJSONError) {
         let value: JSONValue
         do {
             value = try JSONValue(parsing: jsonString, maxDepth: options.maxDepth)

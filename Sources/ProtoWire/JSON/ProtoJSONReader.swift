@@ -62,17 +62,27 @@ public struct ProtoJSONReader: Sendable {
     }
 
     private func array(_ json: JSONValue, nullElements: Bool = false) throws(ProtoJSONError) -> [JSONValue] {
-        guard case .array(let elements) = json else { throw ProtoJSONError(field: path, message: "expected an array, found \(json.kindName)") }
+        guard case .array(let elements) = json else {
+            throw ProtoJSONError(field: path, message: "expected an array, found \(json.kindName)")
+        }
         if !nullElements && elements.contains(.null) { throw ProtoJSONError(field: path, message: "null in an array") }
         return elements
     }
 
-    private func entries<K: ProtoJSONMapKey>(_ json: JSONValue, nullValues: Bool = false) throws(ProtoJSONError) -> [(K, ProtoJSONReader, JSONValue)] {
-        guard case .object(let object) = json else { throw ProtoJSONError(field: path, message: "expected an object, found \(json.kindName)") }
+    private func entries<K: ProtoJSONMapKey>(
+        _ json: JSONValue, nullValues: Bool = false
+    ) throws(ProtoJSONError) -> [(K, ProtoJSONReader, JSONValue)] {
+        guard case .object(let object) = json else {
+            throw ProtoJSONError(field: path, message: "expected an object, found \(json.kindName)")
+        }
         var result: [(K, ProtoJSONReader, JSONValue)] = []
         for (name, value) in object {
-            guard let key = K(protoJSONKey: name) else { throw ProtoJSONError(field: member(name).path, message: "not a valid map key") }
-            if value == .null && !nullValues { throw ProtoJSONError(field: member(name).path, message: "null map value") }
+            guard let key = K(protoJSONKey: name) else {
+                throw ProtoJSONError(field: member(name).path, message: "not a valid map key")
+            }
+            if value == .null && !nullValues {
+                throw ProtoJSONError(field: member(name).path, message: "null map value")
+            }
             result.append((key, member(name), value))
         }
         return result
@@ -134,28 +144,40 @@ public struct ProtoJSONReader: Sendable {
     // MARK: maps
 
     /// A map of scalars.
-    public func read<K: ProtoJSONMapKey, V: ProtoJSONScalar>(_ json: JSONValue, into field: inout [K: V]) throws(ProtoJSONError) {
+    public func read<K: ProtoJSONMapKey, V: ProtoJSONScalar>(
+        _ json: JSONValue, into field: inout [K: V]
+    ) throws(ProtoJSONError) {
         if json == .null { return }
-        for (key, reader, value) in try entries(json) as [(K, ProtoJSONReader, JSONValue)] { field[key] = try reader.scalar(value) as V }
+        for (key, reader, value) in try entries(json) as [(K, ProtoJSONReader, JSONValue)] {
+            field[key] = try reader.scalar(value) as V
+        }
     }
     /// A map of open enum values.
-    public func read<K: ProtoJSONMapKey, E: ProtoEnum>(_ json: JSONValue, into field: inout [K: E]) throws(ProtoJSONError) {
+    public func read<K: ProtoJSONMapKey, E: ProtoEnum>(
+        _ json: JSONValue, into field: inout [K: E]
+    ) throws(ProtoJSONError) {
         if json == .null { return }
         for (key, reader, value) in try entries(json) as [(K, ProtoJSONReader, JSONValue)] {
             if let v: E = try reader.openEnum(value) { field[key] = v }
         }
     }
     /// A map of closed enum values.
-    public func read<K: ProtoJSONMapKey, E: ProtoClosedEnum>(_ json: JSONValue, into field: inout [K: E]) throws(ProtoJSONError) {
+    public func read<K: ProtoJSONMapKey, E: ProtoClosedEnum>(
+        _ json: JSONValue, into field: inout [K: E]
+    ) throws(ProtoJSONError) {
         if json == .null { return }
         for (key, reader, value) in try entries(json) as [(K, ProtoJSONReader, JSONValue)] {
             if let v: E = try reader.closedEnum(value) { field[key] = v }
         }
     }
     /// A map of messages.
-    public func read<K: ProtoJSONMapKey, M: ProtoJSONCodable>(_ json: JSONValue, into field: inout [K: M]) throws(ProtoJSONError) {
+    public func read<K: ProtoJSONMapKey, M: ProtoJSONCodable>(
+        _ json: JSONValue, into field: inout [K: M]
+    ) throws(ProtoJSONError) {
         if json == .null { return }
-        for (key, reader, value) in try entries(json, nullValues: M.acceptsJSONNull) as [(K, ProtoJSONReader, JSONValue)] {
+        for (key, reader, value) in try entries(json, nullValues: M.acceptsJSONNull)
+            as [(K, ProtoJSONReader, JSONValue)]
+        {
             field[key] = try reader.message(value, merging: nil) as M
         }
     }
@@ -163,19 +185,26 @@ public struct ProtoJSONReader: Sendable {
     // MARK: oneof members
 
     /// A scalar member of a oneof.
-    public func read<V: ProtoJSONScalar, O>(_ json: JSONValue, into oneof: inout O?, as make: (V) -> O) throws(ProtoJSONError) {
+    public func read<V: ProtoJSONScalar, O>(
+        _ json: JSONValue, into oneof: inout O?, as make: (V) -> O
+    ) throws(ProtoJSONError) {
         if json != .null { oneof = make(try scalar(json)) }
     }
     /// An open enum member of a oneof.
-    public func read<E: ProtoEnum, O>(_ json: JSONValue, into oneof: inout O?, as make: (E) -> O) throws(ProtoJSONError) {
+    public func read<E: ProtoEnum, O>(_ json: JSONValue, into oneof: inout O?, as make: (E) -> O) throws(ProtoJSONError)
+    {
         if json != .null, let value: E = try openEnum(json) { oneof = make(value) }
     }
     /// A closed enum member of a oneof.
-    public func read<E: ProtoClosedEnum, O>(_ json: JSONValue, into oneof: inout O?, as make: (E) -> O) throws(ProtoJSONError) {
+    public func read<E: ProtoClosedEnum, O>(
+        _ json: JSONValue, into oneof: inout O?, as make: (E) -> O
+    ) throws(ProtoJSONError) {
         if json != .null, let value: E = try closedEnum(json) { oneof = make(value) }
     }
     /// A message member of a oneof.
-    public func read<M: ProtoJSONCodable, O>(_ json: JSONValue, into oneof: inout O?, as make: (M) -> O) throws(ProtoJSONError) {
+    public func read<M: ProtoJSONCodable, O>(
+        _ json: JSONValue, into oneof: inout O?, as make: (M) -> O
+    ) throws(ProtoJSONError) {
         if json != .null || M.acceptsJSONNull { oneof = make(try message(json, merging: nil)) }
     }
 }

@@ -33,36 +33,45 @@ private func integer<T: FixedWidthInteger>(_ json: JSONValue, field: String) thr
     if let exact = T(text) { return exact }
     let bad = ProtoJSONError(field: field, message: "\"\(text)\" is not a \(T.bitWidth)-bit integer")
     guard let first = text.utf8.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39),
-          text.utf8.last.map({ $0 >= 0x30 && $0 <= 0x39 }) == true,
-          let d = Double(text), d.rounded() == d, let value = T(exactly: d) else { throw bad }
+        text.utf8.last.map({ $0 >= 0x30 && $0 <= 0x39 }) == true,
+        let d = Double(text), d.rounded() == d, let value = T(exactly: d)
+    else { throw bad }
     if case .string = json, text.contains(where: { $0 == " " }) { throw bad }
     return value
 }
 
 extension Int32: ProtoJSONScalar, ProtoJSONMapKey {
     public var protoJSON: JSONValue { .number(JSONNumber(self)) }
-    public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) { self = try integer(protoJSON, field: field) }
+    public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
+        self = try integer(protoJSON, field: field)
+    }
     public var protoJSONKey: String { String(self) }
     public init?(protoJSONKey: String) { self.init(protoJSONKey) }
 }
 
 extension UInt32: ProtoJSONScalar, ProtoJSONMapKey {
     public var protoJSON: JSONValue { .number(JSONNumber(self)) }
-    public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) { self = try integer(protoJSON, field: field) }
+    public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
+        self = try integer(protoJSON, field: field)
+    }
     public var protoJSONKey: String { String(self) }
     public init?(protoJSONKey: String) { self.init(protoJSONKey) }
 }
 
 extension Int64: ProtoJSONScalar, ProtoJSONMapKey {
     public var protoJSON: JSONValue { .string(String(self)) }
-    public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) { self = try integer(protoJSON, field: field) }
+    public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
+        self = try integer(protoJSON, field: field)
+    }
     public var protoJSONKey: String { String(self) }
     public init?(protoJSONKey: String) { self.init(protoJSONKey) }
 }
 
 extension UInt64: ProtoJSONScalar, ProtoJSONMapKey {
     public var protoJSON: JSONValue { .string(String(self)) }
-    public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) { self = try integer(protoJSON, field: field) }
+    public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
+        self = try integer(protoJSON, field: field)
+    }
     public var protoJSONKey: String { String(self) }
     public init?(protoJSONKey: String) { self.init(protoJSONKey) }
 }
@@ -70,7 +79,9 @@ extension UInt64: ProtoJSONScalar, ProtoJSONMapKey {
 extension Bool: ProtoJSONScalar, ProtoJSONMapKey {
     public var protoJSON: JSONValue { .bool(self) }
     public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
-        guard case .bool(let b) = protoJSON else { throw ProtoJSONError(field: field, message: "expected true or false, found \(protoJSON.kindName)") }
+        guard case .bool(let b) = protoJSON else {
+            throw ProtoJSONError(field: field, message: "expected true or false, found \(protoJSON.kindName)")
+        }
         self = b
     }
     public var protoJSONKey: String { self ? "true" : "false" }
@@ -86,7 +97,9 @@ extension Bool: ProtoJSONScalar, ProtoJSONMapKey {
 extension String: ProtoJSONScalar, ProtoJSONMapKey {
     public var protoJSON: JSONValue { .string(self) }
     public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
-        guard case .string(let s) = protoJSON else { throw ProtoJSONError(field: field, message: "expected a string, found \(protoJSON.kindName)") }
+        guard case .string(let s) = protoJSON else {
+            throw ProtoJSONError(field: field, message: "expected a string, found \(protoJSON.kindName)")
+        }
         self = s
     }
     public var protoJSONKey: String { self }
@@ -118,7 +131,9 @@ extension Double: ProtoJSONScalar {
     public var protoJSON: JSONValue { floatingJSON(self, text: JSONNumber(self)?.text ?? "0") }
     public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
         let d = try floating(protoJSON, field: field)
-        if d.isInfinite, case .number = protoJSON { throw ProtoJSONError(field: field, message: "number out of range for a double") }
+        if d.isInfinite, case .number = protoJSON {
+            throw ProtoJSONError(field: field, message: "number out of range for a double")
+        }
         self = d
     }
 }
@@ -126,8 +141,10 @@ extension Double: ProtoJSONScalar {
 extension Float: ProtoJSONScalar {
     public var protoJSON: JSONValue {
         // The float's shortest digits (`0.1`, not the double 0.10000000149011612).
-        floatingJSON(Double(self), text: JSONNumber(text: self.description.replacingExponentPlus()) != nil
-                     ? self.description.replacingExponentPlus() : (JSONNumber(Double(self))?.text ?? "0"))
+        floatingJSON(
+            Double(self),
+            text: JSONNumber(text: self.description.replacingExponentPlus()) != nil
+                ? self.description.replacingExponentPlus() : (JSONNumber(Double(self))?.text ?? "0"))
     }
     public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
         let d = try floating(protoJSON, field: field)
@@ -155,8 +172,12 @@ extension String {
 extension Array: ProtoJSONScalar where Element == UInt8 {
     public var protoJSON: JSONValue { .string(ProtoBase64.encode(self)) }
     public init(protoJSON: JSONValue, field: String) throws(ProtoJSONError) {
-        guard case .string(let s) = protoJSON else { throw ProtoJSONError(field: field, message: "expected base64 text, found \(protoJSON.kindName)") }
-        guard let bytes = ProtoBase64.decode(s) else { throw ProtoJSONError(field: field, message: "\"\(s)\" is not base64") }
+        guard case .string(let s) = protoJSON else {
+            throw ProtoJSONError(field: field, message: "expected base64 text, found \(protoJSON.kindName)")
+        }
+        guard let bytes = ProtoBase64.decode(s) else {
+            throw ProtoJSONError(field: field, message: "\"\(s)\" is not base64")
+        }
         self = bytes
     }
 }
@@ -171,7 +192,9 @@ enum ProtoBase64 {
         var i = 0
         while i + 2 < bytes.count {
             let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
+            out += [
+                alphabet[Int(n >> 18)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)],
+            ]
             i += 3
         }
         if bytes.count - i == 1 {

@@ -80,15 +80,19 @@ public struct ProtoJSONWriter {
         set(json, proto, .array(array))
     }
 
-    private mutating func writeMap<K: ProtoJSONMapKey & Comparable, V>(_ json: String, _ proto: String, _ map: [K: V],
-                                                                         _ convert: (inout Self, V) -> JSONValue) {
+    private mutating func writeMap<K: ProtoJSONMapKey & Comparable, V>(
+        _ json: String, _ proto: String, _ map: [K: V],
+        _ convert: (inout Self, V) -> JSONValue
+    ) {
         if map.isEmpty && !emitsDefaults { return }
         var object = JSONObject()
         for key in map.keys.sorted() { object[key.protoJSONKey] = convert(&self, map[key]!) }
         set(json, proto, .object(object))
     }
 
-    private mutating func writeMap<V>(_ json: String, _ proto: String, _ map: [Bool: V], _ convert: (inout Self, V) -> JSONValue) {
+    private mutating func writeMap<V>(
+        _ json: String, _ proto: String, _ map: [Bool: V], _ convert: (inout Self, V) -> JSONValue
+    ) {
         if map.isEmpty && !emitsDefaults { return }
         var object = JSONObject()
         for key in map.keys.sorted(by: { !$0 && $1 }) { object[key.protoJSONKey] = convert(&self, map[key]!) }
@@ -96,7 +100,9 @@ public struct ProtoJSONWriter {
     }
 
     /// A map of scalars: an object keyed by the keys' text, in key order.
-    public mutating func write<K: ProtoJSONMapKey & Comparable, V: ProtoJSONScalar>(_ json: String, _ proto: String, map: [K: V]) {
+    public mutating func write<K: ProtoJSONMapKey & Comparable, V: ProtoJSONScalar>(
+        _ json: String, _ proto: String, map: [K: V]
+    ) {
         writeMap(json, proto, map) { _, v in v.protoJSON }
     }
     /// A map of scalars with bool keys.
@@ -104,7 +110,9 @@ public struct ProtoJSONWriter {
         writeMap(json, proto, map) { _, v in v.protoJSON }
     }
     /// A map of open enum values.
-    public mutating func write<K: ProtoJSONMapKey & Comparable, E: ProtoEnum>(_ json: String, _ proto: String, enumMap map: [K: E]) {
+    public mutating func write<K: ProtoJSONMapKey & Comparable, E: ProtoEnum>(
+        _ json: String, _ proto: String, enumMap map: [K: E]
+    ) {
         writeMap(json, proto, map) { w, v in w.enumJSON(v.rawValue, name: E.protoName(of: v.rawValue)) }
     }
     /// A map of open enum values with bool keys.
@@ -112,7 +120,9 @@ public struct ProtoJSONWriter {
         writeMap(json, proto, map) { w, v in w.enumJSON(v.rawValue, name: E.protoName(of: v.rawValue)) }
     }
     /// A map of closed enum values.
-    public mutating func write<K: ProtoJSONMapKey & Comparable, E: ProtoClosedEnum>(_ json: String, _ proto: String, closedEnumMap map: [K: E]) {
+    public mutating func write<K: ProtoJSONMapKey & Comparable, E: ProtoClosedEnum>(
+        _ json: String, _ proto: String, closedEnumMap map: [K: E]
+    ) {
         writeMap(json, proto, map) { w, v in w.enumJSON(v.rawValue, name: E.protoName(of: v.rawValue)) }
     }
     /// A map of closed enum values with bool keys.
@@ -120,7 +130,9 @@ public struct ProtoJSONWriter {
         writeMap(json, proto, map) { w, v in w.enumJSON(v.rawValue, name: E.protoName(of: v.rawValue)) }
     }
     /// A map of messages.
-    public mutating func write<K: ProtoJSONMapKey & Comparable, M: ProtoJSONCodable>(_ json: String, _ proto: String, messageMap map: [K: M]) {
+    public mutating func write<K: ProtoJSONMapKey & Comparable, M: ProtoJSONCodable>(
+        _ json: String, _ proto: String, messageMap map: [K: M]
+    ) {
         writeMap(json, proto, map) { w, v in w.messageJSON(v) }
     }
     /// A map of messages with bool keys.

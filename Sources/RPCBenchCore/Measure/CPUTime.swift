@@ -1,6 +1,6 @@
 import RPCBenchServer
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// User + system CPU time of a process, in microseconds.
@@ -15,8 +15,9 @@ public struct CPUTime: Sendable, Equatable {
     }
 
     public static func - (a: CPUTime, b: CPUTime) -> CPUTime {
-        CPUTime(userMicroseconds: a.userMicroseconds - b.userMicroseconds,
-                systemMicroseconds: a.systemMicroseconds - b.systemMicroseconds)
+        CPUTime(
+            userMicroseconds: a.userMicroseconds - b.userMicroseconds,
+            systemMicroseconds: a.systemMicroseconds - b.systemMicroseconds)
     }
 
     /// This process, all threads (getrusage RUSAGE_SELF, microsecond resolution).
@@ -41,7 +42,8 @@ public struct CPUTime: Sendable, Equatable {
         let fields = text[text.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); utime is field 14, stime field 15.
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]),
-              ticksPerSecond > 0 else { return nil }
+            ticksPerSecond > 0
+        else { return nil }
         return CPUTime(userMicroseconds: user / ticksPerSecond * 1e6, systemMicroseconds: system / ticksPerSecond * 1e6)
     }
 }

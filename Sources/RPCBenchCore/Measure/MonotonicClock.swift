@@ -1,8 +1,8 @@
 import RPCBenchServer
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Nanoseconds on CLOCK_MONOTONIC: the one clock every latency and rate here is measured with.

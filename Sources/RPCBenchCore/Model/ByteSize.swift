@@ -3,8 +3,10 @@ import RPCBenchServer
 public enum ByteSize {
     /// Parses `16`, `16B`, `4KiB`, `4K`, `1MiB`, `1M` (binary units). Returns nil for anything else.
     public static func parse(_ text: String) -> Int? {
-        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
-                                      ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1)]
+        let units: [(String, Int)] = [
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
+            ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1),
+        ]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             guard let n = Int(text.dropLast(suffix.count)), n >= 0 else { return nil }
             let (value, overflow) = n.multipliedReportingOverflow(by: factor)

@@ -66,7 +66,9 @@ public struct Scenario: Sendable, Hashable, CustomStringConvertible {
             throw .usage("scenario \(id): outstanding calls per connection must be 1…10000")
         }
         guard payloadSize <= Scenario.maxPayload else {
-            throw .usage("scenario \(id): payload above \(ByteSize.format(Scenario.maxPayload)) (the largest message every protocol here accepts)")
+            throw .usage(
+                "scenario \(id): payload above \(ByteSize.format(Scenario.maxPayload)) (the largest message every protocol here accepts)"
+            )
         }
         if kind == .download && payloadSize == 0 {
             throw .usage("scenario \(id): a download needs a message size above 0")

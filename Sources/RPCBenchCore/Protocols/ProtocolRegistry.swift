@@ -18,14 +18,18 @@ public struct ProtocolSettings: Sendable {
 
 /// The clients and servers of every protocol rpcbench knows.
 public enum ProtocolRegistry {
-    public static func client(_ kind: BenchProtocolKind, settings: ProtocolSettings = .init()) throws(BenchError) -> any BenchClient {
+    public static func client(
+        _ kind: BenchProtocolKind, settings: ProtocolSettings = .init()
+    ) throws(BenchError) -> any BenchClient {
         switch kind {
         case .tcp:
-            return try TCPBenchClient(threads: settings.threads, busyPoll: settings.busyPoll, tls: try BenchClientTLS.context(settings.tls))
+            return try TCPBenchClient(
+                threads: settings.threads, busyPoll: settings.busyPoll, tls: try BenchClientTLS.context(settings.tls))
         case .grpc:
             return GRPCBenchClient(busyPoll: settings.busyPoll, tls: settings.tls)
         case .h2:
-            return try H2BenchClient(threads: settings.threads, busyPoll: settings.busyPoll, tls: try BenchClientTLS.context(settings.tls))
+            return try H2BenchClient(
+                threads: settings.threads, busyPoll: settings.busyPoll, tls: try BenchClientTLS.context(settings.tls))
         }
     }
 

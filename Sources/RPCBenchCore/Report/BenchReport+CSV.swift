@@ -11,7 +11,9 @@ extension BenchReport {
         for row in results {
             var cells = [row.protocolName, row.scenario.id, Format.plain(row.seconds), String(row.calls)]
             cells += BenchReport.figures.map { $0.value(row).map(Format.plain) ?? "" }
-            cells += BenchReport.figures.map { figure in ratio(row, figure.value).map { Format.plain(($0 * 1000).rounded() / 1000) } ?? "" }
+            cells += BenchReport.figures.map { figure in
+                ratio(row, figure.value).map { Format.plain(($0 * 1000).rounded() / 1000) } ?? ""
+            }
             lines.append(cells.map(BenchReport.csvCell).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

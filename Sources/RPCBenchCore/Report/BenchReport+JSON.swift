@@ -21,8 +21,11 @@ extension BenchReport {
             members.append(("mean_us", .number(row.meanLatency)))
             members.append(("send_lag_p50_us", .number(row.sendLagP50)))
             members.append(("send_lag_p99_us", .number(row.sendLagP99)))
-            let relative: JSONValue = baselineRow(for: row) == nil ? .null : .object(
-                BenchReport.figures.map { figure in (figure.key, .number(ratio(row, figure.value))) })
+            let relative: JSONValue =
+                baselineRow(for: row) == nil
+                ? .null
+                : .object(
+                    BenchReport.figures.map { figure in (figure.key, .number(ratio(row, figure.value))) })
             members.append(("vs_\(baseline)", relative))
             return .object(members)
         }
@@ -30,20 +33,34 @@ extension BenchReport {
             ("tool", .string("rpcbench")),
             ("build", .string(machine.build)),
             ("date", .string(machine.date)),
-            ("machine", .object([
-                ("hostname", .string(machine.hostname)),
-                ("cpu", .string(machine.cpuModel)),
-                ("cpus", .number(Double(machine.cpus))),
-                ("kernel", .string(machine.kernel)),
-            ])),
+            (
+                "machine",
+                .object([
+                    ("hostname", .string(machine.hostname)),
+                    ("cpu", .string(machine.cpuModel)),
+                    ("cpus", .number(Double(machine.cpus))),
+                    ("kernel", .string(machine.kernel)),
+                ])
+            ),
             ("duration_s", .number(duration)),
             ("warmup_s", .number(warmup)),
-            ("units", .object([
-                ("mb_per_s", .string("payload bytes received per second / 10^6")),
-                ("latency", .string("microseconds; unary and pingpong: per call, from (intended) send to verified reply; download: gap before each message")),
-                ("cpu_us_per_call", .string("server + client CPU microseconds (user + system) per call or per download message")),
-                ("server_rss_mib", .string("server peak resident set (VmHWM) during the scenario, MiB")),
-            ])),
+            (
+                "units",
+                .object([
+                    ("mb_per_s", .string("payload bytes received per second / 10^6")),
+                    (
+                        "latency",
+                        .string(
+                            "microseconds; unary and pingpong: per call, from (intended) send to verified reply; download: gap before each message"
+                        )
+                    ),
+                    (
+                        "cpu_us_per_call",
+                        .string("server + client CPU microseconds (user + system) per call or per download message")
+                    ),
+                    ("server_rss_mib", .string("server peak resident set (VmHWM) during the scenario, MiB")),
+                ])
+            ),
             ("results", .array(rows)),
             ("connections_per_s", .object(connectionRates.map { ($0.protocolName, .number($0.perSecond)) })),
         ])

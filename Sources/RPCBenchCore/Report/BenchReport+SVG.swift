@@ -31,7 +31,9 @@ extension BenchReport {
                 let tw = SVG.scaled(t, max: maxThroughput, width: barMax)
                 body += SVG.rect(x: panelX[0], y: y + 4, width: tw, height: rowHeight - 8, fill: color)
                 var label = Format.number(t) + (download ? " MB/s" : " /s")
-                if row.protocolName != baseline, let r = ratio(row, { download ? $0.megabytesPerSecond : $0.callsPerSecond }) {
+                if row.protocolName != baseline,
+                    let r = ratio(row, { download ? $0.megabytesPerSecond : $0.callsPerSecond })
+                {
                     label += "  " + Format.ratio(r)
                 }
                 body += SVG.text(x: panelX[0] + tw + 6, y: mid + 4, label, size: 11)
@@ -40,7 +42,8 @@ extension BenchReport {
                 if let p50 = row.p50 {
                     let w50 = SVG.scaled(p50, max: maxLatency, width: barMax)
                     let w99 = SVG.scaled(row.p99 ?? p50, max: maxLatency, width: barMax)
-                    body += SVG.rect(x: panelX[1], y: y + 4, width: w99, height: rowHeight - 8, fill: color, opacity: 0.35)
+                    body += SVG.rect(
+                        x: panelX[1], y: y + 4, width: w99, height: rowHeight - 8, fill: color, opacity: 0.35)
                     body += SVG.rect(x: panelX[1], y: y + 4, width: w50, height: rowHeight - 8, fill: color)
                     let label = "\(Format.number(p50)) · \(Format.optional(row.p99)) · \(Format.optional(row.p999)) µs"
                     body += SVG.text(x: panelX[1] + max(w99, w50) + 6, y: mid + 4, label, size: 11)
@@ -54,8 +57,10 @@ extension BenchReport {
                     let ws = SVG.scaled(server, max: maxCPU, width: barMax)
                     let wc = SVG.scaled(client, max: maxCPU, width: barMax)
                     body += SVG.rect(x: panelX[2], y: y + 4, width: ws, height: rowHeight - 8, fill: color)
-                    body += SVG.rect(x: panelX[2] + ws, y: y + 4, width: wc, height: rowHeight - 8, fill: color, opacity: 0.35)
-                    let label = row.serverCPUPerCall == nil
+                    body += SVG.rect(
+                        x: panelX[2] + ws, y: y + 4, width: wc, height: rowHeight - 8, fill: color, opacity: 0.35)
+                    let label =
+                        row.serverCPUPerCall == nil
                         ? "client \(Format.number(client)) µs"
                         : "\(Format.number(server)) + \(Format.number(client)) µs"
                     body += SVG.text(x: panelX[2] + ws + wc + 6, y: mid + 4, label, size: 11)
@@ -66,16 +71,23 @@ extension BenchReport {
         }
 
         let height = y + 30
-        var head = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" " +
-            "viewBox=\"0 0 \(Format.plain(width)) \(Format.plain(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
-        head += "<rect x=\"0\" y=\"0\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" fill=\"white\"/>\n"
-        head += SVG.text(x: 12, y: 24, "rpcbench compare — \(machine.build) build, \(machine.cpus) × \(machine.cpuModel), \(machine.date)", weight: "bold", size: 15)
-        head += SVG.text(x: panelX[0], y: 56, "throughput (higher is better; × = vs \(baseline))", weight: "bold", size: 12)
+        var head =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" "
+            + "viewBox=\"0 0 \(Format.plain(width)) \(Format.plain(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
+        head +=
+            "<rect x=\"0\" y=\"0\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" fill=\"white\"/>\n"
+        head += SVG.text(
+            x: 12, y: 24,
+            "rpcbench compare — \(machine.build) build, \(machine.cpus) × \(machine.cpuModel), \(machine.date)",
+            weight: "bold", size: 15)
+        head += SVG.text(
+            x: panelX[0], y: 56, "throughput (higher is better; × = vs \(baseline))", weight: "bold", size: 12)
         head += SVG.text(x: panelX[1], y: 56, "latency µs: p50 solid, p99 light", weight: "bold", size: 12)
         head += SVG.text(x: panelX[2], y: 56, "CPU µs per call: server solid + client light", weight: "bold", size: 12)
-        let foot = SVG.text(x: 12, y: height - 10,
-                            "Each scenario has its own scale. Latency labels: p50 · p99 · p99.9. \(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up.",
-                            size: 11, fill: "#555")
+        let foot = SVG.text(
+            x: 12, y: height - 10,
+            "Each scenario has its own scale. Latency labels: p50 · p99 · p99.9. \(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up.",
+            size: 11, fill: "#555")
         return head + body + foot + "</svg>\n"
     }
 }
@@ -97,11 +109,13 @@ enum SVG {
     }
 
     static func rect(x: Double, y: Double, width: Double, height: Double, fill: String, opacity: Double = 1) -> String {
-        "<rect x=\"\(Format.plain(x))\" y=\"\(Format.plain(y))\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" " +
-            "fill=\"\(fill)\"\(opacity < 1 ? " fill-opacity=\"\(Format.plain(opacity))\"" : "")/>\n"
+        "<rect x=\"\(Format.plain(x))\" y=\"\(Format.plain(y))\" width=\"\(Format.plain(width))\" height=\"\(Format.plain(height))\" "
+            + "fill=\"\(fill)\"\(opacity < 1 ? " fill-opacity=\"\(Format.plain(opacity))\"" : "")/>\n"
     }
 
-    static func text(x: Double, y: Double, _ content: String, weight: String = "normal", size: Double, fill: String = "#222") -> String {
+    static func text(
+        x: Double, y: Double, _ content: String, weight: String = "normal", size: Double, fill: String = "#222"
+    ) -> String {
         "<text x=\"\(Format.plain(x))\" y=\"\(Format.plain(y))\" font-size=\"\(Format.plain(size))\" font-weight=\"\(weight)\" fill=\"\(fill)\">\(escape(content))</text>\n"
     }
 

@@ -56,9 +56,11 @@ public struct BenchResult: Sendable {
     }
 
     /// A row from explicit figures (tests, and rows read back).
-    public init(protocolName: String, scenario: Scenario, target: String = "", seconds: Double = 1, calls: Int,
-                callsPerSecond: Double, megabytesPerSecond: Double, p50: Double?, p90: Double?, p99: Double?,
-                p999: Double?, serverCPUPerCall: Double?, clientCPUPerCall: Double?, serverRSS: Double?) {
+    public init(
+        protocolName: String, scenario: Scenario, target: String = "", seconds: Double = 1, calls: Int,
+        callsPerSecond: Double, megabytesPerSecond: Double, p50: Double?, p90: Double?, p99: Double?,
+        p999: Double?, serverCPUPerCall: Double?, clientCPUPerCall: Double?, serverRSS: Double?
+    ) {
         self.protocolName = protocolName
         self.scenario = scenario
         self.target = target

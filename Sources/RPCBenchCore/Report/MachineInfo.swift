@@ -14,10 +14,12 @@ public struct MachineInfo: Sendable {
 
     public static func current() -> MachineInfo {
         let cpuinfo = ProcFiles.read("/proc/cpuinfo") ?? ""
-        let model = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("model name") })
+        let model =
+            cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("model name") })
             .flatMap { $0.split(separator: ":", maxSplits: 1).last }
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
-        let kernel = (ProcFiles.read("/proc/sys/kernel/osrelease") ?? "unknown").trimmingCharacters(in: .whitespacesAndNewlines)
+        let kernel = (ProcFiles.read("/proc/sys/kernel/osrelease") ?? "unknown").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let formatter = ISO8601DateFormatter()
         return MachineInfo(
             hostname: ProcessInfo.processInfo.hostName, cpuModel: model,
@@ -30,9 +32,9 @@ public struct MachineInfo: Sendable {
 public enum BuildInfo {
     public static var configuration: String {
         #if DEBUG
-        "debug"
+            "debug"
         #else
-        "release"
+            "release"
         #endif
     }
 

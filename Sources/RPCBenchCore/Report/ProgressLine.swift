@@ -1,7 +1,7 @@
 import EventIO
 import RPCBenchServer
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 

@@ -11,14 +11,18 @@ public struct BenchCertificates: Sendable {
     /// The CA certificate clients trust (PEM).
     public var caCertificate: String { directory + "/ca.pem" }
     /// The server's certificate and key (PEM).
-    public var server: BenchTLSFiles { BenchTLSFiles(certificateChain: directory + "/server.pem", privateKey: directory + "/server.key") }
+    public var server: BenchTLSFiles {
+        BenchTLSFiles(certificateChain: directory + "/server.pem", privateKey: directory + "/server.key")
+    }
 
     /// Makes the CA and the server certificate.
     /// - Throws: `BenchError.usage` naming the failed `openssl` step (or that `openssl` is missing).
     public static func make() async throws(BenchError) -> BenchCertificates {
         let template = FileManager.default.temporaryDirectory.appendingPathComponent("rpcbench-tls-XXXXXX").path
         var buffer = Array(template.utf8CString)
-        guard let made = mkdtemp(&buffer) else { throw .usage("cannot make a temporary directory for the TLS certificates") }
+        guard let made = mkdtemp(&buffer) else {
+            throw .usage("cannot make a temporary directory for the TLS certificates")
+        }
         let directory = String(cString: made)
         let certificates = BenchCertificates(directory: directory)
         let extensions = """
@@ -34,12 +38,17 @@ public struct BenchCertificates: Sendable {
         }
         let steps: [[String]] = [
             ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca.key"],
-            ["req", "-x509", "-new", "-key", "ca.key", "-sha256", "-days", "2", "-subj", "/CN=rpcbench throwaway CA",
-             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", "-out", "ca.pem"],
+            [
+                "req", "-x509", "-new", "-key", "ca.key", "-sha256", "-days", "2", "-subj", "/CN=rpcbench throwaway CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", "-out",
+                "ca.pem",
+            ],
             ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "server.key"],
             ["req", "-new", "-key", "server.key", "-subj", "/CN=localhost", "-out", "server.csr"],
-            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-sha256",
-             "-days", "2", "-extfile", "server.ext", "-out", "server.pem"],
+            [
+                "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-sha256",
+                "-days", "2", "-extfile", "server.ext", "-out", "server.pem",
+            ],
         ]
         for step in steps {
             do throws(BenchError) {
@@ -61,7 +70,8 @@ public struct BenchCertificates: Sendable {
     /// holding a thread.
     private static func runOpenSSL(_ arguments: [String], in directory: String) async throws(BenchError) {
         let log = directory + "/openssl.log"
-        guard FileManager.default.createFile(atPath: log, contents: nil), let output = FileHandle(forWritingAtPath: log) else {
+        guard FileManager.default.createFile(atPath: log, contents: nil), let output = FileHandle(forWritingAtPath: log)
+        else {
             throw .usage("cannot write \(log)")
         }
         defer { try? output.close() }

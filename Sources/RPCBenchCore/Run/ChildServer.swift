@@ -32,17 +32,23 @@ public final class ChildServer: Sendable {
     /// What children are started with: `rpcbench-server` beside this executable (the same servers as
     /// `rpcbench serve` without Foundation and the CLI parser, ~10 MiB less resident), else this executable.
     public static var serverExecutable: String {
-        let sibling = URL(fileURLWithPath: ownExecutable).deletingLastPathComponent().appendingPathComponent("rpcbench-server").path
+        let sibling = URL(fileURLWithPath: ownExecutable).deletingLastPathComponent().appendingPathComponent(
+            "rpcbench-server"
+        ).path
         return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : ownExecutable
     }
 
     /// Starts `executable serve --proto kind --host host --port 0 …` and waits for its listening line.
     /// Throws `.serverStart` with the child's last stderr line when it exits or stays silent.
-    public static func start(executable: String = serverExecutable, kind: BenchProtocolKind, host: String = "127.0.0.1",
-                             port: Int = 0, extraArguments: [String] = [], timeout: Double = 15) async throws(BenchError) -> ChildServer {
+    public static func start(
+        executable: String = serverExecutable, kind: BenchProtocolKind, host: String = "127.0.0.1",
+        port: Int = 0, extraArguments: [String] = [], timeout: Double = 15
+    ) async throws(BenchError) -> ChildServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--proto", kind.rawValue, "--host", host, "--port", String(port), "--exit-with-parent"] + extraArguments
+        process.arguments =
+            ["serve", "--proto", kind.rawValue, "--host", host, "--port", String(port), "--exit-with-parent"]
+            + extraArguments
         let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
@@ -53,8 +59,10 @@ public final class ChildServer: Sendable {
         // Reports an exit before listening once the child is gone and its stderr read to the end.
         let reportEarlyExit: @Sendable (ChildOutput.Ending) -> Void = { ending in
             let why = ending.lastStderrLine.map { ": \($0)" } ?? ""
-            listening.complete(.failure(.serverStart(
-                "the \(kind.rawValue) server exited with status \(ending.status) before listening\(why)")))
+            listening.complete(
+                .failure(
+                    .serverStart(
+                        "the \(kind.rawValue) server exited with status \(ending.status) before listening\(why)")))
         }
         stdout.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
@@ -83,7 +91,8 @@ public final class ChildServer: Sendable {
         ChildRegistry.shared.add(child)
         let timer = Task {
             try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-            listening.complete(.failure(.serverStart("the \(kind.rawValue) server did not report listening within \(Int(timeout)) s")))
+            listening.complete(
+                .failure(.serverStart("the \(kind.rawValue) server did not report listening within \(Int(timeout)) s")))
         }
         defer { timer.cancel() }
         let result: Result<Int, BenchError>

@@ -9,7 +9,9 @@ func withDeadline<Value: Sendable>(
 ) async throws(BenchError) -> Value {
     let outcome = Promise<Result<Value, BenchError>>()
     let work = Task {
-        do throws(BenchError) { outcome.complete(.success(try await operation())) } catch { outcome.complete(.failure(error)) }
+        do throws(BenchError) { outcome.complete(.success(try await operation())) } catch {
+            outcome.complete(.failure(error))
+        }
     }
     let timer = Task {
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))

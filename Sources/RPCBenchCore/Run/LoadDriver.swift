@@ -12,8 +12,10 @@ public struct LoadDriver: Sendable {
     public var serverPID: Int32?
     public var progress: ProgressLine?
 
-    public init(plan: LoadPlan, label: String, peerDescription: String, serverPID: Int32? = nil,
-                progress: ProgressLine? = nil) {
+    public init(
+        plan: LoadPlan, label: String, peerDescription: String, serverPID: Int32? = nil,
+        progress: ProgressLine? = nil
+    ) {
         self.plan = plan
         self.label = label
         self.peerDescription = peerDescription
@@ -38,8 +40,9 @@ public struct LoadDriver: Sendable {
                 Task(executorPreference: connection.taskExecutor) {
                     defer { control.workerEnded() }
                     do throws(BenchError) {
-                        try await LoadWorker.run(plan: plan, connection: connection, connections: connections.count,
-                                                 stats: connectionStats, control: control, seed: seed, start: start)
+                        try await LoadWorker.run(
+                            plan: plan, connection: connection, connections: connections.count,
+                            stats: connectionStats, control: control, seed: seed, start: start)
                     } catch {
                         // Errors after the stop come from closing connections under calls in flight.
                         if !control.isStopped { control.fail(error) }
@@ -55,14 +58,18 @@ public struct LoadDriver: Sendable {
                 let now = MonotonicClock.nanoseconds()
                 if control.isStopped || now >= deadline { return !control.isStopped }
                 if !watchdog.observe(count: control.completedCount, now: now) {
-                    control.fail(.timeout(
-                        "no reply from \(peerDescription) within \(Format.seconds(plan.replyTimeout)) s (does it speak this protocol and scenario?)"))
+                    control.fail(
+                        .timeout(
+                            "no reply from \(peerDescription) within \(Format.seconds(plan.replyTimeout)) s (does it speak this protocol and scenario?)"
+                        ))
                     return false
                 }
                 if let progress {
                     let rate = meter.observe(count: control.completedCount, now: now)
                     let elapsed = Double(now - phaseStart) / 1e9
-                    progress.show("\(label)  \(phase) \(Format.seconds(elapsed))/\(Format.seconds(length)) s  \(Format.number(rate)) calls/s")
+                    progress.show(
+                        "\(label)  \(phase) \(Format.seconds(elapsed))/\(Format.seconds(length)) s  \(Format.number(rate)) calls/s"
+                    )
                 }
                 try? await Task.sleep(for: .milliseconds(min(100, Int((deadline - now) / 1_000_000) + 1)))
             }
@@ -77,8 +84,10 @@ public struct LoadDriver: Sendable {
             client0 = CPUTime.ofSelf()
             server0 = serverPID.flatMap(CPUTime.ofProcess)
             control.set(.measuring)
-            if await tick(until: measuredStart + UInt64(plan.duration * 1e9), phase: "measuring", from: measuredStart,
-                          length: plan.duration) {
+            if await tick(
+                until: measuredStart + UInt64(plan.duration * 1e9), phase: "measuring", from: measuredStart,
+                length: plan.duration)
+            {
                 control.set(.stopped)
                 measuredEnd = MonotonicClock.nanoseconds()
                 client1 = CPUTime.ofSelf()
@@ -113,7 +122,8 @@ public struct LoadDriver: Sendable {
         for connection in connections { await connection.close() }
         if await waitForWorkers(control, seconds: 2) { return }
         if let error = control.error { throw error }
-        throw .timeout("\(label): calls still in flight 5 s after the end of the run (\(peerDescription) stopped answering)")
+        throw .timeout(
+            "\(label): calls still in flight 5 s after the end of the run (\(peerDescription) stopped answering)")
     }
 
     private func waitForWorkers(_ control: RunControl, seconds: Double) async -> Bool {

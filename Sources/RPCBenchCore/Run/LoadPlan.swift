@@ -13,8 +13,10 @@ public struct LoadPlan: Sendable {
     /// Longest wait for any reply before the run fails (a peer that speaks another protocol stays silent).
     public var replyTimeout: Double
 
-    public init(scenario: Scenario, duration: Double, warmup: Double, rate: Double? = nil,
-                downloadCount: Int? = nil, replyTimeout: Double = 5) {
+    public init(
+        scenario: Scenario, duration: Double, warmup: Double, rate: Double? = nil,
+        downloadCount: Int? = nil, replyTimeout: Double = 5
+    ) {
         self.scenario = scenario
         self.duration = duration
         self.warmup = warmup
@@ -31,7 +33,8 @@ public struct LoadPlan: Sendable {
         if let rate {
             guard rate > 0, rate.isFinite else { throw .usage("--rate must be above 0 calls per second") }
             if scenario.kind == .download {
-                throw .unsupported("scenario \(scenario.id): a download is one long call; --rate applies to unary and pingpong")
+                throw .unsupported(
+                    "scenario \(scenario.id): a download is one long call; --rate applies to unary and pingpong")
             }
         }
         guard downloadCount >= 1 else { throw .usage("--download-count must be at least 1") }

@@ -1,8 +1,10 @@
 import RPCBenchServer
 /// One call slot of a scenario: a loop that keeps one call in flight until the run stops.
 enum LoadWorker {
-    static func run(plan: LoadPlan, connection: any BenchConnection, connections: Int, stats: ConnectionStats,
-                    control: RunControl, seed: UInt64, start: UInt64) async throws(BenchError) {
+    static func run(
+        plan: LoadPlan, connection: any BenchConnection, connections: Int, stats: ConnectionStats,
+        control: RunControl, seed: UInt64, start: UInt64
+    ) async throws(BenchError) {
         let scenario = plan.scenario
         let pacer = plan.rate.map { OpenLoopPacer(rate: $0 / Double(connections), start: start) }
         switch scenario.kind {

@@ -16,7 +16,9 @@ public struct ScenarioRunner: Sendable {
     }
 
     /// - Parameter step: `(n, of)` for the progress line: this is run n of `of`.
-    public func run(_ plan: LoadPlan, protocolName: String? = nil, step: (Int, Int)? = nil) async throws(BenchError) -> BenchResult {
+    public func run(
+        _ plan: LoadPlan, protocolName: String? = nil, step: (Int, Int)? = nil
+    ) async throws(BenchError) -> BenchResult {
         try plan.validate()
         let name = protocolName ?? client.kind.rawValue
         let label = (step.map { "[\($0.0)/\($0.1)] " } ?? "") + "\(name) \(plan.scenario.id)"
@@ -25,16 +27,18 @@ public struct ScenarioRunner: Sendable {
         let client = self.client, target = self.target
         do throws(BenchError) {
             for _ in 0..<plan.scenario.connections {
-                connections.append(try await withDeadline(
-                    seconds: connectTimeout,
-                    timeout: .connect("cannot connect to \(target) within \(Int(connectTimeout)) s")
-                ) { () async throws(BenchError) -> any BenchConnection in
-                    try await client.connect(host: target.host, port: target.port)
-                })
+                connections.append(
+                    try await withDeadline(
+                        seconds: connectTimeout,
+                        timeout: .connect("cannot connect to \(target) within \(Int(connectTimeout)) s")
+                    ) { () async throws(BenchError) -> any BenchConnection in
+                        try await client.connect(host: target.host, port: target.port)
+                    })
             }
             if let serverPID { PeakMemory.resetPeak(of: serverPID) }
-            let driver = LoadDriver(plan: plan, label: label, peerDescription: "the \(name) server at \(target)",
-                                    serverPID: serverPID, progress: progress)
+            let driver = LoadDriver(
+                plan: plan, label: label, peerDescription: "the \(name) server at \(target)",
+                serverPID: serverPID, progress: progress)
             let measurement = try await driver.run(connections: connections)
             let rss = serverPID.flatMap(PeakMemory.mebibytes(of:))
             for connection in connections { await connection.close() }

@@ -65,7 +65,9 @@ enum TestPaths {
     static var binDirectory: String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        let exe = n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+        let exe =
+            n > 0
+            ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
         // …/debug/h2rpcPackageTests.xctest (a file on Linux): its folder is …/debug.
         return String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)])
     }

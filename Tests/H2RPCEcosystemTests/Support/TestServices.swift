@@ -23,7 +23,10 @@ struct RichErrorService: RPCService {
                 throw Self.error
             },
             .serverStreaming(path: "/richerrors.Test/FailAfterOne", service: self) {
-                (_: RichErrorService, request: HealthCheckRequest, out: ResponseWriter<HealthCheckRequest>, _: ServerContext) in
+                (
+                    _: RichErrorService, request: HealthCheckRequest, out: ResponseWriter<HealthCheckRequest>,
+                    _: ServerContext
+                ) in
                 try await out.send(request)
                 throw Self.error
             },
@@ -36,7 +39,10 @@ struct ChatService: RPCService {
     var methods: [RPCMethod] {
         [
             .bidiStreaming(path: "/signals.Echo/Chat", service: self) {
-                (_: ChatService, requests: RequestStream<HealthCheckRequest>, out: ResponseWriter<HealthCheckRequest>, _: ServerContext) in
+                (
+                    _: ChatService, requests: RequestStream<HealthCheckRequest>,
+                    out: ResponseWriter<HealthCheckRequest>, _: ServerContext
+                ) in
                 for try await request in requests { try await out.send(request) }
             }
         ]
@@ -46,7 +52,8 @@ struct ChatService: RPCService {
 /// Runs `body` with a started server of `services` and a channel to it, each with its
 /// interceptors; shuts both down after.
 func withServer(
-    _ services: [any RPCService], serverInterceptors: [any ServerInterceptor] = [], clientInterceptors: [any ClientInterceptor] = [],
+    _ services: [any RPCService], serverInterceptors: [any ServerInterceptor] = [],
+    clientInterceptors: [any ClientInterceptor] = [],
     _ body: (RPCServer, RPCChannel, Int) async throws -> Void
 ) async throws {
     var config = RPCServer.Configuration()

@@ -14,11 +14,14 @@ import Testing
 
     @Test func otherResetsAndFailuresWerePossiblyProcessed() {
         #expect(AttemptOutcome(failure: .streamReset(8), committed: false).progress == .processed)
-        #expect(AttemptOutcome(failure: RPCError(code: .unavailable, message: "x"), committed: false).progress == .processed)
+        #expect(
+            AttemptOutcome(failure: RPCError(code: .unavailable, message: "x"), committed: false).progress == .processed
+        )
     }
 
     @Test func thePushbackTrailerIsRead() {
-        let error = RPCError(code: .unavailable, message: "x", trailingMetadata: Metadata([("grpc-retry-pushback-ms", "250")]))
+        let error = RPCError(
+            code: .unavailable, message: "x", trailingMetadata: Metadata([("grpc-retry-pushback-ms", "250")]))
         #expect(AttemptOutcome(failure: error, committed: false).pushback == .after(.milliseconds(250)))
         #expect(AttemptOutcome(failure: RPCError(code: .unavailable, message: "x"), committed: false).pushback == nil)
     }

@@ -11,27 +11,33 @@ import Testing
         private let nanoseconds = Atomic<Int64>(0)
         var now: Duration { .nanoseconds(nanoseconds.load(ordering: .relaxed)) }
         func advance(by duration: Duration) {
-            nanoseconds.add(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000, ordering: .relaxed)
+            nanoseconds.add(
+                duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000,
+                ordering: .relaxed)
         }
     }
 
     @Test func opensAfterTheFailuresFailsFastWithoutTheServerThenHalfOpensAndClosesOnASuccessfulProbe() async throws {
         let clock = TestClock()
         let breaker = CircuitBreaker(
-            configuration: CircuitBreakerConfiguration(window: .seconds(60), failureThreshold: 3, openDuration: .seconds(30)),
+            configuration: CircuitBreakerConfiguration(
+                window: .seconds(60), failureThreshold: 3, openDuration: .seconds(30)),
             now: { clock.now })
         var states = breaker.stateChanges().makeAsyncIterator()
         #expect(await states.next() == .closed)
         var config = RPCChannel.Configuration()
         config.circuitBreaker = breaker
         let log = ChannelRetryLoopbackTests.AttemptLog()
-        try await withServer(services: [ChannelRetryLoopbackTests.FlakyService(log: log)], channelConfiguration: config) { _, channel, _ in
+        try await withServer(services: [ChannelRetryLoopbackTests.FlakyService(log: log)], channelConfiguration: config)
+        { _, channel, _ in
             for _ in 0..<3 {
                 await expectStatus(.unavailable) { _ = try await Flaky.call(channel, key: "down", failures: 100) }
             }
             #expect(await states.next() == .open)
             // Open: the call fails at once and the server never sees it.
-            let error = await expectStatus(.unavailable) { _ = try await Flaky.call(channel, key: "down", failures: 100) }
+            let error = await expectStatus(.unavailable) {
+                _ = try await Flaky.call(channel, key: "down", failures: 100)
+            }
             #expect(error?.message == "circuit open")
             #expect(log.seen("down").count == 3)
             // After the open duration one probe goes through; its success closes the circuit.
@@ -47,12 +53,14 @@ import Testing
     @Test func aFailedProbeOpensTheCircuitAgain() async throws {
         let clock = TestClock()
         let breaker = CircuitBreaker(
-            configuration: CircuitBreakerConfiguration(window: .seconds(60), failureThreshold: 1, openDuration: .seconds(30)),
+            configuration: CircuitBreakerConfiguration(
+                window: .seconds(60), failureThreshold: 1, openDuration: .seconds(30)),
             now: { clock.now })
         var config = RPCChannel.Configuration()
         config.circuitBreaker = breaker
         let log = ChannelRetryLoopbackTests.AttemptLog()
-        try await withServer(services: [ChannelRetryLoopbackTests.FlakyService(log: log)], channelConfiguration: config) { _, channel, _ in
+        try await withServer(services: [ChannelRetryLoopbackTests.FlakyService(log: log)], channelConfiguration: config)
+        { _, channel, _ in
             await expectStatus(.unavailable) { _ = try await Flaky.call(channel, key: "k", failures: 100) }
             #expect(breaker.state == .open)
             clock.advance(by: .seconds(31))

@@ -10,7 +10,9 @@ import Testing
         private let events = WaitableState<[String]>([])
         func note(_ event: String) { events.update { $0.append(event) } }
         var all: [String] { events.value }
-        func waitFor(_ event: String) async -> Bool { (try? await events.wait { $0.contains(event) ? true : nil }) ?? false }
+        func waitFor(_ event: String) async -> Bool {
+            (try? await events.wait { $0.contains(event) ? true : nil }) ?? false
+        }
     }
 
     /// The first attempt of a call (no `grpc-previous-rpc-attempts`): `hang` sleeps until
@@ -19,7 +21,8 @@ import Testing
         let log: Log
         var methods: [RPCMethod] {
             [
-                .unary(path: "/test.Echo/Get", service: self) { (s: HedgeService, req: EchoMessage, ctx: ServerContext) -> EchoMessage in
+                .unary(path: "/test.Echo/Get", service: self) {
+                    (s: HedgeService, req: EchoMessage, ctx: ServerContext) -> EchoMessage in
                     // Attempts may reach the server in any order: the header says which one this is.
                     let previous = ctx.requestMetadata["grpc-previous-rpc-attempts"]
                     s.log.note("attempt \(previous ?? "none")")
@@ -33,7 +36,8 @@ import Testing
                                 throw error
                             }
                         } else {
-                            throw RPCError(code: StatusCode(rawValue: Int(req.text) ?? 2), message: "first attempt fails")
+                            throw RPCError(
+                                code: StatusCode(rawValue: Int(req.text) ?? 2), message: "first attempt fails")
                         }
                     }
                     return EchoMessage(text: "answered", number: Int32(attempt))
@@ -44,14 +48,17 @@ import Testing
 
     static func config(maxAttempts: Int, delay: String) throws -> RPCChannel.Configuration {
         var config = RPCChannel.Configuration()
-        config.serviceConfig = try ServiceConfig(json: """
-            {"methodConfig":[{"name":[{"service":"test.Echo"}],
-              "hedgingPolicy":{"maxAttempts":\(maxAttempts),"hedgingDelay":"\(delay)","nonFatalStatusCodes":["UNAVAILABLE"]}}]}
-            """)
+        config.serviceConfig = try ServiceConfig(
+            json: """
+                {"methodConfig":[{"name":[{"service":"test.Echo"}],
+                  "hedgingPolicy":{"maxAttempts":\(maxAttempts),"hedgingDelay":"\(delay)","nonFatalStatusCodes":["UNAVAILABLE"]}}]}
+                """)
         return config
     }
 
-    func withHedgeServer(_ config: RPCChannel.Configuration, _ body: (RPCChannel, Log) async throws -> Void) async throws {
+    func withHedgeServer(
+        _ config: RPCChannel.Configuration, _ body: (RPCChannel, Log) async throws -> Void
+    ) async throws {
         let log = Log()
         try await withServer(services: [HedgeService(log: log)], channelConfiguration: config) { _, channel, _ in
             try await body(channel, log)
@@ -60,7 +67,8 @@ import Testing
 
     static func call(_ channel: RPCChannel, _ text: String) async throws -> EchoMessage {
         try await channel.unary(
-            path: "/test.Echo/Get", request: EchoMessage(text: text), as: EchoMessage.self, options: CallOptions(timeout: .seconds(30)))
+            path: "/test.Echo/Get", request: EchoMessage(text: text), as: EchoMessage.self,
+            options: CallOptions(timeout: .seconds(30)))
     }
 
     @Test func aSecondAttemptStartsAfterTheDelayItsAnswerWinsAndTheFirstIsCancelled() async throws {

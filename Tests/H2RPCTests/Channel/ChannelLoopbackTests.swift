@@ -25,9 +25,12 @@ import Testing
     struct NameService: RPCService {
         let name: String
         var methods: [RPCMethod] {
-            [.unary(path: "/test.Echo/Get", service: self) { (s: NameService, req: EchoMessage, _: ServerContext) -> EchoMessage in
-                EchoMessage(text: s.name, number: req.number)
-            }]
+            [
+                .unary(path: "/test.Echo/Get", service: self) {
+                    (s: NameService, req: EchoMessage, _: ServerContext) -> EchoMessage in
+                    EchoMessage(text: s.name, number: req.number)
+                }
+            ]
         }
     }
 
@@ -41,11 +44,14 @@ import Testing
     }
 
     /// Makes `count` unary calls one after another; returns how many each server name answered.
-    static func spread(_ channel: RPCChannel, _ count: Int, options: CallOptions = .defaults) async throws -> [String: Int] {
+    static func spread(
+        _ channel: RPCChannel, _ count: Int, options: CallOptions = .defaults
+    ) async throws -> [String: Int] {
         var seen: [String: Int] = [:]
         for i in 0..<count {
             let reply = try await channel.unary(
-                path: "/test.Echo/Get", request: EchoMessage(text: "", number: Int32(i)), as: EchoMessage.self, options: options)
+                path: "/test.Echo/Get", request: EchoMessage(text: "", number: Int32(i)), as: EchoMessage.self,
+                options: options)
             #expect(reply.number == Int32(i))
             seen[reply.text, default: 0] += 1
         }
@@ -122,7 +128,8 @@ import Testing
                         while !Task.isCancelled {
                             do {
                                 _ = try await channel.unary(
-                                    path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self, options: options)
+                                    path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self,
+                                    options: options)
                             } catch let error as RPCError where error.code == .cancelled && Task.isCancelled {
                                 break  // the test stopped the load: the call in flight is cancelled
                             }
@@ -265,11 +272,13 @@ import Testing
         let directory = try Self.makeTemporaryDirectory()
         let path = directory + "/config.sock"
         var config = Self.quickReconnect(.pickFirst)
-        config.serviceConfig = try ServiceConfig(json: #"{"methodConfig":[{"name":[{"service":"test.Echo"}],"waitForReady":true,"timeout":"30s"}]}"#)
+        config.serviceConfig = try ServiceConfig(
+            json: #"{"methodConfig":[{"name":[{"service":"test.Echo"}],"waitForReady":true,"timeout":"30s"}]}"#)
         let channel = try RPCChannel(target: "unix:\(path)", configuration: config)
         var states = channel.connectivityStates().makeAsyncIterator()
         let call = Task {
-            try await channel.unary(path: "/test.Echo/Get", request: EchoMessage(text: "", number: 1), as: EchoMessage.self)
+            try await channel.unary(
+                path: "/test.Echo/Get", request: EchoMessage(text: "", number: 1), as: EchoMessage.self)
         }
         while let state = await states.next(), state != .transientFailure {}
         let named = try await Named.start("late", host: "unix:\(path)")
@@ -281,7 +290,8 @@ import Testing
 
     @Test func aWaitForReadyCallStillEndsAtItsDeadline() async throws {
         let directory = try Self.makeTemporaryDirectory()
-        let channel = try RPCChannel(target: "unix:\(directory)/never.sock", configuration: Self.quickReconnect(.pickFirst))
+        let channel = try RPCChannel(
+            target: "unix:\(directory)/never.sock", configuration: Self.quickReconnect(.pickFirst))
         let error = await expectStatus(.deadlineExceeded) {
             _ = try await channel.unary(
                 path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self,
@@ -294,11 +304,13 @@ import Testing
 
     @Test func aWaitingCallIsCancelledWithItsTask() async throws {
         let directory = try Self.makeTemporaryDirectory()
-        let channel = try RPCChannel(target: "unix:\(directory)/never.sock", configuration: Self.quickReconnect(.pickFirst))
+        let channel = try RPCChannel(
+            target: "unix:\(directory)/never.sock", configuration: Self.quickReconnect(.pickFirst))
         var states = channel.connectivityStates().makeAsyncIterator()
         let call = Task {
             try await channel.unary(
-                path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self, options: CallOptions(waitForReady: true))
+                path: "/test.Echo/Get", request: EchoMessage(), as: EchoMessage.self,
+                options: CallOptions(waitForReady: true))
         }
         while let state = await states.next(), state != .transientFailure {}
         call.cancel()

@@ -23,13 +23,17 @@ import Testing
         let log: AttemptLog
         var methods: [RPCMethod] {
             [
-                .unary(path: "/test.Echo/Get", service: self) { (s: FlakyService, req: EchoMessage, ctx: ServerContext) -> EchoMessage in
+                .unary(path: "/test.Echo/Get", service: self) {
+                    (s: FlakyService, req: EchoMessage, ctx: ServerContext) -> EchoMessage in
                     let attempt = s.log.record(req.text, ctx.requestMetadata["grpc-previous-rpc-attempts"] ?? "none")
                     if attempt <= Int(req.number) {
                         let code = StatusCode(rawValue: Int(ctx.requestMetadata["x-fail-code"] ?? "14") ?? 14)
                         var trailers = Metadata()
-                        if let pushback = ctx.requestMetadata["x-pushback"] { trailers.add("grpc-retry-pushback-ms", pushback) }
-                        throw RPCError(code: code, message: "attempt \(attempt) fails on purpose", trailingMetadata: trailers)
+                        if let pushback = ctx.requestMetadata["x-pushback"] {
+                            trailers.add("grpc-retry-pushback-ms", pushback)
+                        }
+                        throw RPCError(
+                            code: code, message: "attempt \(attempt) fails on purpose", trailingMetadata: trailers)
                     }
                     return EchoMessage(text: "ok after \(attempt)", number: Int32(attempt))
                 },
@@ -37,24 +41,31 @@ import Testing
                 .serverStreaming(path: "/test.Echo/Expand", service: self) {
                     (s: FlakyService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
                     let attempt = s.log.record(req.text, ctx.requestMetadata["grpc-previous-rpc-attempts"] ?? "none")
-                    if attempt <= Int(req.number) { throw RPCError(code: .unavailable, message: "attempt \(attempt) fails on purpose") }
+                    if attempt <= Int(req.number) {
+                        throw RPCError(code: .unavailable, message: "attempt \(attempt) fails on purpose")
+                    }
                     for i in 0..<3 { try await out.send(EchoMessage(text: "part", number: Int32(i))) }
                 },
             ]
         }
     }
 
-    static func config(maxAttempts: Int = 4, codes: String = #""UNAVAILABLE""#, throttling: String = "") throws -> RPCChannel.Configuration {
+    static func config(
+        maxAttempts: Int = 4, codes: String = #""UNAVAILABLE""#, throttling: String = ""
+    ) throws -> RPCChannel.Configuration {
         var config = RPCChannel.Configuration()
-        config.serviceConfig = try ServiceConfig(json: """
-            {"methodConfig":[{"name":[{"service":"test.Echo"}],
-              "retryPolicy":{"maxAttempts":\(maxAttempts),"initialBackoff":"0.01s","maxBackoff":"0.05s",
-                             "backoffMultiplier":2,"retryableStatusCodes":[\(codes)]}}]\(throttling)}
-            """)
+        config.serviceConfig = try ServiceConfig(
+            json: """
+                {"methodConfig":[{"name":[{"service":"test.Echo"}],
+                  "retryPolicy":{"maxAttempts":\(maxAttempts),"initialBackoff":"0.01s","maxBackoff":"0.05s",
+                                 "backoffMultiplier":2,"retryableStatusCodes":[\(codes)]}}]\(throttling)}
+                """)
         return config
     }
 
-    func withFlakyServer(_ config: RPCChannel.Configuration, _ body: (RPCChannel, AttemptLog) async throws -> Void) async throws {
+    func withFlakyServer(
+        _ config: RPCChannel.Configuration, _ body: (RPCChannel, AttemptLog) async throws -> Void
+    ) async throws {
         let log = AttemptLog()
         try await withServer(services: [FlakyService(log: log)], channelConfiguration: config) { _, channel, _ in
             try await body(channel, log)
@@ -88,7 +99,9 @@ import Testing
 
     @Test func aMalformedPushbackMeansStop() async throws {
         try await withFlakyServer(try Self.config()) { channel, log in
-            await expectStatus(.unavailable) { _ = try await Self.call(channel, key: "k", failures: 1, pushback: "007") }
+            await expectStatus(.unavailable) {
+                _ = try await Self.call(channel, key: "k", failures: 1, pushback: "007")
+            }
             #expect(log.seen("k") == ["none"])
         }
     }
@@ -111,7 +124,9 @@ import Testing
 
     @Test func aStatusNotListedAsRetryableIsNotRetried() async throws {
         try await withFlakyServer(try Self.config()) { channel, log in
-            await expectStatus(.failedPrecondition) { _ = try await Self.call(channel, key: "k", failures: 1, code: .failedPrecondition) }
+            await expectStatus(.failedPrecondition) {
+                _ = try await Self.call(channel, key: "k", failures: 1, code: .failedPrecondition)
+            }
             #expect(log.seen("k") == ["none"])
         }
     }

@@ -62,7 +62,9 @@ import Testing
         #expect(try await Self.call(with).text == "tls")
         let without = try Self.channel("localhost:\(port)", pki.clientConfiguration())
         let error = await expectStatus(.unavailable) { _ = try await Self.call(without) }
-        #expect(error?.message.contains("TLS connection to 127.0.0.1:\(port) failed") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.contains("TLS connection to 127.0.0.1:\(port) failed") == true,
+            "\(String(describing: error))")
         // The server keeps serving the client that has a certificate.
         #expect(try await Self.call(with).text == "tls")
         await with.close()

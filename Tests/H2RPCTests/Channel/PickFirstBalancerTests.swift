@@ -12,7 +12,10 @@ import Testing
     @Test func staysIdleUntilACallThenTriesAddressesInOrderAndKeepsTheFirstThatWorks() {
         var lb = PickFirstBalancer()
         var update = lb.updateAddresses([Self.a, Self.b, Self.c])
-        #expect(update.actions == [.createSubchannel(id(0), Self.a), .createSubchannel(id(1), Self.b), .createSubchannel(id(2), Self.c)])
+        #expect(
+            update.actions == [
+                .createSubchannel(id(0), Self.a), .createSubchannel(id(1), Self.b), .createSubchannel(id(2), Self.c),
+            ])
         #expect(update.state == .idle)
         #expect(update.picker.pick(waitForReady: false) == .queue)
 
@@ -120,6 +123,8 @@ import Testing
         var lb = PickFirstBalancer()
         _ = lb.updateAddresses([Self.a, Self.b, Self.a])  // duplicates collapse
         #expect(lb.shutdown() == [.removeSubchannel(id(0)), .removeSubchannel(id(1))])
-        #expect(Picker.shutdown.pick(waitForReady: true) == .fail(RPCError(code: .unavailable, message: "channel is shut down")))
+        #expect(
+            Picker.shutdown.pick(waitForReady: true)
+                == .fail(RPCError(code: .unavailable, message: "channel is shut down")))
     }
 }

@@ -17,7 +17,10 @@ import Testing
         ("[::1]", .dns(host: "::1", port: 443, dnsServer: nil)),
         ("::1", .dns(host: "::1", port: 443, dnsServer: nil)),
         ("127.0.0.1:9", .dns(host: "127.0.0.1", port: 9, dnsServer: nil)),
-        ("ipv4:127.0.0.1:1,127.0.0.2:2", .addresses([.ipv4(host: "127.0.0.1", port: 1), .ipv4(host: "127.0.0.2", port: 2)])),
+        (
+            "ipv4:127.0.0.1:1,127.0.0.2:2",
+            .addresses([.ipv4(host: "127.0.0.1", port: 1), .ipv4(host: "127.0.0.2", port: 2)])
+        ),
         ("ipv4:10.0.0.1", .addresses([.ipv4(host: "10.0.0.1", port: 443)])),
         ("ipv6:[::1]:1,[fe80::1%lo]:2", .addresses([.ipv6(host: "::1", port: 1), .ipv6(host: "fe80::1%lo", port: 2)])),
         ("ipv6:::1", .addresses([.ipv6(host: "::1", port: 443)])),
@@ -79,7 +82,10 @@ import Testing
     }
 
     @Test func errorDescriptionNamesThePart() {
-        #expect(throws: RPCTargetError(target: "ipv4:1.2.3:80", part: .host, text: "1.2.3", reason: "is not an IPv4 address")) {
+        #expect(
+            throws: RPCTargetError(
+                target: "ipv4:1.2.3:80", part: .host, text: "1.2.3", reason: "is not an IPv4 address")
+        ) {
             try RPCTarget("ipv4:1.2.3:80")
         }
         do {

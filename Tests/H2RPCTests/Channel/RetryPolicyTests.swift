@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct RetryPolicyTests {
     static func policy(
-        maxAttempts: Int = 5, initial: Duration = .milliseconds(100), maximum: Duration = .seconds(1), multiplier: Double = 2,
+        maxAttempts: Int = 5, initial: Duration = .milliseconds(100), maximum: Duration = .seconds(1),
+        multiplier: Double = 2,
         codes: Set<StatusCode> = [.unavailable]
     ) throws -> RetryPolicy {
         try RetryPolicy(
@@ -29,14 +30,25 @@ import Testing
     }
 
     @Test func invalidFieldsAreNamed() {
-        #expect(throws: ServiceConfigError(path: "maxAttempts", reason: "must be an integer ≥ 2")) { try Self.policy(maxAttempts: 1) }
-        #expect(throws: ServiceConfigError(path: "initialBackoff", reason: "must be > 0")) { try Self.policy(initial: .zero) }
-        #expect(throws: ServiceConfigError(path: "maxBackoff", reason: "must be > 0")) { try Self.policy(maximum: .seconds(-1)) }
-        #expect(throws: ServiceConfigError(path: "backoffMultiplier", reason: "must be a number > 0")) { try Self.policy(multiplier: 0) }
-        #expect(throws: ServiceConfigError(path: "retryableStatusCodes", reason: "must list at least one status code")) {
+        #expect(throws: ServiceConfigError(path: "maxAttempts", reason: "must be an integer ≥ 2")) {
+            try Self.policy(maxAttempts: 1)
+        }
+        #expect(throws: ServiceConfigError(path: "initialBackoff", reason: "must be > 0")) {
+            try Self.policy(initial: .zero)
+        }
+        #expect(throws: ServiceConfigError(path: "maxBackoff", reason: "must be > 0")) {
+            try Self.policy(maximum: .seconds(-1))
+        }
+        #expect(throws: ServiceConfigError(path: "backoffMultiplier", reason: "must be a number > 0")) {
+            try Self.policy(multiplier: 0)
+        }
+        #expect(throws: ServiceConfigError(path: "retryableStatusCodes", reason: "must list at least one status code"))
+        {
             try Self.policy(codes: [])
         }
-        #expect(throws: ServiceConfigError(path: "maxAttempts", reason: "must be an integer ≥ 2")) { try HedgingPolicy(maxAttempts: 1) }
+        #expect(throws: ServiceConfigError(path: "maxAttempts", reason: "must be an integer ≥ 2")) {
+            try HedgingPolicy(maxAttempts: 1)
+        }
         #expect(throws: ServiceConfigError(path: "hedgingDelay", reason: "must be ≥ 0")) {
             try HedgingPolicy(maxAttempts: 2, hedgingDelay: .seconds(-1))
         }
@@ -139,7 +151,8 @@ import Testing
         #expect(state.decide(after: AttemptOutcome(status: .invalidArgument)) == .commit)
         #expect(throttle.tokens == 10)  // not a counted failure
         state = RetryState(policy: policy, throttle: throttle, jitter: { 1 })
-        #expect(state.decide(after: AttemptOutcome(status: .unavailable, committed: true)) == .commit)  // headers were received
+        // Headers were received.
+        #expect(state.decide(after: AttemptOutcome(status: .unavailable, committed: true)) == .commit)
         state = RetryState(policy: policy, throttle: throttle, jitter: { 1 })
         #expect(state.decide(after: AttemptOutcome(status: .ok)) == .commit)
         state = RetryState(policy: nil, throttle: nil)
@@ -186,7 +199,8 @@ import Testing
 @Suite struct HedgingStateTests {
     @Test func hedgesStartOnTheDelayUpToMaxAttempts() throws {
         var state = HedgingState(
-            policy: try HedgingPolicy(maxAttempts: 3, hedgingDelay: .milliseconds(100), nonFatalStatusCodes: [.unavailable]),
+            policy: try HedgingPolicy(
+                maxAttempts: 3, hedgingDelay: .milliseconds(100), nonFatalStatusCodes: [.unavailable]),
             throttle: nil)
         #expect(state.hedgingDelay == .milliseconds(100))
         #expect(state.startNext() == true)
@@ -202,7 +216,9 @@ import Testing
         var state = HedgingState(policy: policy, throttle: nil)
         #expect(state.decide(after: AttemptOutcome(status: .unavailable)) == .hedgeNow)
         #expect(state.startNext() == true)
-        #expect(state.decide(after: AttemptOutcome(status: .unavailable, pushback: .after(.milliseconds(50)))) == .hedge(after: .milliseconds(50)))
+        #expect(
+            state.decide(after: AttemptOutcome(status: .unavailable, pushback: .after(.milliseconds(50))))
+                == .hedge(after: .milliseconds(50)))
         #expect(state.startNext() == true)
         #expect(state.decide(after: AttemptOutcome(status: .unavailable)) == .commit)  // all used, none in flight
 

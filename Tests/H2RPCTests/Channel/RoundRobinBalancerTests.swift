@@ -74,7 +74,10 @@ import Testing
         _ = lb.subchannelStateChanged(id(0), to: .ready, error: nil)
         let extra = ResolvedAddress.ipv6(host: "::1", port: 4)
         let update = lb.updateAddresses([Self.addresses[0], extra])
-        #expect(update.actions == [.createSubchannel(id(3), extra), .connect(id(3)), .removeSubchannel(id(1)), .removeSubchannel(id(2))])
+        #expect(
+            update.actions == [
+                .createSubchannel(id(3), extra), .connect(id(3)), .removeSubchannel(id(1)), .removeSubchannel(id(2)),
+            ])
         #expect(update.state == .ready)
         #expect(picks(update.picker, 2) == [.pick(id(0)), .pick(id(0))])
     }

@@ -5,7 +5,9 @@ import H2
 /// A plain HTTP/2 client stream that records the response, for sending requests that the
 /// RPCChannel would never send (bad headers, broken frames).
 final class RawResponseRecorder: H2StreamDelegate, @unchecked Sendable {
-    private let lock = LockedValue<(head: [HeaderField]?, data: [UInt8], trailers: [HeaderField]?, closed: Bool, error: H2Error?)>(
+    private let lock = LockedValue<
+        (head: [HeaderField]?, data: [UInt8], trailers: [HeaderField]?, closed: Bool, error: H2Error?)
+    >(
         (nil, [], nil, false, nil))
     let done = Promise<Void>()
 

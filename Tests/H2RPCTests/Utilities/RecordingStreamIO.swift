@@ -24,7 +24,9 @@ final class RecordingStreamIO: RPCStreamIO, @unchecked Sendable {
         recorded.withLock { $0.append(.headers(headers, endStream: endStream)) }
         if endStream { ended.complete(ResponseStatus.parse(headers)) }
     }
-    func sendData(_ bytes: [UInt8], endStream: Bool) { recorded.withLock { $0.append(.data(bytes, endStream: endStream)) } }
+    func sendData(_ bytes: [UInt8], endStream: Bool) {
+        recorded.withLock { $0.append(.data(bytes, endStream: endStream)) }
+    }
     func sendTrailers(_ headers: [HeaderField]) {
         recorded.withLock { $0.append(.trailers(headers)) }
         ended.complete(ResponseStatus.parse(headers))
@@ -67,7 +69,8 @@ func onLoop<T: Sendable>(_ loop: EventLoop, _ body: @escaping @Sendable () -> T)
 func requestHeaders(_ path: String, _ extra: [HeaderField] = []) -> [HeaderField] {
     [
         HeaderField(":method", "POST"), HeaderField(":scheme", "http"), HeaderField(":path", path),
-        HeaderField(":authority", "localhost"), HeaderField("content-type", "application/grpc"), HeaderField("te", "trailers"),
+        HeaderField(":authority", "localhost"), HeaderField("content-type", "application/grpc"),
+        HeaderField("te", "trailers"),
     ] + extra
 }
 

@@ -31,36 +31,46 @@ struct TestEchoService: RPCService {
     var methods: [RPCMethod] {
         [
             .unary(path: "/test.Echo/Get", service: self) { s, req, ctx in try await s.get(req, ctx) },
-            .clientStreaming(path: "/test.Echo/Collect", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
+            .clientStreaming(path: "/test.Echo/Collect", service: self) {
+                (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
                 var texts: [String] = []
                 for try await r in reqs { texts.append(r.text) }
                 return EchoMessage(text: texts.joined(separator: ","), number: Int32(texts.count))
             },
-            .serverStreaming(path: "/test.Echo/Expand", service: self) { (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+            .serverStreaming(path: "/test.Echo/Expand", service: self) {
+                (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
                 for i in 0..<req.number { try await out.send(EchoMessage(text: req.text, number: i)) }
             },
-            .serverStreaming(path: "/test.Echo/Flood", service: self) { (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+            .serverStreaming(path: "/test.Echo/Flood", service: self) {
+                (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
                 let chunk = EchoMessage(text: String(repeating: "f", count: 65_536))
                 for _ in 0..<req.number {
                     try await out.send(chunk)
                     s.probe.sent.add(1, ordering: .relaxed)
                 }
             },
-            .clientStreaming(path: "/test.Echo/SlowCollect", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
+            .clientStreaming(path: "/test.Echo/SlowCollect", service: self) {
+                (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
                 try await Task.sleep(for: .milliseconds(400))
                 var count: Int32 = 0
                 for try await _ in reqs { count += 1 }
                 return EchoMessage(text: "", number: count)
             },
-            .clientStreaming(path: "/test.Echo/Stall", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
+            .clientStreaming(path: "/test.Echo/Stall", service: self) {
+                (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
                 // Reads nothing and answers nothing until cancelled.
                 try await s.sleep(ctx)
                 return EchoMessage()
             },
-            .serverStreaming(path: "/test.Echo/StallStream", service: self) { (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+            .serverStreaming(path: "/test.Echo/StallStream", service: self) {
+                (s: TestEchoService, req: EchoMessage, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
                 try await s.sleep(ctx)
             },
-            .bidiStreaming(path: "/test.Echo/Chat", service: self) { (s: TestEchoService, reqs: RequestStream<EchoMessage>, out: ResponseWriter<EchoMessage>, ctx: ServerContext) in
+            .bidiStreaming(path: "/test.Echo/Chat", service: self) {
+                (
+                    s: TestEchoService, reqs: RequestStream<EchoMessage>, out: ResponseWriter<EchoMessage>,
+                    ctx: ServerContext
+                ) in
                 ctx.compressResponses = ctx.requestMetadata["x-compress"] == "yes"
                 for try await r in reqs {
                     if r.text == "sleep" {
@@ -76,7 +86,8 @@ struct TestEchoService: RPCService {
         switch req.text {
         case "throw": throw PlainError()
         case "chosen": throw ChosenError()
-        case "status": throw RPCError(code: .notFound, message: "nope", trailingMetadata: Metadata([("x-why", "missing")]))
+        case "status":
+            throw RPCError(code: .notFound, message: "nope", trailingMetadata: Metadata([("x-why", "missing")]))
         case "sleep":
             try await sleep(ctx)
             return req

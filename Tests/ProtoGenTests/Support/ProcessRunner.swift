@@ -22,7 +22,8 @@ enum ProcessRunner {
 
     /// The folder of the running test binary, where `swift build` also put `protoc-gen-h2rpc`.
     static var binDirectory: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe).deletingLastPathComponent().path
     }
 
@@ -46,8 +47,10 @@ enum ProcessRunner {
 
     /// Runs `executable` to completion, feeding it `stdin`; its output is read and its exit awaited
     /// on a thread of its own, never on the cooperative pool.
-    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil,
-                    currentDirectory: String? = nil) async throws -> Result {
+    static func run(
+        _ executable: String, _ arguments: [String], stdin: Data? = nil,
+        currentDirectory: String? = nil
+    ) async throws -> Result {
         let outcome = try await runProcess(
             executable, arguments, stdin: stdin.map { [UInt8]($0) } ?? [], currentDirectory: currentDirectory)
         return Result(status: outcome.status, stdout: Data(outcome.stdout), stderr: outcome.stderrText)

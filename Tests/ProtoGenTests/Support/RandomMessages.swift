@@ -15,23 +15,37 @@ struct SeededRandom {
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
 
-    mutating func int32() -> Int32 { chance(0.5) ? pick([0, 1, -1, 127, 128, .max, .min]) : Int32(truncatingIfNeeded: next() >> UInt64(below(40))) }
-    mutating func int64() -> Int64 { chance(0.5) ? pick([0, 1, -1, 300, .max, .min]) : Int64(bitPattern: next() >> UInt64(below(60))) }
-    mutating func uint32() -> UInt32 { chance(0.5) ? pick([0, 1, 127, 128, .max]) : UInt32(truncatingIfNeeded: next() >> UInt64(below(40))) }
+    mutating func int32() -> Int32 {
+        chance(0.5) ? pick([0, 1, -1, 127, 128, .max, .min]) : Int32(truncatingIfNeeded: next() >> UInt64(below(40)))
+    }
+    mutating func int64() -> Int64 {
+        chance(0.5) ? pick([0, 1, -1, 300, .max, .min]) : Int64(bitPattern: next() >> UInt64(below(60)))
+    }
+    mutating func uint32() -> UInt32 {
+        chance(0.5) ? pick([0, 1, 127, 128, .max]) : UInt32(truncatingIfNeeded: next() >> UInt64(below(40)))
+    }
     mutating func uint64() -> UInt64 { chance(0.5) ? pick([0, 1, .max, 1 << 63]) : next() >> UInt64(below(60)) }
     mutating func float() -> Float { pick([0, -0.0, 1.5, .infinity, -.infinity, 3.4e38, Float(int32()) / 7]) }
-    mutating func double() -> Double { pick([0, -0.0, 1e-300, 2.5, .infinity, -.infinity, .greatestFiniteMagnitude, Double(int64()) / 3]) }
+    mutating func double() -> Double {
+        pick([0, -0.0, 1e-300, 2.5, .infinity, -.infinity, .greatestFiniteMagnitude, Double(int64()) / 3])
+    }
     mutating func bool() -> Bool { chance(0.5) }
     mutating func string() -> String {
-        String((0..<below(10)).map { _ in pick(["a", "z", " ", "é", "ß", "中", "\u{0}", "😀", "\n", "\"", "\\"] as [Character]) })
+        String(
+            (0..<below(10)).map { _ in
+                pick(["a", "z", " ", "é", "ß", "中", "\u{0}", "😀", "\n", "\"", "\\"] as [Character])
+            })
     }
     mutating func bytes() -> [UInt8] { (0..<below(10)).map { _ in UInt8(truncatingIfNeeded: next()) } }
     mutating func list<T>(_ make: (inout SeededRandom) -> T) -> [T] { (0..<below(5)).map { _ in make(&self) } }
     mutating func maybe<T>(_ make: (inout SeededRandom) -> T) -> T? { chance(0.6) ? make(&self) : nil }
     mutating func color() -> Rich_V3_Color {
-        chance(0.2) ? Rich_V3_Color(rawValue: pick([99, 12345, -5, .max])) : pick([.unspecified, .red, .green, .negative])
+        chance(0.2)
+            ? Rich_V3_Color(rawValue: pick([99, 12345, -5, .max])) : pick([.unspecified, .red, .green, .negative])
     }
-    mutating func dictionary<K: Hashable, V>(_ key: (inout SeededRandom) -> K, _ value: (inout SeededRandom) -> V) -> [K: V] {
+    mutating func dictionary<K: Hashable, V>(
+        _ key: (inout SeededRandom) -> K, _ value: (inout SeededRandom) -> V
+    ) -> [K: V] {
         var result: [K: V] = [:]
         for _ in 0..<below(4) { result[key(&self)] = value(&self) }
         return result
@@ -87,9 +101,17 @@ enum RandomMessages {
         case 4: m.choice = .cBytes(r.bytes())
         default: m.choice = nil
         }
-        m.when = r.maybe { r in .with { $0.seconds = r.int64(); $0.nanos = r.int32() } }
+        m.when = r.maybe { r in
+            .with {
+                $0.seconds = r.int64(); $0.nanos = r.int32()
+            }
+        }
         m.maybeInt = r.maybe { r in .with { $0.value = r.int32() } }
-        m.shared = r.maybe { r in .with { $0.label = r.string(); $0.values = r.list { $0.int64() } } }
+        m.shared = r.maybe { r in
+            .with {
+                $0.label = r.string(); $0.values = r.list { $0.int64() }
+            }
+        }
         if depth < 2 { m.recursive = r.maybe { rich3(&$0, depth: depth + 1) } }
         m.spread = r.pick([nil, .sLow(r.int32()), .sHigh(r.string())])
         m.between = r.int32()
@@ -107,7 +129,11 @@ enum RandomMessages {
         m.packed = r.list { $0.int64() }
         if let v = r.maybe({ $0.pick([Rich_V2_Kind.a, .b, .c]) }) { m.kind = v }
         m.kinds = r.list { $0.pick([.a, .b, .c]) }
-        m.inner = r.maybe { r in .with { $0.x = r.maybe { $0.uint32() }; $0.tags = r.list { $0.string() } } }
+        m.inner = r.maybe { r in
+            .with {
+                $0.x = r.maybe { $0.uint32() }; $0.tags = r.list { $0.string() }
+            }
+        }
         m.inners = r.dictionary({ $0.string() }, { r in .with { $0.x = r.maybe { $0.uint32() } } })
         m.pick = r.pick([nil, .pInt(r.int32()), .pStr(r.string())])
         m.shared = r.maybe { r in .with { $0.label = r.string() } }
@@ -123,11 +149,21 @@ enum RandomMessages {
             .with {
                 $0.x = r.maybe { $0.int32() }
                 $0.y = r.maybe { $0.int32() }
-                $0.label = r.maybe { r in .with { $0.text = r.maybe { $0.string() }; $0.level = r.maybe { $0.level() } } }
+                $0.label = r.maybe { r in
+                    .with {
+                        $0.text = r.maybe { $0.string() }; $0.level = r.maybe { $0.level() }
+                    }
+                }
             }
         }
-        m.entry = r.list { r in .with { $0.key = r.maybe { $0.string() }; $0.values = r.list { $0.uint64() } } }
-        m.choice = r.pick([nil, .pick(.with { $0.n = r.maybe { $0.int32() } }), .word(r.string()), .pickLevel(r.level())])
+        m.entry = r.list { r in
+            .with {
+                $0.key = r.maybe { $0.string() }; $0.values = r.list { $0.uint64() }
+            }
+        }
+        m.choice = r.pick([
+            nil, .pick(.with { $0.n = r.maybe { $0.int32() } }), .word(r.string()), .pickLevel(r.level()),
+        ])
         m.level = r.maybe { $0.level() }
         if let v = r.maybe({ $0.level() }) { m.levelHigh = v }
         m.levels = r.list { $0.level() }

@@ -8,7 +8,9 @@ struct Wiretest2_WithGroups: ProtoMessage {
             var s: String?
             var unknownFields = ProtoUnknownFields()
 
-            func encodedSize() -> Int { ProtoSize.unknown(unknownFields) + ProtoSize.ifPresent(ProtoString.self, s, field: 5) }
+            func encodedSize() -> Int {
+                ProtoSize.unknown(unknownFields) + ProtoSize.ifPresent(ProtoString.self, s, field: 5)
+            }
             func encode(to writer: inout ProtoWriter) {
                 writer.writeIfPresent(ProtoString.self, s, field: 5)
                 writer.writeUnknown(unknownFields)
@@ -55,7 +57,9 @@ struct Wiretest2_WithGroups: ProtoMessage {
         var y: UInt64?
         var unknownFields = ProtoUnknownFields()
 
-        func encodedSize() -> Int { ProtoSize.unknown(unknownFields) + ProtoSize.ifPresent(ProtoFixed64.self, y, field: 7) }
+        func encodedSize() -> Int {
+            ProtoSize.unknown(unknownFields) + ProtoSize.ifPresent(ProtoFixed64.self, y, field: 7)
+        }
         func encode(to writer: inout ProtoWriter) {
             writer.writeIfPresent(ProtoFixed64.self, y, field: 7)
             writer.writeUnknown(unknownFields)
@@ -131,8 +135,9 @@ struct Wiretest2_GroupInOneof: ProtoMessage {
         while let field = try reader.nextField(unknown: &unknownFields) {
             switch field.number {
             case 2:
-                try reader.readGroup(field, into: &choice, as: Wiretest2_WithGroups.Choice.g,
-                                     current: { if case .g(let value) = $0 { value } else { nil } })
+                try reader.readGroup(
+                    field, into: &choice, as: Wiretest2_WithGroups.Choice.g,
+                    current: { if case .g(let value) = $0 { value } else { nil } })
             default: break
             }
         }

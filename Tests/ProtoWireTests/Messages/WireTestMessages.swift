@@ -260,7 +260,7 @@ struct Wiretest_TestAll: ProtoMessage {
         case .cEnum(let v)?: n += ProtoSize.field(ProtoEnumType<Wiretest_Color>.self, v, field: 125)
         case nil: break
         }
-        n += ProtoSize.nonDefault(ProtoInt32.self, fMaxField, field: 536870911)
+        n += ProtoSize.nonDefault(ProtoInt32.self, fMaxField, field: 536_870_911)
         return n + ProtoSize.unknown(unknownFields)
     }
 
@@ -350,7 +350,7 @@ struct Wiretest_TestAll: ProtoMessage {
         case .cEnum(let v)?: writer.write(ProtoEnumType<Wiretest_Color>.self, v, field: 125)
         case nil: break
         }
-        writer.writeNonDefault(ProtoInt32.self, fMaxField, field: 536870911)
+        writer.writeNonDefault(ProtoInt32.self, fMaxField, field: 536_870_911)
         writer.writeUnknown(unknownFields)
     }
 
@@ -425,20 +425,26 @@ struct Wiretest_TestAll: ProtoMessage {
             case 101: try reader.readMap(ProtoInt32.self, ProtoInt32.self, field, into: &mInt32Int32)
             case 102: try reader.readMap(ProtoInt64.self, ProtoString.self, field, into: &mInt64String)
             case 103: try reader.readMap(ProtoUInt32.self, ProtoBytes.self, field, into: &mUint32Bytes)
-            case 104: try reader.readMap(ProtoUInt64.self, ProtoMessageType<Wiretest_Nested>.self, field, into: &mUint64Nested)
-            case 105: try reader.readMap(ProtoSInt32.self, ProtoEnumType<Wiretest_Color>.self, field, into: &mSint32Color)
+            case 104:
+                try reader.readMap(
+                    ProtoUInt64.self, ProtoMessageType<Wiretest_Nested>.self, field, into: &mUint64Nested)
+            case 105:
+                try reader.readMap(ProtoSInt32.self, ProtoEnumType<Wiretest_Color>.self, field, into: &mSint32Color)
             case 106: try reader.readMap(ProtoSInt64.self, ProtoDouble.self, field, into: &mSint64Double)
             case 107: try reader.readMap(ProtoFixed32.self, ProtoFloat.self, field, into: &mFixed32Float)
             case 108: try reader.readMap(ProtoFixed64.self, ProtoBool.self, field, into: &mFixed64Bool)
             case 109: try reader.readMap(ProtoSFixed32.self, ProtoSFixed64.self, field, into: &mSfixed32Sfixed64)
             case 110: try reader.readMap(ProtoBool.self, ProtoString.self, field, into: &mBoolString)
-            case 111: try reader.readMap(ProtoString.self, ProtoMessageType<Wiretest_Nested>.self, field, into: &mStringNested)
+            case 111:
+                try reader.readMap(
+                    ProtoString.self, ProtoMessageType<Wiretest_Nested>.self, field, into: &mStringNested)
             case 112: try reader.readMap(ProtoString.self, ProtoString.self, field, into: &mStringString)
-            case 536870911: try reader.read(ProtoInt32.self, field, into: &fMaxField)
+            case 536_870_911: try reader.read(ProtoInt32.self, field, into: &fMaxField)
             case 121: try reader.read(ProtoUInt32.self, field, into: &choice, as: OneOf_Choice.cUint32)
             case 122: try reader.read(ProtoString.self, field, into: &choice, as: OneOf_Choice.cString)
             case 123:
-                try reader.read(ProtoMessageType<Wiretest_Nested>.self, field, into: &choice, as: OneOf_Choice.cNested) {
+                try reader.read(ProtoMessageType<Wiretest_Nested>.self, field, into: &choice, as: OneOf_Choice.cNested)
+                {
                     if case .cNested(let v) = $0 { v } else { nil }
                 }
             case 124: try reader.read(ProtoBytes.self, field, into: &choice, as: OneOf_Choice.cBytes)
@@ -464,7 +470,9 @@ struct Wiretest_Cases: ProtoMessage {
 
     mutating func decodeMerge(from reader: inout ProtoReader) throws(ProtoDecodeError) {
         while let field = try reader.nextField(unknown: &unknownFields) {
-            if field.number == 1 { try reader.readRepeated(ProtoMessageType<Wiretest_TestAll>.self, field, into: &cases) }
+            if field.number == 1 {
+                try reader.readRepeated(ProtoMessageType<Wiretest_TestAll>.self, field, into: &cases)
+            }
         }
     }
 }

@@ -31,11 +31,21 @@ enum Gen {
     }
 }
 
-extension Int32: RandomValue { static func random(gen g: inout some RandomNumberGenerator) -> Int32 { Gen.integer(Int32.self, using: &g) } }
-extension Int64: RandomValue { static func random(gen g: inout some RandomNumberGenerator) -> Int64 { Gen.integer(Int64.self, using: &g) } }
-extension UInt32: RandomValue { static func random(gen g: inout some RandomNumberGenerator) -> UInt32 { Gen.integer(UInt32.self, using: &g) } }
-extension UInt64: RandomValue { static func random(gen g: inout some RandomNumberGenerator) -> UInt64 { Gen.integer(UInt64.self, using: &g) } }
-extension Bool: RandomValue { static func random(gen g: inout some RandomNumberGenerator) -> Bool { Bool.random(using: &g) } }
+extension Int32: RandomValue {
+    static func random(gen g: inout some RandomNumberGenerator) -> Int32 { Gen.integer(Int32.self, using: &g) }
+}
+extension Int64: RandomValue {
+    static func random(gen g: inout some RandomNumberGenerator) -> Int64 { Gen.integer(Int64.self, using: &g) }
+}
+extension UInt32: RandomValue {
+    static func random(gen g: inout some RandomNumberGenerator) -> UInt32 { Gen.integer(UInt32.self, using: &g) }
+}
+extension UInt64: RandomValue {
+    static func random(gen g: inout some RandomNumberGenerator) -> UInt64 { Gen.integer(UInt64.self, using: &g) }
+}
+extension Bool: RandomValue {
+    static func random(gen g: inout some RandomNumberGenerator) -> Bool { Bool.random(using: &g) }
+}
 
 extension Float: RandomValue {
     static func random(gen g: inout some RandomNumberGenerator) -> Float {

@@ -18,7 +18,9 @@ enum Tools {
     static func run(_ executable: String, _ arguments: [String], input: [UInt8] = []) async throws -> [UInt8] {
         let outcome = try await runProcess(executable, arguments, stdin: input)
         guard outcome.status == 0 else {
-            throw ToolError(description: "\(executable) \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderrText)")
+            throw ToolError(
+                description:
+                    "\(executable) \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderrText)")
         }
         return outcome.stdout
     }
@@ -26,9 +28,13 @@ enum Tools {
     /// `protoc --encode=MESSAGE --deterministic_output -I Fixtures FILE` of text format (C++ libprotobuf;
     /// deterministic output sorts map entries by key, ascending, as ProtoWire does).
     static func protocEncode(_ message: String, text: String, file: String = "wiretest.proto") async throws -> [UInt8] {
-        try await run("protoc", ["--encode=\(message)", "--deterministic_output", "-I", fixtures.path,
-                           fixtures.appendingPathComponent(file).path],
-                input: Array(text.utf8))
+        try await run(
+            "protoc",
+            [
+                "--encode=\(message)", "--deterministic_output", "-I", fixtures.path,
+                fixtures.appendingPathComponent(file).path,
+            ],
+            input: Array(text.utf8))
     }
 
     /// C++ libprotobuf's reading of each input as a TestAll, written back deterministically: protoc decodes
@@ -41,16 +47,20 @@ enum Tools {
     }
 
     /// `protoc --decode=MESSAGE -I Fixtures FILE` of bytes: text format.
-    static func protocDecode(_ message: String, bytes: [UInt8], file: String = "wiretest.proto") async throws -> String {
-        let out = try await run("protoc", ["--decode=\(message)", "-I", fixtures.path, fixtures.appendingPathComponent(file).path],
-                          input: bytes)
+    static func protocDecode(_ message: String, bytes: [UInt8], file: String = "wiretest.proto") async throws -> String
+    {
+        let out = try await run(
+            "protoc", ["--decode=\(message)", "-I", fixtures.path, fixtures.appendingPathComponent(file).path],
+            input: bytes)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// A descriptor set of `file` written by protoc, for python.
     static func descriptorSet(_ file: String = "wiretest.proto") async throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("protowire-\(UUID().uuidString).pb").path
-        _ = try await run("protoc", ["--descriptor_set_out=\(path)", "-I", fixtures.path, fixtures.appendingPathComponent(file).path])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("protowire-\(UUID().uuidString).pb")
+            .path
+        _ = try await run(
+            "protoc", ["--descriptor_set_out=\(path)", "-I", fixtures.path, fixtures.appendingPathComponent(file).path])
         return path
     }
 
@@ -60,8 +70,9 @@ enum Tools {
         defer { try? FileManager.default.removeItem(atPath: desc) }
         var framed: [UInt8] = []
         for input in inputs { framed += varint(input.count) + input }
-        let out = try await run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "roundtrip", desc, message],
-                          input: framed)
+        let out = try await run(
+            "python3", [fixtures.appendingPathComponent("pyproto.py").path, "roundtrip", desc, message],
+            input: framed)
         return Records.splitFramed(out)
     }
 
@@ -71,19 +82,23 @@ enum Tools {
     static func pythonLarge(_ sizes: [Int]) async throws -> [[UInt8]] {
         let desc = try await descriptorSet()
         defer { try? FileManager.default.removeItem(atPath: desc) }
-        let out = try await run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "large", desc, "wiretest.TestAll"],
-                          input: Array(sizes.map(String.init).joined(separator: "\n").utf8))
+        let out = try await run(
+            "python3", [fixtures.appendingPathComponent("pyproto.py").path, "large", desc, "wiretest.TestAll"],
+            input: Array(sizes.map(String.init).joined(separator: "\n").utf8))
         return Records.splitFramed(out)
     }
 
     /// Whether python protobuf accepts each input: "ok" or "error: …" per input.
-    static func pythonCheck(_ message: String, _ inputs: [[UInt8]], file: String = "wiretest.proto") async throws -> [String] {
+    static func pythonCheck(
+        _ message: String, _ inputs: [[UInt8]], file: String = "wiretest.proto"
+    ) async throws -> [String] {
         let desc = try await descriptorSet(file)
         defer { try? FileManager.default.removeItem(atPath: desc) }
         var framed: [UInt8] = []
         for input in inputs { framed += varint(input.count) + input }
-        let out = try await run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "check", desc, message],
-                          input: framed)
+        let out = try await run(
+            "python3", [fixtures.appendingPathComponent("pyproto.py").path, "check", desc, message],
+            input: framed)
         return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
@@ -93,8 +108,9 @@ enum Tools {
     static func pythonEncode(_ message: String, text: String) async throws -> [UInt8] {
         let desc = try await descriptorSet()
         defer { try? FileManager.default.removeItem(atPath: desc) }
-        return try await run("python3", [fixtures.appendingPathComponent("pyproto.py").path, "encode-text", desc, message],
-                       input: Array(text.utf8))
+        return try await run(
+            "python3", [fixtures.appendingPathComponent("pyproto.py").path, "encode-text", desc, message],
+            input: Array(text.utf8))
     }
 
     static func varint(_ n: Int) -> [UInt8] {

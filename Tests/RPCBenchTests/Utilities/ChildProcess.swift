@@ -111,7 +111,8 @@ final class ChildProcess: @unchecked Sendable {
         return try await state.wait { s -> Outcome? in
             guard let status = s.status, s.stdoutEnded, s.stderrEnded else { return nil }
             return Outcome(
-                status: status, stdout: String(decoding: s.stdout, as: UTF8.self), stderr: String(decoding: s.stderr, as: UTF8.self))
+                status: status, stdout: String(decoding: s.stdout, as: UTF8.self),
+                stderr: String(decoding: s.stderr, as: UTF8.self))
         }
     }
 

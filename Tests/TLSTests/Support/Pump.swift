@@ -50,7 +50,9 @@ struct Pump {
     }
 
     /// Reads everything `engine` can decrypt now.
-    static func readAll(_ engine: TLSEngine) throws(TLSError) -> (bytes: [UInt8], outcome: TLSEngine.ReadOutcome, deliveries: Int) {
+    static func readAll(
+        _ engine: TLSEngine
+    ) throws(TLSError) -> (bytes: [UInt8], outcome: TLSEngine.ReadOutcome, deliveries: Int) {
         var bytes: [UInt8] = []
         var deliveries = 0
         let outcome = try engine.read { span in

@@ -14,7 +14,9 @@ final class TLSRecorder: TLSConnectionDelegate, @unchecked Sendable {
     }
 
     private let state = Mutex(Snapshot())
-    private let waiters = Mutex<[(id: Int, condition: @Sendable (Snapshot) -> Bool, continuation: CheckedContinuation<Snapshot, Never>)]>([])
+    private let waiters = Mutex<
+        [(id: Int, condition: @Sendable (Snapshot) -> Bool, continuation: CheckedContinuation<Snapshot, Never>)]
+    >([])
     private let nextID = Atomic<Int>(0)
     /// Called on the loop with each read's bytes; may write or close.
     let onRead: ((TLSConnection, [UInt8]) -> Void)?

@@ -32,41 +32,55 @@ struct TestPKI: Sendable {
         certificate: String = "server-chain.pem", key: String = "server.key",
         clients: TLSClientCertificateVerification = .none
     ) -> TLSServerConfiguration {
-        TLSServerConfiguration(certificateChain: pem(certificate), privateKey: pem(key), clientCertificateVerification: clients)
+        TLSServerConfiguration(
+            certificateChain: pem(certificate), privateKey: pem(key), clientCertificateVerification: clients)
     }
 
     private static func make() async throws -> TestPKI {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("h2tls-pki-\(getpid())-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "h2tls-pki-\(getpid())-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let pki = TestPKI(directory: dir)
         func p(_ name: String) -> String { pki.path(name) }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
         func ca(_ name: String, _ subject: String) async throws {
-            try await OpenSSLCommand.run(["req", "-x509"] + ec + [
-                "-keyout", p("\(name).key"), "-out", p("\(name).crt"), "-days", "3650", "-subj", subject,
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-            ])
+            try await OpenSSLCommand.run(
+                ["req", "-x509"] + ec + [
+                    "-keyout", p("\(name).key"), "-out", p("\(name).crt"), "-days", "3650", "-subj", subject,
+                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                ])
         }
         func leaf(_ name: String, key: String? = nil, subject: String, ca: String, extensions: [String]) async throws {
             let keyArguments = key.map { ["-key", p($0)] } ?? (ec + ["-keyout", p("\(name).key")])
-            try await OpenSSLCommand.run(["req", "-new"] + keyArguments + ["-out", p("\(name).csr"), "-subj", subject])
-            try await OpenSSLCommand.run([
-                "req", "-x509", "-in", p("\(name).csr"), "-CA", p("\(ca).crt"), "-CAkey", p("\(ca).key"),
-                "-days", "825", "-out", p("\(name).crt"),
-            ] + extensions.flatMap { ["-addext", $0] })
+            try await OpenSSLCommand.run(
+                ["req", "-new"] + keyArguments + ["-out", p("\(name).csr"), "-subj", subject])
+            try await OpenSSLCommand.run(
+                [
+                    "req", "-x509", "-in", p("\(name).csr"), "-CA", p("\(ca).crt"), "-CAkey", p("\(ca).key"),
+                    "-days", "825", "-out", p("\(name).crt"),
+                ] + extensions.flatMap { ["-addext", $0] })
         }
         let serverSAN = "subjectAltName=DNS:localhost,DNS:server.test,IP:127.0.0.1"
         try await ca("ca", "/CN=h2rpc Test Root CA")
         try await ca("other-ca", "/CN=Unrelated Root CA")
-        try await leaf("server", subject: "/CN=localhost", ca: "ca", extensions: [serverSAN, "extendedKeyUsage=serverAuth"])
-        try await leaf("server2", subject: "/CN=server-2", ca: "ca", extensions: [serverSAN, "extendedKeyUsage=serverAuth"])
-        try await leaf("wrong-name", subject: "/CN=other.test", ca: "ca", extensions: ["subjectAltName=DNS:other.test", "extendedKeyUsage=serverAuth"])
-        try await leaf("untrusted", subject: "/CN=localhost", ca: "other-ca", extensions: [serverSAN, "extendedKeyUsage=serverAuth"])
+        try await leaf(
+            "server", subject: "/CN=localhost", ca: "ca", extensions: [serverSAN, "extendedKeyUsage=serverAuth"])
+        try await leaf(
+            "server2", subject: "/CN=server-2", ca: "ca", extensions: [serverSAN, "extendedKeyUsage=serverAuth"])
+        try await leaf(
+            "wrong-name", subject: "/CN=other.test", ca: "ca",
+            extensions: ["subjectAltName=DNS:other.test", "extendedKeyUsage=serverAuth"])
+        try await leaf(
+            "untrusted", subject: "/CN=localhost", ca: "other-ca",
+            extensions: [serverSAN, "extendedKeyUsage=serverAuth"])
         let clientExtensions = ["subjectAltName=URI:spiffe://test.local/client-1", "extendedKeyUsage=clientAuth"]
         try await leaf("client", subject: "/CN=client-1", ca: "ca", extensions: clientExtensions)
         try await leaf("client-untrusted", subject: "/CN=client-1", ca: "other-ca", extensions: clientExtensions)
         for name in ["server", "server2", "wrong-name", "untrusted"] {
-            try (String(contentsOfFile: p("\(name).crt"), encoding: .utf8) + String(contentsOfFile: p("ca.crt"), encoding: .utf8))
+            try
+                (String(contentsOfFile: p("\(name).crt"), encoding: .utf8)
+                + String(contentsOfFile: p("ca.crt"), encoding: .utf8))
                 .write(toFile: p("\(name)-chain.pem"), atomically: true, encoding: .utf8)
         }
         // Expired: `openssl ca` is the one command of OpenSSL 3.0 that takes explicit dates.
@@ -92,7 +106,8 @@ struct TestPKI: Sendable {
 
         """.write(toFile: p("ca.cnf"), atomically: true, encoding: .utf8)
         try await OpenSSLCommand.run([
-            "ca", "-batch", "-config", p("ca.cnf"), "-extensions", "ext", "-in", p("server.csr"), "-out", p("expired.crt"),
+            "ca", "-batch", "-config", p("ca.cnf"), "-extensions", "ext", "-in", p("server.csr"), "-out",
+            p("expired.crt"),
             "-startdate", "20200101000000Z", "-enddate", "20210101000000Z",
         ])
         return pki
@@ -101,7 +116,8 @@ struct TestPKI: Sendable {
 
 /// Runs the `openssl` command to completion.
 enum OpenSSLCommand {
-    static let path = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let path =
+        ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
         ?? "/usr/bin/openssl"
 
     static func run(_ arguments: [String]) async throws {

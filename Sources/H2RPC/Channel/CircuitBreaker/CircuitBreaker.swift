@@ -21,7 +21,10 @@ public final class CircuitBreaker: Sendable {
 
     /// A closed breaker. `now` gives monotonic time as an offset from any fixed origin (tests
     /// supply their own); by default the continuous clock.
-    public init(configuration: CircuitBreakerConfiguration = CircuitBreakerConfiguration(), now: (@Sendable () -> Duration)? = nil) {
+    public init(
+        configuration: CircuitBreakerConfiguration = CircuitBreakerConfiguration(),
+        now: (@Sendable () -> Duration)? = nil
+    ) {
         self.configuration = configuration
         machine = Mutex(CircuitBreakerStateMachine(configuration: configuration))
         if let now {

@@ -33,7 +33,9 @@ protocol LoadBalancer: Sendable {
     /// The resolver failed; the balancer keeps its addresses but may report the error.
     mutating func resolutionFailed(_ error: RPCError) -> BalancerUpdate
     /// A subchannel's state changed; `error` says why for TRANSIENT_FAILURE.
-    mutating func subchannelStateChanged(_ id: SubchannelID, to state: ConnectivityState, error: RPCError?) -> BalancerUpdate
+    mutating func subchannelStateChanged(
+        _ id: SubchannelID, to state: ConnectivityState, error: RPCError?
+    ) -> BalancerUpdate
     /// A call wants a connection while the channel is IDLE.
     mutating func exitIdle() -> BalancerUpdate
     /// The channel closes: every subchannel is removed.

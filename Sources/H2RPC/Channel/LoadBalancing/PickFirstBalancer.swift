@@ -82,7 +82,9 @@ struct PickFirstBalancer: LoadBalancer {
         return advance(from: 0, [])
     }
 
-    mutating func subchannelStateChanged(_ id: SubchannelID, to state: ConnectivityState, error: RPCError?) -> BalancerUpdate {
+    mutating func subchannelStateChanged(
+        _ id: SubchannelID, to state: ConnectivityState, error: RPCError?
+    ) -> BalancerUpdate {
         guard let index = subchannels.firstIndex(where: { $0.id == id }) else { return current([]) }
         subchannels[index].state = state
         if let error { lastError = error }

@@ -62,7 +62,9 @@ struct RoundRobinBalancer: LoadBalancer {
         return current(actions)
     }
 
-    mutating func subchannelStateChanged(_ id: SubchannelID, to state: ConnectivityState, error: RPCError?) -> BalancerUpdate {
+    mutating func subchannelStateChanged(
+        _ id: SubchannelID, to state: ConnectivityState, error: RPCError?
+    ) -> BalancerUpdate {
         guard let index = subchannels.firstIndex(where: { $0.id == id }) else { return current([]) }
         let previous = subchannels[index].state
         subchannels[index].state = state
@@ -91,7 +93,8 @@ struct RoundRobinBalancer: LoadBalancer {
     private func current(_ actions: [BalancerAction]) -> BalancerUpdate {
         let ready = subchannels.filter { $0.state == .ready }.map(\.id)
         if !ready.isEmpty {
-            return BalancerUpdate(actions: actions, state: .ready, picker: .roundRobin(ready, start: randomStart(ready.count)))
+            return BalancerUpdate(
+                actions: actions, state: .ready, picker: .roundRobin(ready, start: randomStart(ready.count)))
         }
         if subchannels.contains(where: { $0.state == .connecting }) {
             return BalancerUpdate(actions: actions, state: .connecting, picker: .queue)

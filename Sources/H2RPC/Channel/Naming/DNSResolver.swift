@@ -13,9 +13,11 @@ enum DNSResolver {
     static func resolve(host: String, port: Int) async throws(NameResolutionError) -> [ResolvedAddress] {
         let box = ResolutionBox()
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<[ResolvedAddress], NameResolutionError>, Never>) in
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<[ResolvedAddress], NameResolutionError>, Never>) in
                 guard box.install(continuation) else {
-                    continuation.resume(returning: .failure(NameResolutionError(.cancelled, host: host, message: "cancelled")))
+                    continuation.resume(
+                        returning: .failure(NameResolutionError(.cancelled, host: host, message: "cancelled")))
                     return
                 }
                 DispatchQueue.global().async {
@@ -52,7 +54,8 @@ enum DNSResolver {
             entry = info.ai_next
             guard let sockaddr = info.ai_addr else { continue }
             var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            guard getnameinfo(sockaddr, info.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0 else {
+            guard getnameinfo(sockaddr, info.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0
+            else {
                 continue
             }
             let numeric = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -90,7 +93,8 @@ private final class ResolutionBox: Sendable {
     }
 
     func finish(_ result: Result<[ResolvedAddress], NameResolutionError>) {
-        let continuation = state.withLock { state -> CheckedContinuation<Result<[ResolvedAddress], NameResolutionError>, Never>? in
+        let continuation = state.withLock {
+            state -> CheckedContinuation<Result<[ResolvedAddress], NameResolutionError>, Never>? in
             switch state {
             case .waiting:
                 state = .done

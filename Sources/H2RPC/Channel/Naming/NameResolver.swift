@@ -46,7 +46,8 @@ public final class NameResolver: Sendable {
     /// A resolver for `target`.
     public convenience init(target: RPCTarget, configuration: Configuration = Configuration()) {
         self.init(
-            target: target, configuration: configuration, lookUp: { () async throws(NameResolutionError) in try await target.resolve() },
+            target: target, configuration: configuration,
+            lookUp: { () async throws(NameResolutionError) in try await target.resolve() },
             sleep: { try await Task.sleep(for: $0) })
     }
 
@@ -95,7 +96,9 @@ public final class NameResolver: Sendable {
                     backoff = configuration.initialFailureBackoff
                     if let refresh = configuration.refreshInterval {
                         let remaining = refresh - configuration.minimumInterval
-                        guard await waitForRequest(&pending, orAfter: remaining > .zero ? remaining : .zero) else { break }
+                        guard await waitForRequest(&pending, orAfter: remaining > .zero ? remaining : .zero) else {
+                            break
+                        }
                     } else {
                         guard await pending.next() != nil else { break }
                     }

@@ -15,7 +15,8 @@ extension RPCTarget {
             if let dnsServer {
                 throw NameResolutionError(
                     .unsupported, host: host,
-                    message: "the system resolver cannot query DNS server \"\(dnsServer)\" (write dns:///\(host):\(port))")
+                    message:
+                        "the system resolver cannot query DNS server \"\(dnsServer)\" (write dns:///\(host):\(port))")
             }
             // A numeric address needs no lookup (and no worker thread).
             if RPCTarget.isAddress(host, family: AF_INET) { return [.ipv4(host: host, port: port)] }

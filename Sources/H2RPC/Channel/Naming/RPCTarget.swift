@@ -40,7 +40,9 @@ public struct RPCTarget: Sendable, Hashable, CustomStringConvertible {
 
     /// A DNS target for `host` and `port`.
     public static func dns(host: String, port: Int) -> RPCTarget {
-        RPCTarget(text: "dns:///\(host.contains(":") ? "[\(host)]" : host):\(port)", kind: .dns(host: host, port: port, dnsServer: nil))
+        RPCTarget(
+            text: "dns:///\(host.contains(":") ? "[\(host)]" : host):\(port)",
+            kind: .dns(host: host, port: port, dnsServer: nil))
     }
 
     /// A target of fixed addresses.
@@ -135,7 +137,9 @@ public struct RPCTarget: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Splits `host[:port]`, `[v6][:port]` or a bare IPv6 literal.
-    private static func splitHostPort(_ target: String, _ text: String) throws(RPCTargetError) -> (host: String, port: Int) {
+    private static func splitHostPort(
+        _ target: String, _ text: String
+    ) throws(RPCTargetError) -> (host: String, port: Int) {
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else {
                 throw RPCTargetError(target: target, part: .host, text: text, reason: "has no closing ']'")
@@ -144,7 +148,8 @@ public struct RPCTarget: Sendable, Hashable, CustomStringConvertible {
             let after = text[text.index(after: close)...]
             if after.isEmpty { return (host, defaultPort) }
             guard after.hasPrefix(":") else {
-                throw RPCTargetError(target: target, part: .port, text: String(after), reason: "must follow ']' after a ':'")
+                throw RPCTargetError(
+                    target: target, part: .port, text: String(after), reason: "must follow ']' after a ':'")
             }
             return (host, try port(target, String(after.dropFirst())))
         }
@@ -192,13 +197,16 @@ public struct RPCTarget: Sendable, Hashable, CustomStringConvertible {
             }
             guard allowed else {
                 throw RPCTargetError(
-                    target: target, part: .host, text: host, reason: "is not a host name (letters, digits, '-', '_', '.')")
+                    target: target, part: .host, text: host,
+                    reason: "is not a host name (letters, digits, '-', '_', '.')")
             }
         }
         return .dns(host: host, port: port, dnsServer: nil)
     }
 
-    private static func ipAddress(_ target: String, _ item: String, family: Int32) throws(RPCTargetError) -> ResolvedAddress {
+    private static func ipAddress(
+        _ target: String, _ item: String, family: Int32
+    ) throws(RPCTargetError) -> ResolvedAddress {
         guard !item.isEmpty else { throw RPCTargetError(target: target, part: .host, text: "", reason: "is empty") }
         let host: String
         let port: Int

@@ -14,7 +14,9 @@ extension AttemptOutcome {
     /// arrived or the request did not fit the retry buffer. Reads the server's pushback trailer.
     init(failure error: RPCError, committed: Bool) {
         var values: [String] = []
-        for case .string(let value) in error.trailingMetadata.values(forKey: RetryPushback.headerName) { values.append(value) }
+        for case .string(let value) in error.trailingMetadata.values(forKey: RetryPushback.headerName) {
+            values.append(value)
+        }
         self.init(
             status: error.code, progress: error.isRefusedStream ? .unprocessed : .processed, committed: committed,
             pushback: RetryPushback(values: values))

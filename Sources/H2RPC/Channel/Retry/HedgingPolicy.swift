@@ -13,7 +13,9 @@ public struct HedgingPolicy: Sendable, Hashable {
 
     /// A validated policy.
     /// - Throws: `ServiceConfigError` naming the field that is out of range.
-    public init(maxAttempts: Int, hedgingDelay: Duration = .zero, nonFatalStatusCodes: Set<StatusCode> = []) throws(ServiceConfigError) {
+    public init(
+        maxAttempts: Int, hedgingDelay: Duration = .zero, nonFatalStatusCodes: Set<StatusCode> = []
+    ) throws(ServiceConfigError) {
         guard maxAttempts >= 2 else { throw ServiceConfigError(path: "maxAttempts", reason: "must be an integer ≥ 2") }
         guard hedgingDelay >= .zero else { throw ServiceConfigError(path: "hedgingDelay", reason: "must be ≥ 0") }
         guard !nonFatalStatusCodes.contains(.ok) else {

@@ -24,7 +24,9 @@ struct ConfigJSONReader {
 
     func bool(_ key: String) throws(ServiceConfigError) -> Bool? {
         guard let value = value(key) else { return nil }
-        guard let b = value.boolValue else { throw ServiceConfigError(path: keyPath(key), reason: "must be true or false") }
+        guard let b = value.boolValue else {
+            throw ServiceConfigError(path: keyPath(key), reason: "must be true or false")
+        }
         return b
     }
 

@@ -34,7 +34,8 @@ extension ServiceConfig {
         var throttling: RetryThrottling?
         if let value = top.value("retryThrottling") {
             let reader = try ConfigJSONReader(value, path: "retryThrottling")
-            guard let maxTokens = try reader.integer("maxTokens", in: 1...1000, reason: "must be an integer in 1…1000") else {
+            guard let maxTokens = try reader.integer("maxTokens", in: 1...1000, reason: "must be an integer in 1…1000")
+            else {
                 throw ServiceConfigError(path: "retryThrottling.maxTokens", reason: "is required")
             }
             guard let ratio = try reader.number("tokenRatio", reason: "must be a number > 0") else {
@@ -84,18 +85,23 @@ extension ServiceConfig {
         let uint32Reason = "must be an integer in 0…4294967295"
         var config = MethodConfig(
             names: names, waitForReady: try reader.bool("waitForReady"), timeout: timeout,
-            maxRequestMessageBytes: try reader.integer("maxRequestMessageBytes", in: 0...Int(UInt32.max), reason: uint32Reason),
-            maxResponseMessageBytes: try reader.integer("maxResponseMessageBytes", in: 0...Int(UInt32.max), reason: uint32Reason))
+            maxRequestMessageBytes: try reader.integer(
+                "maxRequestMessageBytes", in: 0...Int(UInt32.max), reason: uint32Reason),
+            maxResponseMessageBytes: try reader.integer(
+                "maxResponseMessageBytes", in: 0...Int(UInt32.max), reason: uint32Reason))
         let retry = reader.value("retryPolicy")
         let hedge = reader.value("hedgingPolicy")
         if retry != nil, hedge != nil {
-            throw ServiceConfigError(path: reader.keyPath("hedgingPolicy"), reason: "cannot be given together with retryPolicy")
+            throw ServiceConfigError(
+                path: reader.keyPath("hedgingPolicy"), reason: "cannot be given together with retryPolicy")
         }
         if let retry {
-            config.executionPolicy = .retry(try retryPolicy(ConfigJSONReader(retry, path: reader.keyPath("retryPolicy"))))
+            config.executionPolicy = .retry(
+                try retryPolicy(ConfigJSONReader(retry, path: reader.keyPath("retryPolicy"))))
         }
         if let hedge {
-            config.executionPolicy = .hedge(try hedgingPolicy(ConfigJSONReader(hedge, path: reader.keyPath("hedgingPolicy"))))
+            config.executionPolicy = .hedge(
+                try hedgingPolicy(ConfigJSONReader(hedge, path: reader.keyPath("hedgingPolicy"))))
         }
         return config
     }
@@ -122,7 +128,9 @@ extension ServiceConfig {
     }
 
     private static func hedgingPolicy(_ reader: ConfigJSONReader) throws(ServiceConfigError) -> HedgingPolicy {
-        guard let maxAttempts = try reader.integer("maxAttempts", in: 2...Int(Int32.max), reason: "must be an integer ≥ 2")
+        guard
+            let maxAttempts = try reader.integer(
+                "maxAttempts", in: 2...Int(Int32.max), reason: "must be an integer ≥ 2")
         else { throw ServiceConfigError(path: reader.keyPath("maxAttempts"), reason: "is required") }
         do {
             return try HedgingPolicy(
@@ -148,7 +156,9 @@ extension ServiceConfig {
             guard list.isEmpty else {
                 throw ServiceConfigError(
                     path: "loadBalancingConfig",
-                    reason: "names no supported policy (\(names.joined(separator: ", "))); supported: pick_first, round_robin")
+                    reason:
+                        "names no supported policy (\(names.joined(separator: ", "))); supported: pick_first, round_robin"
+                )
             }
             return nil
         }

@@ -21,10 +21,14 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
         self.tls = tls
         let scheme = tls == nil ? "http" : "https"
         self.scheme = scheme
-        echoHead = [(":method", "POST"), (":scheme", scheme), (":path", "/echo"), (":authority", authority),
-                    ("content-type", "application/octet-stream")]
-        pingPongHead = [(":method", "POST"), (":scheme", scheme), (":path", "/pingpong"), (":authority", authority),
-                        ("content-type", "application/octet-stream")]
+        echoHead = [
+            (":method", "POST"), (":scheme", scheme), (":path", "/echo"), (":authority", authority),
+            ("content-type", "application/octet-stream"),
+        ]
+        pingPongHead = [
+            (":method", "POST"), (":scheme", scheme), (":path", "/pingpong"), (":authority", authority),
+            ("content-type", "application/octet-stream"),
+        ]
     }
 
     var taskExecutor: (any TaskExecutor)? { connection.loop.taskExecutor }
@@ -35,7 +39,8 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
     }
 
     func unary(_ payload: [UInt8]) async throws(BenchError) -> [UInt8] {
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) in
+        let result = await withUnsafeContinuation {
+            (continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) in
             // Not through `onLoop`: forming that closure would allocate its context on every call.
             if loop.inEventLoop {
                 startUnary(payload, continuation)
@@ -58,7 +63,8 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
         return .connect("TLS to \(authority): \(failure)")
     }
 
-    private func startUnary(_ payload: [UInt8], _ continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) {
+    private func startUnary(_ payload: [UInt8], _ continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>)
+    {
         let call = H2UnaryCall(continuation: continuation, expected: payload.count, peer: authority)
         do {
             let stream = try connection.openStream(echoHead, delegate: call)
@@ -69,7 +75,8 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
     }
 
     func openPingPong() async throws(BenchError) -> any PingPongStream {
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<H2PingPong, BenchError>, Never>) in
+        let result = await withUnsafeContinuation {
+            (continuation: UnsafeContinuation<Result<H2PingPong, BenchError>, Never>) in
             onLoop {
                 let pingPong = H2PingPong(peer: self.authority)
                 do {
@@ -87,15 +94,18 @@ final class H2BenchConnection: BenchConnection, @unchecked Sendable {
     }
 
     func download(messageSize: Int, count: Int, onMessage: (Int) -> Void) async throws(BenchError) {
-        let head: H2Headers = [(":method", "GET"), (":scheme", scheme), (":path", "/download?size=\(messageSize)&count=\(count)"),
-                               (":authority", authority)]
+        let head: H2Headers = [
+            (":method", "GET"), (":scheme", scheme), (":path", "/download?size=\(messageSize)&count=\(count)"),
+            (":authority", authority),
+        ]
         let result = await withoutActuallyEscaping(onMessage) { onMessage in
             // Called on the loop only while this call is suspended; dropped before it resumes.
             let bound = LoopBound(onMessage, on: loop)
             return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Void, BenchError>, Never>) in
                 onLoop {
-                    let call = H2DownloadCall(size: messageSize, count: count, onMessage: bound.value, continuation: continuation,
-                                              peer: self.authority)
+                    let call = H2DownloadCall(
+                        size: messageSize, count: count, onMessage: bound.value, continuation: continuation,
+                        peer: self.authority)
                     do {
                         _ = try self.connection.openStream(head, endStream: true, delegate: call)
                     } catch {

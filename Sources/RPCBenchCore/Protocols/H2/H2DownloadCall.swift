@@ -11,8 +11,10 @@ final class H2DownloadCall: H2StreamDelegate {
     private var messages = 0
     private let peer: String
 
-    init(size: Int, count: Int, onMessage: @escaping (Int) -> Void,
-         continuation: UnsafeContinuation<Result<Void, BenchError>, Never>, peer: String) {
+    init(
+        size: Int, count: Int, onMessage: @escaping (Int) -> Void,
+        continuation: UnsafeContinuation<Result<Void, BenchError>, Never>, peer: String
+    ) {
         self.size = size
         self.count = count
         self.onMessage = onMessage

@@ -15,7 +15,8 @@ final class H2PingPong: PingPongStream, H2StreamDelegate, @unchecked Sendable {
     func exchange(_ payload: [UInt8]) async throws(BenchError) -> [UInt8] {
         guard let stream else { throw .peer("\(peer): no stream") }
         let loop = stream.loop
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) in
+        let result = await withUnsafeContinuation {
+            (continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) in
             let send: @Sendable () -> Void = {
                 if let closedError = self.closedError { return continuation.resume(returning: .failure(closedError)) }
                 self.waiter = continuation

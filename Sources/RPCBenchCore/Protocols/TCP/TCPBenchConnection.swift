@@ -15,7 +15,10 @@ final class TCPBenchConnection: BenchConnection, ByteStreamDelegate, @unchecked 
         var remaining: Int
         let onMessage: (Int) -> Void
         let done: UnsafeContinuation<Result<Void, BenchError>, Never>
-        init(remaining: Int, onMessage: @escaping (Int) -> Void, done: UnsafeContinuation<Result<Void, BenchError>, Never>) {
+        init(
+            remaining: Int, onMessage: @escaping (Int) -> Void,
+            done: UnsafeContinuation<Result<Void, BenchError>, Never>
+        ) {
             self.remaining = remaining
             self.onMessage = onMessage
             self.done = done
@@ -49,7 +52,8 @@ final class TCPBenchConnection: BenchConnection, ByteStreamDelegate, @unchecked 
     }
 
     func unary(_ payload: [UInt8]) async throws(BenchError) -> [UInt8] {
-        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) in
+        let result = await withUnsafeContinuation {
+            (continuation: UnsafeContinuation<Result<[UInt8], BenchError>, Never>) in
             // Not through `onLoop`: forming that closure would allocate its context on every call.
             if loop.inEventLoop {
                 send(payload, continuation)
@@ -84,9 +88,12 @@ final class TCPBenchConnection: BenchConnection, ByteStreamDelegate, @unchecked 
             let bound = LoopBound(onMessage, on: loop)
             return await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Void, BenchError>, Never>) in
                 onLoop {
-                    if let closedError = self.closedError { return continuation.resume(returning: .failure(closedError)) }
+                    if let closedError = self.closedError {
+                        return continuation.resume(returning: .failure(closedError))
+                    }
                     self.connection.write(request, range: 0..<request.count)
-                    self.waiters.append(.download(DownloadWaiter(remaining: count, onMessage: bound.value, done: continuation)))
+                    self.waiters.append(
+                        .download(DownloadWaiter(remaining: count, onMessage: bound.value, done: continuation)))
                 }
             }
         }
@@ -111,7 +118,10 @@ final class TCPBenchConnection: BenchConnection, ByteStreamDelegate, @unchecked 
             switch event {
             case .header(let value):
                 guard value <= UInt32(TCPFraming.maxFrame), head < waiters.count else {
-                    fail(.peer("\(peer) sent a frame nobody asked for (length field \(value)): not the rpcbench tcp framing"))
+                    fail(
+                        .peer(
+                            "\(peer) sent a frame nobody asked for (length field \(value)): not the rpcbench tcp framing"
+                        ))
                     connection.close()
                     return
                 }
