@@ -1,11 +1,15 @@
 import Dispatch
 import Foundation
+import Synchronization
 import RPCBenchCore
 import RPCBenchServer
 
 /// Exit paths: every one of them stops the child servers first.
 enum Terminal {
     nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
+    /// Set once a SIGINT/SIGTERM is being handled: the run's own failures after it (a child server
+    /// killed by the handler "exited before listening") are consequences, not causes.
+    private static let interrupting = Atomic<Bool>(false)
 
     /// SIGINT and SIGTERM: stop children, clear the progress line, one line, exit 130 / 143.
     static func installSignalHandlers(progress: ProgressLine?) {
@@ -13,6 +17,7 @@ enum Terminal {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                interrupting.store(true, ordering: .sequentiallyConsistent)
                 progress?.clear()
                 ChildRegistry.shared.killAll()
                 printError("rpcbench: interrupted")
@@ -25,6 +30,8 @@ enum Terminal {
 
     /// Prints `rpcbench: <what>` and exits with the error's status, after stopping every child.
     static func fail(_ error: BenchError) -> Never {
+        // The signal handler exits with its own status and line; this thread only waits for it.
+        while interrupting.load(ordering: .sequentiallyConsistent) { pause() }
         ChildRegistry.shared.killAll()
         printError("rpcbench: \(error)")
         exit(error.exitCode)
