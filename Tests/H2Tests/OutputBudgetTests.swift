@@ -164,6 +164,13 @@ import Testing
         try await withTimeout(20, "the stream finished") {
             try await server.state.wait { $0.finished.isEmpty ? nil : () }
         }
+        // Every byte of the response (8 MiB in 16 KiB DATA frames, 9 bytes of frame header each) has
+        // reached the peer, so nothing waits in the server's socket when the clock moves on: the
+        // manual clock jumps while the kernel drains in real time, and output still in flight
+        // would look like a stall.
+        try await peer.waitFor("the whole response", seconds: 20) {
+            $0.bytes.count >= (8 << 20) + (8 << 20) / 16_384 * 9
+        }
         for _ in 0..<8 { await server.clock.advance(by: .milliseconds(500)) }
         await server.loop.submit {}
         #expect(server.state.value.closed[1] ?? "" == "")

@@ -1,7 +1,9 @@
 /// The allowance of frames that cost us work but move nothing forward (empty DATA, PRIORITY,
 /// WINDOW_UPDATE, PING, SETTINGS, RST_STREAM, unknown types, empty CONTINUATION, frames on closed
-/// streams): at most `limit` more of them than productive events (a stream opened, a DATA or
-/// HEADERS frame sent) within each `window`. Past it the peer gets GOAWAY ENHANCE_YOUR_CALM.
+/// streams): at most `limit` more of them than productive events (a stream opened, a HEADERS frame
+/// sent; a DATA frame sent counts three: a peer that reads it answers with up to two
+/// WINDOW_UPDATEs, stream and connection, and a bandwidth-probing PING, as grpcio does) within each
+/// `window`. Past it the peer gets GOAWAY ENHANCE_YOUR_CALM.
 /// Times are nanoseconds on the loop's clock. Loop thread only.
 struct FrameBudget {
     private let limit: Int
@@ -25,8 +27,8 @@ struct FrameBudget {
         return spent <= limit
     }
 
-    /// Productive work gives back one frame of allowance.
-    mutating func credit() {
-        if spent > 0 { spent -= 1 }
+    /// Productive work gives back `frames` frames of allowance.
+    mutating func credit(_ frames: Int = 1) {
+        spent = max(0, spent - frames)
     }
 }
