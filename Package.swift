@@ -116,7 +116,7 @@ let package = Package(
         // SIGPROF-driven CPU profiler, pprof's profile.proto (generated at build time by H2RPCPlugin)
         // and the h2rpc.debug.v1.Profiler service.
         .target(
-            name: "H2RPCProfiling", dependencies: ["H2RPC", "ProtoWire", "CProfiler", "CZlib"], swiftSettings: strict,
+            name: "H2RPCProfiling", dependencies: ["H2RPC", "ProtoWire", "CProfiler"], swiftSettings: strict,
             plugins: ["H2RPCPlugin"]),
         // Fetches a CPU profile from a server's Profiler service into a file `go tool pprof` reads.
         .executableTarget(

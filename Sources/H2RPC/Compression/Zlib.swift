@@ -1,7 +1,7 @@
 import CZlib
 
 /// What went wrong in zlib.
-enum ZlibError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ZlibError: Error, Sendable, Hashable, CustomStringConvertible {
     /// zlib returned an error code (`Z_DATA_ERROR` for corrupt input …) while doing `operation`.
     case failed(operation: String, code: Int32)
     /// The input ended before the compressed stream did.
@@ -9,7 +9,7 @@ enum ZlibError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Decompressed output would exceed the receive limit.
     case tooLarge(limit: Int)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .failed(let op, let code): return "zlib \(op) failed (code \(code))"
         case .truncated: return "compressed message is truncated"
@@ -18,16 +18,17 @@ enum ZlibError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// gzip and deflate through zlib: the one file of H2RPC that touches zlib and its pointers.
+/// gzip and deflate through zlib: the one file of H2RPC that touches zlib and its pointers (the
+/// profiler product gzips pprof files through it too).
 /// Each message gets a fresh stream, as gRPC compresses every message independently.
-enum Zlib {
+package enum Zlib {
     /// `windowBits` for zlib: 15 (zlib container) for deflate, 15 + 16 (gzip container) for gzip.
     private static func windowBits(_ format: CompressionAlgorithm) -> Int32 {
         format == .gzip ? 15 + 16 : 15
     }
 
     /// Compresses `input` into a new buffer that starts with `headroom` zero bytes.
-    static func compress(
+    package static func compress(
         _ input: ArraySlice<UInt8>, format: CompressionAlgorithm, headroom: Int
     ) throws(ZlibError) -> [UInt8] {
         var stream = z_stream()
@@ -54,7 +55,7 @@ enum Zlib {
 
     /// Decompresses `input`; throws ``ZlibError/tooLarge(limit:)`` as soon as the output passes `limit`
     /// (zip bombs), ``ZlibError/truncated`` when the stream does not end, and `failed` on corrupt data.
-    static func decompress(
+    package static func decompress(
         _ input: [UInt8], format: CompressionAlgorithm, limit: Int
     ) throws(ZlibError) -> [UInt8] {
         var stream = z_stream()
