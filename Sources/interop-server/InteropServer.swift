@@ -1,11 +1,9 @@
 import ArgumentParser
-import Dispatch
 import EventIO
 import H2RPC
 import H2RPCReflection
 import H2TLS
 import InteropProto
-import Glibc
 
 /// The interop server, with the flags other gRPC implementations' interop servers take:
 /// `interop-server --port P [--use_tls=false]`. Binds 127.0.0.1 unless `--host` says otherwise,
@@ -85,6 +83,8 @@ struct InteropServer: AsyncParsableCommand {
         let reflection = ReflectionService(
             services: [service, health], files: [Grpc_Testing_TestService.fileDescriptor])
         let server = RPCServer(services: [service, health, reflection], configuration: configuration)
+        // The first SIGTERM or SIGINT starts a graceful shutdown (the configuration's grace period).
+        try server.shutdownOnSignals([.terminate, .interrupt])
         if let unixSocket {
             try await server.start(host: "unix:\(unixSocket)", port: 0)
             print("interop-server listening on unix:\(unixSocket)")
@@ -92,29 +92,11 @@ struct InteropServer: AsyncParsableCommand {
             let bound = try await server.start(host: host, port: port)
             print("interop-server listening on \(host):\(bound)")
         }
-        await waitForTermination()
-        print("interop-server shutting down")
-        await server.shutdown(gracePeriod: .seconds(5))
-    }
-
-    /// Returns on SIGTERM or SIGINT.
-    private func waitForTermination() async {
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let queue = DispatchQueue(label: "interop-server.signals")
-        let terminated = Promise<Void>()
-        for sig in [SIGTERM, SIGINT] {
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler { terminated.complete(()) }
-            source.resume()
-            Sources.keep.append(source)
+        await withTaskCancellationHandler {
+            await server.waitUntilShutDown()
+        } onCancel: {
+            Task { await server.shutdown() }
         }
-        // Cancellation also ends the wait (then the server shuts down as for a signal).
-        try? await terminated.wait()
+        print("interop-server stopped")
     }
-}
-
-/// Keeps the signal sources alive for the life of the process.
-private enum Sources {
-    nonisolated(unsafe) static var keep: [any DispatchSourceSignal] = []
 }
