@@ -132,6 +132,12 @@ public final class H2Server: Sendable {
         }
         try? await registry.waitUntilEmpty()
     }
+
+    /// Closes every open connection now (streams in flight end with a reset), without waiting;
+    /// cuts short a ``shutdown(gracePeriod:)`` in progress.
+    public func closeConnections() {
+        for connection in registry.all { connection.close(.noError) }
+    }
 }
 
 /// The server's open connections; any thread.

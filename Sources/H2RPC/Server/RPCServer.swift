@@ -14,7 +14,7 @@ public final class RPCServer: Sendable {
     private enum Phase {
         case idle
         case serving(H2Server, EventLoopGroup)
-        case stopping
+        case stopping(H2Server)
         case stopped
     }
     private let state = LockedValue(Phase.idle)
@@ -127,27 +127,52 @@ public final class RPCServer: Sendable {
 
     /// Graceful shutdown: stops accepting, sends GOAWAY on every connection, lets calls in flight
     /// finish for up to `gracePeriod` (default: the configuration's), then closes what is left.
+    /// Called again while a shutdown is in progress, it waits for that one to end; a `gracePeriod`
+    /// given then cuts the first one short when it ends sooner (`.zero`: close now).
     public func shutdown(gracePeriod: Duration? = nil) async {
-        let serving = state.withLock { s -> (H2Server, EventLoopGroup)? in
+        enum Role { case first(H2Server, EventLoopGroup), joining(H2Server), done }
+        let role = state.withLock { s -> Role in
             switch s {
             case .serving(let server, let group):
-                s = .stopping
-                return (server, group)
+                s = .stopping(server)
+                return .first(server, group)
             case .idle:
                 s = .stopped
                 stopped.complete(())
-                return nil
-            case .stopping, .stopped:
-                return nil
+                return .done
+            case .stopping(let server):
+                return .joining(server)
+            case .stopped:
+                return .done
             }
         }
-        guard let (server, group) = serving else {
+        switch role {
+        case .first(let server, let group):
+            await server.shutdown(gracePeriod: gracePeriod ?? core.configuration.shutdownGracePeriod)
+            group.shutdown()
+            state.withLock { $0 = .stopped }
+            stopped.complete(())
+        case .joining(let server):
+            if let gracePeriod { await cutShort(server, after: gracePeriod) }
             await waitUntilShutDown()
-            return
+        case .done:
+            await waitUntilShutDown()
         }
-        await server.shutdown(gracePeriod: gracePeriod ?? core.configuration.shutdownGracePeriod)
-        group.shutdown()
-        state.withLock { $0 = .stopped }
-        stopped.complete(())
+    }
+
+    /// Closes `server`'s connections after `gracePeriod` unless the shutdown in progress ends first.
+    private func cutShort(_ server: H2Server, after gracePeriod: Duration) async {
+        let stopped = self.stopped
+        let endedFirst = await withTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask { (try? await stopped.wait()) != nil }
+            tasks.addTask {
+                try? await Task.sleep(for: gracePeriod)
+                return false
+            }
+            let first = await tasks.next() ?? true
+            tasks.cancelAll()
+            return first
+        }
+        if !endedFirst && !Task.isCancelled { server.closeConnections() }
     }
 }
