@@ -352,7 +352,10 @@ final class ChannelConnection: Sendable {
     }
 
     /// Closes every connection; later calls fail UNAVAILABLE.
-    func close() async {
+    func close() async { shutdown() }
+
+    /// Closes every connection now; later calls fail UNAVAILABLE.
+    func shutdown() {
         let connections = state.withLock { s -> [H2Connection] in
             s.closed = true
             let all = s.slots.compactMap(\.connection)
