@@ -43,6 +43,8 @@ final class RetriedStreamingCall: ClientCallTransport, Sendable {
         /// The current attempt's request side was closed.
         var attemptHalfClosed = false
         var committed = false
+        /// A commit is under way (its observers are being told); `committed` follows.
+        var committing = false
         /// Why the call ended before it committed (it was cancelled).
         var cancelled: RPCError?
     }
@@ -108,13 +110,16 @@ final class RetriedStreamingCall: ClientCallTransport, Sendable {
         case .committed(let call):
             try await call.send(framed: framed, endStream: endStream)
         case .kept(let attempt):
-            let fits = kept.withLock { $0.keep(framed.count) }
-            if fits {
-                state.withLock { $0.messages.append(framed) }
-            } else {
-                // Larger than the retry buffer allows: the call commits to this attempt.
-                commit(attempt)
+            // Kept under the state's lock, so that a commit (which frees what is kept) comes
+            // wholly before or after it.
+            let fits = state.withLock { s -> Bool in
+                guard !s.committed, s.cancelled == nil, kept.withLock({ $0.keep(framed.count) }) else { return false }
+                s.messages.append(framed)
+                return true
             }
+            // Larger than the retry buffer allows: the call commits to this attempt (the one a
+            // concurrent commit chose too: attempts change only under the writer role).
+            if !fits { commit(attempt) }
             do {
                 try await attempt.call.send(framed: framed, endStream: false)
             } catch {
@@ -142,16 +147,15 @@ final class RetriedStreamingCall: ClientCallTransport, Sendable {
     func cancel(status: RPCError) {
         let (call, uncommitted) = state.update { s -> (ClientCall?, Bool) in
             guard s.cancelled == nil else { return (nil, false) }
-            if s.committed { return (s.attempt?.call, false) }
+            if s.committed || s.committing { return (s.attempt?.call, false) }
             s.cancelled = status
+            s.messages = []
+            kept.withLock { $0.release() }
             return (s.attempt?.call, true)
         }
         watcher.withLock { $0 }?.cancel()
         call?.cancel(status: status)
-        if uncommitted {
-            kept.withLock { $0.release() }
-            observers.finished(CallEnd(error: status, trailingMetadata: Metadata()))
-        }
+        if uncommitted { observers.finished(CallEnd(error: status, trailingMetadata: Metadata())) }
     }
 
     // MARK: - Attempts
@@ -181,7 +185,7 @@ final class RetriedStreamingCall: ClientCallTransport, Sendable {
                 failure = error
             }
             // Committed by a message the buffer could not take, or cancelled: nothing to decide.
-            guard state.withLock({ !$0.committed && $0.cancelled == nil }) else { return }
+            guard state.withLock({ !$0.committed && !$0.committing && $0.cancelled == nil }) else { return }
             let delay: Duration
             switch retry.decide(
                 after: AttemptOutcome(failure: failure, committed: false), remaining: deadline.map { $0 - .now })
@@ -236,7 +240,7 @@ final class RetriedStreamingCall: ClientCallTransport, Sendable {
     /// committed or was cancelled meanwhile.
     private func becomeWriter() async -> Bool {
         let acquired = try? await state.wait { s -> Bool? in
-            if s.committed || s.cancelled != nil { return false }
+            if s.committed || s.committing || s.cancelled != nil { return false }
             guard !s.writing else { return nil }
             s.writing = true
             return true
@@ -267,14 +271,19 @@ final class RetriedStreamingCall: ClientCallTransport, Sendable {
     /// Commits the call to `attempt` (the current one): kept messages are released and the
     /// observers will hear of its end.
     private func commit(_ attempt: Attempt) {
-        let committed = state.update { s -> Bool in
-            guard !s.committed, s.cancelled == nil else { return false }
-            s.committed = true
-            s.messages = []
+        let commits = state.withLock { s -> Bool in
+            guard !s.committed, !s.committing, s.cancelled == nil else { return false }
+            s.committing = true
             return true
         }
-        guard committed else { return }
-        kept.withLock { $0.release() }
+        guard commits else { return }
+        // The observers hear of the attempt's end (now or when it comes) before anyone can read
+        // from it, and the kept messages are freed before anyone can see the call committed.
         attempt.end.commit()
+        state.update { s in
+            s.committed = true
+            s.messages = []
+            kept.withLock { $0.release() }
+        }
     }
 }

@@ -242,4 +242,36 @@ import Testing
             await expectStatus(.cancelled) { try await call.send(EchoMessage(text: "b")) }
         }
     }
+
+    /// Records every end an interceptor hears.
+    final class EndRecorder: ClientInterceptor {
+        let ends = WaitableState<[StatusCode]>([])
+        func finished(path: String, error: RPCError?, duration: Duration) {
+            ends.update { $0.append(error?.code ?? .ok) }
+        }
+    }
+
+    @Test func interceptorsHearTheEndOfARetriedCallOnceBeforeItsResultIsRead() async throws {
+        let recorder = EndRecorder()
+        var config = try Self.config()
+        config.interceptors = [recorder]
+        try await withFlakyServer(config) { channel, log in
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
+                path: "/test.Echo/Chat", options: Self.options(key: "i", failures: 2))
+            try await call.send(EchoMessage(text: "a"))
+            call.finish()
+            var echoed: [String] = []
+            for try await reply in call.responses { echoed.append(reply.text) }
+            #expect(echoed == ["echo:a"])
+            #expect(log.seen("i").count == 3)
+            #expect(recorder.ends.value == [.ok])
+
+            let failing: ClientStreamingCall<EchoMessage, EchoMessage> = try await channel.clientStreaming(
+                path: "/test.Echo/Collect", options: Self.options(key: "j", failures: 10))
+            try await failing.send(EchoMessage(text: "a"))
+            await expectStatus(.unavailable) { _ = try await failing.finish() }
+            #expect(log.seen("j").count == 4)
+            #expect(recorder.ends.value == [.ok, .unavailable])
+        }
+    }
 }
