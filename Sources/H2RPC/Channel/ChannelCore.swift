@@ -253,7 +253,11 @@ final class ChannelCore: Sendable {
     // MARK: Closing
 
     /// Closes every connection; waiting and later calls fail with UNAVAILABLE.
-    func close() async {
+    func close() async { shutdown() }
+
+    /// Stops resolving and closes every connection now; waiting and later calls fail with
+    /// UNAVAILABLE. Runs at the latest when the channel goes away.
+    private func shutdown() {
         let (connections, task) = state.update { s -> ([ChannelConnection], Task<Void, Never>?) in
             guard !s.closed else { return ([], nil) }
             _ = s.balancer.with { $0.shutdown() }
@@ -265,6 +269,13 @@ final class ChannelCore: Sendable {
         }
         task?.cancel()
         connectivity.update(.shutdown)
-        for connection in connections { await connection.close() }
+        for connection in connections { connection.shutdown() }
     }
+
+    /// Completed when the resolver stopped looking the target up (after `close()` or the
+    /// channel's end).
+    var resolverStopped: Promise<Void> { resolver.stopped }
+
+    /// A channel dropped without `close()` does not leave its resolver running or its connections open.
+    deinit { shutdown() }
 }

@@ -194,50 +194,7 @@ final class ChannelConnection: Sendable {
     private func connect(
         slot i: Int, on loop: EventLoop, completing attempt: Promise<Result<H2Connection, RPCError>>
     ) async {
-        let result: Result<H2Connection, RPCError>
-        do {
-            let socketAddress = try self.socketAddress()
-            var h2 = H2Configuration()
-            h2.keepAliveInterval = configuration.keepAliveInterval
-            h2.keepAliveTimeout = configuration.keepAliveTimeout
-            h2.idleTimeout = nil
-            let delegate = ChannelConnectionDelegate(owner: self, slot: i)
-            if let tls {
-                // Usable once the server's first HTTP/2 bytes came through TLS; a handshake
-                // failure fails the attempt with OpenSSL's reason.
-                let handshake = Promise<RPCError?>()
-                let peer = address.description
-                let connection = try await H2Connection.connect(
-                    to: socketAddress, on: loop, configuration: h2, delegate: delegate,
-                    transport: { tcp in
-                        guard
-                            let stream = try? TLSByteStream(
-                                connected: tcp, serverName: tls.serverName, context: tls.context)
-                        else { return nil }
-                        return TLSReadinessStream(stream, peer: peer) { handshake.complete($0) }
-                    })
-                let failure: RPCError?
-                do {
-                    failure = try await handshake.wait()
-                } catch {
-                    connection.close(.cancel)
-                    throw RPCError(code: .cancelled, message: "cancelled during the TLS handshake with \(peer)")
-                }
-                if let failure {
-                    connection.close(.noError)
-                    throw failure
-                }
-                result = .success(connection)
-            } else {
-                let connection = try await H2Connection.connect(
-                    to: socketAddress, on: loop, configuration: h2, delegate: delegate)
-                result = .success(connection)
-            }
-        } catch let error as RPCError {
-            result = .failure(error)
-        } catch {
-            result = .failure(RPCError(code: .unavailable, message: "cannot connect to \(address): \(error)"))
-        }
+        let result = await establish(slot: i, on: loop)
         let lateClose = state.withLock { s -> H2Connection? in
             s.slots[i].connecting = nil
             switch result {
@@ -264,6 +221,99 @@ final class ChannelConnection: Sendable {
         }
         attempt.complete(
             lateClose == nil ? result : .failure(RPCError(code: .unavailable, message: "channel is closed")))
+    }
+
+    /// How far a connection attempt got, for the connect timeout's error.
+    private enum ConnectStep: Sendable {
+        case tcp, serverPreface, tlsAndServerPreface
+
+        var waitingFor: String {
+            switch self {
+            case .tcp: "no TCP connection"
+            case .serverPreface: "TCP connected, but no HTTP/2 SETTINGS from the server"
+            case .tlsAndServerPreface: "TCP connected, but no TLS handshake and HTTP/2 SETTINGS from the server"
+            }
+        }
+    }
+
+    /// One connection attempt, ended after `configuration.connectTimeout`: a connection is usable
+    /// once the server's first HTTP/2 bytes (its SETTINGS) arrived.
+    private func establish(slot i: Int, on loop: EventLoop) async -> Result<H2Connection, RPCError> {
+        let step = LockedValue(ConnectStep.tcp)
+        let timeout = configuration.connectTimeout
+        let address = self.address
+        return await withTaskGroup(of: Result<H2Connection, RPCError>?.self) { group in
+            group.addTask { await self.handshake(slot: i, on: loop, step: step) }
+            group.addTask {
+                do { try await Task.sleep(for: timeout) } catch { return nil }
+                let waitingFor = step.withLock { $0.waitingFor }
+                return .failure(
+                    RPCError(
+                        code: .unavailable,
+                        message: "cannot connect to \(address): \(waitingFor) within \(timeout) (connect timeout)"))
+            }
+            var outcome: Result<H2Connection, RPCError>?
+            for await next in group {
+                guard let next else { continue }
+                if outcome == nil {
+                    outcome = next
+                    group.cancelAll()
+                } else if case .success(let late) = next {
+                    late.close(.cancel)
+                }
+            }
+            return outcome ?? .failure(RPCError(code: .unavailable, message: "cannot connect to \(address)"))
+        }
+    }
+
+    /// Connects, wraps the socket (TLS if configured) and waits for the server's first bytes.
+    /// Cancelled (the connect timeout passed), it closes what it opened.
+    private func handshake(
+        slot i: Int, on loop: EventLoop, step: LockedValue<ConnectStep>
+    ) async -> Result<H2Connection, RPCError> {
+        do {
+            let socketAddress = try self.socketAddress()
+            var h2 = H2Configuration()
+            h2.keepAliveInterval = configuration.keepAliveInterval
+            h2.keepAliveTimeout = configuration.keepAliveTimeout
+            h2.idleTimeout = nil
+            let delegate = ChannelConnectionDelegate(owner: self, slot: i)
+            // Usable once the server's first HTTP/2 bytes came (through TLS); a TLS failure fails
+            // the attempt with OpenSSL's reason.
+            let ready = Promise<RPCError?>()
+            let peer = address.description
+            let tls = self.tls
+            let connection = try await H2Connection.connect(
+                to: socketAddress, on: loop, configuration: h2, delegate: delegate,
+                transport: { tcp in
+                    guard let tls else {
+                        step.withLock { $0 = .serverPreface }
+                        return ReadinessStream(tcp, peer: "connection to \(peer)") { ready.complete($0) }
+                    }
+                    step.withLock { $0 = .tlsAndServerPreface }
+                    guard
+                        let stream = try? TLSByteStream(
+                            connected: tcp, serverName: tls.serverName, context: tls.context)
+                    else { return nil }
+                    return ReadinessStream(tls: stream, peer: peer) { ready.complete($0) }
+                })
+            let failure: RPCError?
+            do {
+                failure = try await ready.wait()
+            } catch {
+                connection.close(.cancel)
+                throw RPCError(code: .cancelled, message: "cancelled while connecting to \(peer)")
+            }
+            if let failure {
+                connection.close(.noError)
+                throw failure
+            }
+            return .success(connection)
+        } catch let error as RPCError {
+            return .failure(error)
+        } catch {
+            return .failure(RPCError(code: .unavailable, message: "cannot connect to \(address): \(error)"))
+        }
     }
 
     /// The socket address to connect to.
@@ -302,7 +352,10 @@ final class ChannelConnection: Sendable {
     }
 
     /// Closes every connection; later calls fail UNAVAILABLE.
-    func close() async {
+    func close() async { shutdown() }
+
+    /// Closes every connection now; later calls fail UNAVAILABLE.
+    func shutdown() {
         let connections = state.withLock { s -> [H2Connection] in
             s.closed = true
             let all = s.slots.compactMap(\.connection)

@@ -127,6 +127,12 @@ final class ClientCall: Sendable {
         try await send(framed: framed, on: transport, endStream: endStream)
     }
 
+    /// Sends one request framed earlier (a retried call sending its kept messages again).
+    func send(framed: [UInt8], endStream: Bool) async throws(RPCError) {
+        guard let transport else { throw endError() }
+        try await send(framed: framed, on: transport, endStream: endStream)
+    }
+
     func halfClose() { transport?.halfClose() }
 
     /// Ends the call with `status` at once (every waiter sees it) and resets its stream.
@@ -243,8 +249,23 @@ final class ClientCall: Sendable {
 
 /// Owned by the user-facing call values: when the last one goes away, an unfinished call is cancelled.
 final class ClientCallOwner: Sendable {
+    /// The call requests are sent on.
     let call: ClientCall
-    init(_ call: ClientCall) { self.call = call }
+    /// For a streaming call under a retry policy: its attempts (`call` sends through them).
+    let retried: RetriedStreamingCall?
+
+    init(_ call: ClientCall, retried: RetriedStreamingCall? = nil) {
+        self.call = call
+        self.retried = retried
+    }
+
+    /// The call responses and metadata come from: `call`, or for a retried call the attempt it
+    /// committed to (waiting until it commits; a cancelled wait cancels the call).
+    func responseCall() async throws(RPCError) -> ClientCall {
+        guard let retried else { return call }
+        return try await retried.committedCall()
+    }
+
     deinit {
         if call.end == nil { call.cancel() }
     }

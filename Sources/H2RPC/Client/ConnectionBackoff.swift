@@ -1,6 +1,6 @@
 /// gRPC's connection backoff (`connection-backoff.md`): 1 s initial, ×1.6 per failure, ±20 %
 /// jitter, 120 s cap. Reset when a connection is established. Each attempt itself gives up after
-/// the transport's connect timeout (10 s).
+/// the channel's `connectTimeout` (20 s; the TCP connect step alone after 10 s).
 struct ConnectionBackoff: Sendable {
     var initial: Duration = .seconds(1)
     var multiplier = 1.6

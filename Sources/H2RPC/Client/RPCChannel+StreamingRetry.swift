@@ -73,10 +73,37 @@ extension RPCChannel {
     }
 }
 
+extension RPCChannel {
+    /// A client- or bidirectional-streaming call under a retry policy (gRFC A6): the caller sends
+    /// on a call whose transport is a `RetriedStreamingCall`, which keeps the messages and replays
+    /// them on new attempts until the call commits. Its first attempt is started here.
+    /// - Throws: ``RPCError`` CANCELLED when the task is cancelled while the first attempt starts.
+    func retriedStreaming(
+        path: String, options: CallOptions, policy: RetryPolicy, observers: ClientObservers
+    ) async throws(RPCError) -> ClientCallOwner {
+        let retried = RetriedStreamingCall(channel: self, path: path, options: options, observers: observers)
+        // The call the caller sends on: it frames (and compresses) each message once, as the
+        // options say, and hands it to the attempts.
+        let sending = ClientCall(
+            maxReceiveMessageSize: options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize,
+            maxSendMessageSize: options.maxSendMessageSize ?? configuration.maxSendMessageSize,
+            compression: options.compression)
+        sending.attach(retried)
+        let owner = ClientCallOwner(sending, retried: retried)
+        await retried.start(policy: policy)
+        if Task.isCancelled {
+            let cancelled = RPCError(code: .cancelled, message: "cancelled while starting the call")
+            sending.cancel(status: cancelled)
+            throw cancelled
+        }
+        return owner
+    }
+}
+
 /// The end of one attempt of a retried streaming call, passed on to the call's observers only once
 /// the attempt is committed (its response headers arrived): an attempt that fails before is retried
 /// or ends the call through the retry loop, which tells the observers itself.
-private final class AttemptEnd: Sendable {
+final class AttemptEnd: Sendable {
     private let forwardTo: ClientObservers
     private let state = LockedValue<(committed: Bool, end: CallEnd?)>((false, nil))
 

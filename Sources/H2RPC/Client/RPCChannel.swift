@@ -55,6 +55,18 @@ public final class RPCChannel: Sendable {
         /// open calls fail at once with UNAVAILABLE "circuit open" without touching the network;
         /// nil (the default): none. Its `stateChanges()` show when it opens and closes.
         public var circuitBreaker: CircuitBreaker? = nil
+        /// Bytes of request messages one retried call keeps for sending again on a later attempt
+        /// (gRFC A6's per-RPC buffer limit; 256 KiB). A call whose messages outgrow it commits to
+        /// its current attempt: it is not retried any more.
+        public var perCallRetryBufferLimit = 256 * 1024
+        /// Bytes of request messages all retried calls of the channel keep together (A6's
+        /// `retryBufferSize`; 16 MiB). A call whose message does not fit commits to its current attempt.
+        public var retryBufferSize = 16 * 1024 * 1024
+        /// How long one connection attempt may take: TCP connect, TLS handshake and the server's
+        /// first HTTP/2 bytes (its SETTINGS). An attempt that takes longer fails with UNAVAILABLE
+        /// naming the step it was at, and the next one follows the connection backoff. 20 s, gRPC's
+        /// minimum connect timeout.
+        public var connectTimeout: Duration = .seconds(20)
         /// Creates the default configuration.
         public init() {}
     }
@@ -69,7 +81,7 @@ public final class RPCChannel: Sendable {
     public let configuration: Configuration
     let connection: ChannelCore
     let throttle: RetryThrottle?
-    let retryBuffer = RetryBufferBudget()
+    let retryBuffer: RetryBufferBudget
 
     /// A channel to `target`, any gRPC target string: `host:port`, `dns:///host:port`,
     /// `ipv4:a:p,a:p`, `ipv6:[a]:p` (a missing port is 443), `unix:path` or `unix:///abs/path`.
@@ -111,6 +123,8 @@ public final class RPCChannel: Sendable {
         self.configuration = configuration
         let policy = configuration.loadBalancingPolicy ?? configuration.serviceConfig?.loadBalancingPolicy ?? .pickFirst
         self.throttle = configuration.serviceConfig?.retryThrottling?.makeThrottle()
+        self.retryBuffer = RetryBufferBudget(
+            perCallLimit: configuration.perCallRetryBufferLimit, channelLimit: configuration.retryBufferSize)
         self.connection = try ChannelCore(target: parsed, policy: policy, configuration: configuration)
     }
 
@@ -149,7 +163,7 @@ public final class RPCChannel: Sendable {
     }
 
     /// Opens the call's stream on a connection the load balancer picks.
-    private func open(
+    func open(
         _ call: ClientCall, path: String, options: CallOptions, initialMessage: [UInt8]? = nil, endStream: Bool = false
     ) async throws(RPCError) {
         let waitForReady = options.waitForReady ?? false
@@ -185,17 +199,6 @@ public final class RPCChannel: Sendable {
                 options.maxReceiveMessageSize ?? configuration.maxReceiveMessageSize, limit)
         }
         return (observers, method.executionPolicy)
-    }
-
-    /// Runs the interceptors, applies the service config, and creates the call's shared state; the
-    /// observers hear of the call's end through it.
-    private func makeCall(
-        path: String, kind: RPCMethod.Kind, options: inout CallOptions
-    ) async throws(RPCError)
-        -> (ClientCall, ClientObservers)
-    {
-        let (observers, _) = try await prepare(path: path, kind: kind, options: &options)
-        return (try newCall(path: path, options: options, observers: observers), observers)
     }
 
     /// The shared state of one call (or one attempt of a retried call), admitted by the circuit
@@ -312,7 +315,12 @@ extension RPCChannel {
         path: String, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> ClientStreamingCall<Req, Resp> {
         var options = options
-        let (call, observers) = try await makeCall(path: path, kind: .clientStreaming, options: &options)
+        let (observers, policy) = try await prepare(path: path, kind: .clientStreaming, options: &options)
+        if case .retry(let policy)? = policy {
+            let owner = try await retriedStreaming(path: path, options: options, policy: policy, observers: observers)
+            return ClientStreamingCall(owner: owner, observers: observers)
+        }
+        let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)
         try await open(call, path: path, options: options)
         return ClientStreamingCall(owner: owner, observers: observers)
@@ -340,7 +348,12 @@ extension RPCChannel {
         path: String, as: Resp.Type = Resp.self, options: CallOptions = .defaults
     ) async throws(RPCError) -> BidiStreamingCall<Req, Resp> {
         var options = options
-        let (call, observers) = try await makeCall(path: path, kind: .bidiStreaming, options: &options)
+        let (observers, policy) = try await prepare(path: path, kind: .bidiStreaming, options: &options)
+        if case .retry(let policy)? = policy {
+            let owner = try await retriedStreaming(path: path, options: options, policy: policy, observers: observers)
+            return BidiStreamingCall(owner: owner, observers: observers)
+        }
+        let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)
         try await open(call, path: path, options: options)
         return BidiStreamingCall(owner: owner, observers: observers)

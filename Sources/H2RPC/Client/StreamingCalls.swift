@@ -30,11 +30,12 @@ public struct ClientStreamingCall<Request: ProtoMessage, Response: ProtoMessage>
     /// Closes the request side and waits for the response and its metadata.
     public func finishWithMetadata() async throws(RPCError) -> RPCResponse<Response> {
         owner.call.halfClose()
-        var message: Response = try await owner.call.receiveSingle()
+        let call = try await owner.responseCall()
+        var message: Response = try await call.receiveSingle()
         if !observers.isEmpty { message = try await observers.received(message) }
         return RPCResponse(
-            message: message, initialMetadata: try await owner.call.initialMetadata(),
-            trailingMetadata: await owner.call.trailingMetadata())
+            message: message, initialMetadata: try await call.initialMetadata(),
+            trailingMetadata: await call.trailingMetadata())
     }
 
     /// Resets the stream; the call ends with CANCELLED.
@@ -56,12 +57,12 @@ public struct ResponseStream<Message: ProtoMessage>: AsyncSequence, Sendable {
 
         /// The next response, or nil after an OK status.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(RPCError) -> Message? {
-            try await observers.receive(from: owner.call)
+            try await observers.receive(from: owner.responseCall())
         }
 
         /// The next response, or nil after an OK status.
         public mutating func next() async throws(RPCError) -> Message? {
-            try await observers.receive(from: owner.call)
+            try await observers.receive(from: owner.responseCall())
         }
     }
 
@@ -125,10 +126,15 @@ public struct BidiStreamingCall<Request: ProtoMessage, Response: ProtoMessage>: 
     public func finish() { owner.call.halfClose() }
 
     /// Metadata from the response headers; throws the call's error when it failed before them.
-    public func initialMetadata() async throws(RPCError) -> Metadata { try await owner.call.initialMetadata() }
+    public func initialMetadata() async throws(RPCError) -> Metadata {
+        try await owner.responseCall().initialMetadata()
+    }
 
     /// Metadata from the trailers; waits for the end of the call.
-    public func trailingMetadata() async -> Metadata { await owner.call.trailingMetadata() }
+    public func trailingMetadata() async -> Metadata {
+        guard let call = try? await owner.responseCall() else { return Metadata() }
+        return await call.trailingMetadata()
+    }
 
     /// Resets the stream; the call ends with CANCELLED.
     public func cancel() { owner.call.cancel() }

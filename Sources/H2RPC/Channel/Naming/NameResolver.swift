@@ -1,3 +1,4 @@
+import EventIO
 import Synchronization
 
 /// Keeps a target's address list current: resolves once when `updates()` starts, again when
@@ -42,6 +43,8 @@ public final class NameResolver: Sendable {
     private let sleep: @Sendable (Duration) async throws -> Void
     private let requests: AsyncStream<Void>
     private let requestSink: AsyncStream<Void>.Continuation
+    /// Completed when the lookups of `updates()` stopped (its consumer went away or was cancelled).
+    let stopped = Promise<Void>()
 
     /// A resolver for `target`.
     public convenience init(target: RPCTarget, configuration: Configuration = Configuration()) {
@@ -112,6 +115,7 @@ public final class NameResolver: Sendable {
             }
         }
         out.finish()
+        stopped.complete(())
     }
 
     /// Waits until a request arrives or `delay` passes; false when cancelled.
