@@ -14,7 +14,8 @@ import Testing
         client.maximumVersion = version
         let serverContext = try TLSServerContext(pki.serverConfiguration())
         let clientContext = try TLSClientContext(client)
-        var pump = Pump(client: try clientContext.makeEngine(serverName: "localhost"), server: try serverContext.makeEngine())
+        var pump = Pump(
+            client: try clientContext.makeEngine(serverName: "localhost"), server: try serverContext.makeEngine())
         try pump.handshake()
         try #require(pump.client.state == .established && pump.server.state == .established)
         return pump
