@@ -27,9 +27,9 @@ static inline long cssl_ctx_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_s
 static inline int cssl_ctx_add1_chain_cert(SSL_CTX *ctx, X509 *cert) { return (int)SSL_CTX_add1_chain_cert(ctx, cert); }
 static inline int cssl_set_tlsext_host_name(SSL *ssl, const char *name) { return (int)SSL_set_tlsext_host_name(ssl, name); }
 static inline int cssl_get_ex_new_index(void) { return SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL); }
-static inline long cssl_bio_set_mem_eof_return(BIO *bio, long value) { return BIO_set_mem_eof_return(bio, value); }
 static inline long cssl_bio_get_mem_data(BIO *bio, char **data) { return BIO_get_mem_data(bio, data); }
-static inline int cssl_bio_reset(BIO *bio) { return (int)BIO_reset(bio); }
+static inline void cssl_bio_clear_retry_flags(BIO *bio) { BIO_clear_retry_flags(bio); }
+static inline void cssl_bio_set_retry_read(BIO *bio) { BIO_set_retry_read(bio); }
 
 static inline int cssl_general_names_count(const GENERAL_NAMES *names) { return sk_GENERAL_NAME_num(names); }
 static inline const GENERAL_NAME *cssl_general_names_value(const GENERAL_NAMES *names, int index) {

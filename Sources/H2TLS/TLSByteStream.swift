@@ -3,7 +3,8 @@ public import EventIO
 /// A TLS connection presented as a `ByteStream`, so that HTTP/2 (`H2Connection.accept` /
 /// `connect(over:)`) runs over it unchanged. The handshake runs when the stream starts; what the
 /// session writes before it completes is sealed after it, and nothing is read before it.
-/// Writes of one loop turn are sealed together and leave in one socket write. Loop thread only.
+/// Writes of one loop turn are sealed into as few records as fit (full 16 KiB records as they
+/// fill, the rest at the end of the turn) and leave in one socket write. Loop thread only.
 public final class TLSByteStream: ByteStream, TLSConnectionDelegate, @unchecked Sendable {
     /// The TLS connection (engine, peer certificate).
     public let connection: TLSConnection
@@ -41,7 +42,7 @@ public final class TLSByteStream: ByteStream, TLSConnectionDelegate, @unchecked 
 
     public var isOpen: Bool { connection.tcp.isOpen }
     public var isWritable: Bool { connection.tcp.isWritable }
-    public var pendingWriteBytes: Int { connection.tcp.pendingWriteBytes + connection.engine.stagedPlaintextBytes }
+    public var pendingWriteBytes: Int { connection.tcp.pendingWriteBytes + connection.engine.bufferedBytes }
 
     public func write(_ bytes: Span<UInt8>) { connection.write(bytes) }
 

@@ -19,7 +19,8 @@ extension TLSConnectionDelegate {
 
 /// TLS over a `TCPConnection` (TCP or Unix socket), through a `TLSEngine`: the socket's bytes go
 /// into the engine, plaintext comes out to the delegate, and plaintext written during a loop turn
-/// is sealed once at the end of the turn and leaves in one socket write. Loop thread only
+/// is sealed into full 16 KiB records as it comes (the rest at the end of the turn) and leaves in
+/// one socket write. Loop thread only
 /// unless documented otherwise.
 public final class TLSConnection: TCPConnectionDelegate, EndOfTurnHandler, @unchecked Sendable {
     /// Why a connection ended abnormally.
@@ -112,8 +113,8 @@ public final class TLSConnection: TCPConnectionDelegate, EndOfTurnHandler, @unch
     // MARK: - Transport events
 
     public func connection(_ connection: TCPConnection, didRead bytes: Span<UInt8>) {
-        engine.receive(bytes)
-        drive()
+        // The engine reads the socket's buffer in place while it runs; it keeps a copy of an incomplete record only.
+        engine.receiving(bytes) { drive() }
     }
 
     public func connectionWritabilityChanged(_ connection: TCPConnection) {
@@ -186,7 +187,7 @@ public final class TLSConnection: TCPConnectionDelegate, EndOfTurnHandler, @unch
     private func flushCiphertext() {
         guard tcp.isOpen else { return }
         do throws(TLSError) {
-            try engine.flushOutput { tcp.write($0) }
+            if let ciphertext = try engine.takeOutput() { tcp.write(ciphertext) }  // queued without a copy
         } catch {
             fail(.tls(error))
         }

@@ -1,12 +1,12 @@
 import COpenSSL
 
-/// One TLS connection's state machine over memory BIOs: it does no I/O.
+/// One TLS connection's state machine over an in-memory ciphertext pipe: it does no I/O.
 ///
 /// Feed it what the socket received (`receive`), drive the handshake (`handshake`), read the
-/// plaintext (`read`), stage plaintext to send (`write`), and send what `flushOutput` hands over.
-/// Staged writes are sealed together at the flush, so many small HTTP/2 frames leave as few
-/// records in one buffer. Made by `TLSServerContext.makeEngine()` or
-/// `TLSClientContext.makeEngine(serverName:)`; use it from one thread at a time.
+/// plaintext (`read`), stage plaintext to send (`write`), and send what `flushOutput` (or
+/// `takeOutput`) hands over. Staged writes are sealed together, so many small HTTP/2 frames
+/// leave as few records (of up to 16 KiB) in one buffer. Made by `TLSServerContext.makeEngine()`
+/// or `TLSClientContext.makeEngine(serverName:)`; use it from one thread at a time.
 public final class TLSEngine {
     /// Where the connection stands.
     public enum State: Equatable {
@@ -35,8 +35,7 @@ public final class TLSEngine {
     public private(set) var peerCertificate: TLSPeerCertificate?
 
     private let ssl: OpaquePointer
-    private let readBIO: OpaquePointer
-    private let writeBIO: OpaquePointer
+    private let pipe: CiphertextPipe
     /// "server NAME" or "client", for messages.
     private let peerDescription: String
     private var staged: [UInt8] = []
@@ -44,6 +43,8 @@ public final class TLSEngine {
     private var notTLS: [UInt8]?
     private var receivedEndOfStream = false
     private var failure: TLSError?
+    /// A failure sealing inside `write`, thrown by the next flush.
+    private var writeFailure: TLSError?
     /// Set by the ALPN callbacks when the server refuses the client's offer.
     var alpnRefusal: ALPN.Refusal?
 
@@ -55,15 +56,18 @@ public final class TLSEngine {
         guard let ssl = SSL_new(context.pointer) else {
             throw TLSError(.protocolFailure, "cannot create a TLS connection" + OpenSSLErrors.drainedSuffix())
         }
-        guard let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
+        let pipe: CiphertextPipe
+        do throws(TLSError) {
+            pipe = try CiphertextPipe()
+        } catch {
             SSL_free(ssl)
-            throw TLSError(.protocolFailure, "cannot create memory BIOs" + OpenSSLErrors.drainedSuffix())
+            throw error
         }
-        _ = cssl_bio_set_mem_eof_return(readBIO, -1)  // empty means "want more", until receiveEndOfStream
-        SSL_set_bio(ssl, readBIO, writeBIO)  // the SSL owns both from here
+        SSL_set_bio(ssl, pipe.bio, pipe.bio)  // the SSL owns the BIO from here
+        // Read every received record in one BIO read instead of a header and a body per record.
+        SSL_set_read_ahead(ssl, 1)
         self.ssl = ssl
-        self.readBIO = readBIO
-        self.writeBIO = writeBIO
+        self.pipe = pipe
         isClient = serverName != nil
         if let serverName {
             peerDescription = "server \(serverName)"
@@ -82,28 +86,43 @@ public final class TLSEngine {
         _ = SSL_set_ex_data(ssl, ALPN.engineSlot, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    deinit { SSL_free(ssl) }
+    deinit {
+        pipe.detach()
+        SSL_free(ssl)
+    }
 
     // MARK: - Input
 
     /// Takes ciphertext received from the peer (copied).
     public func receive(_ ciphertext: Span<UInt8>) {
         guard !ciphertext.isEmpty else { return }
-        ciphertext.withUnsafeBufferPointer { bytes in
-            if !receivedAny {
-                receivedAny = true
-                // Every TLS record starts with content type 20...23; HTTP/2's preface starts with "P",
-                // a plaintext server's first frame with a zero length byte.
-                if !(0x14...0x17).contains(bytes[0]) { notTLS = Array(bytes.prefix(16)) }
-            }
-            _ = BIO_write(readBIO, bytes.baseAddress, Int32(clamping: bytes.count))
+        ciphertext.withUnsafeBytes { bytes in
+            checkFirstBytes(bytes)
+            pipe.append(bytes)
         }
+    }
+
+    /// Lends ciphertext received from the peer to the engine while `body` runs (`handshake`,
+    /// `read`): OpenSSL reads it in place, and only what it leaves (an incomplete record) is copied.
+    func receiving<R, E: Error>(_ ciphertext: Span<UInt8>, _ body: () throws(E) -> R) throws(E) -> R {
+        try ciphertext.withUnsafeBytes { bytes throws(E) in
+            if !bytes.isEmpty { checkFirstBytes(bytes) }
+            return try pipe.withBorrowedInput(bytes, body)
+        }
+    }
+
+    private func checkFirstBytes(_ bytes: UnsafeRawBufferPointer) {
+        guard !receivedAny else { return }
+        receivedAny = true
+        // Every TLS record starts with content type 20...23; HTTP/2's preface starts with "P",
+        // a plaintext server's first frame with a zero length byte.
+        if !(0x14...0x17).contains(bytes[0]) { notTLS = Array(bytes.prefix(16)) }
     }
 
     /// The peer closed its side of the transport: what follows without close_notify is an error.
     public func receiveEndOfStream() {
         receivedEndOfStream = true
-        _ = cssl_bio_set_mem_eof_return(readBIO, 0)
+        pipe.ended = true
     }
 
     // MARK: - Handshake
@@ -188,43 +207,99 @@ public final class TLSEngine {
 
     // MARK: - Writing
 
-    /// Stages plaintext (copied); it is sealed with everything else staged at the next
-    /// `flushOutput` after the handshake.
+    /// Stages plaintext; it is sealed with everything else staged at the next `flushOutput`
+    /// after the handshake. Once established, whole 16 KiB records are sealed as soon as they are
+    /// full (the same records the flush would make), the part of a large write that fills them
+    /// straight from `plaintext` without staging it; only the tail of less than a record is copied.
     public func write(_ plaintext: Span<UInt8>) {
-        plaintext.withUnsafeBufferPointer { staged.append(contentsOf: $0) }
+        plaintext.withUnsafeBufferPointer { source in
+            guard state == .established, staged.count + source.count >= Self.recordSize else {
+                staged.append(contentsOf: source)
+                return
+            }
+            var rest = source[...]
+            if !staged.isEmpty {
+                let topUp = (Self.recordSize - staged.count % Self.recordSize) % Self.recordSize
+                staged.append(contentsOf: rest.prefix(topUp))
+                rest = rest.dropFirst(topUp)
+                do throws(TLSError) { try sealStaged() } catch {
+                    writeFailure = error  // thrown by the next flush
+                    return
+                }
+            }
+            let whole = rest.count - rest.count % Self.recordSize
+            if whole > 0 {
+                do throws(TLSError) {
+                    try seal(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: rest.prefix(whole))))
+                } catch {
+                    writeFailure = error
+                    return
+                }
+            }
+            staged.append(contentsOf: rest.dropFirst(whole))
+        }
     }
 
     /// Bytes staged by `write` and not yet sealed.
     public var stagedPlaintextBytes: Int { staged.count }
 
+    /// Bytes written and not yet handed over: staged plaintext and sealed ciphertext.
+    public var bufferedBytes: Int { staged.count + pipe.output.count }
+
     /// Seals the staged plaintext (once established) and hands all pending ciphertext (handshake
     /// messages, records, alerts, close_notify) to `body` as one buffer; does nothing when there is none.
     /// - Throws: `TLSError` when sealing fails.
     public func flushOutput(_ body: (Span<UInt8>) -> Void) throws(TLSError) {
-        if !staged.isEmpty && (state == .established || state == .closedByPeer) {
-            let written: Result<Void, TLSError> = staged.withUnsafeBytes { raw in
-                var count = 0
-                OpenSSLErrors.clear()
-                let result = SSL_write_ex(ssl, raw.baseAddress, raw.count, &count)
-                if result == 1 && count == raw.count { return .success(()) }
-                return .failure(fail(classify(SSL_get_error(ssl, result), during: "write")))
-            }
-            staged.removeAll(keepingCapacity: staged.count <= 256 * 1024)
-            try written.get()
-        }
-        var data: UnsafeMutablePointer<CChar>?
-        let pending = cssl_bio_get_mem_data(writeBIO, &data)
-        guard pending > 0, let data else { return }
-        data.withMemoryRebound(to: UInt8.self, capacity: pending) {
-            body(UnsafeBufferPointer(start: $0, count: pending).span)
-        }
-        _ = cssl_bio_reset(writeBIO)
+        try sealStaged()
+        pipe.withOutput(body)
+    }
+
+    /// Seals the staged plaintext (once established) and returns all pending ciphertext as one
+    /// array to queue on the socket without a copy; nil when there is none.
+    /// - Throws: `TLSError` when sealing fails.
+    public func takeOutput() throws(TLSError) -> [UInt8]? {
+        try sealStaged()
+        return pipe.takeOutput()
     }
 
     /// True when `flushOutput` has something to hand over.
     public var hasPendingOutput: Bool {
-        BIO_ctrl_pending(writeBIO) > 0 || (!staged.isEmpty && (state == .established || state == .closedByPeer))
+        !pipe.output.isEmpty || (!staged.isEmpty && (state == .established || state == .closedByPeer))
     }
+
+    /// Encrypts what is staged into the pipe's output, as records of up to 16 KiB.
+    private func sealStaged() throws(TLSError) {
+        if let error = writeFailure {
+            writeFailure = nil
+            throw error
+        }
+        guard !staged.isEmpty && (state == .established || state == .closedByPeer) else { return }
+        let written: Result<Void, TLSError> = staged.withUnsafeBytes { raw in
+            do throws(TLSError) {
+                try seal(raw)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        staged.removeAll(keepingCapacity: staged.count <= 256 * 1024)
+        try written.get()
+    }
+
+    /// Encrypts `plaintext` into the pipe's output, as records of up to 16 KiB.
+    private func seal(_ plaintext: UnsafeRawBufferPointer) throws(TLSError) {
+        pipe.reserveOutput(plaintext.count + (plaintext.count / Self.recordSize + 1) * Self.recordOverhead)
+        var count = 0
+        OpenSSLErrors.clear()
+        let result = SSL_write_ex(ssl, plaintext.baseAddress, plaintext.count, &count)
+        if result == 1 && count == plaintext.count { return }
+        throw fail(classify(SSL_get_error(ssl, result), during: "write"))
+    }
+
+    /// OpenSSL's largest record (`SSL3_RT_MAX_PLAIN_LENGTH`, the default maximum fragment).
+    private static let recordSize = 16 * 1024
+    /// Bytes a record adds at most: header 5, TLS 1.2 explicit nonce 8 or TLS 1.3 type 1, tag 16.
+    private static let recordOverhead = 29
 
     // MARK: - Closing
 
@@ -235,20 +310,11 @@ public final class TLSEngine {
             if state == .handshaking { state = .closing }
             return
         }
-        try? flushOutputIntoBIO()
+        try? sealStaged()
         OpenSSLErrors.clear()
         _ = SSL_shutdown(ssl)
         OpenSSLErrors.clear()
         if state == .established { state = .closing }
-    }
-
-    private func flushOutputIntoBIO() throws(TLSError) {
-        guard !staged.isEmpty else { return }
-        var count = 0
-        OpenSSLErrors.clear()
-        let result = staged.withUnsafeBytes { SSL_write_ex(ssl, $0.baseAddress, $0.count, &count) }
-        staged.removeAll()
-        if result != 1 { throw fail(classify(SSL_get_error(ssl, result), during: "write")) }
     }
 
     // MARK: - Properties of the established connection
