@@ -45,9 +45,15 @@ final class CiphertextPipe {
     /// Received bytes not yet consumed.
     var pendingInputBytes: Int { input.count - inputStart + (borrowed.map { $0.count - borrowedStart } ?? 0) }
 
-    /// Keeps a copy of `bytes` for OpenSSL to read.
+    /// Keeps a copy of `bytes` for OpenSSL to read (after what was received before, lent or not).
     func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
+        if let lent = borrowed {
+            // Bytes arriving while others are lent go after them: keep the lent rest first.
+            borrowed = nil
+            if borrowedStart < lent.count { append(UnsafeRawBufferPointer(rebasing: lent[borrowedStart...])) }
+            borrowedStart = 0
+        }
         if inputStart == input.count {
             input.removeAll(keepingCapacity: true)
             inputStart = 0
@@ -61,18 +67,18 @@ final class CiphertextPipe {
     /// Lends `bytes` to OpenSSL while `body` runs; what it did not read is copied afterwards.
     func withBorrowedInput<R, E: Error>(_ bytes: UnsafeRawBufferPointer, _ body: () throws(E) -> R) throws(E) -> R {
         guard borrowed == nil else {
-            // Nested (never on the loop's read path): keep a copy instead.
+            // Nested (never on the loop's read path): keep copies, in arrival order.
             append(bytes)
             return try body()
         }
         borrowed = bytes
         borrowedStart = 0
         defer {
-            if let lent = borrowed, borrowedStart < lent.count {
-                append(UnsafeRawBufferPointer(rebasing: lent[borrowedStart...]))
-            }
+            let lent = borrowed
+            let start = borrowedStart
             borrowed = nil
             borrowedStart = 0
+            if let lent, start < lent.count { append(UnsafeRawBufferPointer(rebasing: lent[start...])) }
         }
         return try body()
     }

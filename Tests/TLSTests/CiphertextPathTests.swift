@@ -112,4 +112,18 @@ import Testing
         received += try Pump.readAll(pump.client).bytes
         #expect(received == sent)
     }
+
+    @Test func bytesReceivedWhileOthersAreLentGoAfterThem() throws {
+        let pump = try established()
+        let sent = patternBytes(40_000, seed: 5)
+        pump.server.write(sent)
+        let ciphertext = try #require(try pump.server.takeOutput())
+        var received: [UInt8] = []
+        // A piece ending inside a record is lent; the rest arrives (copied) before it is read.
+        try pump.client.receiving(Array(ciphertext[0..<20_000]).span) { () throws(TLSError) in
+            pump.client.receive(Array(ciphertext[20_000...]).span)
+            _ = try pump.client.read { span in span.withUnsafeBufferPointer { received.append(contentsOf: $0) } }
+        }
+        #expect(received == sent)
+    }
 }
