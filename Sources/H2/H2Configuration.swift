@@ -27,6 +27,10 @@ public struct H2Configuration: Sendable, Hashable {
     /// at most once a second per process). Off by default: glibc keeps freed memory for reuse,
     /// which is faster; turn it on where resident memory after bursts of connections matters.
     public var releaseMemoryAfterClose = false
+    /// Most input bytes one connection reads and processes per turn of its event loop; then the
+    /// loop serves its other connections and comes back for the rest. Bounds how long a peer that
+    /// floods its connection can hold up the others on the same loop.
+    public var maxInputPerLoopTurn: Int = 256 << 10
     /// Close a connection that has had no open stream for this long (GOAWAY NO_ERROR first).
     public var idleTimeout: Duration? = .seconds(300)
     /// A request head (or, on a new connection, the client preface) must arrive within this time.

@@ -86,6 +86,7 @@ public final class H2Server: Sendable {
                 tcp.close()
                 return
             }
+            tcp.maxReadPerTurn = configuration.maxInputPerLoopTurn
             let stream: any ByteStream
             if let transport {
                 guard let wrapped = transport(tcp) else {
