@@ -39,6 +39,22 @@ public struct H2Configuration: Sendable, Hashable {
     public var keepAliveInterval: Duration? = nil
     /// Close the connection if a keepalive PING is not acknowledged within this time.
     public var keepAliveTimeout: Duration = .seconds(20)
+    /// Server: after about this long (±10 % jitter, so that connections made together do not all
+    /// go together) a connection gets GOAWAY; streams in flight finish, new ones go to a new
+    /// connection. nil (the default): connections live as long as they are used.
+    public var maxConnectionAge: Duration? = nil
+    /// Server: how long streams in flight may still run after the `maxConnectionAge` GOAWAY; then
+    /// the connection is closed. nil (the default): until they finish.
+    public var maxConnectionAgeGrace: Duration? = nil
+    /// Server: the shortest interval at which the peer may send PINGs (gRPC's keepalive
+    /// enforcement, as grpc-go's server applies it). A PING sooner than this after the previous
+    /// one, with no DATA or HEADERS sent by us in between, is a strike; the third strike gets GOAWAY
+    /// ENHANCE_YOUR_CALM with debug data `too_many_pings`. While no stream is open the interval is
+    /// 2 hours unless `permitPingsWithoutStreams`. 5 minutes like grpc-go; nil: not enforced.
+    public var minPeerPingInterval: Duration? = .seconds(300)
+    /// Server: let the peer send keepalive PINGs (every `minPeerPingInterval`) while it has no
+    /// stream open. Off, like grpc-go.
+    public var permitPingsWithoutStreams = false
     /// How long a graceful shutdown waits for streams in flight before closing anyway.
     public var gracefulShutdownTimeout: Duration = .seconds(30)
 

@@ -138,7 +138,7 @@ public final class H2Connection: @unchecked Sendable {
             loop.execute { self.shutdownGracefully() }
             return
         }
-        session.shutdownGracefully()
+        session.shutdownGracefully(timeout: session.configuration.gracefulShutdownTimeout)
     }
 
     /// Closes at once: GOAWAY with `code`, then the socket; open streams fail. Any thread.

@@ -24,9 +24,13 @@ extension NGHTTP2Session {
             let error: H2ErrorCode = code == NGHTTP2_ERR_FLOODED.rawValue ? .enhanceYourCalm : .protocolError
             close(.terminate(error, .protocolViolation(Self.describe(code))))
             return
-        case .connectionError(let code, let reason):
+        case .connectionError(let code, let reason, let debugData):
             bytes.withUnsafeBytes { raw in deliverEvents(input: raw) }
-            close(.terminate(code, .protocolViolation(reason)))
+            if let debugData {
+                close(.goAway(code, debugData: debugData, .protocolViolation(reason)))
+            } else {
+                close(.terminate(code, .protocolViolation(reason)))
+            }
             return
         }
         bytes.withUnsafeBytes { raw in deliverEvents(input: raw) }
@@ -45,7 +49,7 @@ extension NGHTTP2Session {
         /// nghttp2's error code for input it could not take.
         case refused(Int32)
         /// A check of ours found a connection error; what came before it was parsed.
-        case connectionError(H2ErrorCode, String)
+        case connectionError(H2ErrorCode, String, debugData: String?)
     }
 
     /// Walks `input` frame by frame (`InputFramer`), runs the checks each frame head gets, and
@@ -94,9 +98,9 @@ extension NGHTTP2Session {
                 case .skip:
                     if let failure = feed(upTo: start) { return .refused(failure) }
                     fedUpTo = position
-                case .terminate(let code, let reason):
+                case .terminate(let code, let reason, let debugData):
                     if let failure = feed(upTo: start) { return .refused(failure) }
-                    return .connectionError(code, reason)
+                    return .connectionError(code, reason, debugData: debugData)
                 }
             }
         }
