@@ -14,8 +14,9 @@ public struct H2Configuration: Sendable, Hashable {
     /// connection that sends 8 of them gets GOAWAY ENHANCE_YOUR_CALM.
     public var maxHeaderListSize: UInt32 = 16_384
     /// Queued outbound bytes per stream above which the stream reports not writable (its writer
-    /// waits: backpressure, not buffering); writable again at half.
-    public var streamWriteHighWaterMark: Int = 1 << 20
+    /// waits: backpressure, not buffering); writable again at half. 64 KiB, grpc-go's write quota:
+    /// the connection's socket queue (up to 1 MiB) and the kernel keep the pipe full meanwhile.
+    public var streamWriteHighWaterMark: Int = 64 << 10
     /// Queued outbound bytes of all streams of a connection above which none of them is writable;
     /// writable again at half. (Without it a connection's streams could queue up to
     /// `maxConcurrentStreams` × `streamWriteHighWaterMark`.)

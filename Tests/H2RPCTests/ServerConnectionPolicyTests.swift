@@ -6,10 +6,38 @@ import TestSupport
 @testable import H2RPC
 
 /// The server's connection policy as `RPCServer.Configuration` sets it, with a real channel:
-/// maximum connection age (a call in flight finishes in the grace) and the connection limit (load
-/// shedding at accept).
+/// maximum connection age (a call in flight finishes in the grace), the connection limit (load
+/// shedding at accept), and large bidirectional echoes within the default output budget.
 @Suite struct ServerConnectionPolicyTests {
     let probe = HandlerProbe()
+
+    @Test func bidiEchoOfManyLargeMessagesBothWaysPassesAtTheDefaultOutputBudget() async throws {
+        #expect(H2Configuration().streamWriteHighWaterMark < 1 << 20)
+        try await withEchoServer(probe: probe) { _, channel, _ in
+            let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
+                path: "/test.Echo/Chat", as: EchoMessage.self)
+            let count = 48
+            let texts = (0..<count).map {
+                String(repeating: String(UnicodeScalar(UInt8(97 + $0 % 26))), count: 300_000 + $0)
+            }
+            // The client writes while it reads, as a streaming client does; each message is far
+            // above the budget, and more are in flight than the windows and budgets hold together.
+            let sender = Task {
+                for (index, text) in texts.enumerated() {
+                    try await call.send(EchoMessage(text: text, number: Int32(index)))
+                }
+                call.finish()
+            }
+            var received: [EchoMessage] = []
+            for try await response in call.responses { received.append(response) }
+            try await sender.value
+            #expect(received.count == count)
+            for (index, response) in received.enumerated() {
+                #expect(response.number == Int32(index))
+                #expect(response.text == "echo:" + texts[index])
+            }
+        }
+    }
 
     @Test func callInFlightFinishesWithinTheGraceAfterTheMaximumAge() async throws {
         let clock = LoopClock.manual()
