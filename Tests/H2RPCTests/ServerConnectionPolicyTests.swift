@@ -45,7 +45,7 @@ import TestSupport
             $0.loopClock = clock
             $0.http2.maxConnectionAge = .seconds(1)
             $0.http2.maxConnectionAgeGrace = .seconds(30)
-        } _: { server, channel, _ in
+        } _: { _, channel, _ in
             let call: BidiStreamingCall<EchoMessage, EchoMessage> = try await channel.bidiStreaming(
                 path: "/test.Echo/Chat", as: EchoMessage.self)
             var responses = call.responses.makeAsyncIterator()
@@ -61,7 +61,6 @@ import TestSupport
             let reply = try await channel.unary(
                 path: "/test.Echo/Get", request: EchoMessage(text: "new"), as: EchoMessage.self)
             #expect(reply.text == "new")
-            #expect(server.connectionCount >= 1)
         }
     }
 

@@ -7,7 +7,9 @@ extension NGHTTP2Session {
     // MARK: - Input
 
     func receive(_ bytes: Span<UInt8>) {
-        guard state != .closed, ng != nil else { return }
+        // Closing: our last GOAWAY is queued and the socket closes once it is out; input that comes
+        // meanwhile (a flood that goes on) is not worth parsing or answering.
+        guard state != .closed, state != .closing, ng != nil else { return }
         let now = loop.monotonicNanoseconds()
         liveness.didRead(at: now)
         let outcome: InputOutcome = bytes.withUnsafeBytes { raw in
