@@ -33,6 +33,11 @@ public final class TCPConnection: @unchecked Sendable {
     public var highWaterMark = 1024 * 1024
     /// Queued bytes below which `isWritable` turns true again.
     public var lowWaterMark = 256 * 1024
+    /// Most bytes read (and handed to the delegate) per readiness event, that is per loop turn: a
+    /// peer that floods input gets this much of its loop's time, then the loop serves its other
+    /// connections; the rest is read on the next turn (the loop's epoll is level-triggered, so the
+    /// socket is reported ready again and nothing is lost).
+    public var maxReadPerTurn = 256 * 1024
 
     init(fd: Int32, loop: EventLoop) {
         self.fd = fd
@@ -182,10 +187,12 @@ public final class TCPConnection: @unchecked Sendable {
 
     private func readAvailable() {
         let buffer = loop.readBuffer
-        for _ in 0..<4 {
+        var budget = max(1, maxReadPerTurn)
+        while budget > 0 {
+            let request = min(buffer.count, budget)
             let outcome: Syscall.Outcome<Int>
             do {
-                outcome = try Syscall.nonBlocking("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+                outcome = try Syscall.nonBlocking("read") { Glibc.read(fd, buffer.baseAddress, request) }
             } catch {
                 closeNow(error: error)
                 return
@@ -197,11 +204,12 @@ public final class TCPConnection: @unchecked Sendable {
                 closeNow(error: nil)
                 return
             }
+            budget -= count
             if state == .draining { continue }
             let bytes = UnsafeBufferPointer(
                 start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
             delegate?.byteStreamDidRead(bytes.span)
-            if state != .open || readingPaused || count < buffer.count { return }
+            if state != .open || readingPaused || count < request { return }
         }
     }
 

@@ -14,8 +14,9 @@ public struct H2Configuration: Sendable, Hashable {
     /// connection that sends 8 of them gets GOAWAY ENHANCE_YOUR_CALM.
     public var maxHeaderListSize: UInt32 = 16_384
     /// Queued outbound bytes per stream above which the stream reports not writable (its writer
-    /// waits: backpressure, not buffering); writable again at half.
-    public var streamWriteHighWaterMark: Int = 1 << 20
+    /// waits: backpressure, not buffering); writable again at half. 64 KiB, grpc-go's write quota:
+    /// the connection's socket queue (up to 1 MiB) and the kernel keep the pipe full meanwhile.
+    public var streamWriteHighWaterMark: Int = 64 << 10
     /// Queued outbound bytes of all streams of a connection above which none of them is writable;
     /// writable again at half. (Without it a connection's streams could queue up to
     /// `maxConcurrentStreams` × `streamWriteHighWaterMark`.)
@@ -27,6 +28,10 @@ public struct H2Configuration: Sendable, Hashable {
     /// at most once a second per process). Off by default: glibc keeps freed memory for reuse,
     /// which is faster; turn it on where resident memory after bursts of connections matters.
     public var releaseMemoryAfterClose = false
+    /// Most input bytes one connection reads and processes per turn of its event loop; then the
+    /// loop serves its other connections and comes back for the rest. Bounds how long a peer that
+    /// floods its connection can hold up the others on the same loop.
+    public var maxInputPerLoopTurn: Int = 256 << 10
     /// Close a connection that has had no open stream for this long (GOAWAY NO_ERROR first).
     public var idleTimeout: Duration? = .seconds(300)
     /// A request head (or, on a new connection, the client preface) must arrive within this time.
@@ -35,6 +40,22 @@ public struct H2Configuration: Sendable, Hashable {
     public var keepAliveInterval: Duration? = nil
     /// Close the connection if a keepalive PING is not acknowledged within this time.
     public var keepAliveTimeout: Duration = .seconds(20)
+    /// Server: after about this long (±10 % jitter, so that connections made together do not all
+    /// go together) a connection gets GOAWAY; streams in flight finish, new ones go to a new
+    /// connection. nil (the default): connections live as long as they are used.
+    public var maxConnectionAge: Duration? = nil
+    /// Server: how long streams in flight may still run after the `maxConnectionAge` GOAWAY; then
+    /// the connection is closed. nil (the default): until they finish.
+    public var maxConnectionAgeGrace: Duration? = nil
+    /// Server: the shortest interval at which the peer may send PINGs (gRPC's keepalive
+    /// enforcement, as grpc-go's server applies it). A PING sooner than this after the previous
+    /// one, with no DATA or HEADERS sent by us in between, is a strike; the third strike gets GOAWAY
+    /// ENHANCE_YOUR_CALM with debug data `too_many_pings`. While no stream is open the interval is
+    /// 2 hours unless `permitPingsWithoutStreams`. 5 minutes like grpc-go; nil: not enforced.
+    public var minPeerPingInterval: Duration? = .seconds(300)
+    /// Server: let the peer send keepalive PINGs (every `minPeerPingInterval`) while it has no
+    /// stream open. Off, like grpc-go.
+    public var permitPingsWithoutStreams = false
     /// How long a graceful shutdown waits for streams in flight before closing anyway.
     public var gracefulShutdownTimeout: Duration = .seconds(30)
 

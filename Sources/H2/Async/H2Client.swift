@@ -131,10 +131,34 @@ public final class H2Client: Sendable {
         async throws(H2Error) -> Response
     {
         let call = try await call(method: method, path: path, headers: headers, endStream: body == nil)
-        if let body {
-            try await call.writer.write(body)
-            call.writer.finish()
+        guard let body else { return try await Self.collectResponse(of: call) }
+        // The response is read while the body is still being written. Written first, a body larger
+        // than the flow-control windows and output budgets between us and a server that answers as
+        // it reads (an echo) would leave each side waiting for the other to read.
+        async let sent = Self.send(body, on: call.writer)
+        let response: Result<Response, H2Error>
+        do {
+            response = .success(try await Self.collectResponse(of: call))
+        } catch {
+            response = .failure(error)
         }
+        // A server may answer in full before it has read the whole body (and then reset the
+        // stream): the response counts, not the failed rest of the upload.
+        _ = await sent
+        return try response.get()
+    }
+
+    private static func send(_ body: [UInt8], on writer: H2StreamWriter) async -> Result<Void, H2Error> {
+        do throws(H2Error) {
+            try await writer.write(body)
+            writer.finish()
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func collectResponse(of call: Call) async throws(H2Error) -> Response {
         let head = try await call.responseHead()
         let bytes = try await call.body.collect()
         return Response(head: head, body: bytes, trailers: call.body.trailers)

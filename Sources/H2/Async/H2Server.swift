@@ -1,4 +1,5 @@
 public import EventIO
+import Synchronization
 
 /// An HTTP/2 server (h2c, prior knowledge) that hands each request to an async handler running
 /// on the connection's event loop.
@@ -39,16 +40,17 @@ public final class H2Server: Sendable {
 
     /// Starts listening on `host:port` (port 0: any free port) and serving with `handler`.
     /// `transport` wraps each accepted connection (e.g. in TLS; nil from it closes the connection).
+    /// With `maxConnections` connections open, each new one is closed as it is accepted.
     /// - Throws: `IOError` when the address cannot be bound.
     public static func start(
         host: String = "127.0.0.1", port: Int, group: EventLoopGroup,
         configuration: H2Configuration = H2Configuration(), socketOptions: SocketOptions = SocketOptions(),
-        transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil,
+        maxConnections: Int? = nil, transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil,
         handler: @escaping Handler
     ) throws(IOError) -> H2Server {
         try start(
             host: host, port: port, group: group, configuration: configuration, socketOptions: socketOptions,
-            transport: transport
+            maxConnections: maxConnections, transport: transport
         ) {
             stream, head in
             let bridge = StreamBridge(stream: stream)
@@ -69,12 +71,14 @@ public final class H2Server: Sendable {
     /// Starts listening with a loop-layer stream handler (see `H2Connection.accept`), for callers
     /// that want per-frame callbacks instead of async handlers. A `host` of the form `unix:PATH`
     /// listens on that Unix-domain socket (port ignored). `transport` wraps each accepted
-    /// connection (e.g. in TLS; nil from it closes the connection).
+    /// connection (e.g. in TLS; nil from it closes the connection). With `maxConnections`
+    /// connections open, each new one is closed as it is accepted, before any HTTP/2 or TLS work
+    /// (load shedding); the open ones carry on.
     /// - Throws: `IOError` when the address cannot be bound.
     public static func start(
         host: String = "127.0.0.1", port: Int, group: EventLoopGroup,
         configuration: H2Configuration = H2Configuration(), socketOptions: SocketOptions = SocketOptions(),
-        transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil,
+        maxConnections: Int? = nil, transport: (@Sendable (TCPConnection) -> (any ByteStream)?)? = nil,
         streamHandler: @escaping @Sendable (H2Stream, H2Headers) -> any H2StreamDelegate
     ) throws(IOError) -> H2Server {
         let registry = ConnectionRegistry()
@@ -82,13 +86,15 @@ public final class H2Server: Sendable {
             host.hasPrefix("unix:")
             ? try SocketAddress(unixPath: String(host.dropFirst(5))) : try SocketAddress(host: host, port: port)
         let listener = try TCPListener.bind(to: address, group: group, options: socketOptions) { tcp in
-            guard !registry.isShuttingDown else {
+            guard !registry.isShuttingDown, registry.admit(limit: maxConnections) else {
                 tcp.close()
                 return
             }
+            tcp.maxReadPerTurn = configuration.maxInputPerLoopTurn
             let stream: any ByteStream
             if let transport {
                 guard let wrapped = transport(tcp) else {
+                    registry.leave()
                     tcp.close()
                     return
                 }
@@ -105,6 +111,12 @@ public final class H2Server: Sendable {
 
     /// Connections currently open.
     public var connectionCount: Int { registry.count }
+
+    /// Returns once exactly `count` connections are open (for tests).
+    /// - Throws: `CancellationError` when the task is cancelled first.
+    package func waitForConnectionCount(_ count: Int) async throws(CancellationError) {
+        try await registry.waitForCount(count)
+    }
 
     /// Stops accepting, sends GOAWAY to every connection, lets streams in flight finish, and
     /// returns when every connection is closed. Connections still open after `gracePeriod` are
@@ -147,8 +159,28 @@ final class ConnectionRegistry: H2ConnectionDelegate, Sendable {
         var shuttingDown = false
     }
     private let state = WaitableState(State())
+    /// Connections admitted and not yet closed (counted from the accept on, before they are added).
+    private let admitted = Atomic<Int>(0)
 
     var count: Int { state.withLock { $0.connections.count } }
+
+    /// Takes a connection slot; false when `limit` connections are already admitted.
+    func admit(limit: Int?) -> Bool {
+        guard let limit else {
+            admitted.add(1, ordering: .relaxed)
+            return true
+        }
+        while true {
+            let current = admitted.load(ordering: .relaxed)
+            if current >= limit { return false }
+            if admitted.compareExchange(expected: current, desired: current + 1, ordering: .relaxed).exchanged {
+                return true
+            }
+        }
+    }
+
+    /// Gives back the slot of an admitted connection that closed (or was never set up).
+    func leave() { admitted.subtract(1, ordering: .relaxed) }
     var all: [H2Connection] { state.withLock { Array($0.connections.values) } }
     var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 
@@ -159,7 +191,12 @@ final class ConnectionRegistry: H2ConnectionDelegate, Sendable {
     func beginShutdown() { state.withLock { $0.shuttingDown = true } }
 
     func connection(_ connection: H2Connection, didClose error: H2Error?) {
+        leave()
         state.update { $0.connections.removeValue(forKey: ObjectIdentifier(connection)) }
+    }
+
+    func waitForCount(_ count: Int) async throws(CancellationError) {
+        try await state.wait { $0.connections.count == count ? () : nil }
     }
 
     /// Returns once no connection is open.

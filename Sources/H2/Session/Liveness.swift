@@ -7,6 +7,8 @@ struct Liveness {
         case none
         /// Send a keepalive PING (the peer has been silent for the keepalive interval).
         case sendKeepAlivePing
+        /// The connection reached its maximum age: GOAWAY, let streams in flight finish within the grace.
+        case retire
         /// Close the connection (GOAWAY NO_ERROR); `error` is what open streams and the delegate hear.
         case close(H2Error?)
         /// Close the socket now, without a GOAWAY the peer would not read anyway.
@@ -22,6 +24,8 @@ struct Liveness {
     private var nextPingID: UInt64 = 1
     private var keepAlivePingID: UInt64 = 0
     private var shutdownDeadline: UInt64 = 0
+    /// When a server connection reaches `maxConnectionAge` (with its jitter); 0: never.
+    private let retireAt: UInt64
     /// When output waiting for the socket last went down (or there was none), and how much waited then.
     private var outputProgressAt: UInt64
     private var pendingOutput = 0
@@ -32,6 +36,13 @@ struct Liveness {
         lastReadAt = now
         lastActiveAt = now
         outputProgressAt = now
+        if let age = configuration.maxConnectionAge?.nanoseconds {
+            // ±10 % (as grpc-go): connections opened together (after a restart) do not all go together.
+            let jitter = age / 10
+            retireAt = max(1, now &+ age &- jitter &+ UInt64.random(in: 0...(2 * jitter)))
+        } else {
+            retireAt = 0
+        }
     }
 
     /// Output waiting for the socket at `now` (bytes the kernel has not taken): progress when there
@@ -45,8 +56,12 @@ struct Liveness {
     /// The last open stream closed.
     mutating func becameIdle(at now: UInt64) { lastActiveAt = now }
     mutating func peerSettingsArrived() { peerSettingsReceived = true }
-    mutating func shutdownStarted(at now: UInt64) {
-        shutdownDeadline = now &+ configuration.gracefulShutdownTimeout.nanoseconds
+    /// A graceful shutdown began at `now`; streams in flight get `timeout` (nil: as long as they need).
+    mutating func shutdownStarted(at now: UInt64, timeout: Duration?) {
+        guard let timeout else { return }
+        let deadline = max(1, now &+ timeout.nanoseconds)
+        // A second shutdown (the server stops while a connection retires for age) can only shorten it.
+        shutdownDeadline = shutdownDeadline == 0 ? deadline : min(shutdownDeadline, deadline)
     }
 
     /// Records a PING sent at `now`; returns its opaque id.
@@ -78,7 +93,7 @@ struct Liveness {
         var period = Duration.seconds(1)
         for limit in [
             configuration.idleTimeout, configuration.headerReadTimeout, configuration.keepAliveInterval,
-            configuration.writeStallTimeout,
+            configuration.writeStallTimeout, configuration.maxConnectionAge, configuration.maxConnectionAgeGrace,
             configuration.keepAliveInterval == nil ? nil : configuration.keepAliveTimeout,
         ] {
             if let limit, limit / 4 < period { period = limit / 4 }
@@ -102,6 +117,9 @@ struct Liveness {
         {
             // The peer has not read for that long while we have output for it (a slow-reader attack).
             return .abort(.timedOut("peer read nothing for \(configuration.writeStallTimeout!) with output pending"))
+        }
+        if isServer && !goingAway && retireAt != 0 && now >= retireAt {
+            return .retire
         }
         if let limit = configuration.idleTimeout?.nanoseconds, !hasStreams, now &- max(lastActiveAt, lastReadAt) > limit
         {

@@ -12,8 +12,8 @@ extension NGHTTP2Session {
         case skip
         /// The answer depends on what nghttp2 makes of the frames before it: feed those, ask again.
         case recheck
-        /// Connection error: GOAWAY with this code.
-        case terminate(H2ErrorCode, String)
+        /// Connection error: GOAWAY with this code (and debug data, if any).
+        case terminate(H2ErrorCode, String, debugData: String? = nil)
     }
 
     /// Charges `head` to the budget if it is unproductive; a verdict other than `.pass` when it
@@ -29,8 +29,17 @@ extension NGHTTP2Session {
             unproductive = head.flags & InputFramer.ackFlag == 0
         case InputFramer.continuation:
             unproductive = head.length == 0 && head.flags & InputFramer.endHeadersFlag == 0
+        case InputFramer.ping:
+            unproductive = true
+            if head.flags & InputFramer.ackFlag == 0, pingPolicy != nil,
+                !pingPolicy!.pingReceived(at: now, hasStreams: !streams.isEmpty)
+            {
+                return .terminate(
+                    .enhanceYourCalm, "PINGs more often than the keepalive policy allows",
+                    debugData: PingPolicy.goAwayDebugData)
+            }
         default:
-            // PRIORITY, RST_STREAM, PING, WINDOW_UPDATE, PUSH_PROMISE and unknown extension frames.
+            // PRIORITY, RST_STREAM, WINDOW_UPDATE, PUSH_PROMISE and unknown extension frames.
             unproductive = true
         }
         guard unproductive, !frameBudget.charge(at: now) else { return .pass }

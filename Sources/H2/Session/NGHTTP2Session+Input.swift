@@ -7,7 +7,9 @@ extension NGHTTP2Session {
     // MARK: - Input
 
     func receive(_ bytes: Span<UInt8>) {
-        guard state != .closed, ng != nil else { return }
+        // Closing: our last GOAWAY is queued and the socket closes once it is out; input that comes
+        // meanwhile (a flood that goes on) is not worth parsing or answering.
+        guard state != .closed, state != .closing, ng != nil else { return }
         let now = loop.monotonicNanoseconds()
         liveness.didRead(at: now)
         let outcome: InputOutcome = bytes.withUnsafeBytes { raw in
@@ -24,9 +26,13 @@ extension NGHTTP2Session {
             let error: H2ErrorCode = code == NGHTTP2_ERR_FLOODED.rawValue ? .enhanceYourCalm : .protocolError
             close(.terminate(error, .protocolViolation(Self.describe(code))))
             return
-        case .connectionError(let code, let reason):
+        case .connectionError(let code, let reason, let debugData):
             bytes.withUnsafeBytes { raw in deliverEvents(input: raw) }
-            close(.terminate(code, .protocolViolation(reason)))
+            if let debugData {
+                close(.goAway(code, debugData: debugData, .protocolViolation(reason)))
+            } else {
+                close(.terminate(code, .protocolViolation(reason)))
+            }
             return
         }
         bytes.withUnsafeBytes { raw in deliverEvents(input: raw) }
@@ -45,7 +51,7 @@ extension NGHTTP2Session {
         /// nghttp2's error code for input it could not take.
         case refused(Int32)
         /// A check of ours found a connection error; what came before it was parsed.
-        case connectionError(H2ErrorCode, String)
+        case connectionError(H2ErrorCode, String, debugData: String?)
     }
 
     /// Walks `input` frame by frame (`InputFramer`), runs the checks each frame head gets, and
@@ -94,9 +100,9 @@ extension NGHTTP2Session {
                 case .skip:
                     if let failure = feed(upTo: start) { return .refused(failure) }
                     fedUpTo = position
-                case .terminate(let code, let reason):
+                case .terminate(let code, let reason, let debugData):
                     if let failure = feed(upTo: start) { return .refused(failure) }
-                    return .connectionError(code, reason)
+                    return .connectionError(code, reason, debugData: debugData)
                 }
             }
         }

@@ -44,6 +44,9 @@ extension NGHTTP2Session {
         switch action {
         case .none: break
         case .sendKeepAlivePing: sendPing(keepAlive: true) { _ in }
+        case .retire:
+            shutdownGracefully(timeout: configuration.maxConnectionAgeGrace)
+            return
         case .close(let error):
             close(.terminate(.noError, error))
             return

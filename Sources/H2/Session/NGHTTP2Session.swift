@@ -15,6 +15,8 @@ final class NGHTTP2Session {
     enum CloseCause {
         /// GOAWAY with this code, send what is queued, close. The error is what streams and the delegate hear.
         case terminate(H2ErrorCode, H2Error?)
+        /// As `terminate`, with debug data in the GOAWAY (e.g. gRPC's `too_many_pings`).
+        case goAway(H2ErrorCode, debugData: String, H2Error?)
         /// Graceful shutdown: the final GOAWAY went out and the last stream is done.
         case shutdownComplete
         /// GOAWAY was exchanged and nghttp2 wants neither to read nor to write.
@@ -65,6 +67,8 @@ final class NGHTTP2Session {
     var framer: InputFramer
     /// Allowance of frames that do not move anything forward.
     var frameBudget: FrameBudget
+    /// The peer's PINGs against gRPC's keepalive enforcement (server; nil: not enforced).
+    var pingPolicy: PingPolicy?
     /// Peer-opened streams that closed recently, and how.
     var closedStreams = ClosedStreams()
     /// Streams whose RST_STREAM from the peer was seen in the input but not yet parsed by nghttp2.
@@ -100,6 +104,10 @@ final class NGHTTP2Session {
         frameBudget = FrameBudget(
             limit: configuration.maxUnproductiveFrames, window: configuration.unproductiveFrameWindow, now: now)
         settingsToRewrite = role == .server
+        if role == .server, let interval = configuration.minPeerPingInterval {
+            pingPolicy = PingPolicy(
+                minInterval: interval, permitWithoutStreams: configuration.permitPingsWithoutStreams)
+        }
     }
 
     deinit {
@@ -177,6 +185,18 @@ final class NGHTTP2Session {
                 transport.close()
                 return
             }
+        case .goAway(let code, let debugData, let error):
+            guard state != .closing else { return }
+            if closeError == nil { closeError = error }
+            let debug = Array(debugData.utf8)
+            guard let ng,
+                nghttp2_submit_goaway(
+                    ng, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(ng), code.rawValue,
+                    debug, debug.count) == 0
+            else {
+                transport.close()
+                return
+            }
         case .shutdownComplete:
             guard state == .goingAway, finalGoAwaySubmitted, streams.isEmpty else { return }
         case .exchangeComplete:
@@ -231,10 +251,12 @@ final class NGHTTP2Session {
         return role == .server || nghttp2_session_check_request_allowed(ng) != 0
     }
 
-    func shutdownGracefully() {
+    /// GOAWAY, streams in flight finish within `timeout` (nil: however long they take).
+    func shutdownGracefully(timeout: Duration?) {
+        if state == .goingAway { liveness.shutdownStarted(at: loop.monotonicNanoseconds(), timeout: timeout) }
         guard state == .open, let ng else { return }
         state = .goingAway
-        liveness.shutdownStarted(at: loop.monotonicNanoseconds())
+        liveness.shutdownStarted(at: loop.monotonicNanoseconds(), timeout: timeout)
         if role == .server {
             // Notice first (last id 2^31-1), then, one round trip later, the real last id.
             guard nghttp2_submit_shutdown_notice(ng) == 0 else {

@@ -95,6 +95,7 @@ enum SessionCallbacks {
             // A peer reading our DATA answers with WINDOW_UPDATEs (stream and connection) and may
             // probe bandwidth with a PING: three frames of allowance per DATA frame.
             session.frameBudget.credit(header.type == dataType ? 3 : 1)
+            session.pingPolicy?.outputSent()
             if header.flags & endStreamFlag != 0 { session.endStreamSent(stream: header.stream_id) }
         } else if header.type == rstStreamType {
             session.localResetSent(stream: header.stream_id)

@@ -64,7 +64,7 @@ public final class RPCServer: Sendable {
         do {
             group = try EventLoopGroup(
                 loopCount: core.configuration.loopCount ?? EventLoopGroup.coreCount,
-                busyPoll: core.configuration.busyPoll)
+                busyPoll: core.configuration.busyPoll, clock: core.configuration.loopClock)
         } catch {
             throw RPCError(code: .unavailable, message: "cannot start event loops: \(error)")
         }
@@ -77,7 +77,10 @@ public final class RPCServer: Sendable {
             if let tls {
                 transport = { tcp in try? TLSByteStream(accepted: tcp, context: tls) }
             }
-            server = try H2Server.start(host: host, port: port, group: group, configuration: h2, transport: transport) {
+            server = try H2Server.start(
+                host: host, port: port, group: group, configuration: h2,
+                maxConnections: core.configuration.maxConnections, transport: transport
+            ) {
                 stream, head -> any H2StreamDelegate in
                 if let (route, request) = core.configuration.httpRoute(for: head) {
                     return HTTPRouteStream(stream: stream, route: route, request: request)

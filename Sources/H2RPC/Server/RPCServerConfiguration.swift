@@ -1,6 +1,7 @@
 public import struct Logging.Logger
 public import H2TLS
 public import H2
+package import EventIO
 
 extension RPCServer {
     /// Server-wide settings.
@@ -34,18 +35,26 @@ extension RPCServer {
         /// Plain HTTP/2 requests (not `application/grpc`) whose path starts with a route's prefix go to
         /// that route instead of gRPC (e.g. H2RPCProfiling's `/debug/pprof/`); none by default.
         public var httpRoutes: [HTTPRoute] = []
-        /// Per-connection HTTP/2 limits: concurrent streams (extra ones are refused with
-        /// REFUSED_STREAM), header list size, idle and header-read timeouts, keepalive PINGs,
-        /// unproductive-frame budget, output budgets per stream and connection, write-stall timeout,
-        /// releasing freed memory after a close. Its `gracefulShutdownTimeout` is replaced by
-        /// `shutdownGracePeriod`.
+        /// Per-connection HTTP/2 limits and connection policy: concurrent streams (extra ones are
+        /// refused with REFUSED_STREAM), header list size, idle and header-read timeouts, maximum
+        /// connection age and its grace, server keepalive PINGs and their timeout, the minimum
+        /// interval of client PINGs (`too_many_pings`), unproductive-frame budget, input per loop
+        /// turn, output budgets per stream and connection, write-stall timeout, releasing freed
+        /// memory after a close. Its `gracefulShutdownTimeout` is replaced by `shutdownGracePeriod`.
         public var http2 = H2Configuration()
+        /// Client connections open at once; each one beyond it is closed as soon as it is accepted,
+        /// before any TLS or HTTP/2 work (load shedding), while the open ones carry on. nil (the
+        /// default): no limit.
+        public var maxConnections: Int? = nil
         /// Where the server logs (connections, handler errors). Quiet (`.notice`) by default.
         public var logger: Logger = {
             var l = Logger(label: "h2rpc.server")
             l.logLevel = .notice
             return l
         }()
+
+        /// The clock of the server's event loops (tests pass a manual one).
+        package var loopClock: LoopClock = .system
 
         /// The defaults.
         public init() {}
