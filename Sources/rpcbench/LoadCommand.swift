@@ -88,8 +88,9 @@ struct LoadCommand: AsyncParsableCommand {
                     try await runner.run(
                         plan, protocolName: label ?? kind.rawValue, step: (results.count + 1, plans.count)))
             }
-            let report = BenchReport(
+            var report = BenchReport(
                 results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
+            report.callsPerScenario = options.calls
             print(report.table, terminator: "")
             try options.writeOutputs(report)
         } catch {

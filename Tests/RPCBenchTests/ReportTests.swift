@@ -71,6 +71,16 @@ import Testing
         #expect((results[0]["errors_by_status"] as? [String: Int])?.isEmpty == true)
     }
 
+    @Test func aRunOfAFixedNumberOfCallsSaysSo() throws {
+        var report = report()
+        report.callsPerScenario = 500
+        #expect(report.table.hasPrefix("release build · 2 × CPU <x> & y · 500 calls per scenario after 0.5 s warm-up"))
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(report.json.rendered().utf8)) as? [String: Any])
+        #expect(object["calls_per_scenario"] as? Int == 500)
+        #expect(object["duration_s"] is NSNull)
+    }
+
     @Test func jsonEscapesStrings() throws {
         let value = JSONValue.object([("s", .string("a\"b\\c\nd\u{1}"))])
         let parsed = try JSONSerialization.jsonObject(with: Data(value.rendered().utf8)) as? [String: String]

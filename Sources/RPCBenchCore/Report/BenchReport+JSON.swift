@@ -47,7 +47,8 @@ extension BenchReport {
                     ("kernel", .string(machine.kernel)),
                 ])
             ),
-            ("duration_s", .number(duration)),
+            ("duration_s", .number(callsPerScenario == nil ? duration : nil)),
+            ("calls_per_scenario", .number(callsPerScenario.map(Double.init))),
             ("warmup_s", .number(warmup)),
             (
                 "units",

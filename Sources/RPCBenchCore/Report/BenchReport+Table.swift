@@ -10,7 +10,7 @@ extension BenchReport {
         }
         var out =
             "\(machine.build) build · \(machine.cpus) × \(machine.cpuModel) · "
-            + "\(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up\n\n"
+            + "\(lengthPerScenario) per scenario after \(Format.seconds(warmup)) s warm-up\n\n"
             + figures.rendered()
         let compared = results.filter { $0.protocolName != baseline && baselineRow(for: $0) != nil }
         if !compared.isEmpty {
