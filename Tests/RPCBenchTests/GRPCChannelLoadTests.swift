@@ -44,13 +44,13 @@ import Testing
             }
         }
 
-        static func start(host: String = "127.0.0.1") async throws -> CountingServer {
+        static func start(host: String = "127.0.0.1", port: Int = 0) async throws -> CountingServer {
             var configuration = RPCServer.Configuration()
             configuration.loopCount = 1
             let calls = Counter()
             let server = RPCServer(services: [Service(calls: calls)], configuration: configuration)
-            let port = try await server.start(host: host, port: 0)
-            return CountingServer(server: server, port: port, calls: calls)
+            let bound = try await server.start(host: host, port: port)
+            return CountingServer(server: server, port: bound, calls: calls)
         }
 
         var served: Int { calls.value.load(ordering: .relaxed) }
@@ -162,6 +162,39 @@ import Testing
         #expect(Set(measurement.errors.keys) == ["UNAVAILABLE"], "\(measurement.errors)")
         // Every call of the budget either succeeded or was counted as failed.
         #expect(measurement.calls + measurement.errorCount == 3000)
+    }
+
+    /// Three servers restarted one by one (each shut down gracefully and started again on its port)
+    /// while the load runs; the load is stopped only once the last one is back.
+    @Test func aRollingRestartOfThreeServersUnderLoadFailsNoCall() async throws {
+        var servers = [
+            try await CountingServer.start(), try await CountingServer.start(), try await CountingServer.start(),
+        ]
+        let target = "ipv4:" + servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ",")
+        let connection = try await Self.connect(
+            target, try Self.options(lb: "round_robin", serviceConfig: Self.retryingConfig), ready: 3)
+        let channel = connection.channel.connection
+        let (underLoad, reached) = AsyncStream<Void>.makeStream()
+        let stop = LoadStop()
+        var driver = LoadDriver(
+            plan: LoadPlan(scenario: try Scenario.parse("unary-1x8-16B"), duration: 3600, warmup: 0, replyTimeout: 30),
+            label: "rolling", peerDescription: "three servers")
+        driver.afterCalls = (200, { reached.yield() })
+        driver.stop = stop
+        let load = Task { [driver] in try await driver.run(connections: [connection]) }
+        for await _ in underLoad { break }
+        for k in servers.indices {
+            await servers[k].server.shutdown(gracePeriod: .seconds(5))
+            try await channel.waitForReadySubchannels(2)
+            servers[k] = try await CountingServer.start(port: servers[k].port)
+            try await channel.waitForReadySubchannels(3)
+        }
+        stop.request()
+        let measurement = try await load.value
+        await connection.close()
+        for server in servers { await server.server.shutdown(gracePeriod: .seconds(1)) }
+        #expect(measurement.errors == [:])
+        #expect(measurement.calls >= 200)
     }
 
     @Test(arguments: ["ipv4:127.0.0.1:", "dns:///localhost:", "localhost:", "127.0.0.1:"])

@@ -85,12 +85,26 @@ import Testing
 
     @Test func theActionAfterNCallsRunsOnceAtThatCount() async throws {
         let seen = Mutex<[Int]>([])
-        let connection = MemoryConnection()
+        let connection = MemoryConnection(serviceTime: .microseconds(100))
         _ = try await run(
             connection, "unary-1x1-16B", calls: 100,
             afterCalls: (40, { seen.withLock { $0.append(connection.calls.load(ordering: .relaxed)) } }))
         // One call at a time: the 40th call's completion is the 40th call.
         #expect(seen.withLock { $0 } == [40])
+    }
+
+    @Test func aRunWithoutAnEndStopsWhenAskedAndReportsWhatItMeasured() async throws {
+        let stop = LoadStop()
+        var driver = LoadDriver(
+            plan: LoadPlan(scenario: try Scenario.parse("unary-1x2-16B"), duration: 3600, warmup: 0, replyTimeout: 60),
+            label: "test", peerDescription: "the memory server")
+        driver.afterCalls = (50, { stop.request() })
+        driver.stop = stop
+        // Calls that suspend (as a socket's do): a connection that never did would keep the pool's
+        // threads from the driver's own task.
+        let m = try await driver.run(connections: [MemoryConnection(serviceTime: .microseconds(100))])
+        #expect(m.calls >= 50)
+        #expect(m.latencies.count == UInt64(m.calls))
     }
 
     @Test func openLoopKeepsTheRateAndCountsQueueingFromTheIntendedTime() async throws {

@@ -15,6 +15,9 @@ public struct LoadDriver: Sendable {
     /// included): a point in the run, counted in calls, at which to act (stop a server under load).
     /// It must not block.
     public var afterCalls: (count: Int, action: @Sendable () -> Void)?
+    /// Ends the run from outside, as the end of its duration (or of its calls) would: what was
+    /// measured until then is returned.
+    public var stop: LoadStop?
 
     public init(
         plan: LoadPlan, label: String, peerDescription: String, serverPID: Int32? = nil,
@@ -69,6 +72,7 @@ public struct LoadDriver: Sendable {
                 let now = MonotonicClock.nanoseconds()
                 if control.isStopped || now >= deadline { return !control.isStopped }
                 if control.isMeasuring && control.budgetSpentTime != nil { return true }
+                if stop?.isRequested == true { return true }
                 if !watchdog.observe(count: control.completedCount, now: now) {
                     control.fail(noReply(control))
                     return false
