@@ -176,7 +176,11 @@ let package = Package(
             swiftSettings: strict),
 
         .testTarget(
-            name: "RPCBenchTests", dependencies: ["RPCBenchCore", "RPCBenchServer", "H2TLS", "rpcbench", "rpcbench-server", "TestSupport"],
+            name: "RPCBenchTests",
+            dependencies: [
+                "RPCBenchCore", "RPCBenchServer", "H2TLS", "H2RPC", "BenchProto", "rpcbench", "rpcbench-server",
+                "TestSupport",
+            ],
             swiftSettings: strict),
         // The reflection lookups over descriptors the build plugin embeds for the .proto files in the test's folder.
         .testTarget(

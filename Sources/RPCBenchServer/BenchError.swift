@@ -12,6 +12,9 @@ public enum BenchError: Error, Sendable, Equatable, CustomStringConvertible {
     case peer(String)
     /// Nothing happened within a time limit.
     case timeout(String)
+    /// One call ended with a non-OK status (`status` is its name, `UNAVAILABLE`). A load run counts
+    /// these per status instead of stopping; it stops with one only when no call succeeds.
+    case call(status: String, String)
     /// The protocol (or its server) cannot run this scenario.
     case unsupported(String)
     /// Interrupted by a signal.
@@ -25,6 +28,7 @@ public enum BenchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .connect(let m): m
         case .peer(let m): m
         case .timeout(let m): m
+        case .call(_, let m): m
         case .unsupported(let m): m
         case .interrupted: "interrupted"
         }

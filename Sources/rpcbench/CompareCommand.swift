@@ -127,6 +127,7 @@ struct CompareCommand: AsyncParsableCommand {
             var report = BenchReport(
                 results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
             report.connectionRates = rates
+            report.callsPerScenario = options.calls
             print(report.table, terminator: "")
             try options.writeOutputs(report)
         } catch {

@@ -13,8 +13,22 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "tcp, h2 or grpc.")
     var proto: String
 
-    @Option(help: "host:port of the server.")
+    @Option(
+        help: """
+            The server: host:port; for grpc any gRPC target string (ipv4:127.0.0.1:P1,127.0.0.1:P2, \
+            dns:///localhost:P, ipv6:[::1]:P, unix:/path).
+            """)
     var target: String
+
+    @Option(help: "grpc: the channel's load-balancing policy, pick_first (default) or round_robin.")
+    var lb: String?
+
+    @Option(
+        help: """
+            grpc: the gRPC JSON service config the channel applies (methodConfig: timeout, waitForReady, \
+            retryPolicy, hedgingPolicy; loadBalancingConfig; retryThrottling).
+            """)
+    var serviceConfig: String?
 
     @Option(
         name: [.customLong("scenario"), .customLong("scenarios")], parsing: .singleValue,
@@ -42,7 +56,7 @@ struct LoadCommand: AsyncParsableCommand {
         Terminal.installSignalHandlers(progress: progress)
         do throws(BenchError) {
             let kind = try parseProtocol(proto)
-            let target = try Target.parse(self.target)
+            let target = try Target.parse(self.target, for: kind)
             let ids = splitList(scenario)
             guard !ids.isEmpty else { throw .usage("--scenario is required (e.g. unary-1x1-16B)") }
             let scenarios = try options.scenarios(ids)
@@ -52,14 +66,20 @@ struct LoadCommand: AsyncParsableCommand {
                     throw .unsupported("\(kind.rawValue) cannot run \(s.id): \(why)")
                 }
             }
-            Terminal.printError(BuildInfo.banner)
             var settings = try options.clientSettings()
+            if kind == .grpc {
+                settings.grpcChannel = try GRPCChannelOptions.parse(
+                    loadBalancing: lb, serviceConfigFile: serviceConfig)
+            } else if lb != nil || serviceConfig != nil {
+                throw .usage("--lb and --service-config need --proto grpc")
+            }
             if tls {
                 settings.tls = TLSClientConfiguration(
                     trustRoots: tlsCA.map { .pem(.file($0)) } ?? .system, serverNameOverride: tlsServerName)
             } else if tlsCA != nil || tlsServerName != nil {
                 throw .usage("--tls-ca and --tls-server-name need --tls")
             }
+            Terminal.printError(BuildInfo.banner)
             let client = try ProtocolRegistry.client(kind, settings: settings)
             let runner = ScenarioRunner(client: client, target: target, progress: progress)
             var results: [BenchResult] = []
@@ -68,8 +88,9 @@ struct LoadCommand: AsyncParsableCommand {
                     try await runner.run(
                         plan, protocolName: label ?? kind.rawValue, step: (results.count + 1, plans.count)))
             }
-            let report = BenchReport(
+            var report = BenchReport(
                 results: results, machine: .current(), duration: options.duration, warmup: options.warmup)
+            report.callsPerScenario = options.calls
             print(report.table, terminator: "")
             try options.writeOutputs(report)
         } catch {

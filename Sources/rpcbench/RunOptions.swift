@@ -8,6 +8,13 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Seconds measured per scenario.")
     var duration: Double = 3
 
+    @Option(
+        help: """
+            Measure exactly N calls per scenario (succeeded or failed; download: N Download calls) instead of \
+            running for --duration.
+            """)
+    var calls: Int?
+
     @Option(help: "Seconds run before measuring each scenario.")
     var warmup: Double = 0.5
 
@@ -80,7 +87,7 @@ struct RunOptions: ParsableArguments {
     func plan(_ scenario: Scenario) throws(BenchError) -> LoadPlan {
         let plan = LoadPlan(
             scenario: scenario, duration: duration, warmup: warmup, rate: rate,
-            downloadCount: downloadCount, replyTimeout: replyTimeout)
+            downloadCount: downloadCount, replyTimeout: replyTimeout, calls: calls)
         try plan.validate()
         guard replyTimeout > 0 else { throw .usage("--reply-timeout must be above 0") }
         return plan

@@ -322,10 +322,22 @@ import Testing
     // MARK: - Flow control
 
     @Test func slowReaderHoldsBackAFastServer() async throws {
-        try await withServer { _, channel, _ in
+        try await withServer { server, channel, _ in
             let call = try await channel.serverStreaming(
                 path: "/test.Echo/Flood", request: EchoMessage(text: "", number: 1000), as: EchoMessage.self)
-            try await Task.sleep(for: .milliseconds(300))
+            // Nothing is read yet: the handler must end up suspended in a send, not send all 1000.
+            let probe = self.probe
+            let heldBack = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await server.waitUntilASenderWaits()
+                    return true
+                }
+                group.addTask { !(await probe.waitFor("flood sent all")) }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            #expect(heldBack, "the server sent all 1000 messages to a reader that read none")
             let sentWhileIdle = probe.sent.load(ordering: .relaxed)
             // 1000 × 64 KiB = 64 MiB; windows and queues hold a few MiB at most.
             #expect(sentWhileIdle < 200, "server sent \(sentWhileIdle) messages to a reader that read none")
@@ -344,16 +356,30 @@ import Testing
                 path: "/test.Echo/SlowCollect", as: EchoMessage.self)
             let sent = Atomic<Int>(0)
             let chunk = EchoMessage(text: String(repeating: "c", count: 65_536))
+            let probe = self.probe
             let sender = Task {
                 for _ in 0..<500 {
                     try await call.send(chunk)
                     sent.add(1, ordering: .relaxed)
                 }
+                probe.note("client sent all")
             }
-            try await Task.sleep(for: .milliseconds(200))
+            // The handler reads nothing until told: the sender must end up suspended, not send all 500.
+            let heldBack = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await call.owner.call.waitUntilASenderWaits()
+                    return true
+                }
+                group.addTask { !(await probe.waitFor("client sent all")) }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            #expect(heldBack, "the client sent all 500 messages to a handler that read none")
             #expect(
                 sent.load(ordering: .relaxed) < 200,
                 "client sent \(sent.load(ordering: .relaxed)) messages to a handler that read none")
+            probe.note("collect")
             try await sender.value
             let reply = try await call.finish()
             #expect(reply.number == 500)

@@ -65,6 +65,51 @@ import Testing
         #expect(outcome.stderr.contains("no reply from the tcp server at 127.0.0.1:\(port) within 1.0 s"))
     }
 
+    @Test func loadOverTwoServersWithRoundRobinCountsCallsAndErrors() async throws {
+        let a = try await GRPCChannelLoadTests.CountingServer.start()
+        let b = try await GRPCChannelLoadTests.CountingServer.start()
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("rpcbench-rr-\(getpid()).json").path
+        defer { unlink(json) }
+        let outcome = try await RPCBenchProcess.run([
+            "load", "--proto", "grpc", "--target", "ipv4:127.0.0.1:\(a.port),127.0.0.1:\(b.port)", "--lb",
+            "round_robin", "--scenario", "unary-1x4-16B", "--calls", "200", "--warmup", "0", "--json", json,
+        ])
+        await a.server.shutdown(gracePeriod: .seconds(1))
+        await b.server.shutdown(gracePeriod: .seconds(1))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("errors"))
+        let object =
+            try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let row = try #require((object?["results"] as? [[String: Any]])?.first)
+        #expect(row["calls"] as? Int == 200)
+        #expect(row["errors"] as? Int == 0)
+        #expect((row["errors_by_status"] as? [String: Any])?.isEmpty == true)
+        // Both servers answered: the channel spread the calls (round_robin connects each address first).
+        #expect(a.served + b.served == 200)
+        #expect(a.served > 0 && b.served > 0, "served \(a.served) and \(b.served)")
+    }
+
+    @Test func anInvalidServiceConfigIsAUsageErrorNamingTheKey() async throws {
+        let path = try GRPCChannelLoadTests.writeTemporary(
+            #"{"methodConfig": [{"name": [{"service": "bench.Echo"}], "timeout": "soon"}]}"#, name: "bad-sc.json")
+        defer { unlink(path) }
+        let outcome = try await RPCBenchProcess.run([
+            "load", "--proto", "grpc", "--target", "127.0.0.1:1", "--service-config", path, "--scenario",
+            "unary-1x1-16B",
+        ])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.hasPrefix("rpcbench: --service-config \(path): methodConfig[0].timeout"))
+        #expect(outcome.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func loadBalancingNeedsGRPC() async throws {
+        let outcome = try await RPCBenchProcess.run([
+            "load", "--proto", "h2", "--target", "127.0.0.1:1", "--lb", "round_robin", "--scenario", "unary-1x1-16B",
+        ])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr == "rpcbench: --lb and --service-config need --proto grpc\n")
+    }
+
     @Test func compareRunsEndToEndAndWritesEveryOutput() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rpcbench-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -73,9 +118,8 @@ import Testing
         let chart = dir.appendingPathComponent("r.svg").path
         let outcome = try await RPCBenchProcess.run(
             [
-                "compare", "tcp", "--scenarios", "unary-1x1-16B,download-1x1-64KiB", "--duration", "0.3", "--warmup",
-                "0.1",
-                "--json", json, "--csv", csv, "--chart", chart,
+                "compare", "tcp", "--scenarios", "unary-1x1-16B,download-1x1-64KiB", "--calls", "200",
+                "--download-count", "4", "--warmup", "0", "--json", json, "--csv", csv, "--chart", chart,
             ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // Piped stdout: the table and nothing else (no progress line, no escape codes).
@@ -86,6 +130,9 @@ import Testing
             try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         let results = try #require(object?["results"] as? [[String: Any]])
         #expect(results.count == 2)
+        // 200 unary calls; 200 Download calls of 4 messages each.
+        #expect(results.map { $0["calls"] as? Int } == [200, 800])
+        #expect(results.map { $0["errors"] as? Int } == [0, 0])
         #expect((results[0]["server_rss_mib"] as? Double ?? 0) > 0)
         // The client's CPU comes from getrusage (µs); the server's from /proc in 10 ms ticks, which a
         // short run on a busy machine may not reach: only the client's must be above 0.
@@ -102,8 +149,8 @@ import Testing
         let json = dir.appendingPathComponent("r.json").path
         let outcome = try await RPCBenchProcess.run(
             [
-                "compare", "tcp", "h2", "--tls", "--scenarios", "unary-1x1-16B", "--duration", "0.3", "--warmup", "0.1",
-                "--json", json,
+                "compare", "tcp", "h2", "--tls", "--scenarios", "unary-1x1-16B", "--calls", "200", "--warmup", "0",
+                "--duration", "0.3", "--json", json,
             ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         for row in [

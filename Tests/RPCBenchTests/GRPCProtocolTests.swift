@@ -8,10 +8,13 @@ import Testing
 /// kind (echoes checked byte for byte by the driver), against python grpcio's server (another stack), and a
 /// grpcio client against rpcbench's server (scripts/checks/60-rpcbench.sh does that one too).
 @Suite(.serialized) struct GRPCProtocolTests {
+    /// 40 calls of `id` (downloads: 2 calls of 16 messages), no warm-up.
     func measure(_ id: String, port: Int) async throws -> BenchResult {
         let runner = ScenarioRunner(client: GRPCBenchClient(), target: Target(host: "127.0.0.1", port: port))
+        let scenario = try Scenario.parse(id)
         let plan = LoadPlan(
-            scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, downloadCount: 16, replyTimeout: 5)
+            scenario: scenario, duration: 1, warmup: 0, downloadCount: 16, replyTimeout: 30,
+            calls: scenario.kind == .download ? 2 : 40)
         return try await runner.run(plan)
     }
 
@@ -23,15 +26,16 @@ import Testing
         let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
         defer { Task { await server.stop() } }
         let result = try await measure(id, port: server.port)
-        #expect(result.calls > 0)
         let scenario = try Scenario.parse(id)
+        #expect(result.calls == (scenario.kind == .download ? 32 : 40))
+        #expect(result.errors == 0)
         #expect(abs(result.megabytesPerSecond * 1e6 * result.seconds - Double(result.calls * scenario.payloadSize)) < 1)
     }
 
     /// The largest payload a scenario may ask for (4 MiB) is a message a few bytes longer; it crosses both ways.
     @Test func theLargestPayloadEchoes() async throws {
         let server = try await GRPCBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
-        let connection = try await GRPCBenchClient().connect(host: "127.0.0.1", port: server.port)
+        let connection = try await GRPCBenchClient().connect(to: Target(host: "127.0.0.1", port: server.port))
         let payload = (0..<BenchLimits.maxMessage).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let echo = try await connection.unary(payload)
         await connection.close()
@@ -48,8 +52,9 @@ import Testing
             client: GRPCBenchClient(busyPoll: .microseconds(50)), target: Target(host: "127.0.0.1", port: server.port))
         for id in ["unary-1x1-16B", "unary-1x8-16B", "pingpong-1x1-100B", "download-1x1-4KiB"] {
             let plan = LoadPlan(
-                scenario: try Scenario.parse(id), duration: 0.2, warmup: 0.05, downloadCount: 16, replyTimeout: 5)
-            #expect(try await runner.run(plan).calls > 0, "\(id)")
+                scenario: try Scenario.parse(id), duration: 1, warmup: 0, downloadCount: 16, replyTimeout: 30,
+                calls: 2)
+            #expect(try await runner.run(plan).calls == (id.hasPrefix("download") ? 32 : 2), "\(id)")
         }
     }
 
@@ -59,7 +64,7 @@ import Testing
         defer { server.process.signal(SIGKILL) }
         for id in ["unary-1x4-16B", "pingpong-1x1-4KiB", "download-1x1-64KiB"] {
             let result = try await measure(id, port: server.port)
-            #expect(result.calls > 0, "\(id)")
+            #expect(result.calls == (id.hasPrefix("download") ? 32 : 40), "\(id)")
         }
     }
 

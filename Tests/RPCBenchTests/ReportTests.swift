@@ -55,6 +55,32 @@ import Testing
         #expect(results[2]["vs_tcp"] is NSNull)
     }
 
+    @Test func failedCallsShowInTheTableAndTheJSON() throws {
+        var report = report()
+        report.results[1].errors = 7
+        report.results[1].errorsByStatus = ["DEADLINE_EXCEEDED": 2, "UNAVAILABLE": 5]
+        let table = report.table
+        #expect(table.split(separator: "\n").contains { $0.hasPrefix("protocol") && $0.hasSuffix("errors") })
+        #expect(table.contains("failed calls grpc unary-1x1-16B: DEADLINE_EXCEEDED 2, UNAVAILABLE 5"))
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(report.json.rendered().utf8)) as? [String: Any])
+        let results = try #require(object["results"] as? [[String: Any]])
+        #expect(results.map { $0["errors"] as? Int } == [0, 7, 0])
+        let byStatus = try #require(results[1]["errors_by_status"] as? [String: Int])
+        #expect(byStatus == ["DEADLINE_EXCEEDED": 2, "UNAVAILABLE": 5])
+        #expect((results[0]["errors_by_status"] as? [String: Int])?.isEmpty == true)
+    }
+
+    @Test func aRunOfAFixedNumberOfCallsSaysSo() throws {
+        var report = report()
+        report.callsPerScenario = 500
+        #expect(report.table.hasPrefix("release build · 2 × CPU <x> & y · 500 calls per scenario after 0.5 s warm-up"))
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(report.json.rendered().utf8)) as? [String: Any])
+        #expect(object["calls_per_scenario"] as? Int == 500)
+        #expect(object["duration_s"] is NSNull)
+    }
+
     @Test func jsonEscapesStrings() throws {
         let value = JSONValue.object([("s", .string("a\"b\\c\nd\u{1}"))])
         let parsed = try JSONSerialization.jsonObject(with: Data(value.rendered().utf8)) as? [String: String]
@@ -65,11 +91,11 @@ import Testing
         let lines = report().csv.split(separator: "\n")
         #expect(lines.count == 4)
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false)
-        #expect(header.starts(with: ["protocol", "scenario", "seconds", "calls", "calls_per_s"]))
+        #expect(header.starts(with: ["protocol", "scenario", "seconds", "calls", "errors", "calls_per_s"]))
         for line in lines.dropFirst() {
             #expect(line.split(separator: ",", omittingEmptySubsequences: false).count == header.count)
         }
-        #expect(lines[2].hasPrefix("grpc,unary-1x1-16B,1,16000,16000,0.256,"))
+        #expect(lines[2].hasPrefix("grpc,unary-1x1-16B,1,16000,0,16000,0.256,"))
     }
 
     @Test func tableShowsFiguresAndRatios() {

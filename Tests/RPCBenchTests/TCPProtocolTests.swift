@@ -6,12 +6,14 @@ import Testing
 /// The raw-TCP baseline over real loopback sockets: every scenario kind, echo checked byte for byte by
 /// the driver, and a peer that does not speak the framing.
 @Suite struct TCPProtocolTests {
-    func measure(_ id: String, rate: Double? = nil) async throws -> BenchResult {
+    /// `calls` calls of `id` (downloads: `calls` Download calls of 16 frames), no warm-up.
+    func measure(_ id: String, rate: Double? = nil, calls: Int = 40) async throws -> BenchResult {
         let server = try TCPBenchServer.start(host: "127.0.0.1", port: 0, threads: 1)
         let client = try TCPBenchClient(threads: 1)
         let runner = ScenarioRunner(client: client, target: Target(host: "127.0.0.1", port: server.port))
         let plan = LoadPlan(
-            scenario: try Scenario.parse(id), duration: 0.3, warmup: 0.05, rate: rate, downloadCount: 16)
+            scenario: try Scenario.parse(id), duration: 1, warmup: 0, rate: rate, downloadCount: 16,
+            replyTimeout: 30, calls: calls)
         defer { Task { await server.stop() } }
         return try await runner.run(plan)
     }
@@ -19,7 +21,7 @@ import Testing
     @Test(arguments: ["unary-1x1-16B", "unary-2x16-4KiB", "unary-1x4-0B", "pingpong-1x2-100B", "unary-1x1-64KiB"])
     func echoesAreVerifiedByteForByte(id: String) async throws {
         let result = try await measure(id)
-        #expect(result.calls > 0)
+        #expect(result.calls == 40)
         #expect(
             result.megabytesPerSecond * 1e6 * result.seconds >= Double(
                 result.calls * (try Scenario.parse(id)).payloadSize) * 0.99)
@@ -27,18 +29,17 @@ import Testing
     }
 
     @Test func downloadsStreamFramesOfTheAskedSize() async throws {
-        let result = try await measure("download-1x1-64KiB")
-        #expect(result.calls > 0)
+        let result = try await measure("download-1x1-64KiB", calls: 2)
+        #expect(result.calls == 32)
         #expect(abs(result.megabytesPerSecond * 1e6 * result.seconds - Double(result.calls * 65536)) < 1)
     }
 
     @Test func openLoopRate() async throws {
         // Paced: no faster than asked however fast the machine (closed loop, the same scenario runs at
-        // well over 10,000/s). Not exact: calls that fell behind during the short warm-up are sent
-        // late, in a burst that lands in the short measured window.
-        let result = try await measure("unary-1x8-16B", rate: 2000)
-        #expect(result.calls > 0)
-        #expect(result.callsPerSecond < 2000 * 2.5)
+        // well over 10,000/s): the 200th call is not due before 199 intervals of 0.5 ms.
+        let result = try await measure("unary-1x8-16B", rate: 2000, calls: 200)
+        #expect(result.calls == 200)
+        #expect(result.callsPerSecond < 2000 * 1.05)
     }
 
     @Test func aServerThatDoesNotSpeakTheFramingIsReportedNotWaitedFor() async throws {
@@ -63,7 +64,7 @@ import Testing
     @Test func refusedConnectionIsOneLine() async throws {
         let client = try TCPBenchClient(threads: 1)
         await #expect {
-            _ = try await client.connect(host: "127.0.0.1", port: 1)
+            _ = try await client.connect(to: Target(host: "127.0.0.1", port: 1))
         } throws: { error in
             guard case .connect(let message) = error as? BenchError else { return false }
             return message.contains("nothing listens on 127.0.0.1:1")

@@ -14,14 +14,15 @@ trap cleanup EXIT
 
 # Starts `rpcbench serve --proto $1 [more options]` on a free port; sets $port.
 serve() {
-    "$bin" serve --proto "$@" --port 0 >"$work/serve-$1.out" 2>&1 &
+    local out="$work/serve-$1-${#pids[@]}.out"
+    "$bin" serve --proto "$@" --port 0 >"$out" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
-        port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$work/serve-$1.out")
+        port=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$out")
         [ -n "$port" ] && return 0
         sleep 0.1
     done
-    echo "60-rpcbench: the $1 server did not start: $(cat "$work/serve-$1.out")"; exit 1
+    echo "60-rpcbench: the $1 server did not start: $(cat "$out")"; exit 1
 }
 
 protocols=tcp,h2,grpc
@@ -93,6 +94,19 @@ pyport=$(sed -n 's/.*listening on [^ ]*:\([0-9]*\).*/\1/p' "$work/pyserver.out")
 "$bin" load --proto grpc --target "127.0.0.1:$pyport" --label grpcio --scenario unary-1x4-16B,pingpong-1x1-4KiB,download-1x1-64KiB \
     --duration 1 --warmup 0.2 --download-count 16 --json "$work/grpcio.json"
 python3 scripts/rpcbench/check_json.py "$work/grpcio.json" grpcio unary-1x4-16B,pingpong-1x1-4KiB,download-1x1-64KiB --foreign
+
+echo "-- grpc: rpcbench load over two servers, round_robin, a fixed number of calls"
+serve grpc; port1=$port
+serve grpc; port2=$port
+"$bin" load --proto grpc --target "ipv4:127.0.0.1:$port1,127.0.0.1:$port2" --lb round_robin \
+    --scenario unary-1x8-16B --calls 2000 --warmup 0 --json "$work/round-robin.json"
+python3 - "$work/round-robin.json" <<'PY'
+import json, sys
+row = json.load(open(sys.argv[1]))["results"][0]
+assert row["errors"] == 0 and row["errors_by_status"] == {}, f"round_robin load: errors {row['errors_by_status']}"
+assert row["calls"] == 2000, f"round_robin load: {row['calls']} calls, not 2000"
+print(f"round_robin over two servers: {row['calls']} calls, 0 errors, {round(row['calls_per_s'])} calls/s")
+PY
 
 echo "-- wrong protocol: an h2 and a grpc client against the tcp server fail in one line"
 serve tcp

@@ -35,6 +35,8 @@ for r in rows:
         else:
             assert r[key] is not None, f"{r['protocol']} {r['scenario']}: {key} is null"
     assert r["calls_per_s"] > 0 and r["mb_per_s"] > 0, f"{r['protocol']} {r['scenario']}: no calls"
+    assert r.get("errors") == 0 and r.get("errors_by_status") == {}, \
+        f"{r['protocol']} {r['scenario']}: failed calls {r.get('errors_by_status')}"
     assert r["p50_us"] <= r["p90_us"] <= r["p99_us"] <= r["p999_us"], f"{r['protocol']} {r['scenario']}: percentiles out of order"
     assert foreign or 0 < r["server_rss_mib"] < 4096, f"server_rss_mib = {r['server_rss_mib']}"
 print(f"compare JSON: {len(rows)} results, every field present ({report['build']} build)")

@@ -48,6 +48,8 @@ final class ClientCall: Sendable {
         var responses = MessageBuffer<ReceivedMessage>()
         /// How the call ended; set once, with `head` and the end of `responses`.
         var end: CallEnd?
+        /// Senders suspended because flow control holds the stream (counted only on that slow path).
+        var sendersWaiting = 0
 
         /// The algorithm response messages are compressed with.
         var encoding: CompressionAlgorithm {
@@ -72,6 +74,16 @@ final class ClientCall: Sendable {
 
     /// How the call ended, once it did.
     var end: CallEnd? { shared.withLock { $0.end } }
+
+    /// A sender starts (`1`) or stops (`-1`) waiting for flow control to let its message out.
+    func senderWaits(_ delta: Int) { shared.update { $0.sendersWaiting += delta } }
+
+    /// Returns once a sender of this call is suspended because flow control holds its stream (the
+    /// server reads slower than the call sends). Tests order their steps with it.
+    /// - Throws: `CancellationError` when the task is cancelled first.
+    func waitUntilASenderWaits() async throws(CancellationError) {
+        try await shared.wait { $0.sendersWaiting > 0 ? () : nil }
+    }
 
     /// Waits for the end of the call.
     /// - Throws: `CancellationError` when the task is cancelled first (the call goes on).

@@ -156,7 +156,10 @@ final class ClientStream: @unchecked Sendable, ClientCallTransport {
         }
         switch outcome {
         case .sent: return
-        case .full(let gate): try await gate.waitUntilOpen()
+        case .full(let gate):
+            call.senderWaits(1)
+            defer { call.senderWaits(-1) }
+            try await gate.waitUntilOpen()
         case .failed(let error): throw error
         }
     }

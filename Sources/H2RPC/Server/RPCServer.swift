@@ -34,6 +34,13 @@ public final class RPCServer: Sendable {
     /// RPCs in flight right now.
     public var activeRPCCount: Int { core.activeRPCCount }
 
+    /// Returns once a handler of this server is suspended in a send because HTTP/2 flow control
+    /// holds its stream (its client reads slower than it sends). Tests order their steps with it.
+    /// - Throws: `CancellationError` when the task is cancelled first.
+    func waitUntilASenderWaits() async throws(CancellationError) {
+        try await core.sendersWaiting.wait { $0 > 0 ? () : nil }
+    }
+
     /// Open client connections right now.
     public var connectionCount: Int {
         state.withLock { s in

@@ -1,3 +1,4 @@
+import EventIO
 import Logging
 import Synchronization
 
@@ -9,6 +10,9 @@ final class ServerCore: Sendable {
     let configuration: RPCServer.Configuration
     let interceptors: [any ServerInterceptor]
     private let inFlight = Atomic<Int>(0)
+    /// Handlers suspended in a send because flow control holds their stream. Counted only on that
+    /// slow path (a send that has to wait), so that tests can wait for it instead of sleeping.
+    let sendersWaiting = WaitableState(0)
 
     init(services: [any RPCService], interceptors: [any ServerInterceptor], configuration: RPCServer.Configuration) {
         var methods: [String: RPCMethod] = [:]

@@ -270,7 +270,10 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
         }
         switch outcome {
         case .sent: return
-        case .full(let gate): try await gate.waitUntilOpen()
+        case .full(let gate):
+            core.sendersWaiting.update { $0 += 1 }
+            defer { core.sendersWaiting.update { $0 -= 1 } }
+            try await gate.waitUntilOpen()
         case .failed(let error): throw error
         }
     }

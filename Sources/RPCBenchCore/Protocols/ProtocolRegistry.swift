@@ -8,6 +8,8 @@ public struct ProtocolSettings: Sendable {
     public var busyPoll: Duration?
     /// Connect over TLS with these settings (ALPN h2 for h2 and grpc); nil: plaintext.
     public var tls: TLSClientConfiguration?
+    /// gRPC only: the channel's load-balancing policy and service config.
+    public var grpcChannel = GRPCChannelOptions()
 
     public init(threads: Int? = nil, busyPoll: Duration? = nil, tls: TLSClientConfiguration? = nil) {
         self.threads = threads
@@ -26,7 +28,7 @@ public enum ProtocolRegistry {
             return try TCPBenchClient(
                 threads: settings.threads, busyPoll: settings.busyPoll, tls: try BenchClientTLS.context(settings.tls))
         case .grpc:
-            return GRPCBenchClient(busyPoll: settings.busyPoll, tls: settings.tls)
+            return GRPCBenchClient(busyPoll: settings.busyPoll, tls: settings.tls, channel: settings.grpcChannel)
         case .h2:
             return try H2BenchClient(
                 threads: settings.threads, busyPoll: settings.busyPoll, tls: try BenchClientTLS.context(settings.tls))

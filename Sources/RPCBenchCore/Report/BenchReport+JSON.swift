@@ -15,6 +15,11 @@ extension BenchReport {
                 ("rate", .number(row.rate)),
                 ("seconds", .number(row.seconds)),
                 ("calls", .number(Double(row.calls))),
+                ("errors", .number(Double(row.errors))),
+                (
+                    "errors_by_status",
+                    .object(row.errorsByStatus.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })
+                ),
             ]
             for figure in BenchReport.figures { members.append((figure.key, .number(figure.value(row)))) }
             members.append(("max_us", .number(row.maxLatency)))
@@ -42,7 +47,8 @@ extension BenchReport {
                     ("kernel", .string(machine.kernel)),
                 ])
             ),
-            ("duration_s", .number(duration)),
+            ("duration_s", .number(callsPerScenario == nil ? duration : nil)),
+            ("calls_per_scenario", .number(callsPerScenario.map(Double.init))),
             ("warmup_s", .number(warmup)),
             (
                 "units",
@@ -59,6 +65,12 @@ extension BenchReport {
                         .string("server + client CPU microseconds (user + system) per call or per download message")
                     ),
                     ("server_rss_mib", .string("server peak resident set (VmHWM) during the scenario, MiB")),
+                    (
+                        "errors",
+                        .string(
+                            "measured calls that ended with a non-OK gRPC status (not in calls), per status in errors_by_status"
+                        )
+                    ),
                 ])
             ),
             ("results", .array(rows)),

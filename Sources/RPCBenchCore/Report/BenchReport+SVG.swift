@@ -86,7 +86,7 @@ extension BenchReport {
         head += SVG.text(x: panelX[2], y: 56, "CPU µs per call: server solid + client light", weight: "bold", size: 12)
         let foot = SVG.text(
             x: 12, y: height - 10,
-            "Each scenario has its own scale. Latency labels: p50 · p99 · p99.9. \(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up.",
+            "Each scenario has its own scale. Latency labels: p50 · p99 · p99.9. \(lengthPerScenario) per scenario after \(Format.seconds(warmup)) s warm-up.",
             size: 11, fill: "#555")
         return head + body + foot + "</svg>\n"
     }

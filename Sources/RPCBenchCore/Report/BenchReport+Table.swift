@@ -2,14 +2,15 @@ import RPCBenchServer
 extension BenchReport {
     /// The figures table, then (when the baseline ran) every figure relative to it.
     public var table: String {
-        var figures = TextTable(header: ["protocol", "scenario"] + BenchReport.tableFigures.map(\.title))
+        var figures = TextTable(header: ["protocol", "scenario"] + BenchReport.tableFigures.map(\.title) + ["errors"])
         for row in results {
             figures.rows.append(
-                [row.protocolName, row.scenario.id] + BenchReport.tableFigures.map { Format.optional($0.value(row)) })
+                [row.protocolName, row.scenario.id] + BenchReport.tableFigures.map { Format.optional($0.value(row)) }
+                    + [String(row.errors)])
         }
         var out =
             "\(machine.build) build · \(machine.cpus) × \(machine.cpuModel) · "
-            + "\(Format.seconds(duration)) s per scenario after \(Format.seconds(warmup)) s warm-up\n\n"
+            + "\(lengthPerScenario) per scenario after \(Format.seconds(warmup)) s warm-up\n\n"
             + figures.rendered()
         let compared = results.filter { $0.protocolName != baseline && baselineRow(for: $0) != nil }
         if !compared.isEmpty {
@@ -53,6 +54,11 @@ extension BenchReport {
         out +=
             "\n\nlatency: unary/pingpong per call (open loop: from the intended send time); download: gap before each message."
             + "\nCPU: user + system µs per call (download: per message), server from /proc/<pid>/stat, client from getrusage."
+        for row in results where !row.errorsByStatus.isEmpty {
+            let counts = row.errorsByStatus.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            out +=
+                "\nfailed calls \(row.protocolName) \(row.scenario.id): \(counts.joined(separator: ", ")) (not in calls/s or latency)."
+        }
         for row in results where row.rate != nil {
             out +=
                 "\nopen loop \(row.protocolName) \(row.scenario.id) at \(Format.number(row.rate ?? 0)) calls/s: the client's timer "

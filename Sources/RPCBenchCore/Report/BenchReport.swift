@@ -9,6 +9,13 @@ public struct BenchReport: Sendable {
     public var baseline = "tcp"
     /// New connections per second of each protocol (`compare --tls` measures them).
     public var connectionRates: [ConnectionRate] = []
+    /// Calls measured per scenario (`--calls`) when a count, not `duration`, decided each run's length.
+    public var callsPerScenario: Int?
+
+    /// `N calls` or `D s` per scenario, as the header and the chart say it.
+    var lengthPerScenario: String {
+        callsPerScenario.map { "\($0) calls" } ?? "\(Format.seconds(duration)) s"
+    }
     /// The suffix of rows measured over TLS; each is also compared with its plaintext row.
     public static let tlsSuffix = "+tls"
 

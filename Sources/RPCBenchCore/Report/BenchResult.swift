@@ -8,6 +8,9 @@ public struct BenchResult: Sendable {
     public var target: String
     public var seconds: Double
     public var calls: Int
+    /// Measured calls that failed (not in `calls`), and how many of them per status name (`UNAVAILABLE`).
+    public var errors = 0
+    public var errorsByStatus: [String: Int] = [:]
     public var callsPerSecond: Double
     public var megabytesPerSecond: Double
     public var p50: Double?
@@ -36,6 +39,8 @@ public struct BenchResult: Sendable {
         self.target = target
         seconds = m.seconds
         calls = m.calls
+        errors = m.errorCount
+        errorsByStatus = m.errors
         callsPerSecond = m.callsPerSecond
         megabytesPerSecond = m.megabytesPerSecond
         p50 = m.latencies.microseconds(atPercentile: 50)

@@ -32,6 +32,7 @@ public protocol PingPongStream: AnyObject, Sendable {
 /// Opens connections of one protocol.
 public protocol BenchClient: Sendable {
     var kind: BenchProtocolKind { get }
-    /// Connects to `host:port` (numeric IPv4 or IPv6, or `localhost`).
-    func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection
+    /// Connects to `target`: `host:port` (numeric IPv4 or IPv6, or `localhost`); gRPC also takes
+    /// any gRPC target string (`Target.channelTarget`).
+    func connect(to target: Target) async throws(BenchError) -> any BenchConnection
 }

@@ -31,7 +31,7 @@ public struct ConnectionRate: Sendable, Equatable {
             let connection = try await withDeadline(
                 seconds: 5, timeout: .connect("cannot connect to \(target) within 5 s")
             ) { () async throws(BenchError) -> any BenchConnection in
-                try await client.connect(host: target.host, port: target.port)
+                try await client.connect(to: target)
             }
             do throws(BenchError) {
                 let echo = try await connection.unary(payload)

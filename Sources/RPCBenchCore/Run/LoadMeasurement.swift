@@ -18,6 +18,11 @@ public struct LoadMeasurement: Sendable {
     public var serverCPU: CPUTime?
     /// Open-loop rate asked for, if any.
     public var rate: Double?
+    /// Measured calls that failed, per status name (`UNAVAILABLE`); not in `calls`.
+    public var errors: [String: Int] = [:]
+
+    /// Measured calls that failed.
+    public var errorCount: Int { errors.values.reduce(0, +) }
 
     public var callsPerSecond: Double { seconds > 0 ? Double(calls) / seconds : 0 }
     /// Decimal megabytes (10^6 bytes) of payload per second.

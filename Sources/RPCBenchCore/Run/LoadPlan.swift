@@ -12,11 +12,15 @@ public struct LoadPlan: Sendable {
     public var downloadCount: Int
     /// Longest wait for any reply before the run fails (a peer that speaks another protocol stays silent).
     public var replyTimeout: Double
+    /// Measure exactly this many calls (succeeded or failed; for downloads: Download calls) instead
+    /// of running for `duration`. Nil: `duration` decides.
+    public var calls: Int?
 
     public init(
         scenario: Scenario, duration: Double, warmup: Double, rate: Double? = nil,
-        downloadCount: Int? = nil, replyTimeout: Double = 5
+        downloadCount: Int? = nil, replyTimeout: Double = 5, calls: Int? = nil
     ) {
+        self.calls = calls
         self.scenario = scenario
         self.duration = duration
         self.warmup = warmup
@@ -38,5 +42,6 @@ public struct LoadPlan: Sendable {
             }
         }
         guard downloadCount >= 1 else { throw .usage("--download-count must be at least 1") }
+        if let calls, calls < 1 { throw .usage("--calls must be at least 1") }
     }
 }

@@ -32,7 +32,7 @@ public struct ScenarioRunner: Sendable {
                         seconds: connectTimeout,
                         timeout: .connect("cannot connect to \(target) within \(Int(connectTimeout)) s")
                     ) { () async throws(BenchError) -> any BenchConnection in
-                        try await client.connect(host: target.host, port: target.port)
+                        try await client.connect(to: target)
                     })
             }
             if let serverPID { PeakMemory.resetPeak(of: serverPID) }

@@ -1,14 +1,20 @@
 public import RPCBenchServer
-/// `host:port` or `[v6]:port`.
+/// Where the server is: `host:port` or `[v6]:port`; for gRPC also any gRPC target string
+/// (`ipv4:a:p,a:p`, `dns:///host:port`, `unix:/path`), which the channel resolves itself.
 public struct Target: Sendable, Hashable, CustomStringConvertible {
+    /// The host (for a gRPC target of several addresses: the first one's; for a Unix socket: its path).
     public var host: String
+    /// The port (for a gRPC target of several addresses: the first one's; 0 for a Unix socket).
     public var port: Int
+    /// The gRPC target string as given; nil: `host:port`.
+    public var channelTarget: String?
 
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
+    /// `host:port` or `[v6]:port`.
     public static func parse(_ text: String) throws(BenchError) -> Target {
         var host = Substring(text)
         var portText: Substring = ""
@@ -25,5 +31,21 @@ public struct Target: Sendable, Hashable, CustomStringConvertible {
         return Target(host: String(host), port: port)
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// What `--target` names for `kind`: any gRPC target string for grpc, `host:port` for the others.
+    public static func parse(_ text: String, for kind: BenchProtocolKind) throws(BenchError) -> Target {
+        guard kind == .grpc else {
+            let lowered = text.lowercased()
+            let schemes = ["dns:", "ipv4:", "ipv6:", "unix:", "unix-abstract:"]
+            guard !schemes.contains(where: { lowered.hasPrefix($0) }) else {
+                throw .usage("target '\(text)': gRPC target strings (ipv4:…,…, dns:///…, unix:…) need --proto grpc")
+            }
+            return try parse(text)
+        }
+        return try grpc(text)
+    }
+
+    /// The gRPC target string as given, else `host:port` (`[v6]:port`).
+    public var description: String {
+        channelTarget ?? (host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
+    }
 }

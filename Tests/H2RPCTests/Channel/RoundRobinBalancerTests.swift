@@ -29,6 +29,17 @@ import Testing
         #expect(picks(update.picker, 6) == [id(0), id(1), id(2), id(0), id(1), id(2)].map { .pick($0) })
     }
 
+    /// A call (or `connect()`) that leaves IDLE before the first resolution waits for the addresses
+    /// instead of failing with "no addresses resolved yet".
+    @Test func callsQueueUntilTheFirstResolution() {
+        var lb = RoundRobinBalancer(randomStart: { _ in 0 })
+        let update = lb.exitIdle()
+        #expect(update.state == .connecting)
+        #expect(picks(update.picker, 1) == [.queue])
+        let failed = lb.resolutionFailed(Self.refused)
+        #expect(failed.state == .transientFailure)
+    }
+
     @Test func startsAtTheRandomIndex() {
         var lb = RoundRobinBalancer(randomStart: { count in count - 1 })
         _ = lb.updateAddresses(Self.addresses)

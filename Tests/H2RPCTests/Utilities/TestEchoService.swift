@@ -48,10 +48,12 @@ struct TestEchoService: RPCService {
                     try await out.send(chunk)
                     s.probe.sent.add(1, ordering: .relaxed)
                 }
+                s.probe.note("flood sent all")
             },
             .clientStreaming(path: "/test.Echo/SlowCollect", service: self) {
                 (s: TestEchoService, reqs: RequestStream<EchoMessage>, ctx: ServerContext) in
-                try await Task.sleep(for: .milliseconds(400))
+                // Reads nothing until the test says so.
+                guard await s.probe.waitFor("collect") else { throw CancellationError() }
                 var count: Int32 = 0
                 for try await _ in reqs { count += 1 }
                 return EchoMessage(text: "", number: count)

@@ -3,9 +3,13 @@ import Synchronization
 @testable import RPCBenchServer
 
 /// An in-process connection for testing the load driver alone: it echoes after `serviceTime`,
-/// or corrupts the echo, or never answers. Integration tests use real sockets instead.
+/// or corrupts the echo, or never answers, or fails every n-th call with UNAVAILABLE (`failEvery(0)`:
+/// every call). Integration tests use real sockets instead.
 final class MemoryConnection: BenchConnection, PingPongStream {
-    enum Behaviour: Sendable { case echo, corrupt, silent }
+    enum Behaviour: Sendable, Equatable {
+        case echo, corrupt, silent
+        case failEvery(Int)
+    }
     let behaviour: Behaviour
     let serviceTime: Duration
     private let closed = Atomic<Bool>(false)
@@ -19,8 +23,11 @@ final class MemoryConnection: BenchConnection, PingPongStream {
     var taskExecutor: (any TaskExecutor)? { nil }
 
     func unary(_ payload: [UInt8]) async throws(BenchError) -> [UInt8] {
-        calls.add(1, ordering: .relaxed)
+        let n = calls.add(1, ordering: .relaxed).newValue
         switch behaviour {
+        case .failEvery(let every):
+            if every == 0 || n % every == 0 { throw .call(status: "UNAVAILABLE", "memory: call \(n) failed") }
+            return payload
         case .echo:
             if serviceTime > .zero { try? await Task.sleep(for: serviceTime) }
             return payload

@@ -15,6 +15,8 @@ struct RoundRobinBalancer: LoadBalancer {
     private var subchannels: [Entry] = []
     private var nextID: Int
     private var lastError = RPCError(code: .unavailable, message: "no addresses resolved yet")
+    /// False until the first resolution (addresses or an error): until then calls queue, CONNECTING.
+    private var resolved = false
     private let randomStart: @Sendable (Int) -> Int
 
     /// A balancer whose subchannel ids start at `firstID`; `randomStart(n)` picks the first of `n`
@@ -25,6 +27,7 @@ struct RoundRobinBalancer: LoadBalancer {
     }
 
     mutating func updateAddresses(_ addresses: [ResolvedAddress]) -> BalancerUpdate {
+        resolved = true
         var actions: [BalancerAction] = []
         var kept: [Entry] = []
         for address in addresses where !kept.contains(where: { $0.address == address }) {
@@ -49,6 +52,7 @@ struct RoundRobinBalancer: LoadBalancer {
     }
 
     mutating func resolutionFailed(_ error: RPCError) -> BalancerUpdate {
+        resolved = true
         lastError = error
         return current([])
     }
@@ -96,7 +100,7 @@ struct RoundRobinBalancer: LoadBalancer {
             return BalancerUpdate(
                 actions: actions, state: .ready, picker: .roundRobin(ready, start: randomStart(ready.count)))
         }
-        if subchannels.contains(where: { $0.state == .connecting }) {
+        if !resolved || subchannels.contains(where: { $0.state == .connecting }) {
             return BalancerUpdate(actions: actions, state: .connecting, picker: .queue)
         }
         if subchannels.contains(where: { $0.state == .idle }) {

@@ -10,22 +10,28 @@ public final class GRPCBenchClient: BenchClient {
 
     private let busyPoll: Duration?
     private let tls: TLSClientConfiguration?
+    private let channelOptions: GRPCChannelOptions
 
     /// A client whose channels' event loops poll for `busyPoll` before they block (nil: they block at
-    /// once), over TLS when `tls` is given.
-    public init(busyPoll: Duration? = nil, tls: TLSClientConfiguration? = nil) {
+    /// once), over TLS when `tls` is given, with `channel`'s load-balancing policy and service config.
+    public init(
+        busyPoll: Duration? = nil, tls: TLSClientConfiguration? = nil, channel: GRPCChannelOptions = .init()
+    ) {
         self.busyPoll = busyPoll
         self.tls = tls
+        self.channelOptions = channel
     }
 
-    public func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection {
-        let target = Target(host: host, port: port)
+    /// One channel to `target` (any gRPC target string: its addresses are the channel's to resolve
+    /// and balance over).
+    public func connect(to target: Target) async throws(BenchError) -> any BenchConnection {
         let channel: RPCChannel
         do {
             var configuration = RPCChannel.Configuration()
             configuration.busyPoll = busyPoll
             configuration.maxReceiveMessageSize = BenchLimits.maxMessage + BenchLimits.messageOverhead
             if let tls { configuration.transportSecurity = .tls(tls) }
+            channelOptions.apply(to: &configuration)
             channel = try RPCChannel(target: target.description, configuration: configuration)
         } catch {
             throw .usage("target \(target): \(error.message)")
@@ -137,14 +143,14 @@ final class GRPCPingPong: PingPongStream, @unchecked Sendable {
 }
 
 enum GRPCErrors {
+    /// UNIMPLEMENTED stops the run (the server is not a bench server); any other status is one
+    /// failed call, which the load driver counts.
     static func map(_ error: RPCError, peer: String, method: String) -> BenchError {
         switch error.code {
         case .unimplemented:
             .unsupported("the server at \(peer) does not implement \(method): \(error)")
-        case .unavailable:
-            .connect("\(peer): \(method) failed: \(error)")
         default:
-            .peer("\(peer): \(method) failed: \(error)")
+            .call(status: "\(error.code)", "\(peer): \(method) failed: \(error)")
         }
     }
 }

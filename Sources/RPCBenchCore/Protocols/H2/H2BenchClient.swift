@@ -18,7 +18,8 @@ public final class H2BenchClient: BenchClient {
 
     deinit { group.shutdown() }
 
-    public func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection {
+    public func connect(to target: Target) async throws(BenchError) -> any BenchConnection {
+        let host = target.host, port = target.port
         let address: SocketAddress
         do {
             address = try SocketAddress(host: host, port: port)

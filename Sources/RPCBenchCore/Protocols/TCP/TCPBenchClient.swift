@@ -16,7 +16,8 @@ public final class TCPBenchClient: BenchClient {
 
     deinit { group.shutdown() }
 
-    public func connect(host: String, port: Int) async throws(BenchError) -> any BenchConnection {
+    public func connect(to target: Target) async throws(BenchError) -> any BenchConnection {
+        let host = target.host, port = target.port
         let loop = group.next()
         let connection: TCPConnection
         do {
