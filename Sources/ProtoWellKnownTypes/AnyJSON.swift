@@ -37,8 +37,15 @@ extension Google_Protobuf_AnyMessage {
 
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue {
         if typeURL.isEmpty && value.isEmpty { return .object(JSONObject()) }
+        // JSON text nests an Any in an object per level, which bounds reading; writing needs its own bound.
+        let maxDepth = ProtoDecodeLimits.default.maxDepth
+        guard options.anyDepth < maxDepth else {
+            throw ProtoJSONError(field: "", message: "google.protobuf.Any nested more than \(maxDepth) deep")
+        }
         let type = try Self.messageType(forTypeURL: typeURL, registry: options.typeRegistry, field: "")
-        return try json(of: type, options: options)
+        var inner = options
+        inner.anyDepth += 1
+        return try json(of: type, options: inner)
     }
 
     private func json<M: ProtoJSONCodable>(of type: M.Type, options: ProtoJSONEncodingOptions) throws(ProtoJSONError)

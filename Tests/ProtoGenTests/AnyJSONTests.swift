@@ -153,6 +153,24 @@ import Testing
         #expect(throws: ProtoJSONError.self) { try any.jsonString() }
     }
 
+    /// Each Any decodes its bytes afresh, so binary input can nest Anys without the decoder's depth
+    /// limit; writing JSON stops at 100 levels with an error instead of exhausting the stack.
+    @Test func deeplyNestedAnysAreAnErrorNotACrash() throws {
+        var any = Self.any(Google_Protobuf_Empty())
+        for _ in 0..<100 { any = Self.any(any) }
+        #expect(throws: ProtoJSONError(field: "", message: "google.protobuf.Any nested more than 100 deep")) {
+            try any.jsonString()
+        }
+        var shallow = Self.any(Google_Protobuf_Empty())
+        for _ in 0..<99 { shallow = Self.any(shallow) }
+        let text = try shallow.jsonString()
+        // Reading is bounded by the JSON nesting limit: 100 objects, one per Any.
+        #expect(try Google_Protobuf_AnyMessage(jsonString: text) == shallow)
+        #expect(throws: ProtoJSONError.self) {
+            try Google_Protobuf_AnyMessage(jsonString: text, options: ProtoJSONDecodingOptions(maxDepth: 99))
+        }
+    }
+
     @Test func packingAndUnpacking() throws {
         let inner = Anyjson_V1_Inner.with { $0.name = "p" }
         let any = Google_Protobuf_AnyMessage(packing: inner, typePrefix: "example.com/types")

@@ -10,6 +10,9 @@ public struct ProtoJSONEncodingOptions: Sendable, Hashable {
     /// The message types a `google.protobuf.Any` may hold (besides the well-known types); an `Any`
     /// holding another type throws `ProtoJSONError` of kind `.unknownAnyType`.
     public var typeRegistry: ProtoTypeRegistry
+    /// How many `google.protobuf.Any`s enclose the message being written: each decodes the bytes it
+    /// holds afresh, so the binary decoder's depth limit does not bound their nesting.
+    package var anyDepth = 0
 
     /// Options; the defaults give the canonical form.
     public init(
