@@ -225,6 +225,7 @@ let package = Package(
         .testTarget(
             name: "H2RPCProfilingTests", dependencies: ["H2RPCProfiling", "H2RPC", "ProtoWire", "TestSupport", "h2rpc-pprof"],
             swiftSettings: strict),
-        .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

@@ -12,6 +12,9 @@
 // google/protobuf files (descriptor.proto, compiler/plugin.proto), and all of them in a target
 // without that dependency, are generated into the target. Declarations are public, and output files
 // are named after the proto path with `/` as `_` (`a_b.pb.swift`) so that base names stay unique.
+//
+// A target must hold at least one Swift file (an empty one will do): SwiftPM drops a target without
+// Swift sources before any build plugin runs (see DroppedProtoTargets.swift).
 import Foundation
 import PackagePlugin
 
@@ -31,6 +34,9 @@ struct H2RPCPlugin: BuildToolPlugin {
         let protos = target.sourceFiles(withSuffix: "proto").map(\.url)
         if protos.isEmpty { return [] }
         let dependencies = target.recursiveTargetDependencies
+        Self.diagnoseDroppedProtoTargets(
+            package: context.package, protos: protos,
+            protoRoots: [root] + dependencies.compactMap { ($0 as? SourceModuleTarget)?.directoryURL })
         let sharedWellKnownTypes = dependencies.contains { $0.name == Self.wellKnownTypesModule }
 
         var arguments = ["--proto_path", root.path(percentEncoded: false)]
@@ -92,17 +98,6 @@ struct H2RPCPlugin: BuildToolPlugin {
 
     /// `import "google/protobuf/…"` lines of a file (a plain text scan: the generator does the real parse).
     static func wellKnownImports(of url: URL) -> [String] {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
-        var result: [String] = []
-        for line in text.split(separator: "\n") {
-            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-            guard trimmed.hasPrefix("import") else { continue }
-            guard let open = trimmed.firstIndex(where: { $0 == "\"" || $0 == "'" }) else { continue }
-            let rest = trimmed[trimmed.index(after: open)...]
-            guard let close = rest.firstIndex(where: { $0 == "\"" || $0 == "'" }) else { continue }
-            let name = String(rest[..<close])
-            if name.hasPrefix("google/protobuf/") { result.append(name) }
-        }
-        return result
+        imports(of: url).map(\.name).filter { $0.hasPrefix("google/protobuf/") }
     }
 }

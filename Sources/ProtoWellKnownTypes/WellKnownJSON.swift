@@ -4,6 +4,8 @@ public import ProtoWire
 // object form the generated conformance would give.
 
 extension Google_Protobuf_Timestamp {
+    public static var hasSpecialJSONForm: Bool { true }
+
     /// RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits: `"2024-02-29T12:34:56.789Z"`.
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue {
         guard seconds >= -62_135_596_800, seconds <= 253_402_300_799, nanos >= 0, nanos < 1_000_000_000 else {
@@ -69,6 +71,8 @@ extension Google_Protobuf_Timestamp {
 }
 
 extension Google_Protobuf_Duration {
+    public static var hasSpecialJSONForm: Bool { true }
+
     /// Seconds with 0, 3, 6 or 9 fractional digits and an `s`: `"1.500s"`, `"-0.500s"`.
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue {
         guard abs(seconds) <= 315_576_000_000, abs(nanos) < 1_000_000_000,
@@ -141,38 +145,47 @@ enum WellKnownTime {
 // MARK: wrappers: the wrapped value's own JSON form
 
 extension Google_Protobuf_DoubleValue {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
 extension Google_Protobuf_FloatValue {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
 extension Google_Protobuf_Int64Value {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
 extension Google_Protobuf_UInt64Value {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
 extension Google_Protobuf_Int32Value {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
 extension Google_Protobuf_UInt32Value {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
 extension Google_Protobuf_BoolValue {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
 extension Google_Protobuf_StringValue {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
 extension Google_Protobuf_BytesValue {
+    public static var hasSpecialJSONForm: Bool { true }
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue { value.protoJSON }
     public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) { try reader.read(json, into: &value) }
 }
@@ -180,6 +193,7 @@ extension Google_Protobuf_BytesValue {
 // MARK: Struct, Value, ListValue: any JSON
 
 extension Google_Protobuf_Value {
+    public static var hasSpecialJSONForm: Bool { true }
     /// `null` is a Value (`null_value`), not an unset field.
     public static var acceptsJSONNull: Bool { true }
 
@@ -215,6 +229,8 @@ extension Google_Protobuf_Value {
 }
 
 extension Google_Protobuf_Struct {
+    public static var hasSpecialJSONForm: Bool { true }
+
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue {
         var object = JSONObject()
         for key in fields.keys.sorted() { object[key] = try fields[key]!.protoJSONValue(options: options) }
@@ -232,6 +248,8 @@ extension Google_Protobuf_Struct {
 }
 
 extension Google_Protobuf_ListValue {
+    public static var hasSpecialJSONForm: Bool { true }
+
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue {
         var array: [JSONValue] = []
         for value in values { array.append(try value.protoJSONValue(options: options)) }
@@ -251,6 +269,8 @@ extension Google_Protobuf_ListValue {
 // MARK: FieldMask: paths in lowerCamel, comma-separated
 
 extension Google_Protobuf_FieldMask {
+    public static var hasSpecialJSONForm: Bool { true }
+
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue {
         var out: [String] = []
         for path in paths {
@@ -282,19 +302,5 @@ extension Google_Protobuf_FieldMask {
             }
             paths.append(snake)
         }
-    }
-}
-
-// MARK: Any: needs a registry of types, which this library does not have yet
-
-extension Google_Protobuf_AnyMessage {
-    /// Not supported yet: the JSON form of `Any` needs a registry of message types.
-    public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue {
-        throw ProtoJSONError(field: "", message: "google.protobuf.Any has no JSON form here yet (it needs a type registry)")
-    }
-
-    /// Not supported yet: the JSON form of `Any` needs a registry of message types.
-    public mutating func mergeProtoJSONValue(_ json: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError) {
-        throw ProtoJSONError(field: reader.path, message: "google.protobuf.Any has no JSON form here yet (it needs a type registry)")
     }
 }

@@ -161,6 +161,8 @@ extension Google_Protobuf_AnyMessage: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_AnyMessage: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.Any" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoString.isDefault(self.typeURL) { writer.write("typeUrl", "type_url", self.typeURL) }
         if writer.emitsDefaults || !ProtoBytes.isDefault(self.value) { writer.write("value", "value", self.value) }

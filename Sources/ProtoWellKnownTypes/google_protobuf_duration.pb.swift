@@ -118,6 +118,8 @@ extension Google_Protobuf_Duration: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Duration: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.Duration" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoInt64.isDefault(self.seconds) { writer.write("seconds", "seconds", self.seconds) }
         if writer.emitsDefaults || !ProtoInt32.isDefault(self.nanos) { writer.write("nanos", "nanos", self.nanos) }

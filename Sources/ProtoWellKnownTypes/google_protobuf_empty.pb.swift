@@ -42,6 +42,8 @@ extension Google_Protobuf_Empty: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Empty: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.Empty" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {}
 
     public mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {

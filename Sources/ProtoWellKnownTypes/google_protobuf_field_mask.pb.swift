@@ -246,6 +246,8 @@ extension Google_Protobuf_FieldMask: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_FieldMask: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.FieldMask" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         writer.write("paths", "paths", repeated: self.paths)
     }

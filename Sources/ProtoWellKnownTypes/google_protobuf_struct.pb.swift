@@ -102,6 +102,8 @@ extension Google_Protobuf_Struct: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Struct: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.Struct" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         writer.write("fields", "fields", messageMap: self.fields)
     }
@@ -211,6 +213,8 @@ extension Google_Protobuf_Value: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Value: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.Value" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         switch self.kind {
         case .nullValue(let value)?: writer.write("nullValue", "null_value", enum: value)
@@ -285,6 +289,8 @@ extension Google_Protobuf_ListValue: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_ListValue: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.ListValue" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         writer.write("values", "values", repeatedMessage: self.values)
     }

@@ -149,6 +149,8 @@ extension Google_Protobuf_Timestamp: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Timestamp: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.Timestamp" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoInt64.isDefault(self.seconds) { writer.write("seconds", "seconds", self.seconds) }
         if writer.emitsDefaults || !ProtoInt32.isDefault(self.nanos) { writer.write("nanos", "nanos", self.nanos) }

@@ -50,6 +50,8 @@ extension Google_Protobuf_DoubleValue: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_DoubleValue: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.DoubleValue" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoDouble.isDefault(self.value) { writer.write("value", "value", self.value) }
     }
@@ -111,6 +113,8 @@ extension Google_Protobuf_FloatValue: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_FloatValue: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.FloatValue" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoFloat.isDefault(self.value) { writer.write("value", "value", self.value) }
     }
@@ -172,6 +176,8 @@ extension Google_Protobuf_Int64Value: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Int64Value: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.Int64Value" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoInt64.isDefault(self.value) { writer.write("value", "value", self.value) }
     }
@@ -233,6 +239,8 @@ extension Google_Protobuf_UInt64Value: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_UInt64Value: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.UInt64Value" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoUInt64.isDefault(self.value) { writer.write("value", "value", self.value) }
     }
@@ -294,6 +302,8 @@ extension Google_Protobuf_Int32Value: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Int32Value: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.Int32Value" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoInt32.isDefault(self.value) { writer.write("value", "value", self.value) }
     }
@@ -355,6 +365,8 @@ extension Google_Protobuf_UInt32Value: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_UInt32Value: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.UInt32Value" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoUInt32.isDefault(self.value) { writer.write("value", "value", self.value) }
     }
@@ -416,6 +428,8 @@ extension Google_Protobuf_BoolValue: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_BoolValue: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.BoolValue" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoBool.isDefault(self.value) { writer.write("value", "value", self.value) }
     }
@@ -477,6 +491,8 @@ extension Google_Protobuf_StringValue: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_StringValue: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.StringValue" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoString.isDefault(self.value) { writer.write("value", "value", self.value) }
     }
@@ -538,6 +554,8 @@ extension Google_Protobuf_BytesValue: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_BytesValue: ProtoJSONCodable {
+    public static var protoMessageName: String { "google.protobuf.BytesValue" }
+
     public func writeJSON(to writer: inout ProtoJSONWriter) {
         if writer.emitsDefaults || !ProtoBytes.isDefault(self.value) { writer.write("value", "value", self.value) }
     }

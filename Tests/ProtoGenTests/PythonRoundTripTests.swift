@@ -8,7 +8,8 @@ import Testing
 @Suite struct PythonRoundTripTests {
     static let script = ProcessRunner.packageRoot + "/Tests/ProtoGenTests/Python/roundtrip.py"
 
-    /// A descriptor set of the rich test protos, written by protoc.
+    /// A descriptor set of the rich test protos, written by protoc, with every well-known type
+    /// (which a random google.protobuf.Any may hold).
     private func descriptorSet(in dir: String) async throws -> String {
         let out = dir + "/rich.desc"
         let result = try await ProcessRunner.run(
@@ -16,7 +17,9 @@ import Testing
             [
                 "-I", ProcessRunner.packageRoot + "/Tests/ProtoGenTests", "--include_imports",
                 "--descriptor_set_out=" + out,
-                "Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto",
+                "Protos/rich3.proto", "Protos/rich2.proto", "Protos/legacy2.proto", "Protos/anyjson.proto",
+                "google/protobuf/duration.proto", "google/protobuf/empty.proto", "google/protobuf/field_mask.proto",
+                "google/protobuf/struct.proto",
             ])
         try #require(result.status == 0, "protoc: \(result.stderr)")
         return out
@@ -146,7 +149,10 @@ import Testing
     /// parses to the message python wrote, and python parses our JSON (canonical, and with defaults
     /// written) to the message we had. Equality is checked by python on the binary forms, unknown
     /// fields aside (the proto2 messages carry undeclared closed-enum numbers, which JSON drops).
-    private func jsonMatchesPython<M: ProtoJSONCodable>(_ type: M.Type, protoName: String) async throws {
+    /// `registry`: the types the messages' `google.protobuf.Any`s may hold besides the well-known ones.
+    private func jsonMatchesPython<M: ProtoJSONCodable>(
+        _ type: M.Type, protoName: String, registry: ProtoTypeRegistry = ProtoTypeRegistry()
+    ) async throws {
         let dir = try ProcessRunner.temporaryDirectory()
         let desc = try await descriptorSet(in: dir)
         let generated = try await python(["gen", desc, protoName, "200", "20261204", dir + "/py.bin"])
@@ -156,7 +162,9 @@ import Testing
         try #require(toJSON.status == 0, "python tojson: \(toJSON.stderr)")
         var fromPython: [[UInt8]] = []
         for json in try Self.readRecords(dir + "/py.json") {
-            fromPython.append(try M(jsonString: String(decoding: json, as: UTF8.self)).serializedBytes())
+            let text = String(decoding: json, as: UTF8.self)
+            fromPython.append(
+                try M(jsonString: text, options: ProtoJSONDecodingOptions(typeRegistry: registry)).serializedBytes())
         }
         try Self.writeRecords(fromPython, to: dir + "/swift.bin")
         let check = try await python(["check", desc, protoName, dir + "/py.bin", dir + "/swift.bin", "nounknown"])
@@ -167,8 +175,9 @@ import Testing
         // us → JSON (both option sets) → python → binary → python compares with what we had.
         let messages = try Self.readRecords(dir + "/py.bin").map { bytes throws in try M(serializedBytes: bytes) }
         for options in [
-            ProtoJSONEncodingOptions(),
-            ProtoJSONEncodingOptions(alwaysPrintFieldsWithoutPresence: true, preserveProtoFieldNames: true),
+            ProtoJSONEncodingOptions(typeRegistry: registry),
+            ProtoJSONEncodingOptions(
+                alwaysPrintFieldsWithoutPresence: true, preserveProtoFieldNames: true, typeRegistry: registry),
         ] {
             var texts: [[UInt8]] = []
             for message in messages { texts.append(Array(try message.jsonString(options: options).utf8)) }
@@ -185,6 +194,13 @@ import Testing
 
     @Test func proto3JSON() async throws { try await jsonMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich") }
     @Test func proto2JSON() async throws { try await jsonMatchesPython(Rich_V2_Rich2.self, protoName: "rich.v2.Rich2") }
+    /// google.protobuf.Any singular, repeated, in maps, in a oneof and nested in Any, holding
+    /// ordinary messages (rich.v3.Rich: every field type), every well-known type and Any itself.
+    @Test func anyJSON() async throws {
+        try await jsonMatchesPython(
+            Anyjson_V1_Holder.self, protoName: "anyjson.v1.Holder",
+            registry: ProtoTypeRegistry([Anyjson_V1_Holder.self, Anyjson_V1_Inner.self, Rich_V3_Rich.self]))
+    }
 
     @Test func proto3TextFormat() async throws {
         try await textMatchesPython(Rich_V3_Rich.self, protoName: "rich.v3.Rich")

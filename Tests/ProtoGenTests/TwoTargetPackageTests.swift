@@ -5,7 +5,8 @@ import Testing
 /// App's .proto imports one of the Base target it depends on, and both use Timestamp from
 /// ProtoWellKnownTypes. It builds only if the build plugin finds Base's .proto, the generated code
 /// imports Base's module instead of declaring its types again, and neither target re-declares the
-/// well-known types (two `Google_Protobuf_Timestamp`s would make App ambiguous).
+/// well-known types (two `Google_Protobuf_Timestamp`s would make App ambiguous). Then, with Base's
+/// Swift file removed, the build fails with the plugin's error telling the user to add one.
 @Suite struct TwoTargetPackageTests {
     @Test func crossTargetImportsAndSharedWellKnownTypes() async throws {
         // Built under .build so that later runs reuse the build; the sources are copied fresh.
@@ -39,5 +40,20 @@ import Testing
                 files: app.proto base/v1/base.proto google/protobuf/timestamp.proto google/protobuf/duration.proto
 
                 """)
+
+        // Without Base.swift, Base holds only .proto files: SwiftPM drops the target before build
+        // plugins run (swiftlang/swift-package-manager#8061), and the plugin, running for App, says
+        // so at App's import instead of the generator's "not found".
+        try fm.removeItem(atPath: work + "/Sources/Base/Base.swift")
+        let dropped = try await ProcessRunner.run(swift, ["build", "--product", "App"], currentDirectory: work)
+        let droppedOutput = String(decoding: dropped.stdout, as: UTF8.self) + dropped.stderr
+        #expect(dropped.status != 0)
+        #expect(
+            droppedOutput.contains(
+                "error: Sources/App/app.proto:6 imports \"base/v1/base.proto\", which is in Sources/Base, a target "
+                    + "without Swift files: SwiftPM drops a target without Swift sources before build plugins run "
+                    + "(swiftlang/swift-package-manager#8061); add an empty Swift file, e.g. Sources/Base/Base.swift"),
+            "\(droppedOutput)")
+        #expect(!droppedOutput.contains("was not found"), "the generator does not run: \(droppedOutput)")
     }
 }

@@ -84,6 +84,8 @@ extension Google_Protobuf_Compiler_Version: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Compiler_Version: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.compiler.Version" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.major { writer.write("major", "major", value) }
         if let value = self.minor { writer.write("minor", "minor", value) }
@@ -178,6 +180,8 @@ extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Compiler_CodeGeneratorRequest: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.compiler.CodeGeneratorRequest" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         writer.write("fileToGenerate", "file_to_generate", repeated: self.fileToGenerate)
         if let value = self.parameter { writer.write("parameter", "parameter", value) }
@@ -326,6 +330,8 @@ extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_Compiler_CodeGeneratorResponse: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.compiler.CodeGeneratorResponse" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.error { writer.write("error", "error", value) }
         if let value = self.supportedFeatures { writer.write("supportedFeatures", "supported_features", value) }
@@ -381,6 +387,8 @@ extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoTextFormatta
 }
 
 extension Google_Protobuf_Compiler_CodeGeneratorResponse.File: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.compiler.CodeGeneratorResponse.File" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         if let value = self.insertionPoint { writer.write("insertionPoint", "insertion_point", value) }

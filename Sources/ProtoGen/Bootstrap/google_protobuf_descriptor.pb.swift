@@ -48,6 +48,8 @@ extension Google_Protobuf_FileDescriptorSet: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_FileDescriptorSet: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.FileDescriptorSet" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         writer.write("file", "file", repeatedMessage: self.file)
     }
@@ -194,6 +196,8 @@ extension Google_Protobuf_FileDescriptorProto: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_FileDescriptorProto: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.FileDescriptorProto" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         if let value = self.`package` { writer.write("package", "package", value) }
@@ -384,6 +388,8 @@ extension Google_Protobuf_DescriptorProto: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_DescriptorProto: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.DescriptorProto" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         writer.write("field", "field", repeatedMessage: self.field)
@@ -449,6 +455,8 @@ extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_DescriptorProto.ExtensionRange: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.DescriptorProto.ExtensionRange" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.start { writer.write("start", "start", value) }
         if let value = self.end { writer.write("end", "end", value) }
@@ -498,6 +506,8 @@ extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_DescriptorProto.ReservedRange: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.DescriptorProto.ReservedRange" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.start { writer.write("start", "start", value) }
         if let value = self.end { writer.write("end", "end", value) }
@@ -774,6 +784,8 @@ extension Google_Protobuf_FieldDescriptorProto: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_FieldDescriptorProto: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.FieldDescriptorProto" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         if let value = self.extendee { writer.write("extendee", "extendee", value) }
@@ -867,6 +879,8 @@ extension Google_Protobuf_OneofDescriptorProto: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_OneofDescriptorProto: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.OneofDescriptorProto" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         if let value = self.options { writer.write("options", "options", message: value) }
@@ -985,6 +999,8 @@ extension Google_Protobuf_EnumDescriptorProto: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_EnumDescriptorProto: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.EnumDescriptorProto" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         writer.write("value", "value", repeatedMessage: self.value)
@@ -1040,6 +1056,8 @@ extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoTextFormat
 }
 
 extension Google_Protobuf_EnumDescriptorProto.EnumReservedRange: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.EnumDescriptorProto.EnumReservedRange" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.start { writer.write("start", "start", value) }
         if let value = self.end { writer.write("end", "end", value) }
@@ -1125,6 +1143,8 @@ extension Google_Protobuf_EnumValueDescriptorProto: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_EnumValueDescriptorProto: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.EnumValueDescriptorProto" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         if let value = self.number { writer.write("number", "number", value) }
@@ -1207,6 +1227,8 @@ extension Google_Protobuf_ServiceDescriptorProto: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_ServiceDescriptorProto: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.ServiceDescriptorProto" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         writer.write("method", "method", repeatedMessage: self.method)
@@ -1337,6 +1359,8 @@ extension Google_Protobuf_MethodDescriptorProto: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_MethodDescriptorProto: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.MethodDescriptorProto" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.name { writer.write("name", "name", value) }
         if let value = self.inputType { writer.write("inputType", "input_type", value) }
@@ -1676,6 +1700,8 @@ extension Google_Protobuf_FileOptions: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_FileOptions: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.FileOptions" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.javaPackage { writer.write("javaPackage", "java_package", value) }
         if let value = self.javaOuterClassname { writer.write("javaOuterClassname", "java_outer_classname", value) }
@@ -1822,6 +1848,8 @@ extension Google_Protobuf_MessageOptions: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_MessageOptions: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.MessageOptions" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self._messageSetWireFormat { writer.write("messageSetWireFormat", "message_set_wire_format", value) }
         if let value = self._noStandardDescriptorAccessor { writer.write("noStandardDescriptorAccessor", "no_standard_descriptor_accessor", value) }
@@ -2037,6 +2065,8 @@ extension Google_Protobuf_FieldOptions: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_FieldOptions: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.FieldOptions" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self._ctype { writer.write("ctype", "ctype", closedEnum: value) }
         if let value = self.packed { writer.write("packed", "packed", value) }
@@ -2095,6 +2125,8 @@ extension Google_Protobuf_OneofOptions: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_OneofOptions: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.OneofOptions" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {}
 
     mutating func mergeJSON(_ object: JSONObject, reader: ProtoJSONReader) throws(ProtoJSONError) {
@@ -2170,6 +2202,8 @@ extension Google_Protobuf_EnumOptions: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_EnumOptions: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.EnumOptions" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self.allowAlias { writer.write("allowAlias", "allow_alias", value) }
         if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
@@ -2239,6 +2273,8 @@ extension Google_Protobuf_EnumValueOptions: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_EnumValueOptions: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.EnumValueOptions" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
     }
@@ -2306,6 +2342,8 @@ extension Google_Protobuf_ServiceOptions: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_ServiceOptions: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.ServiceOptions" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
     }
@@ -2420,6 +2458,8 @@ extension Google_Protobuf_MethodOptions: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_MethodOptions: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.MethodOptions" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         if let value = self._deprecated { writer.write("deprecated", "deprecated", value) }
         if let value = self._idempotencyLevel { writer.write("idempotencyLevel", "idempotency_level", closedEnum: value) }
@@ -2510,6 +2550,8 @@ extension Google_Protobuf_SourceCodeInfo: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_SourceCodeInfo: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.SourceCodeInfo" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         writer.write("location", "location", repeatedMessage: self.location)
     }
@@ -2569,6 +2611,8 @@ extension Google_Protobuf_SourceCodeInfo.Location: ProtoTextFormattable {
 }
 
 extension Google_Protobuf_SourceCodeInfo.Location: ProtoJSONCodable {
+    static var protoMessageName: String { "google.protobuf.SourceCodeInfo.Location" }
+
     func writeJSON(to writer: inout ProtoJSONWriter) {
         writer.write("path", "path", repeated: self.path)
         writer.write("span", "span", repeated: self.span)

@@ -7,6 +7,8 @@ extension MessageEmitter {
         into p: inout CodePrinter
     ) {
         p.block("extension \(qualifiedName): ProtoJSONCodable {") { p in
+            p.line("\(access)static var protoMessageName: String { \"\(message.fullName)\" }")
+            p.line()
             let steps = steps(plans, message: message)
             let header = "\(access)func writeJSON(to writer: inout ProtoJSONWriter) {"
             if steps.isEmpty {

@@ -7,15 +7,22 @@ public struct ProtoJSONEncodingOptions: Sendable, Hashable {
     public var preserveProtoFieldNames: Bool
     /// Enum values as numbers instead of names.
     public var alwaysPrintEnumsAsInts: Bool
+    /// The message types a `google.protobuf.Any` may hold (besides the well-known types); an `Any`
+    /// holding another type throws `ProtoJSONError` of kind `.unknownAnyType`.
+    public var typeRegistry: ProtoTypeRegistry
+    /// How many `google.protobuf.Any`s enclose the message being written: each decodes the bytes it
+    /// holds afresh, so the binary decoder's depth limit does not bound their nesting.
+    package var anyDepth = 0
 
     /// Options; the defaults give the canonical form.
     public init(
         alwaysPrintFieldsWithoutPresence: Bool = false, preserveProtoFieldNames: Bool = false,
-        alwaysPrintEnumsAsInts: Bool = false
+        alwaysPrintEnumsAsInts: Bool = false, typeRegistry: ProtoTypeRegistry = ProtoTypeRegistry()
     ) {
         self.alwaysPrintFieldsWithoutPresence = alwaysPrintFieldsWithoutPresence
         self.preserveProtoFieldNames = preserveProtoFieldNames
         self.alwaysPrintEnumsAsInts = alwaysPrintEnumsAsInts
+        self.typeRegistry = typeRegistry
     }
 }
 
@@ -26,26 +33,46 @@ public struct ProtoJSONDecodingOptions: Sendable, Hashable {
     public var ignoreUnknownFields: Bool
     /// How deep JSON arrays and objects may nest.
     public var maxDepth: Int
+    /// The message types a `google.protobuf.Any` may hold (besides the well-known types); an
+    /// `"@type"` naming another type throws `ProtoJSONError` of kind `.unknownAnyType`, whatever
+    /// `ignoreUnknownFields` says.
+    public var typeRegistry: ProtoTypeRegistry
 
     /// Options; by default unknown fields are errors.
-    public init(ignoreUnknownFields: Bool = false, maxDepth: Int = JSONValue.defaultMaxDepth) {
+    public init(
+        ignoreUnknownFields: Bool = false, maxDepth: Int = JSONValue.defaultMaxDepth,
+        typeRegistry: ProtoTypeRegistry = ProtoTypeRegistry()
+    ) {
         self.ignoreUnknownFields = ignoreUnknownFields
         self.maxDepth = maxDepth
+        self.typeRegistry = typeRegistry
     }
 }
 
 /// JSON that is not a valid protobuf JSON form of the message: what and where (`field` is the
 /// JSON key path, e.g. `items.price`).
 public struct ProtoJSONError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of error.
+    public enum Kind: Sendable, Hashable {
+        /// The JSON is not a valid form of the message, or the message has no JSON form.
+        case invalid
+        /// A `google.protobuf.Any` holds a message type the options' `typeRegistry` does not have
+        /// (nor the well-known types): its type URL.
+        case unknownAnyType(typeURL: String)
+    }
+
     /// The key path of the offending member; empty for the top level.
     public var field: String
     /// What is wrong.
     public var message: String
+    /// What kind of error.
+    public var kind: Kind
 
     /// An error at `field`.
-    public init(field: String, message: String) {
+    public init(field: String, message: String, kind: Kind = .invalid) {
         self.field = field
         self.message = message
+        self.kind = kind
     }
 
     /// `field: message`.
@@ -54,6 +81,9 @@ public struct ProtoJSONError: Error, Sendable, Hashable, CustomStringConvertible
 
 /// A message with protobuf's JSON mapping; generated messages conform.
 public protocol ProtoJSONCodable: ProtoMessage {
+    /// The message's full name, e.g. `acme.v1.Order` (the type name in a `google.protobuf.Any`'s
+    /// type URL); generated.
+    static var protoMessageName: String { get }
     /// Writes the message's members; generated.
     func writeJSON(to writer: inout ProtoJSONWriter)
     /// Merges the members of `object` into the message; generated.
@@ -65,11 +95,18 @@ public protocol ProtoJSONCodable: ProtoMessage {
     mutating func mergeProtoJSONValue(_ value: JSONValue, reader: ProtoJSONReader) throws(ProtoJSONError)
     /// Whether a JSON `null` is a value of this type (`google.protobuf.Value`) rather than "unset".
     static var acceptsJSONNull: Bool { get }
+    /// Whether the type's JSON is a special form rather than the object of its fields (the
+    /// well-known types Timestamp, Duration, the wrappers, Struct, Value, ListValue, FieldMask and
+    /// Any); inside a `google.protobuf.Any` such a form is the member `"value"`.
+    static var hasSpecialJSONForm: Bool { get }
 }
 
 extension ProtoJSONCodable {
     /// Ordinary messages: `null` means the field is unset.
     public static var acceptsJSONNull: Bool { false }
+
+    /// Ordinary messages: the JSON is the object of the fields.
+    public static var hasSpecialJSONForm: Bool { false }
 
     public func protoJSONValue(options: ProtoJSONEncodingOptions) throws(ProtoJSONError) -> JSONValue {
         var writer = ProtoJSONWriter(options: options)

@@ -9,7 +9,8 @@ Records files hold messages as a 4-byte little-endian length followed by the ser
                                    records of undeclared numbers for closed enums, which python keeps
                                    as unknown fields)
   check DESC TYPE A B [nounknown]  parse both files; every pair of messages must be equal (with
-                                   "nounknown", unknown fields discarded first: JSON has none)
+                                   "nounknown", unknown fields discarded first: JSON has none; and
+                                   each Any's value re-serialized deterministically, see normalize)
   reencode DESC TYPE IN OUT        parse each message and serialize it again
   text DESC TYPE IN OUT            each message's text_format.MessageToString, UTF-8, as records
                                    (extensions cleared first: the Swift side keeps them as unknown
@@ -17,6 +18,8 @@ Records files hold messages as a 4-byte little-endian length followed by the ser
   tojson DESC TYPE IN OUT [defaults]   each message's json_format.MessageToJson (UTF-8 records); with
                                    "defaults", always_print_fields_with_no_presence
   fromjson DESC TYPE IN OUT        json_format.Parse of each JSON record, serialized
+(both JSON commands resolve google.protobuf.Any type URLs in the descriptor set's pool; "gen" fills
+an Any with a random message of a type in that pool, see ANY_CANDIDATES)
   defaults DESC TYPE OUT           one message with every field that declares a default set to it
                                    (required fields without one set to their type's zero)
 """
@@ -34,6 +37,98 @@ def load(desc_path, type_name):
     for f in fds.file:
         pool.Add(f)
     return message_factory.GetMessageClass(pool.FindMessageTypeByName(type_name))
+
+
+def message_class(pool, full_name):
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName(full_name))
+
+
+# Types a random google.protobuf.Any holds (those the pool has): every well-known type with a special
+# JSON form, Empty (no special form), Any itself, and ordinary test messages.
+ANY_CANDIDATES = [
+    "anyjson.v1.Inner", "anyjson.v1.Holder", "rich.v3.Rich", "google.protobuf.Timestamp", "google.protobuf.Duration",
+    "google.protobuf.Int64Value", "google.protobuf.UInt32Value", "google.protobuf.StringValue",
+    "google.protobuf.BytesValue", "google.protobuf.FloatValue", "google.protobuf.DoubleValue",
+    "google.protobuf.BoolValue", "google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue",
+    "google.protobuf.FieldMask", "google.protobuf.Empty", "google.protobuf.Any",
+]
+
+
+def has_type(pool, full_name):
+    try:
+        pool.FindMessageTypeByName(full_name)
+        return True
+    except KeyError:
+        return False
+
+
+def fill_value(rng, value, depth):
+    """A google.protobuf.Value of every kind; numbers finite (JSON has no others)."""
+    kinds = ["null", "number", "string", "bool"] + (["struct", "list"] if depth < 3 else [])
+    kind = rng.choice(kinds)
+    if kind == "null":
+        value.null_value = 0
+    elif kind == "number":
+        value.number_value = rng.choice([0.0, -1.5, 1e300, 2**53 + 0.0, rng.uniform(-1e9, 1e9)])
+    elif kind == "string":
+        value.string_value = rand_string(rng)
+    elif kind == "bool":
+        value.bool_value = rng.random() < 0.5
+    elif kind == "struct":
+        value.struct_value.SetInParent()  # set even when it stays empty
+        fill_struct(rng, value.struct_value, depth + 1)
+    else:
+        value.list_value.SetInParent()
+        fill_list(rng, value.list_value, depth + 1)
+
+
+def fill_struct(rng, struct, depth):
+    for _ in range(rng.randrange(0, 4)):
+        fill_value(rng, struct.fields[rand_string(rng)], depth + 1)
+
+
+def fill_list(rng, lst, depth):
+    for _ in range(rng.randrange(0, 4)):
+        fill_value(rng, lst.values.add(), depth + 1)
+
+
+def fill_any(rng, msg, depth):
+    pool = msg.DESCRIPTOR.file.pool
+    names = [n for n in ANY_CANDIDATES if has_type(pool, n)]
+    if depth >= 3:
+        names = [n for n in names if n not in ("google.protobuf.Any", "anyjson.v1.Holder", "rich.v3.Rich")]
+    name = rng.choice(names)
+    inner = message_class(pool, name)()
+    fill(rng, inner, depth + 1)
+    msg.type_url = rng.choice(["type.googleapis.com/", "example.com/x/y/"]) + name
+    msg.value = inner.SerializeToString()
+
+
+def normalize(msg):
+    """Unknown fields discarded and every google.protobuf.Any's value re-serialized deterministically
+    (maps sorted by key), recursively: two messages that say the same then serialize to the same bytes."""
+    msg.DiscardUnknownFields()
+    d = msg.DESCRIPTOR
+    if d.full_name == "google.protobuf.Any" and msg.type_url:
+        pool = d.file.pool
+        inner = message_class(pool, msg.type_url.split("/")[-1])()
+        inner.ParseFromString(msg.value)
+        normalize(inner)
+        msg.value = inner.SerializeToString(deterministic=True)
+        return msg
+    for f, v in msg.ListFields():
+        if not is_message(f):
+            continue
+        if is_map(f):
+            if is_message(f.message_type.fields_by_name["value"]):
+                for k in v:
+                    normalize(v[k])
+        elif is_repeated(f):
+            for x in v:
+                normalize(x)
+        else:
+            normalize(v)
+    return msg
 
 
 def read_records(path):
@@ -146,6 +241,28 @@ def fill(rng, msg, depth):
         # Only valid instants have a JSON form.
         msg.seconds = rng.randrange(-62135596800, 253402300800)
         msg.nanos = rng.choice([0, rng.randrange(0, 1000) * 1000000, rng.randrange(0, 10**9)])
+        return
+    # The other well-known types with JSON forms: only values those forms can hold.
+    if d.full_name == "google.protobuf.Duration":
+        sign = rng.choice([1, -1])
+        msg.seconds = sign * rng.choice([0, 1, 315576000000, rng.randrange(0, 10**9)])
+        msg.nanos = sign * rng.choice([0, rng.randrange(0, 1000) * 1000000, rng.randrange(0, 10**9)])
+        return
+    if d.full_name == "google.protobuf.FieldMask":
+        for _ in range(rng.randrange(0, 4)):
+            msg.paths.append(rng.choice(["a", "foo_bar", "foo.bar_baz", "x1.y2_z3"]))
+        return
+    if d.full_name == "google.protobuf.Value":
+        fill_value(rng, msg, depth)
+        return
+    if d.full_name == "google.protobuf.Struct":
+        fill_struct(rng, msg, depth)
+        return
+    if d.full_name == "google.protobuf.ListValue":
+        fill_list(rng, msg, depth)
+        return
+    if d.full_name == "google.protobuf.Any":
+        fill_any(rng, msg, depth)
         return
     chosen_oneof = {}
     for o in d.oneofs:
@@ -273,8 +390,8 @@ def main(argv):
         for i, (x, y) in enumerate(zip(a, b)):
             mx, my = cls.FromString(x), cls.FromString(y)
             if len(argv) > 6 and argv[6] == "nounknown":
-                mx.DiscardUnknownFields()
-                my.DiscardUnknownFields()
+                normalize(mx)
+                normalize(my)
             # Equality covers unknown fields (upb compares them); the bytes python writes back
             # must be the same too, unknown fields in the same order.
             if mx != my or mx.SerializeToString(deterministic=True) != my.SerializeToString(deterministic=True):
@@ -313,12 +430,16 @@ def main(argv):
     if cmd == "tojson":
         cls = load(argv[2], argv[3])
         defaults = len(argv) > 6 and argv[6] == "defaults"
-        write_records(argv[5], [json_format.MessageToJson(cls.FromString(r), always_print_fields_with_no_presence=defaults).encode()
+        pool = cls.DESCRIPTOR.file.pool
+        write_records(argv[5], [json_format.MessageToJson(cls.FromString(r), always_print_fields_with_no_presence=defaults,
+                                                          descriptor_pool=pool).encode()
                                 for r in read_records(argv[4])])
         return 0
     if cmd == "fromjson":
         cls = load(argv[2], argv[3])
-        write_records(argv[5], [json_format.Parse(r.decode(), cls()).SerializeToString() for r in read_records(argv[4])])
+        pool = cls.DESCRIPTOR.file.pool
+        write_records(argv[5], [json_format.Parse(r.decode(), cls(), descriptor_pool=pool).SerializeToString()
+                                for r in read_records(argv[4])])
         return 0
     if cmd == "reencode":
         cls = load(argv[2], argv[3])
