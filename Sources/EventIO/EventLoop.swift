@@ -49,14 +49,17 @@ public final class EventLoop: @unchecked Sendable {
     private let finished = Atomic<Bool>(false)
 
     // Loop-thread state.
-    private var drained: [Work] = []
-    private var local: [LocalWork] = []
-    private var localSpare: [LocalWork] = []
-    private var handlers: [(any SelectableHandler)?] = []
-    private var endOfTurnHandlers: [any EndOfTurnHandler] = []
-    private var endOfTurnSpare: [any EndOfTurnHandler] = []
-    private var timers = TimerHeap()
-    private var stopping = false
+    // `@exclusivity(unchecked)`: this state is touched only on the loop thread, and the runtime's
+    // dynamic exclusivity check of a class property (swift_beginAccess, about 190 instructions)
+    // ran about 35 times per gRPC call on the server, 11 % of its instructions.
+    @exclusivity(unchecked) private var drained: [Work] = []
+    @exclusivity(unchecked) private var local: [LocalWork] = []
+    @exclusivity(unchecked) private var localSpare: [LocalWork] = []
+    @exclusivity(unchecked) private var handlers: [(any SelectableHandler)?] = []
+    @exclusivity(unchecked) private var endOfTurnHandlers: [any EndOfTurnHandler] = []
+    @exclusivity(unchecked) private var endOfTurnSpare: [any EndOfTurnHandler] = []
+    @exclusivity(unchecked) private var timers = TimerHeap()
+    @exclusivity(unchecked) private var stopping = false
 
     /// The loop's reusable read buffer: every connection on this loop reads into it.
     let readBuffer: UnsafeMutableRawBufferPointer

@@ -105,8 +105,8 @@ extension NGHTTP2Session {
     }
 
     func deliverEvents(input: UnsafeRawBufferPointer) {
-        let batch = inbound.take()
-        defer { inbound.recycle(batch) }
+        var batch = inbound.take()
+        defer { inbound.recycle(&batch) }
         for event in batch.events {
             if state == .closed { return }
             switch event {
