@@ -96,7 +96,15 @@ struct ServerCall: Sendable {
         guard let raw = next else { return nil }
         gate.taken(raw.bytes.count)
         context.noteRequestCompressed(raw.compressed)
-        var message: M = try decodeMessage(raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)
+        let message: M = try decodeMessage(raw, encoding: context.requestCompression, limit: maxReceiveMessageSize)
+        // Interceptors in a function of their own: the async frame of this one (taken from the
+        // handler task's allocator) stays small without them.
+        return interceptors.isEmpty ? message : try await interceptReceived(message)
+    }
+
+    @inline(never)
+    private func interceptReceived<M: ProtoMessage>(_ message: M) async throws(RPCError) -> M {
+        var message = message
         for interceptor in interceptors { message = try await interceptor.received(message, context: context) }
         return message
     }
@@ -122,10 +130,40 @@ struct ServerCall: Sendable {
     /// headers name an encoding only when the first response is compressed or compression is on;
     /// a compressed response after headers that said identity goes uncompressed.
     func send<M: ProtoMessage>(_ message: M, compressed: Bool?) async throws(RPCError) {
+        // Interceptors and waiting in functions of their own: the async frame of this one (taken
+        // from the handler task's allocator) stays small without them.
+        let (framed, encoding) =
+            interceptors.isEmpty
+            ? try frame(message, compressed: compressed) : try await frameIntercepted(message, compressed: compressed)
+        guard let outcome = outbound.sendWithoutSuspending(framed, encoding: encoding) else {
+            return try await outbound.sendMessage(framed, encoding: encoding)
+        }
+        switch outcome {
+        case .sent: return
+        case .full(let gate): try await Self.waitUntilOpen(gate)
+        case .failed(let error): throw error
+        }
+    }
+
+    @inline(never)
+    private func frameIntercepted<M: ProtoMessage>(
+        _ message: M, compressed: Bool?
+    ) async throws(RPCError) -> ([UInt8], CompressionAlgorithm) {
         var message = message
         for interceptor in interceptors.reversed() {
             message = try await interceptor.sending(message, context: context)
         }
+        return try frame(message, compressed: compressed)
+    }
+
+    @inline(never)
+    private static func waitUntilOpen(_ gate: SendGate) async throws(RPCError) { try await gate.waitUntilOpen() }
+
+    /// Encodes and frames one response (compressing when asked and possible), and the encoding
+    /// the response headers name.
+    private func frame<M: ProtoMessage>(
+        _ message: M, compressed: Bool?
+    ) throws(RPCError) -> ([UInt8], CompressionAlgorithm) {
         let requestCompression = context.requestCompression
         let acceptEncoding = acceptEncoding
         let (compress, encoding) = shared.withLock { s -> (Bool, CompressionAlgorithm) in
@@ -141,14 +179,7 @@ struct ServerCall: Sendable {
         let framed = try MessageFramer.frame(
             serializedWithHeadroom: message.serializedBytes(headroom: MessageFramer.prefixSize),
             compression: compress ? encoding : .identity, maxSize: maxSendMessageSize)
-        guard let outcome = outbound.sendWithoutSuspending(framed, encoding: encoding) else {
-            return try await outbound.sendMessage(framed, encoding: encoding)
-        }
-        switch outcome {
-        case .sent: return
-        case .full(let gate): try await gate.waitUntilOpen()
-        case .failed(let error): throw error
-        }
+        return (framed, encoding)
     }
 
     /// A received message (nil inside: the requests ended) when one is there or the requests

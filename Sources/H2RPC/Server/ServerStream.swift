@@ -210,32 +210,47 @@ final class ServerStream: @unchecked Sendable, ServerCallOutbound {
     }
 
     /// The handler task's body: runs the method (through the interceptors), then reports its status on the loop.
+    /// (Its async frame comes from the handler task's allocator, as do those of everything it
+    /// awaits: what only some calls need, interceptors and the failure's translation, lives in
+    /// functions of their own, so that a plain call's frames stay small.)
     private func runHandler(_ call: ServerCall) async {
-        let method = call.method
-        let core = self.core
-        var status: RPCError?
+        var failure: (any Error)?
         do {
             if core.interceptors.isEmpty {
-                try await method.run(call)
+                try await call.method.run(call)
             } else {
-                try await core.intercept(context: call.context) { try await method.run(call) }
+                try await runIntercepted(call)
             }
-        } catch let error as RPCError {
-            status = error
-        } catch let error as any RPCErrorConvertible {
-            status = error.rpcError
-        } catch is CancellationError {
-            status = RPCError(code: .cancelled, message: "handler cancelled")
         } catch {
-            // The error's text stays on the server: it may hold internals the client must not see.
-            core.logger.error("handler of \(call.context.path) failed: \(error)")
-            status = RPCError(code: .unknown, message: "handler failed")
+            failure = error
         }
+        let status = failure.map { endStatus(of: $0, call: call) }
         if loop.inEventLoop {
             handlerFinished(status)
         } else {
-            let final = status
-            loop.execute { self.handlerFinished(final) }
+            loop.execute { self.handlerFinished(status) }
+        }
+    }
+
+    @inline(never)
+    private func runIntercepted(_ call: ServerCall) async throws {
+        let method = call.method
+        try await core.intercept(context: call.context) { try await method.run(call) }
+    }
+
+    /// The status a handler's error ends its call with.
+    private func endStatus(of error: any Error, call: ServerCall) -> RPCError {
+        switch error {
+        case let error as RPCError:
+            return error
+        case let error as any RPCErrorConvertible:
+            return error.rpcError
+        case is CancellationError:
+            return RPCError(code: .cancelled, message: "handler cancelled")
+        default:
+            // The error's text stays on the server: it may hold internals the client must not see.
+            core.logger.error("handler of \(call.context.path) failed: \(error)")
+            return RPCError(code: .unknown, message: "handler failed")
         }
     }
 
