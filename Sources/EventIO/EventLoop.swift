@@ -49,14 +49,20 @@ public final class EventLoop: @unchecked Sendable {
     private let finished = Atomic<Bool>(false)
 
     // Loop-thread state.
-    private var drained: [Work] = []
-    private var local: [LocalWork] = []
-    private var localSpare: [LocalWork] = []
-    private var handlers: [(any SelectableHandler)?] = []
-    private var endOfTurnHandlers: [any EndOfTurnHandler] = []
-    private var endOfTurnSpare: [any EndOfTurnHandler] = []
-    private var timers = TimerHeap()
-    private var stopping = false
+    // `@exclusivity(unchecked)`: this state is touched only on the loop thread, and the runtime's
+    // dynamic exclusivity check of a class property (swift_beginAccess, about 190 instructions)
+    // ran about 35 times per gRPC call on the server, 11 % of its instructions.
+    @exclusivity(unchecked) private var drained: [Work] = []
+    @exclusivity(unchecked) private var local: [LocalWork] = []
+    @exclusivity(unchecked) private var localSpare: [LocalWork] = []
+    @exclusivity(unchecked) private var handlers: [(any SelectableHandler)?] = []
+    @exclusivity(unchecked) private var endOfTurnHandlers: [any EndOfTurnHandler] = []
+    @exclusivity(unchecked) private var endOfTurnSpare: [any EndOfTurnHandler] = []
+    @exclusivity(unchecked) private var timers = TimerHeap()
+    @exclusivity(unchecked) private var stopping = false
+    /// Units of work (see `workDone()`) since the end-of-turn handlers last ran.
+    @exclusivity(unchecked) private var workSinceFlush = 0
+    @exclusivity(unchecked) private var inEndOfTurn = false
 
     /// The loop's reusable read buffer: every connection on this loop reads into it.
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -219,6 +225,7 @@ public final class EventLoop: @unchecked Sendable {
                         isolatedTo: serialExecutor.asUnownedSerialExecutor(),
                         taskExecutor: taskExecutor.asUnownedTaskExecutor())
                 }
+                workDone()
             }
             budget -= localSpare.count
             localSpare.removeAll(keepingCapacity: true)
@@ -238,6 +245,7 @@ public final class EventLoop: @unchecked Sendable {
                     isolatedTo: serialExecutor.asUnownedSerialExecutor(),
                     taskExecutor: taskExecutor.asUnownedTaskExecutor())
             }
+            workDone()
             runLocal(budget: &budget)
         }
         drained.removeAll(keepingCapacity: true)
@@ -252,7 +260,23 @@ public final class EventLoop: @unchecked Sendable {
         endOfTurnHandlers.append(handler)
     }
 
+    /// Units of work within one turn after which the end-of-turn handlers run early.
+    package static let earlyFlushInterval = 16
+
+    /// Counts one unit of work that may have queued output (a request handed to its handler, a
+    /// job run). Every `earlyFlushInterval` units the end-of-turn handlers run before the turn
+    /// ends: what is queued so far leaves while the turn goes on, so that the peer starts on it
+    /// instead of waiting for the whole batch (on two cores, the two ends of a busy connection
+    /// then work at the same time instead of taking turns). Loop thread only.
+    package func workDone() {
+        workSinceFlush &+= 1
+        if workSinceFlush >= Self.earlyFlushInterval && !inEndOfTurn { runEndOfTurn() }
+    }
+
     private func runEndOfTurn() {
+        inEndOfTurn = true
+        defer { inEndOfTurn = false }
+        workSinceFlush = 0
         // Handlers may register more handlers (a session writes into its socket, which then
         // asks to be flushed): loop until none are left.
         while !endOfTurnHandlers.isEmpty {

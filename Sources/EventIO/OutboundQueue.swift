@@ -106,7 +106,10 @@ struct OutboundQueue {
 
 /// A loop's spare staging buffers (loop thread only): a few are kept for reuse, the rest freed.
 final class StagingPool {
-    private var buffers: [[UInt8]] = []
+    // `@exclusivity(unchecked)`: this state is touched only on the loop thread, and the runtime's
+    // dynamic exclusivity check of a class property (swift_beginAccess, about 190 instructions)
+    // ran about 35 times per gRPC call on the server, 11 % of its instructions.
+    @exclusivity(unchecked) private var buffers: [[UInt8]] = []
 
     func take() -> [UInt8] { buffers.popLast() ?? [] }
 

@@ -20,24 +20,27 @@ public final class TCPConnection: @unchecked Sendable {
     /// The local address.
     public let localAddress: SocketAddress?
 
-    private var state = State.idle
-    private var delegate: (any ByteStreamDelegate)?
-    private var output = OutboundQueue()
-    private var flushScheduled = false
-    private var pollingWritable = false
-    private var readingPaused = false
+    // `@exclusivity(unchecked)`: this state is touched only on the loop thread, and the runtime's
+    // dynamic exclusivity check of a class property (swift_beginAccess, about 190 instructions)
+    // ran about 35 times per gRPC call on the server, 11 % of its instructions.
+    @exclusivity(unchecked) private var state = State.idle
+    @exclusivity(unchecked) private var delegate: (any ByteStreamDelegate)?
+    @exclusivity(unchecked) private var output = OutboundQueue()
+    @exclusivity(unchecked) private var flushScheduled = false
+    @exclusivity(unchecked) private var pollingWritable = false
+    @exclusivity(unchecked) private var readingPaused = false
 
     /// False while queued output is above `highWaterMark`; true again below `lowWaterMark`.
-    public private(set) var isWritable = true
+    @exclusivity(unchecked) public private(set) var isWritable = true
     /// Queued bytes above which `isWritable` turns false.
-    public var highWaterMark = 1024 * 1024
+    @exclusivity(unchecked) public var highWaterMark = 1024 * 1024
     /// Queued bytes below which `isWritable` turns true again.
-    public var lowWaterMark = 256 * 1024
+    @exclusivity(unchecked) public var lowWaterMark = 256 * 1024
     /// Most bytes read (and handed to the delegate) per readiness event, that is per loop turn: a
     /// peer that floods input gets this much of its loop's time, then the loop serves its other
     /// connections; the rest is read on the next turn (the loop's epoll is level-triggered, so the
     /// socket is reported ready again and nothing is lost).
-    public var maxReadPerTurn = 256 * 1024
+    @exclusivity(unchecked) public var maxReadPerTurn = 256 * 1024
 
     init(fd: Int32, loop: EventLoop) {
         self.fd = fd
@@ -82,7 +85,7 @@ public final class TCPConnection: @unchecked Sendable {
     private var drainTimer: LoopTimer?
 
     /// `sendmsg` calls made so far: with batching, one per loop turn that had output. Loop thread only.
-    public private(set) var writeSyscalls = 0
+    @exclusivity(unchecked) public private(set) var writeSyscalls = 0
 
     /// Bytes queued and not yet accepted by the kernel.
     public var pendingWriteBytes: Int { output.pendingBytes }

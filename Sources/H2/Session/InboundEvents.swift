@@ -56,12 +56,13 @@ struct InboundEvents {
         return batch
     }
 
-    mutating func recycle(_ batch: consuming Batch) {
-        var batch = batch
+    /// Keeps the batch's buffers for the next `take`. `batch` must hold the only reference to them
+    /// (no copy of it alive): emptying a shared array would allocate a new one.
+    mutating func recycle(_ batch: inout Batch) {
         batch.events.removeAll(keepingCapacity: true)
         batch.spill.removeAll(keepingCapacity: true)
-        if spareEvents.capacity < batch.events.capacity { spareEvents = batch.events }
-        if spareSpill.capacity < batch.spill.capacity { spareSpill = batch.spill }
+        if spareEvents.capacity < batch.events.capacity { swap(&spareEvents, &batch.events) }
+        if spareSpill.capacity < batch.spill.capacity { swap(&spareSpill, &batch.spill) }
     }
 
     /// Events taken for delivery, with the spill buffer their spilled DATA refers to.

@@ -111,14 +111,17 @@ extension NGHTTP2Session {
     }
 
     func deliverEvents(input: UnsafeRawBufferPointer) {
-        let batch = inbound.take()
-        defer { inbound.recycle(batch) }
+        var batch = inbound.take()
+        defer { inbound.recycle(&batch) }
         for event in batch.events {
             if state == .closed { return }
             switch event {
             case .headers(let id, let fields, let endStream):
                 guard let stream = stream(id) else { continue }
                 deliverHeaders(stream, H2Headers(fields), endStream: endStream)
+                // A request or response handed over may have queued output: part of a large
+                // batch leaves before the rest is handled.
+                loop.workDone()
             case .data(let id, let offset, let count, let spilled):
                 guard let stream = stream(id), let delegate = stream.delegate else { continue }
                 if spilled {

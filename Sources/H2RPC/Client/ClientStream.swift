@@ -7,12 +7,15 @@ import H2
 final class ClientStream: @unchecked Sendable, ClientCallTransport {
     let loop: EventLoop
     let call: ClientCall
-    private var deframer: MessageDeframer
+    // `@exclusivity(unchecked)`: this state is touched only on the loop thread, and the runtime's
+    // dynamic exclusivity check of a class property (swift_beginAccess, about 190 instructions)
+    // ran about 35 times per gRPC call on the server, 11 % of its instructions.
+    @exclusivity(unchecked) private var deframer: MessageDeframer
     /// Where senders wait while flow control holds the stream; made when one first has to.
-    private var sendGate: SendGate?
+    @exclusivity(unchecked) private var sendGate: SendGate?
     /// Received bytes not yet given back to flow control because the reader is behind.
-    private var window = WithheldWindow()
-    private var phase = Phase.opening
+    @exclusivity(unchecked) private var window = WithheldWindow()
+    @exclusivity(unchecked) private var phase = Phase.opening
 
     /// What the call owns while its stream is open.
     private struct Open {

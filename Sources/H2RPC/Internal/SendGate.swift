@@ -11,9 +11,11 @@ final class SendGate: Sendable {
     }
 
     private let state = WaitableState(State.closed)
+    /// Counts the senders suspended at this gate (tests wait on it; only the waiting path pays).
+    private let waiters: WaitableState<Int>?
 
-    /// A gate closed by a full stream.
-    init() {}
+    /// A gate closed by a full stream; `waiters`, if given, counts the senders waiting at it.
+    init(waiters: WaitableState<Int>? = nil) { self.waiters = waiters }
 
     /// The stream's queue is above its high-water mark again.
     func close() {
@@ -36,6 +38,8 @@ final class SendGate: Sendable {
     /// Returns once the gate is open.
     /// - Throws: the call's status when it ended; CANCELLED when the task is cancelled first.
     func waitUntilOpen() async throws(RPCError) {
+        waiters?.update { $0 += 1 }
+        defer { waiters?.update { $0 -= 1 } }
         let outcome: RPCError?
         do {
             outcome = try await state.wait { s -> RPCError?? in

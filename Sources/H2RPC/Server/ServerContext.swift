@@ -5,10 +5,10 @@ import Synchronization
 /// What a handler knows about its call and what it may set for the response: request metadata,
 /// deadline, cancellation, response and trailing metadata, response compression.
 ///
-/// The call's own machinery (flow control, the stream) lives in the internal `ServerCall`, which
-/// refers to its context; the context refers to nothing. What the handler and the loop both change
-/// (the fields below, the received requests) is one `ServerCallState` behind one lock, kept here
-/// so that a call costs one lock allocation, not one per object.
+/// The call's own machinery (flow control, the stream) is the internal `ServerCall`, a view on the
+/// context whose parts are stored here (one object per call), out of the handler's reach. What the
+/// handler and the loop both change (the fields below, the received requests) is one
+/// `ServerCallState` behind one lock.
 public final class ServerContext: Sendable {
     /// `/package.Service/Method`.
     public let path: String
@@ -22,6 +22,9 @@ public final class ServerContext: Sendable {
 
     /// The call's shared state; `ServerCall` reads requests from it.
     let state = WaitableState(ServerCallState())
+    /// The call's fixed parts and flow-control gate: read only through `ServerCall`.
+    let call: ServerCall.Parts
+    let gate = FlowGate()
     /// Flags the loop or the handler set on every message or at the end: no lock for them.
     private let lastRequestCompressed = Atomic<Bool>(false)
     private let cancelled = Atomic<Bool>(false)
@@ -30,8 +33,9 @@ public final class ServerContext: Sendable {
     init(
         path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?,
         requestCompression: CompressionAlgorithm,
-        peer: ConnectionPeer = ConnectionPeer()
+        peer: ConnectionPeer = ConnectionPeer(), call: ServerCall.Parts
     ) {
+        self.call = call
         self.path = path
         self.requestMetadata = requestMetadata
         self.deadline = deadline
