@@ -46,7 +46,7 @@ import Testing
         func stream(_ stream: H2Stream, didClose error: H2Error?) {}
     }
 
-    static let fuzzDirectory = URL(fileURLWithPath: #filePath)
+    static let fuzzDirectory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("FuzzTesting")
 
