@@ -175,6 +175,7 @@ public final class EventLoop: @unchecked Sendable {
         let result: Result<T, E> = await withUnsafeContinuation { continuation in
             execute { continuation.resume(returning: Result { () throws(E) -> T in try body() }) }
         }
+        acquireContinuationResume()
         return try result.get()
     }
 

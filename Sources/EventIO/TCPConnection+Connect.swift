@@ -26,6 +26,7 @@ extension TCPConnection {
             (continuation: UnsafeContinuation<Result<TCPConnection, IOError>, Never>) in
             connect(to: address, on: loop, options: options, timeout: timeout) { continuation.resume(returning: $0) }
         }
+        acquireContinuationResume()
         return try result.get()
     }
 }

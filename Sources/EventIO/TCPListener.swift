@@ -89,6 +89,7 @@ public final class TCPListener: Sendable {
                             continuation.resume()
                         }
                     }
+                    acquireContinuationResume()
                 }
             }
         }

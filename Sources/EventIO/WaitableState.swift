@@ -112,6 +112,7 @@ public struct WaitableState<State> {
                     }
                     if resumeNow { continuation.resume() }
                 }
+                acquireContinuationResume()
             } onCancel: {
                 // Wakes every waiter: the cancelled one finds its task cancelled and gives up, the
                 // others (other tasks) check their condition and wait again.

@@ -1,4 +1,4 @@
-import Synchronization
+import EventIO
 
 /// A server's TLS settings, built once and shared by all its connections. `reload` swaps in new
 /// certificates and keys without a restart: connections made afterwards use them, open ones
@@ -8,13 +8,13 @@ public final class TLSServerContext: Sendable {
         var configuration: TLSServerConfiguration
         var handle: SSLContextHandle
     }
-    private let current: Mutex<Current>
+    private let current: LockedValue<Current>
 
     /// Loads the certificate chain, key and client CA bundle of `configuration`.
     /// - Throws: `TLSError` with kind `.configuration` naming the file or the mismatch.
     public init(_ configuration: TLSServerConfiguration) throws(TLSError) {
         let handle = try ContextBuilder.server(configuration)
-        current = Mutex(Current(configuration: configuration, handle: handle))
+        current = LockedValue(Current(configuration: configuration, handle: handle))
     }
 
     /// The configuration in use.

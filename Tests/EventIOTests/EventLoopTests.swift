@@ -44,6 +44,8 @@ import Testing
                     // Resumed from the other loop: the task must come back to its preferred loop.
                     group.loops[0].execute { c.resume() }
                 }
+                // The resume may come before the await (see acquireContinuationResume).
+                acquireContinuationResume()
                 onLoop.append(loop.inEventLoop)
             }
             await Task.yield()

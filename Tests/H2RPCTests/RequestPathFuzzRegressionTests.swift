@@ -6,7 +6,8 @@ import Foundation
 import Testing
 
 @Suite struct RequestPathFuzzRegressionTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     static func inputs(_ folder: String) throws -> [String: [UInt8]] {

@@ -9,7 +9,8 @@ import Testing
 /// + 1) bytes, into a server session over an in-memory byte stream on a real event loop. The
 /// session must answer or close, never crash or hang.
 @Suite struct FuzzCorpusReplayTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+    // Links resolved: SanitizerTesting compiles this file through a link.
+    static let packageRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The seeds and the inputs scripts/fuzz.sh keeps when they crash the fuzz target, as paths in

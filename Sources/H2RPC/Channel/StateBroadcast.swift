@@ -1,4 +1,4 @@
-import Synchronization
+import EventIO
 
 /// A current value and its changes, delivered to any number of subscribers in order.
 ///
@@ -10,11 +10,11 @@ final class StateBroadcast<Value: Sendable & Equatable>: Sendable {
         var nextID = 0
         var subscribers: [Int: AsyncStream<Value>.Continuation] = [:]
     }
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
     private let isTerminal: @Sendable (Value) -> Bool
 
     init(_ initial: Value, isTerminal: @escaping @Sendable (Value) -> Bool = { _ in false }) {
-        state = Mutex(State(current: initial))
+        state = LockedValue(State(current: initial))
         self.isTerminal = isTerminal
     }
 

@@ -1,3 +1,4 @@
+import EventIO
 import Synchronization
 import TestSupport
 import Testing
@@ -85,7 +86,8 @@ import Testing
 
     /// A sleep that returns when the test releases it, recording the requested durations.
     final class ManualSleeper: Sendable {
-        private let state = Mutex<(requested: [Duration], waiters: [CheckedContinuation<Void, any Error>])>(([], []))
+        private let state = LockedValue<(requested: [Duration], waiters: [CheckedContinuation<Void, any Error>])>(
+            ([], []))
         private let (arrivals, arrivalSink) = AsyncStream.makeStream(of: Duration.self)
 
         var sleep: @Sendable (Duration) async throws -> Void {
@@ -124,9 +126,9 @@ import Testing
 
     /// A lookup that returns the next scripted answer and counts calls.
     final class ScriptedLookup: Sendable {
-        private let answers: Mutex<[NameResolver.Update]>
+        private let answers: LockedValue<[NameResolver.Update]>
         private let count = Atomic<Int>(0)
-        init(_ answers: [NameResolver.Update]) { self.answers = Mutex(answers) }
+        init(_ answers: [NameResolver.Update]) { self.answers = LockedValue(answers) }
         var calls: Int { count.load(ordering: .relaxed) }
         var lookUp: @Sendable () async throws(NameResolutionError) -> [ResolvedAddress] {
             { () throws(NameResolutionError) in

@@ -1,4 +1,4 @@
-import Synchronization
+import EventIO
 
 /// An opt-in circuit breaker for one target: after enough failures in a sliding window it
 /// rejects calls at once with UNAVAILABLE "circuit open" (no network use) for `openDuration`,
@@ -15,7 +15,7 @@ public final class CircuitBreaker: Sendable {
 
     /// The settings.
     public let configuration: CircuitBreakerConfiguration
-    private let machine: Mutex<CircuitBreakerStateMachine>
+    private let machine: LockedValue<CircuitBreakerStateMachine>
     private let broadcast = StateBroadcast(CircuitState.closed)
     private let now: @Sendable () -> Duration
 
@@ -26,7 +26,7 @@ public final class CircuitBreaker: Sendable {
         now: (@Sendable () -> Duration)? = nil
     ) {
         self.configuration = configuration
-        machine = Mutex(CircuitBreakerStateMachine(configuration: configuration))
+        machine = LockedValue(CircuitBreakerStateMachine(configuration: configuration))
         if let now {
             self.now = now
         } else {

@@ -1,4 +1,4 @@
-import Synchronization
+import EventIO
 
 /// gRFC A6 retry throttling, one per server name: a token bucket that stops retries and hedges
 /// while most recent attempts fail.
@@ -13,7 +13,7 @@ public final class RetryThrottle: Sendable {
     /// Tokens a successful call gives back, > 0, to 3 decimals (0.5466 is 0.546).
     public let tokenRatio: Double
     private let ratioMilli: Int
-    private let tokensMilli: Mutex<Int>
+    private let tokensMilli: LockedValue<Int>
 
     /// A full bucket.
     /// - Throws: `ServiceConfigError` for `maxTokens` outside 1…1000 or `tokenRatio` ≤ 0 (after truncation to 3 decimals).
@@ -29,7 +29,7 @@ public final class RetryThrottle: Sendable {
         self.maxTokens = maxTokens
         self.tokenRatio = Double(milli) / 1000
         ratioMilli = milli
-        tokensMilli = Mutex(maxTokens * 1000)
+        tokensMilli = LockedValue(maxTokens * 1000)
     }
 
     /// Tokens now.
