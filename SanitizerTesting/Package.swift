@@ -33,7 +33,8 @@ let package = Package(
             exclude: ["H2RPC.docc"], swiftSettings: strict),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "H2Tests", dependencies: ["H2", "EventIO", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "H2RPCTests",
             dependencies: ["H2RPC", "H2TLS", "EventIO", "H2", "ProtoWire", "TestSupport", .product(name: "Logging", package: "swift-log")],
