@@ -167,9 +167,9 @@ final class ChannelCore: Sendable {
         var toConnect: [ChannelConnection] = []
         var toClose: [ChannelConnection] = []
         var resolve = false
-        let newState = state.update { s -> ConnectivityState? in
+        state.update { s in
             if countingWaiter { s.waitingCalls += 1 }
-            guard !s.closed else { return nil }
+            guard !s.closed else { return }
             var update = s.balancer.with(body)
             // Addresses arrived while calls wait in IDLE: connect for them.
             if update.state == .idle, s.waitingCalls > 0, !countingWaiter {
@@ -196,9 +196,10 @@ final class ChannelCore: Sendable {
             }
             s.picker = update.picker.replacing(s.picker)
             s.state = update.state
-            return update.state
+            // Published before the update wakes the calls and `connect()` waiting on `state`, so
+            // that they see the state that woke them (lock order: `state`, then `connectivity`).
+            connectivity.update(update.state)
         }
-        if let newState { connectivity.update(newState) }
         for connection in toConnect { connection.connectNow() }
         for connection in toClose { Task { await connection.close() } }
         if resolve { resolver.resolveNow() }
