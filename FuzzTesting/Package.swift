@@ -9,6 +9,13 @@
 // nothing else of h2rpc (its executables and plugins do not build with -sanitize=fuzzer).
 import PackageDescription
 
+// The same language settings as the h2rpc package: its modules mix `package import` with implicit
+// (internal) imports, which without InternalImportsByDefault are ambiguous.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
 let package = Package(
     name: "h2rpc-fuzz",
     dependencies: [
@@ -20,14 +27,14 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
         .target(name: "CSignalWatch"),
-        .target(name: "ProtoWire"),
-        .target(name: "EventIO", dependencies: ["CEventIO"]),
-        .target(name: "H2", dependencies: ["EventIO", "CNGHTTP2"]),
-        .target(name: "H2TLS", dependencies: ["EventIO", "COpenSSL"]),
+        .target(name: "ProtoWire", swiftSettings: strict),
+        .target(name: "EventIO", dependencies: ["CEventIO"], swiftSettings: strict),
+        .target(name: "H2", dependencies: ["EventIO", "CNGHTTP2"], swiftSettings: strict),
+        .target(name: "H2TLS", dependencies: ["EventIO", "COpenSSL"], swiftSettings: strict),
         .target(
             name: "H2RPC",
             dependencies: ["H2", "H2TLS", "ProtoWire", "CZlib", "CSignalWatch", .product(name: "Logging", package: "swift-log")],
-            exclude: ["H2RPC.docc"]),
+            exclude: ["H2RPC.docc"], swiftSettings: strict),
         .executableTarget(name: "FuzzProtoWire", dependencies: ["ProtoWire"]),
         .executableTarget(name: "FuzzRequestPath", dependencies: ["H2RPC"]),
         .executableTarget(name: "FuzzH2Session", dependencies: ["H2", "EventIO"]),
