@@ -18,15 +18,39 @@ import Testing
     /// TCP holds the server back).
     final class SlowReader: H2StreamDelegate, Sendable {
         let tcp = Mutex<TCPConnection?>(nil)
+        /// Set on the loop by `resume`: heads that arrive later no longer pause reading.
+        let resumed = Mutex(false)
+        /// Response bytes received, and streams that ended with `grpc-status: 0`.
+        let received = Mutex(0)
+        let succeeded = WaitableState(0)
+        private(set) nonisolated(unsafe) var connection: H2Connection?
 
         func stream(_ stream: H2Stream, didReceiveHead head: H2Headers) {
+            guard !resumed.withLock({ $0 }) else { return }
             tcp.withLock { $0 }?.pauseReading()
         }
-        func stream(_ stream: H2Stream, didReceiveData bytes: Span<UInt8>) {}
-        func stream(_ stream: H2Stream, didReceiveEnd trailers: H2Headers?) {}
+        func stream(_ stream: H2Stream, didReceiveData bytes: Span<UInt8>) {
+            received.withLock { $0 += bytes.count }
+        }
+        func stream(_ stream: H2Stream, didReceiveEnd trailers: H2Headers?) {
+            if trailers?["grpc-status"] == "0" { succeeded.update { $0 += 1 } }
+        }
         func stream(_ stream: H2Stream, didClose error: H2Error?) {}
 
+        /// Reads again (and from then on).
+        func resume() {
+            guard let tcp = tcp.withLock({ $0 }) else { return }
+            tcp.loop.execute {
+                self.resumed.withLock { $0 = true }
+                tcp.resumeReading()
+            }
+        }
+
         static func connect(port: Int, streams: Int, messages: Int) async throws -> H2Connection {
+            try await open(port: port, streams: streams, messages: messages).connection!
+        }
+
+        static func open(port: Int, streams: Int, messages: Int) async throws -> SlowReader {
             let reader = SlowReader()
             var configuration = H2Configuration()
             configuration.initialWindowSize = 0x7FFF_FFFF
@@ -49,7 +73,8 @@ import Testing
                     stream.sendData(request, endStream: true)
                 }
             }
-            return connection
+            reader.connection = connection
+            return reader
         }
     }
 
@@ -104,6 +129,41 @@ import Testing
                 try await server.waitForConnectionCount(1)
             }
             #expect(server.queuedOutputBytes == 0)
+        }
+    }
+
+    @Test func writersHeldByTheServerBudgetOnTwoLoopsFinishWhenTheirClientsReadAgain() async throws {
+        let connections = 4
+        let streamsEach = 3
+        // 9.8 MB per stream: more than the kernel's and the connection's socket queues hold.
+        let messages = 150
+        try await withEchoServer(probe: probe) {
+            $0.loopCount = 2
+            $0.http2.serverWriteHighWaterMark = 512 << 10
+            $0.http2.streamWriteHighWaterMark = 4 << 20
+            $0.http2.connectionWriteHighWaterMark = 64 << 20
+            $0.http2.writeStallTimeout = nil
+        } _: { server, _, port in
+            var readers: [SlowReader] = []
+            for _ in 0..<connections {
+                readers.append(try await SlowReader.open(port: port, streams: streamsEach, messages: messages))
+            }
+            let core = server.core
+            try await withTimeout(60, "every flood handler suspended") {
+                try await core.sendersWaiting.wait { $0 == connections * streamsEach ? () : nil }
+            }
+            #expect(server.peakQueuedOutputBytes > 512 << 10)
+            for reader in readers { reader.resume() }
+            for reader in readers {
+                try await withTimeout(60, "every flood finished") {
+                    try await reader.succeeded.wait { $0 == streamsEach ? () : nil }
+                }
+                let message = framed(EchoMessage(text: String(repeating: "f", count: 65_536))).count
+                // Each message in DATA frames: at least its bytes arrived, for every stream.
+                #expect(reader.received.withLock { $0 } >= streamsEach * messages * message)
+            }
+            #expect(server.queuedOutputBytes == 0)
+            for reader in readers { reader.connection?.close(.noError) }
         }
     }
 
