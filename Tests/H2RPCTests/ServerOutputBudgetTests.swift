@@ -1,6 +1,5 @@
 import EventIO
 import H2
-import Synchronization
 import TestSupport
 import Testing
 
@@ -17,11 +16,11 @@ import Testing
     /// head arrives, reads nothing more from its socket (its HTTP/2 windows are wide open, so only
     /// TCP holds the server back).
     final class SlowReader: H2StreamDelegate, Sendable {
-        let tcp = Mutex<TCPConnection?>(nil)
+        let tcp = LockedValue<TCPConnection?>(nil)
         /// Set on the loop by `resume`: heads that arrive later no longer pause reading.
-        let resumed = Mutex(false)
+        let resumed = LockedValue(false)
         /// Response bytes received, and streams that ended with `grpc-status: 0`.
-        let received = Mutex(0)
+        let received = LockedValue(0)
         let succeeded = WaitableState(0)
         private(set) nonisolated(unsafe) var connection: H2Connection?
 

@@ -1,3 +1,4 @@
+import EventIO
 import Synchronization
 
 /// The output budget all connections of one server share: bytes queued on their streams, charged
@@ -16,7 +17,7 @@ final class ServerOutputBudget: Sendable {
     private let peak = Atomic<Int>(0)
     /// The number of waiters, read without the lock by `credit` (see there).
     private let waiterCount = Atomic<Int>(0)
-    private let waiters = Mutex<[@Sendable () -> Void]>([])
+    private let waiters = LockedValue<[@Sendable () -> Void]>([])
 
     init(limit: Int) { self.limit = max(limit, 0) }
 
