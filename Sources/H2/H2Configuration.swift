@@ -21,6 +21,12 @@ public struct H2Configuration: Sendable, Hashable {
     /// writable again at half. (Without it a connection's streams could queue up to
     /// `maxConcurrentStreams` × `streamWriteHighWaterMark`.)
     public var connectionWriteHighWaterMark: Int = 8 << 20
+    /// Server: queued outbound bytes of all streams of all connections of one `H2Server` above
+    /// which a connection that queues more stops its writers, until the server is back under half
+    /// or that connection's own queue is empty. Each connection charges the shared count in 64 KiB
+    /// steps, so the count is at most 128 KiB per connection above the bytes queued, and every
+    /// writable stream may cross the limit by one message. nil: no server-wide limit.
+    public var serverWriteHighWaterMark: Int? = 256 << 20
     /// Close a connection (at once, without GOAWAY) whose peer has taken none of our pending
     /// output for this long: a peer that stops reading must not pin its buffers. nil: never.
     public var writeStallTimeout: Duration? = .seconds(30)

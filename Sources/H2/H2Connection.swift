@@ -24,10 +24,11 @@ public final class H2Connection: @unchecked Sendable {
 
     private init(
         role: Role, transport: any ByteStream, configuration: H2Configuration,
-        streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?
+        streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?, serverBudget: ServerOutputBudget? = nil
     ) {
         session = NGHTTP2Session(
-            role: role, transport: transport, configuration: configuration, streamHandler: streamHandler)
+            role: role, transport: transport, configuration: configuration, streamHandler: streamHandler,
+            serverBudget: serverBudget)
         session.connection = self
     }
 
@@ -40,8 +41,19 @@ public final class H2Connection: @unchecked Sendable {
         delegate: (any H2ConnectionDelegate)? = nil,
         streamHandler: @escaping (H2Stream, H2Headers) -> any H2StreamDelegate
     ) -> H2Connection {
+        accept(
+            transport, configuration: configuration, delegate: delegate, serverBudget: nil, streamHandler: streamHandler
+        )
+    }
+
+    /// `accept`, with the output budget the connections of one server share.
+    static func accept(
+        _ transport: any ByteStream, configuration: H2Configuration, delegate: (any H2ConnectionDelegate)?,
+        serverBudget: ServerOutputBudget?, streamHandler: @escaping (H2Stream, H2Headers) -> any H2StreamDelegate
+    ) -> H2Connection {
         let connection = H2Connection(
-            role: .server, transport: transport, configuration: configuration, streamHandler: streamHandler)
+            role: .server, transport: transport, configuration: configuration, streamHandler: streamHandler,
+            serverBudget: serverBudget)
         connection.session.delegate = delegate
         connection.session.start()
         return connection

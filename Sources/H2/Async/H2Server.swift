@@ -31,11 +31,13 @@ public final class H2Server: Sendable {
     public let localAddress: SocketAddress
     private let listener: TCPListener
     private let registry: ConnectionRegistry
+    private let outputBudget: ServerOutputBudget?
 
-    private init(listener: TCPListener, registry: ConnectionRegistry) {
+    private init(listener: TCPListener, registry: ConnectionRegistry, outputBudget: ServerOutputBudget?) {
         self.listener = listener
         self.localAddress = listener.localAddress
         self.registry = registry
+        self.outputBudget = outputBudget
     }
 
     /// Starts listening on `host:port` (port 0: any free port) and serving with `handler`.
@@ -82,6 +84,7 @@ public final class H2Server: Sendable {
         streamHandler: @escaping @Sendable (H2Stream, H2Headers) -> any H2StreamDelegate
     ) throws(IOError) -> H2Server {
         let registry = ConnectionRegistry()
+        let outputBudget = configuration.serverWriteHighWaterMark.map { ServerOutputBudget(limit: $0) }
         let address =
             host.hasPrefix("unix:")
             ? try SocketAddress(unixPath: String(host.dropFirst(5))) : try SocketAddress(host: host, port: port)
@@ -103,14 +106,21 @@ public final class H2Server: Sendable {
                 stream = tcp
             }
             let connection = H2Connection.accept(
-                stream, configuration: configuration, delegate: registry, streamHandler: streamHandler)
+                stream, configuration: configuration, delegate: registry, serverBudget: outputBudget,
+                streamHandler: streamHandler)
             registry.add(connection)
         }
-        return H2Server(listener: listener, registry: registry)
+        return H2Server(listener: listener, registry: registry, outputBudget: outputBudget)
     }
 
     /// Connections currently open.
     public var connectionCount: Int { registry.count }
+
+    /// Queued outbound bytes the connections have charged to the server-wide budget
+    /// (`H2Configuration.serverWriteHighWaterMark`; 0 without one), for tests and metrics.
+    package var queuedOutputBytes: Int { outputBudget?.chargedBytes ?? 0 }
+    /// The most `queuedOutputBytes` has been since the server started.
+    package var peakQueuedOutputBytes: Int { outputBudget?.peakChargedBytes ?? 0 }
 
     /// Returns once exactly `count` connections are open (for tests).
     /// - Throws: `CancellationError` when the task is cancelled first.

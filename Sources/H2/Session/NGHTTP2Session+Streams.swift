@@ -46,11 +46,15 @@ extension NGHTTP2Session {
     func sendData(_ stream: H2Stream, _ bytes: [UInt8], endStream: Bool) {
         let before = stream.outboundBytes
         let full = queuedStreamBytes + bytes.count > configuration.connectionWriteHighWaterMark
+        let serverFull = chargeServerBudget(upTo: queuedStreamBytes + bytes.count)
         guard
             stream.enqueue(
-                bytes, endStream: endStream, highWaterMark: configuration.streamWriteHighWaterMark, connectionFull: full
-            )
-        else { return }
+                bytes, endStream: endStream, highWaterMark: configuration.streamWriteHighWaterMark,
+                connectionFull: full || serverFull)
+        else {
+            creditServerBudget()
+            return
+        }
         queuedStreamBytes += stream.outboundBytes - before
         if full { connectionOutputFull = true }
         resumeIfDeferred(stream)
@@ -113,7 +117,8 @@ extension NGHTTP2Session {
         let lowWaterMark = configuration.streamWriteHighWaterMark / 2
         guard
             let writable = stream.sendQueued(
-                length, to: transport, lowWaterMark: lowWaterMark, connectionFull: connectionOutputFull)
+                length, to: transport, lowWaterMark: lowWaterMark,
+                connectionFull: connectionOutputFull || serverOutputFull)
         else { return false }
         if writable { becameWritable.append(stream) }
         outputDequeued(length)
@@ -124,8 +129,15 @@ extension NGHTTP2Session {
     /// the connection is back under half its budget, every stream that waited only for that turns writable.
     func outputDequeued(_ count: Int) {
         queuedStreamBytes -= count
+        if serverBudget != nil { creditServerBudget() }
         guard connectionOutputFull, queuedStreamBytes <= configuration.connectionWriteHighWaterMark / 2 else { return }
         connectionOutputFull = false
+        if !serverOutputFull { releaseWriters() }
+    }
+
+    /// Every stream under its own low-water mark turns writable (the connection's and the
+    /// server's budgets no longer hold it).
+    func releaseWriters() {
         let lowWaterMark = configuration.streamWriteHighWaterMark / 2
         for (_, stream) in streams where stream.becomeWritable(lowWaterMark: lowWaterMark) {
             becameWritable.append(stream)

@@ -88,14 +88,23 @@ final class NGHTTP2Session {
     @exclusivity(unchecked) var queuedStreamBytes = 0
     /// The streams together passed `connectionWriteHighWaterMark`: none is writable until they are back under half.
     @exclusivity(unchecked) var connectionOutputFull = false
+    /// The output budget shared by all connections of a server (nil: none, e.g. a client).
+    let serverBudget: ServerOutputBudget?
+    /// Bytes this connection has charged to `serverBudget` (its queue rounded up to steps).
+    @exclusivity(unchecked) var serverCharged = 0
+    /// The server budget holds this connection's writers (see `chargeServerBudget`).
+    @exclusivity(unchecked) var serverOutputFull = false
+    /// A wake-up for when the server drains is registered with `serverBudget`.
+    @exclusivity(unchecked) var serverDrainAwaited = false
 
     /// Test hook: when set, the next trailer submit reports this nghttp2 error instead of submitting.
     var trailerSubmitFault: Int32?
 
     init(
         role: H2Connection.Role, transport: any ByteStream, configuration: H2Configuration,
-        streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?
+        streamHandler: ((H2Stream, H2Headers) -> any H2StreamDelegate)?, serverBudget: ServerOutputBudget? = nil
     ) {
+        self.serverBudget = serverBudget
         self.role = role
         self.transport = transport
         self.loop = transport.loop
@@ -229,6 +238,7 @@ final class NGHTTP2Session {
         streams.removeAll()
         lastStream = nil
         queuedStreamBytes = 0
+        creditServerBudget()
         for (_, stream) in open.sorted(by: { $0.key < $1.key }) {
             // Queued output goes now, not when the last holder of the stream lets go of it.
             _ = stream.dropQueue()

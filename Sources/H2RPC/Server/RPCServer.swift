@@ -41,6 +41,25 @@ public final class RPCServer: Sendable {
         try await core.sendersWaiting.wait { $0 > 0 ? () : nil }
     }
 
+    /// Response bytes queued on the streams of all connections, as the server-wide output budget
+    /// (`http2.serverWriteHighWaterMark`) counts them. Tests read it.
+    var queuedOutputBytes: Int { servingServer?.queuedOutputBytes ?? 0 }
+    /// The most `queuedOutputBytes` has been since the server started.
+    var peakQueuedOutputBytes: Int { servingServer?.peakQueuedOutputBytes ?? 0 }
+
+    /// Returns once exactly `count` client connections are open (at once when not serving).
+    /// - Throws: `CancellationError` when the task is cancelled first.
+    func waitForConnectionCount(_ count: Int) async throws(CancellationError) {
+        try await servingServer?.waitForConnectionCount(count)
+    }
+
+    private var servingServer: H2Server? {
+        state.withLock { s in
+            if case .serving(let server, _) = s { return server }
+            return nil
+        }
+    }
+
     /// Open client connections right now.
     public var connectionCount: Int {
         state.withLock { s in

@@ -39,8 +39,9 @@ extension RPCServer {
         /// refused with REFUSED_STREAM), header list size, idle and header-read timeouts, maximum
         /// connection age and its grace, server keepalive PINGs and their timeout, the minimum
         /// interval of client PINGs (`too_many_pings`), unproductive-frame budget, input per loop
-        /// turn, output budgets per stream and connection, write-stall timeout, releasing freed
-        /// memory after a close. Its `gracefulShutdownTimeout` is replaced by `shutdownGracePeriod`.
+        /// turn, output budgets per stream and connection and for the whole server
+        /// (`serverWriteHighWaterMark`, shared by all connections), write-stall timeout, releasing
+        /// freed memory after a close. Its `gracefulShutdownTimeout` is replaced by `shutdownGracePeriod`.
         public var http2 = H2Configuration()
         /// Client connections open at once; each one beyond it is closed as soon as it is accepted,
         /// before any TLS or HTTP/2 work (load shedding), while the open ones carry on. nil (the
