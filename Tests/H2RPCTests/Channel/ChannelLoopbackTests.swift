@@ -1,5 +1,6 @@
 import EventIO
 import Glibc
+import TestSupport
 import Testing
 @testable import H2RPC
 
@@ -160,13 +161,25 @@ import Testing
     @Test func pickFirstTriesEveryAddressAndStaysOnTheOneThatWorks() async throws {
         // Only ::1 listens; 127.0.0.1 (listed first) refuses. (On this machine `localhost` names
         // 127.0.0.1 only, so the dual-stack list is given as addresses.)
-        let v6 = try await Named.start("v6", host: "::1")
+        // 127.0.0.1 at the same port number is held bound without listening, so that it refuses
+        // and no server of a test running in parallel can be there.
+        var started: (Named, RefusingPort)?
+        while started == nil {
+            let v6 = try await Named.start("v6", host: "::1")
+            if let hold = RefusingPort(port: v6.port) {
+                started = (v6, hold)
+            } else {
+                await v6.server.shutdown(gracePeriod: .zero)
+            }
+        }
+        let (v6, hold) = started!
         let target = RPCTarget.addresses([.ipv4(host: "127.0.0.1", port: v6.port), .ipv6(host: "::1", port: v6.port)])
         let channel = try RPCChannel(target: target)
         #expect(try await Self.spread(channel, 5) == ["v6": 5])
         #expect(channel.connectivityState == .ready)
         await channel.close()
         await v6.server.shutdown(gracePeriod: .seconds(1))
+        withExtendedLifetime(hold) {}
     }
 
     @Test(arguments: ["localhost:", "dns:///localhost:", "dns:localhost:", "ipv4:127.0.0.1:", "127.0.0.1:"])
