@@ -138,3 +138,11 @@ final class AttemptEnd: Sendable {
         }
     }
 }
+
+/// The transport of a streaming call made of attempts (under a retry or hedging policy): the
+/// caller sends through it, and reads from the attempt it committed to.
+protocol CommittingCallTransport: ClientCallTransport {
+    /// The attempt the call committed to, once it did. A cancelled wait cancels the call and
+    /// throws CANCELLED.
+    func committedCall() async throws(RPCError) -> ClientCall
+}

@@ -316,9 +316,15 @@ extension RPCChannel {
     ) async throws(RPCError) -> ClientStreamingCall<Req, Resp> {
         var options = options
         let (observers, policy) = try await prepare(path: path, kind: .clientStreaming, options: &options)
-        if case .retry(let policy)? = policy {
+        switch policy {
+        case .retry(let policy)?:
             let owner = try await retriedStreaming(path: path, options: options, policy: policy, observers: observers)
             return ClientStreamingCall(owner: owner, observers: observers)
+        case .hedge(let policy)?:
+            let owner = try await hedgedStreaming(path: path, options: options, policy: policy, observers: observers)
+            return ClientStreamingCall(owner: owner, observers: observers)
+        case nil:
+            break
         }
         let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)
@@ -333,9 +339,15 @@ extension RPCChannel {
         var options = options
         let (observers, policy) = try await prepare(path: path, kind: .serverStreaming, options: &options)
         let request = try await intercepted(request, observers)
-        if case .retry(let policy)? = policy {
+        switch policy {
+        case .retry(let policy)?:
             return try await retryingServerStreaming(
                 path: path, request: request, options: options, policy: policy, observers: observers)
+        case .hedge(let policy)?:
+            return try await hedgedServerStreaming(
+                path: path, request: request, options: options, policy: policy, observers: observers)
+        case nil:
+            break
         }
         let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)
@@ -349,9 +361,15 @@ extension RPCChannel {
     ) async throws(RPCError) -> BidiStreamingCall<Req, Resp> {
         var options = options
         let (observers, policy) = try await prepare(path: path, kind: .bidiStreaming, options: &options)
-        if case .retry(let policy)? = policy {
+        switch policy {
+        case .retry(let policy)?:
             let owner = try await retriedStreaming(path: path, options: options, policy: policy, observers: observers)
             return BidiStreamingCall(owner: owner, observers: observers)
+        case .hedge(let policy)?:
+            let owner = try await hedgedStreaming(path: path, options: options, policy: policy, observers: observers)
+            return BidiStreamingCall(owner: owner, observers: observers)
+        case nil:
+            break
         }
         let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)

@@ -13,7 +13,7 @@ import Synchronization
 /// retry buffer (the call's or the channel's limit), or when the policy makes the attempt's failure
 /// final. From then on messages go straight to that attempt and are not kept, and the caller's
 /// reads and metadata come from it.
-final class RetriedStreamingCall: ClientCallTransport, Sendable {
+final class RetriedStreamingCall: CommittingCallTransport, Sendable {
     private let channel: RPCChannel
     private let path: String
     private let options: CallOptions
