@@ -159,7 +159,9 @@ final class HedgedStreamingCall: CommittingCallTransport, Sendable {
         }
         switch route {
         case .kept:
-            return
+            // The attempts' sending tasks wait for it (a change made while taking a wait's value
+            // wakes no one).
+            state.update { _ in }
         case .ended(let error):
             throw error
         case .direct(let call):
@@ -171,7 +173,7 @@ final class HedgedStreamingCall: CommittingCallTransport, Sendable {
     }
 
     func halfClose() {
-        let direct = state.withLock { s -> ClientCall? in
+        let direct = state.update { s -> ClientCall? in
             guard s.cancelled == nil else { return nil }
             if s.drained, let committed = s.committed { return committed.call }
             s.halfClosed = true
@@ -292,7 +294,7 @@ final class HedgedStreamingCall: CommittingCallTransport, Sendable {
     /// attempt cancelled) when the call committed or was cancelled meanwhile.
     @discardableResult
     private func register(_ attempt: Attempt) -> Bool {
-        let registered = state.withLock { s -> Bool in
+        let registered = state.update { s -> Bool in
             guard s.committed == nil, s.cancelled == nil else { return false }
             s.live.append(attempt)
             s.progress[ObjectIdentifier(attempt)] = State.Progress()
@@ -379,7 +381,7 @@ final class HedgedStreamingCall: CommittingCallTransport, Sendable {
 
     /// Commits the call to `attempt` and cancels the others.
     private func commit(_ attempt: Attempt) {
-        guard let losers = state.withLock({ $0.commit(to: attempt, kept: kept) }) else { return }
+        guard let losers = state.update({ $0.commit(to: attempt, kept: kept) }) else { return }
         finishCommit(attempt, losers: losers)
     }
 
