@@ -62,6 +62,14 @@ public final class RPCChannel: Sendable {
         /// Bytes of request messages all retried calls of the channel keep together (A6's
         /// `retryBufferSize`; 16 MiB). A call whose message does not fit commits to its current attempt.
         public var retryBufferSize = 16 * 1024 * 1024
+        /// Whether a streaming call without a retry or hedging policy is retried transparently
+        /// (gRFC A6) when the server refused its stream unprocessed (REFUSED_STREAM, or above a
+        /// GOAWAY's last stream id): its request messages sent before the response headers are
+        /// kept (within the retry buffer limits) and sent again on one new stream. True by
+        /// default; false sends such calls on one stream with nothing kept (they then fail with
+        /// UNAVAILABLE when refused), which saves the keeping (a few allocations per call and a
+        /// lock per message).
+        public var transparentStreamingRetry = true
         /// How long one connection attempt may take: TCP connect, TLS handshake and the server's
         /// first HTTP/2 bytes (its SETTINGS). An attempt that takes longer fails with UNAVAILABLE
         /// naming the step it was at, and the next one follows the connection backoff. 20 s, gRPC's
@@ -323,6 +331,9 @@ extension RPCChannel {
         case .hedge(let policy)?:
             let owner = try await hedgedStreaming(path: path, options: options, policy: policy, observers: observers)
             return ClientStreamingCall(owner: owner, observers: observers)
+        case nil where configuration.transparentStreamingRetry:
+            let owner = try await retriedStreaming(path: path, options: options, policy: nil, observers: observers)
+            return ClientStreamingCall(owner: owner, observers: observers)
         case nil:
             break
         }
@@ -346,6 +357,11 @@ extension RPCChannel {
         case .hedge(let policy)?:
             return try await hedgedServerStreaming(
                 path: path, request: request, options: options, policy: policy, observers: observers)
+        case nil where configuration.transparentStreamingRetry:
+            // Returned at once, as without retries: responses come from the attempt that commits.
+            let owner = try await retriedStreaming(path: path, options: options, policy: nil, observers: observers)
+            try await owner.call.send(request, compressed: nil, endStream: true)
+            return ServerStreamingCall(owner: owner, observers: observers)
         case nil:
             break
         }
@@ -367,6 +383,9 @@ extension RPCChannel {
             return BidiStreamingCall(owner: owner, observers: observers)
         case .hedge(let policy)?:
             let owner = try await hedgedStreaming(path: path, options: options, policy: policy, observers: observers)
+            return BidiStreamingCall(owner: owner, observers: observers)
+        case nil where configuration.transparentStreamingRetry:
+            let owner = try await retriedStreaming(path: path, options: options, policy: nil, observers: observers)
             return BidiStreamingCall(owner: owner, observers: observers)
         case nil:
             break

@@ -1,8 +1,8 @@
 import EventIO
 import Synchronization
 
-/// A client- or bidirectional-streaming call under a retry policy (gRFC A6), seen by the caller as
-/// one call. It is the transport of the call the caller sends on: it keeps every request message
+/// A streaming call under a retry policy (gRFC A6), or without one but retried transparently when
+/// its stream is refused, seen by the caller as one call. It is the transport of the call the caller sends on: it keeps every request message
 /// (framed) until the call commits and sends it on the current attempt. When an attempt fails with
 /// a retryable status before the call committed, a new attempt starts (after the policy's backoff,
 /// on a connection picked afresh, carrying `grpc-previous-rpc-attempts`), the kept messages are
@@ -58,8 +58,9 @@ final class RetriedStreamingCall: CommittingCallTransport, Sendable {
         kept = Mutex(CallRetryBuffer(budget: channel.retryBuffer))
     }
 
-    /// Opens the first attempt and starts watching it.
-    func start(policy: RetryPolicy) async {
+    /// Opens the first attempt and starts watching it. Without a policy only the transparent
+    /// retry of an attempt the server did not process is made.
+    func start(policy: RetryPolicy?) async {
         let first = await openAttempt(previousAttempts: 0)
         state.update { $0.attempt = first }
         let task = Task { await self.watch(policy: policy) }
@@ -162,8 +163,8 @@ final class RetriedStreamingCall: CommittingCallTransport, Sendable {
 
     /// Waits for each attempt's response headers: they commit the call; a failure before them is
     /// retried or made final as the policy says.
-    private func watch(policy: RetryPolicy) async {
-        var retry = RetryState(policy: policy, throttle: channel.throttle)
+    private func watch(policy: RetryPolicy?) async {
+        var retry = RetryState(policy: policy, throttle: policy == nil ? nil : channel.throttle)
         while true {
             guard let attempt = state.withLock({ $0.attempt }) else { return }
             let head: Result<ResponseHead, RPCError>
