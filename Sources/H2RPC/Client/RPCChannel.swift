@@ -64,12 +64,13 @@ public final class RPCChannel: Sendable {
         public var retryBufferSize = 16 * 1024 * 1024
         /// Whether a streaming call without a retry or hedging policy is retried transparently
         /// (gRFC A6) when the server refused its stream unprocessed (REFUSED_STREAM, or above a
-        /// GOAWAY's last stream id): its request messages sent before the response headers are
-        /// kept (within the retry buffer limits) and sent again on one new stream. True by
-        /// default; false sends such calls on one stream with nothing kept (they then fail with
-        /// UNAVAILABLE when refused), which saves the keeping (a few allocations per call and a
-        /// lock per message).
-        public var transparentStreamingRetry = true
+        /// GOAWAY's last stream id): it then runs as a retried call without a policy, keeping its
+        /// request messages sent before the response headers (within the retry buffer limits) to
+        /// send them again on one new stream. False by default: such calls run on one stream with
+        /// nothing kept (no extra allocation, task or lock per call) and fail with UNAVAILABLE
+        /// when refused. True costs per call a second `ClientCall`, a watcher task and the
+        /// retry state, and per message one lock until the response headers commit the call.
+        public var transparentStreamingRetry = false
         /// How long one connection attempt may take: TCP connect, TLS handshake and the server's
         /// first HTTP/2 bytes (its SETTINGS). An attempt that takes longer fails with UNAVAILABLE
         /// naming the step it was at, and the next one follows the connection backoff. 20 s, gRPC's

@@ -75,7 +75,9 @@ import Testing
         let server = RPCServer(services: [HoldService(probe: probe)], configuration: config)
         let port = try await server.start(host: "127.0.0.1", port: 0)
         let relay = try await SettingsLiftingRelay.start(upstreamPort: port)
-        let channel = try RPCChannel(target: "127.0.0.1:\(relay.port)")
+        var channelConfig = RPCChannel.Configuration()
+        channelConfig.transparentStreamingRetry = true
+        let channel = try RPCChannel(target: "127.0.0.1:\(relay.port)", configuration: channelConfig)
         let options = CallOptions(timeout: .seconds(30))
 
         let held = Task {
@@ -106,7 +108,7 @@ import Testing
         await server.shutdown(gracePeriod: .seconds(1))
     }
 
-    @Test func withTransparentStreamingRetryOffARefusedStreamingCallFailsUnavailable() async throws {
+    @Test func byDefaultARefusedStreamingCallFailsUnavailable() async throws {
         let probe = HandlerProbe()
         var config = RPCServer.Configuration()
         config.loopCount = 1
@@ -114,9 +116,7 @@ import Testing
         let server = RPCServer(services: [HoldService(probe: probe)], configuration: config)
         let port = try await server.start(host: "127.0.0.1", port: 0)
         let relay = try await SettingsLiftingRelay.start(upstreamPort: port)
-        var channelConfig = RPCChannel.Configuration()
-        channelConfig.transparentStreamingRetry = false
-        let channel = try RPCChannel(target: "127.0.0.1:\(relay.port)", configuration: channelConfig)
+        let channel = try RPCChannel(target: "127.0.0.1:\(relay.port)")
         let options = CallOptions(timeout: .seconds(30))
 
         let held = Task {
