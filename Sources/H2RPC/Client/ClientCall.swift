@@ -263,10 +263,10 @@ final class ClientCall: Sendable {
 final class ClientCallOwner: Sendable {
     /// The call requests are sent on.
     let call: ClientCall
-    /// For a streaming call under a retry policy: its attempts (`call` sends through them).
-    let retried: RetriedStreamingCall?
+    /// For a streaming call under a retry or hedging policy: its attempts (`call` sends through them).
+    let retried: (any CommittingCallTransport)?
 
-    init(_ call: ClientCall, retried: RetriedStreamingCall? = nil) {
+    init(_ call: ClientCall, retried: (any CommittingCallTransport)? = nil) {
         self.call = call
         self.retried = retried
     }

@@ -76,10 +76,11 @@ extension RPCChannel {
 extension RPCChannel {
     /// A client- or bidirectional-streaming call under a retry policy (gRFC A6): the caller sends
     /// on a call whose transport is a `RetriedStreamingCall`, which keeps the messages and replays
-    /// them on new attempts until the call commits. Its first attempt is started here.
+    /// them on new attempts until the call commits. Its first attempt is started here. Without a
+    /// policy only the transparent retry of a refused stream is made.
     /// - Throws: ``RPCError`` CANCELLED when the task is cancelled while the first attempt starts.
     func retriedStreaming(
-        path: String, options: CallOptions, policy: RetryPolicy, observers: ClientObservers
+        path: String, options: CallOptions, policy: RetryPolicy?, observers: ClientObservers
     ) async throws(RPCError) -> ClientCallOwner {
         let retried = RetriedStreamingCall(channel: self, path: path, options: options, observers: observers)
         // The call the caller sends on: it frames (and compresses) each message once, as the
@@ -137,4 +138,12 @@ final class AttemptEnd: Sendable {
             owner.ended(CallEnd(error: status, trailingMetadata: trailingMetadata))
         }
     }
+}
+
+/// The transport of a streaming call made of attempts (under a retry or hedging policy): the
+/// caller sends through it, and reads from the attempt it committed to.
+protocol CommittingCallTransport: ClientCallTransport {
+    /// The attempt the call committed to, once it did. A cancelled wait cancels the call and
+    /// throws CANCELLED.
+    func committedCall() async throws(RPCError) -> ClientCall
 }

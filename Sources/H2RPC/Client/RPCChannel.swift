@@ -62,6 +62,15 @@ public final class RPCChannel: Sendable {
         /// Bytes of request messages all retried calls of the channel keep together (A6's
         /// `retryBufferSize`; 16 MiB). A call whose message does not fit commits to its current attempt.
         public var retryBufferSize = 16 * 1024 * 1024
+        /// Whether a streaming call without a retry or hedging policy is retried transparently
+        /// (gRFC A6) when the server refused its stream unprocessed (REFUSED_STREAM, or above a
+        /// GOAWAY's last stream id): it then runs as a retried call without a policy, keeping its
+        /// request messages sent before the response headers (within the retry buffer limits) to
+        /// send them again on one new stream. False by default: such calls run on one stream with
+        /// nothing kept (no extra allocation, task or lock per call) and fail with UNAVAILABLE
+        /// when refused. True costs per call a second `ClientCall`, a watcher task and the
+        /// retry state, and per message one lock until the response headers commit the call.
+        public var transparentStreamingRetry = false
         /// How long one connection attempt may take: TCP connect, TLS handshake and the server's
         /// first HTTP/2 bytes (its SETTINGS). An attempt that takes longer fails with UNAVAILABLE
         /// naming the step it was at, and the next one follows the connection backoff. 20 s, gRPC's
@@ -316,9 +325,18 @@ extension RPCChannel {
     ) async throws(RPCError) -> ClientStreamingCall<Req, Resp> {
         var options = options
         let (observers, policy) = try await prepare(path: path, kind: .clientStreaming, options: &options)
-        if case .retry(let policy)? = policy {
+        switch policy {
+        case .retry(let policy)?:
             let owner = try await retriedStreaming(path: path, options: options, policy: policy, observers: observers)
             return ClientStreamingCall(owner: owner, observers: observers)
+        case .hedge(let policy)?:
+            let owner = try await hedgedStreaming(path: path, options: options, policy: policy, observers: observers)
+            return ClientStreamingCall(owner: owner, observers: observers)
+        case nil where configuration.transparentStreamingRetry:
+            let owner = try await retriedStreaming(path: path, options: options, policy: nil, observers: observers)
+            return ClientStreamingCall(owner: owner, observers: observers)
+        case nil:
+            break
         }
         let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)
@@ -333,9 +351,20 @@ extension RPCChannel {
         var options = options
         let (observers, policy) = try await prepare(path: path, kind: .serverStreaming, options: &options)
         let request = try await intercepted(request, observers)
-        if case .retry(let policy)? = policy {
+        switch policy {
+        case .retry(let policy)?:
             return try await retryingServerStreaming(
                 path: path, request: request, options: options, policy: policy, observers: observers)
+        case .hedge(let policy)?:
+            return try await hedgedServerStreaming(
+                path: path, request: request, options: options, policy: policy, observers: observers)
+        case nil where configuration.transparentStreamingRetry:
+            // Returned at once, as without retries: responses come from the attempt that commits.
+            let owner = try await retriedStreaming(path: path, options: options, policy: nil, observers: observers)
+            try await owner.call.send(request, compressed: nil, endStream: true)
+            return ServerStreamingCall(owner: owner, observers: observers)
+        case nil:
+            break
         }
         let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)
@@ -349,9 +378,18 @@ extension RPCChannel {
     ) async throws(RPCError) -> BidiStreamingCall<Req, Resp> {
         var options = options
         let (observers, policy) = try await prepare(path: path, kind: .bidiStreaming, options: &options)
-        if case .retry(let policy)? = policy {
+        switch policy {
+        case .retry(let policy)?:
             let owner = try await retriedStreaming(path: path, options: options, policy: policy, observers: observers)
             return BidiStreamingCall(owner: owner, observers: observers)
+        case .hedge(let policy)?:
+            let owner = try await hedgedStreaming(path: path, options: options, policy: policy, observers: observers)
+            return BidiStreamingCall(owner: owner, observers: observers)
+        case nil where configuration.transparentStreamingRetry:
+            let owner = try await retriedStreaming(path: path, options: options, policy: nil, observers: observers)
+            return BidiStreamingCall(owner: owner, observers: observers)
+        case nil:
+            break
         }
         let call = try newCall(path: path, options: options, observers: observers)
         let owner = ClientCallOwner(call)

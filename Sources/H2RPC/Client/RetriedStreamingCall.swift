@@ -1,8 +1,8 @@
 import EventIO
 import Synchronization
 
-/// A client- or bidirectional-streaming call under a retry policy (gRFC A6), seen by the caller as
-/// one call. It is the transport of the call the caller sends on: it keeps every request message
+/// A streaming call under a retry policy (gRFC A6), or without one but retried transparently when
+/// its stream is refused, seen by the caller as one call. It is the transport of the call the caller sends on: it keeps every request message
 /// (framed) until the call commits and sends it on the current attempt. When an attempt fails with
 /// a retryable status before the call committed, a new attempt starts (after the policy's backoff,
 /// on a connection picked afresh, carrying `grpc-previous-rpc-attempts`), the kept messages are
@@ -13,7 +13,7 @@ import Synchronization
 /// retry buffer (the call's or the channel's limit), or when the policy makes the attempt's failure
 /// final. From then on messages go straight to that attempt and are not kept, and the caller's
 /// reads and metadata come from it.
-final class RetriedStreamingCall: ClientCallTransport, Sendable {
+final class RetriedStreamingCall: CommittingCallTransport, Sendable {
     private let channel: RPCChannel
     private let path: String
     private let options: CallOptions
@@ -58,8 +58,9 @@ final class RetriedStreamingCall: ClientCallTransport, Sendable {
         kept = Mutex(CallRetryBuffer(budget: channel.retryBuffer))
     }
 
-    /// Opens the first attempt and starts watching it.
-    func start(policy: RetryPolicy) async {
+    /// Opens the first attempt and starts watching it. Without a policy only the transparent
+    /// retry of an attempt the server did not process is made.
+    func start(policy: RetryPolicy?) async {
         let first = await openAttempt(previousAttempts: 0)
         state.update { $0.attempt = first }
         let task = Task { await self.watch(policy: policy) }
@@ -162,8 +163,8 @@ final class RetriedStreamingCall: ClientCallTransport, Sendable {
 
     /// Waits for each attempt's response headers: they commit the call; a failure before them is
     /// retried or made final as the policy says.
-    private func watch(policy: RetryPolicy) async {
-        var retry = RetryState(policy: policy, throttle: channel.throttle)
+    private func watch(policy: RetryPolicy?) async {
+        var retry = RetryState(policy: policy, throttle: policy == nil ? nil : channel.throttle)
         while true {
             guard let attempt = state.withLock({ $0.attempt }) else { return }
             let head: Result<ResponseHead, RPCError>

@@ -89,10 +89,15 @@ public struct ServerStreamingCall<Response: ProtoMessage>: AsyncSequence, Sendab
     }
 
     /// Metadata from the response headers; throws the call's error when it failed before them.
-    public func initialMetadata() async throws(RPCError) -> Metadata { try await owner.call.initialMetadata() }
+    public func initialMetadata() async throws(RPCError) -> Metadata {
+        try await owner.responseCall().initialMetadata()
+    }
 
     /// Metadata from the trailers; waits for the end of the call.
-    public func trailingMetadata() async -> Metadata { await owner.call.trailingMetadata() }
+    public func trailingMetadata() async -> Metadata {
+        guard let call = try? await owner.responseCall() else { return Metadata() }
+        return await call.trailingMetadata()
+    }
 
     /// Resets the stream; the call ends with CANCELLED.
     public func cancel() { owner.call.cancel() }
