@@ -52,7 +52,9 @@ import Testing
             var metadata = Metadata()
             metadata.add("x-grpc-test-echo-initial", "bidi-initial")
             metadata.add("x-grpc-test-echo-trailing-bin", binary: [1, 2, 3])
-            let call = try await client.fullDuplexCall(metadata: metadata, options: CallOptions(timeout: .seconds(10)))
+            // The deadline only guards against a hang: a fresh-clone CI run with a fuzzer beside it
+            // once took over 10 s here to start python's server and connect.
+            let call = try await client.fullDuplexCall(metadata: metadata, options: CallOptions(timeout: .seconds(60)))
             var request = Grpc_Testing_StreamingOutputCallRequest()
             var parameters = Grpc_Testing_ResponseParameters()
             parameters.size = 2
